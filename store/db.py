@@ -1,0 +1,209 @@
+"""The SQLite file: connection, pragmas, schema and migrations.
+
+One file holds everything. The schema only moves forward, one migration at a
+time, recorded in ``PRAGMA user_version``; nothing is ever dropped and
+recreated. The full-text index holds *folded* text (see ``store.text.fold``)
+and is kept current by triggers that fire only when the text columns change,
+so marking read, starring or tagging never touches it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from sqlite_utils import Database
+
+from store.text import fold
+
+APP_NAME = "aanews"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema.
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        feed_title TEXT NOT NULL DEFAULT '',
+        site_url TEXT,
+        lang TEXT,
+        category TEXT,
+        source TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        last_fetched TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        last_error_at TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        paused INTEGER NOT NULL DEFAULT 0,
+        retry_after TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        guid TEXT,
+        link TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        published_ts REAL NOT NULL,
+        updated TEXT,
+        lang TEXT,
+        image TEXT,
+        dateline TEXT,
+        location TEXT,
+        category TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        flags TEXT NOT NULL DEFAULT '[]',
+        keywords TEXT NOT NULL DEFAULT '[]',
+        feed_sig TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        changed_at TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        is_updated INTEGER NOT NULL DEFAULT 0,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        full_text_at TEXT,
+        full_text_error TEXT
+    );
+    CREATE INDEX items_newest ON items (published_ts DESC, id DESC);
+    CREATE INDEX items_unread ON items (read, published_ts DESC, id DESC);
+    CREATE INDEX items_starred ON items (starred) WHERE starred = 1;
+    CREATE INDEX items_updated ON items (is_updated) WHERE is_updated = 1;
+    CREATE TABLE item_feeds (
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        PRIMARY KEY (feed_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_feeds_item ON item_feeds (item_id);
+    CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        seen_at TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        updated TEXT
+    );
+    CREATE INDEX revisions_item ON revisions (item_id, id);
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        folded TEXT NOT NULL
+    );
+    CREATE INDEX tags_folded ON tags (folded);
+    CREATE TABLE item_tags (
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+        PRIMARY KEY (item_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_tags_tag ON item_tags (tag_id, item_id);
+    CREATE TABLE feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+        PRIMARY KEY (feed_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX feed_tags_tag ON feed_tags (tag_id, feed_id);
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE VIRTUAL TABLE items_fts USING fts5 (
+        title, summary, body, dateline,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts (rowid, title, summary, body, dateline)
+        VALUES (new.id, aanews_fold(new.title), aanews_fold(new.summary),
+                aanews_fold(new.body), aanews_fold(new.dateline));
+    END;
+    CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary, body, dateline ON items
+    BEGIN
+        DELETE FROM items_fts WHERE rowid = old.id;
+        INSERT INTO items_fts (rowid, title, summary, body, dateline)
+        VALUES (new.id, aanews_fold(new.title), aanews_fold(new.summary),
+                aanews_fold(new.body), aanews_fold(new.dateline));
+    END;
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        DELETE FROM items_fts WHERE rowid = old.id;
+    END;
+    """,
+]
+
+
+def default_path() -> Path:
+    """Where the database lives when neither ``--db`` nor ``AANEWS_DB`` says."""
+    env = os.environ.get("AANEWS_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "aanews.db"
+
+
+def open_db(path: str | Path | None = None) -> Database:
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    ``":memory:"`` gives an in-memory database, for tests.
+    """
+    if path is None:
+        path = default_path()
+    if str(path) == ":memory:":
+        db = Database(memory=True)
+    else:
+        path = Path(path).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+    conn = db.conn
+    conn.create_function("aanews_fold", 1, fold, deterministic=True)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not db.memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def schema_version(db: Database) -> int:
+    """The number of migrations applied."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> None:
+    """Apply every migration the file has not seen yet, each in its own transaction."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database was written by a newer aanews (schema {current}, "
+            f"this one knows {len(MIGRATIONS)})"
+        )
+    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        with db.atomic():
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if buffer.strip().endswith(";") and sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+

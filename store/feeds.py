@@ -1,0 +1,180 @@
+"""Subscribed feeds: add, list, remove, and their fetch state."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from store import clock
+from store.model import Feed
+from store.tags import feed_tags, set_feed_tags
+from store.text import clean_line
+
+_FEED_COLUMNS = (
+    "id, url, title, feed_title, lang, category, source, site_url, etag, last_modified, "
+    "last_fetched, last_status, last_error, last_error_at, failures, paused"
+)
+
+
+class FeedError(ValueError):
+    """A feed the user asked for cannot be added or found."""
+
+
+def is_fetchable_url(url: str) -> bool:
+    """Only http(s) URLs are ever fetched or opened."""
+    lowered = url.strip().lower()
+    return lowered.startswith(("http://", "https://")) and len(lowered) > len("https://")
+
+
+def add_feed(
+    db: Database,
+    url: str,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    category: str | None = None,
+    source: str | None = None,
+    tags: list[str] | None = None,
+) -> Feed:
+    """Subscribe to ``url``; adding a URL already there updates its title and tags."""
+    url = url.strip()
+    if not is_fetchable_url(url):
+        raise FeedError(f"not an http(s) URL: {url!r}")
+    existing = db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
+    with db.atomic():
+        if existing:
+            feed_id = int(existing[0])
+            if title:
+                db.execute(
+                    "UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id]
+                )
+        else:
+            position = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM feeds").fetchone()[0]
+            feed_id = int(
+                db.execute(
+                    "INSERT INTO feeds (url, title, lang, category, source, position, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        url,
+                        clean_line(title or ""),
+                        lang,
+                        category,
+                        source,
+                        position,
+                        clock.now_iso(),
+                    ],
+                ).lastrowid
+            )
+        if tags is not None:
+            set_feed_tags(db, feed_id, tags)
+    return get_feed(db, feed_id)
+
+
+def get_feed(db: Database, feed_id: int) -> Feed:
+    """One feed by id, or FeedError."""
+    row = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", [feed_id]).fetchone()
+    if row is None:
+        raise FeedError(f"no feed with id {feed_id}")
+    feed = _feed(row)
+    feed.tags = feed_tags(db, feed.id)
+    return feed
+
+
+def list_feeds(db: Database, *, counts: bool = True) -> list[Feed]:
+    """Every feed in the user's order, with unread and total counts."""
+    rows = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY position, id").fetchall()
+    feeds = [_feed(row) for row in rows]
+    tags: dict[int, list[str]] = {}
+    for feed_id, name in db.execute(
+        "SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id "
+        "ORDER BY t.folded"
+    ):
+        tags.setdefault(feed_id, []).append(name)
+    totals: dict[int, tuple[int, int]] = {}
+    if counts:
+        for feed_id, unread, total in db.execute(
+            "SELECT f.feed_id, SUM(i.read = 0 AND i.hidden = 0), COUNT(*) FROM item_feeds f "
+            "JOIN items i ON i.id = f.item_id GROUP BY f.feed_id"
+        ):
+            totals[feed_id] = (int(unread or 0), int(total))
+    for feed in feeds:
+        feed.tags = tags.get(feed.id, [])
+        feed.unread, feed.total = totals.get(feed.id, (0, 0))
+    return feeds
+
+
+def remove_feed(db: Database, feed_id: int) -> int:
+    """Unsubscribe; stories no other feed carries go too, unless starred or tagged.
+
+    Returns how many stories were deleted.
+    """
+    get_feed(db, feed_id)
+    with db.atomic():
+        orphans = [
+            r[0]
+            for r in db.execute(
+                "SELECT f.item_id FROM item_feeds f JOIN items i ON i.id = f.item_id "
+                "WHERE f.feed_id = ? AND i.starred = 0 "
+                "AND NOT EXISTS (SELECT 1 FROM item_feeds o WHERE o.item_id = f.item_id "
+                "AND o.feed_id != f.feed_id) "
+                "AND NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = f.item_id)",
+                [feed_id],
+            )
+        ]
+        db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+        for start in range(0, len(orphans), 500):
+            chunk = orphans[start : start + 500]
+            db.execute(
+                f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+    return len(orphans)
+
+
+def rename_feed(db: Database, feed_id: int, title: str) -> None:
+    """Give a feed the title the user wants."""
+    db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
+
+
+def record_failure(
+    db: Database,
+    feed_id: int,
+    error: str,
+    *,
+    status: int | None = None,
+    pause: bool = False,
+    retry_after: str | None = None,
+) -> None:
+    """Note that a fetch failed; the feed's stories stay as they were."""
+    db.execute(
+        "UPDATE feeds SET last_error = ?, last_error_at = ?, last_status = ?, "
+        "failures = failures + 1, paused = MAX(paused, ?), retry_after = ? WHERE id = ?",
+        [clean_line(error), clock.now_iso(), status, int(pause), retry_after, feed_id],
+    )
+
+
+def display_title(feed: Feed) -> str:
+    """The name to show: the user's or catalogue's title, else the URL."""
+    return feed.title or feed.url
+
+
+def _feed(row: tuple) -> Feed:
+    (
+        feed_id, url, title, feed_title, lang, category, source, site_url, etag,
+        last_modified, last_fetched, last_status, last_error, last_error_at, failures, paused,
+    ) = row
+    return Feed(
+        id=feed_id,
+        url=url,
+        title=title or feed_title or "",
+        lang=lang,
+        category=category,
+        source=source,
+        site_url=site_url,
+        etag=etag,
+        last_modified=last_modified,
+        last_fetched=last_fetched,
+        last_status=last_status,
+        last_error=last_error,
+        last_error_at=last_error_at,
+        failures=failures,
+        paused=bool(paused),
+    )

@@ -1,0 +1,210 @@
+"""Parsed feeds into the database: one transaction per feed.
+
+A kill in the middle of a refresh leaves each feed all-old or all-new. A story
+already stored is matched by its key; when its title, lead or update stamp
+changed since the feed last sent it, the version it had goes into
+``revisions`` and the story is marked updated. Ingestion never writes user
+state: read, starred and tags are left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from store import clock
+from store.model import Entry, ParsedFeed
+
+# AA stories carry one numeric id across every AA feed; other keys are only
+# unique within the feed that sent them.
+GLOBAL_KEY_PREFIXES = ("aa:",)
+
+
+@dataclass
+class IngestResult:
+    """What one feed refresh changed."""
+
+    new: int = 0
+    updated: int = 0
+    seen: int = 0
+    new_ids: list[int] | None = None
+
+
+def scoped_key(feed_id: int, key: str) -> str:
+    """The key as stored: AA ids are global, anything else belongs to its feed."""
+    return key if key.startswith(GLOBAL_KEY_PREFIXES) else f"{feed_id}/{key}"
+
+
+def feed_signature(entry: Entry) -> str:
+    """A digest of what the feed says about a story, to notice a changed version."""
+    text = "\x1f".join(
+        [entry.title, entry.summary, clock.to_iso(entry.updated) or "", entry.body]
+    )
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+NewItemsHook = Callable[[Database, list[int]], None]
+
+
+def store_feed(
+    db: Database,
+    feed_id: int,
+    parsed: ParsedFeed,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    content_hash: str | None = None,
+    status: int | None = 200,
+    on_new_items: NewItemsHook | None = None,
+) -> IngestResult:
+    """Store every entry of one feed document and the feed's new fetch state.
+
+    ``on_new_items`` runs inside the same transaction with the ids of the
+    stories first seen now (tag rules hook in here).
+    """
+    now = clock.now_iso()
+    result = IngestResult(new_ids=[])
+    entries: dict[str, Entry] = {}
+    for entry in parsed.entries:
+        entries.setdefault(scoped_key(feed_id, entry.key), entry)
+    with db.atomic():
+        existing: dict[str, tuple[int, str | None]] = {}
+        keys = list(entries)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for item_id, key, sig in db.execute(
+                f"SELECT id, key, feed_sig FROM items WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                existing[key] = (item_id, sig)
+        links: list[tuple[int, int]] = []
+        for key, entry in entries.items():
+            sig = feed_signature(entry)
+            if key not in existing:
+                item_id = _insert(db, key, entry, sig, now)
+                result.new += 1
+                assert result.new_ids is not None
+                result.new_ids.append(item_id)
+            else:
+                item_id, old_sig = existing[key]
+                if old_sig != sig:
+                    _revise(db, item_id, entry, sig, now)
+                    result.updated += 1
+                else:
+                    result.seen += 1
+            links.append((feed_id, item_id))
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
+        )
+        if keys:
+            db.execute(
+                "UPDATE items SET last_seen = ? WHERE id IN "
+                "(SELECT item_id FROM item_feeds WHERE feed_id = ?) AND last_seen < ?",
+                [now, feed_id, now],
+            )
+        db.execute(
+            "UPDATE feeds SET feed_title = ?, site_url = COALESCE(?, site_url), "
+            "lang = COALESCE(lang, ?), etag = ?, last_modified = ?, content_hash = ?, "
+            "last_fetched = ?, last_status = ?, last_error = NULL, last_error_at = NULL, "
+            "failures = 0, retry_after = NULL WHERE id = ?",
+            [
+                parsed.title,
+                parsed.link,
+                parsed.lang,
+                etag,
+                last_modified,
+                content_hash,
+                now,
+                status,
+                feed_id,
+            ],
+        )
+        if on_new_items is not None and result.new_ids:
+            on_new_items(db, result.new_ids)
+    return result
+
+
+def record_unchanged(
+    db: Database,
+    feed_id: int,
+    *,
+    status: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """A 304, or the same bytes again: only the fetch state moves."""
+    db.execute(
+        "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
+        "last_error_at = NULL, failures = 0, retry_after = NULL, "
+        "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
+        [clock.now_iso(), status, etag, last_modified, feed_id],
+    )
+
+
+def _insert(db: Database, key: str, entry: Entry, sig: str, now: str) -> int:
+    published_ts = (entry.published or clock.now()).timestamp()
+    cursor = db.execute(
+        "INSERT INTO items (key, guid, link, title, summary, body, published, published_ts, "
+        "updated, lang, image, dateline, location, category, authors, flags, keywords, "
+        "feed_sig, first_seen, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            entry.guid,
+            entry.link,
+            entry.title,
+            entry.summary,
+            entry.body,
+            clock.to_iso(entry.published),
+            published_ts,
+            clock.to_iso(entry.updated),
+            entry.lang,
+            entry.image,
+            entry.dateline,
+            entry.location,
+            entry.category,
+            json.dumps(entry.authors, ensure_ascii=False),
+            json.dumps(entry.flags),
+            json.dumps(entry.keywords, ensure_ascii=False),
+            sig,
+            now,
+            now,
+        ],
+    )
+    return int(cursor.lastrowid)
+
+
+def save_revision(db: Database, item_id: int, now: str) -> None:
+    """Keep the version a story has now, before it is overwritten."""
+    db.execute(
+        "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
+        "SELECT id, ?, title, summary, body, updated FROM items WHERE id = ?",
+        [now, item_id],
+    )
+
+
+def _revise(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> None:
+    """A story came back changed: keep the old version, take the new one."""
+    save_revision(db, item_id, now)
+    body_sql = ", body = ?" if entry.body else ""
+    params: list[object] = [
+        entry.title,
+        entry.summary,
+        clock.to_iso(entry.updated),
+        json.dumps(entry.flags),
+        sig,
+        now,
+    ]
+    if entry.body:
+        params.append(entry.body)
+    params += [entry.image, entry.link, item_id]
+    db.execute(
+        "UPDATE items SET title = ?, summary = ?, updated = COALESCE(?, updated), flags = ?, "
+        f"feed_sig = ?, changed_at = ?, is_updated = 1{body_sql}, "
+        "image = COALESCE(?, image), link = COALESCE(link, ?) WHERE id = ?",
+        params,
+    )

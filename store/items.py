@@ -1,0 +1,194 @@
+"""Reading stories back, and the user's own state on them (read, starred).
+
+Lists are paged: ``fetch_items`` loads only the rows asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from store import clock
+from store.model import Item, Revision
+
+ITEM_COLUMNS = (
+    "id, key, title, summary, body, guid, link, published, updated, lang, image, dateline, "
+    "location, category, authors, flags, keywords, first_seen, changed_at, read, starred, "
+    "is_updated, hidden, full_text_at, full_text_error"
+)
+# The columns a list row needs: no body.
+LIST_COLUMNS = (
+    "id, key, title, '' AS summary, '' AS body, guid, link, published, updated, lang, image, "
+    "dateline, location, category, '[]' AS authors, flags, '[]' AS keywords, first_seen, "
+    "changed_at, read, starred, is_updated, hidden, NULL AS full_text_at, "
+    "NULL AS full_text_error"
+)
+
+
+class ItemNotFound(LookupError):
+    """No story has that id."""
+
+
+def get_item(db: Database, item_id: int) -> Item:
+    """One story with its tags, feeds and number of earlier versions."""
+    row = db.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        raise ItemNotFound(f"no story with id {item_id}")
+    item = _item(row)
+    _attach(db, [item], with_revisions=True)
+    return item
+
+
+def fetch_items(db: Database, ids: Sequence[int], *, full: bool = False) -> list[Item]:
+    """The stories with these ids, in the order given (missing ids are skipped)."""
+    if not ids:
+        return []
+    columns = ITEM_COLUMNS if full else LIST_COLUMNS
+    found: dict[int, Item] = {}
+    id_list = list(ids)
+    for start in range(0, len(id_list), 500):
+        chunk = id_list[start : start + 500]
+        for row in db.execute(
+            f"SELECT {columns} FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            found[row[0]] = _item(row)
+    items = [found[i] for i in id_list if i in found]
+    _attach(db, items, with_revisions=full)
+    return items
+
+
+def set_read(db: Database, item_ids: Iterable[int], read: bool = True) -> int:
+    """Mark stories read or unread; returns how many changed."""
+    return _set_flag(db, "read", item_ids, read)
+
+
+def set_starred(db: Database, item_ids: Iterable[int], starred: bool = True) -> int:
+    """Star or unstar stories; returns how many changed."""
+    return _set_flag(db, "starred", item_ids, starred)
+
+
+def mark_opened(db: Database, item_id: int) -> None:
+    """The user read the story: it is read, and no longer 'updated since you read it'."""
+    db.execute("UPDATE items SET read = 1, is_updated = 0 WHERE id = ?", [item_id])
+
+
+def revisions(db: Database, item_id: int) -> list[Revision]:
+    """Earlier versions of a story, oldest first."""
+    return [
+        Revision(
+            id=r[0],
+            item_id=r[1],
+            seen_at=r[2],
+            title=r[3],
+            summary=r[4],
+            body=r[5],
+            updated=clock.from_iso(r[6]),
+        )
+        for r in db.execute(
+            "SELECT id, item_id, seen_at, title, summary, body, updated FROM revisions "
+            "WHERE item_id = ? ORDER BY id",
+            [item_id],
+        )
+    ]
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """The stable JSON shape of a story, as ``search --json`` and ``show --json`` print it."""
+    return {
+        "id": item.id,
+        "guid": item.guid,
+        "link": item.link,
+        "title": item.title,
+        "summary": item.summary,
+        "published": clock.to_iso(item.published),
+        "updated": clock.to_iso(item.updated),
+        "lang": item.lang,
+        "image": item.image,
+        "dateline": item.dateline,
+        "tags": item.tags,
+        "feeds": item.feeds,
+        "read": item.read,
+        "starred": item.starred,
+    }
+
+
+def _set_flag(db: Database, column: str, item_ids: Iterable[int], value: bool) -> int:
+    ids = list(item_ids)
+    changed = 0
+    with db.atomic():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            changed += db.execute(
+                f"UPDATE items SET {column} = ? WHERE {column} != ? "
+                f"AND id IN ({','.join('?' * len(chunk))})",
+                [int(value), int(value), *chunk],
+            ).rowcount
+    return changed
+
+
+def _attach(db: Database, items: list[Item], *, with_revisions: bool) -> None:
+    """Fill tags (the item's own, then its feeds'), feed ids and revision counts."""
+    if not items:
+        return
+    by_id = {item.id: item for item in items}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for item_id, name in db.execute(
+            f"SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            f"WHERE it.item_id IN ({marks}) ORDER BY t.folded",
+            chunk,
+        ):
+            by_id[item_id].tags.append(name)
+        for item_id, feed_id in db.execute(
+            f"SELECT item_id, feed_id FROM item_feeds WHERE item_id IN ({marks}) "
+            "ORDER BY feed_id",
+            chunk,
+        ):
+            by_id[item_id].feeds.append(feed_id)
+        if with_revisions:
+            for item_id, count in db.execute(
+                f"SELECT item_id, COUNT(*) FROM revisions WHERE item_id IN ({marks}) "
+                "GROUP BY item_id",
+                chunk,
+            ):
+                by_id[item_id].revision_count = count
+
+
+def _item(row: tuple) -> Item:
+    (
+        item_id, key, title, summary, body, guid, link, published, updated, lang, image,
+        dateline, location, category, authors, flags, keywords, first_seen, changed_at,
+        read, starred, is_updated, hidden, full_text_at, full_text_error,
+    ) = row
+    return Item(
+        id=item_id,
+        key=key,
+        title=title,
+        summary=summary,
+        body=body,
+        guid=guid,
+        link=link,
+        published=clock.from_iso(published),
+        updated=clock.from_iso(updated),
+        lang=lang,
+        image=image,
+        dateline=dateline,
+        location=location,
+        category=category,
+        authors=json.loads(authors or "[]"),
+        flags=json.loads(flags or "[]"),
+        keywords=json.loads(keywords or "[]"),
+        first_seen=first_seen,
+        changed_at=changed_at,
+        read=bool(read),
+        starred=bool(starred),
+        is_updated=bool(is_updated),
+        hidden=bool(hidden),
+        full_text_at=full_text_at,
+        full_text_error=full_text_error,
+    )

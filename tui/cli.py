@@ -1,0 +1,81 @@
+"""The ``aanews`` command: the reader, and subcommands for cron and scripts.
+
+Subcommands never import Textual, so ``aanews fetch`` from cron starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from tui.commands import COMMAND_MODULES, CommandError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every subcommand included."""
+    parser = argparse.ArgumentParser(
+        prog="aanews",
+        description="A keyboard-driven terminal newsreader for the Anadolu Agency wire "
+        "and any RSS/Atom feed.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=os.environ.get("AANEWS_DB") or None,
+        help="the database file (default: $AANEWS_DB, else the user data directory)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=None,
+        help="the config file (default: config.toml in the user config directory)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the reader on bundled sample stories, in a fresh temporary copy; no network",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"tui.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_reader(args)
+        return int(args.handler(args) or 0)
+    except CommandError as error:
+        print(f"aanews: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print("aanews: interrupted", file=sys.stderr)
+        return 130
+    except (sqlite3.Error, OSError, ValueError, LookupError, RuntimeError) as error:
+        if os.environ.get("AANEWS_DEBUG"):
+            raise
+        print(f"aanews: {error}", file=sys.stderr)
+        return 1
+
+
+def _open_reader(args: argparse.Namespace) -> int:
+    from tui.app import run_reader  # Textual loads only for the screen
+
+    config = Path(args.config) if args.config else None
+    if args.demo:
+        from store.demo import demo_copy
+
+        return run_reader(demo_copy(), config_path=config, demo=True)
+    return run_reader(args.db, config_path=config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

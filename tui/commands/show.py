@@ -1,0 +1,7 @@
+"""Placeholder until its owner lands it."""
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add nothing yet."""
