@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -31,7 +31,9 @@ class IngestResult:
     new: int = 0
     updated: int = 0
     seen: int = 0
-    new_ids: list[int] | None = None
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    item_ids: list[int] = field(default_factory=list)
 
 
 def scoped_key(feed_id: int, key: str) -> str:
@@ -67,7 +69,7 @@ def store_feed(
     stories first seen now (tag rules hook in here).
     """
     now = clock.now_iso()
-    result = IngestResult(new_ids=[])
+    result = IngestResult()
     entries: dict[str, Entry] = {}
     for entry in parsed.entries:
         entries.setdefault(scoped_key(feed_id, entry.key), entry)
@@ -87,16 +89,17 @@ def store_feed(
             if key not in existing:
                 item_id = _insert(db, key, entry, sig, now)
                 result.new += 1
-                assert result.new_ids is not None
                 result.new_ids.append(item_id)
             else:
                 item_id, old_sig = existing[key]
                 if old_sig != sig:
                     _revise(db, item_id, entry, sig, now)
                     result.updated += 1
+                    result.updated_ids.append(item_id)
                 else:
                     result.seen += 1
             links.append((feed_id, item_id))
+            result.item_ids.append(item_id)
         db.conn.executemany(
             "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
         )
