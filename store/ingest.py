@@ -43,9 +43,7 @@ def scoped_key(feed_id: int, key: str) -> str:
 
 def feed_signature(entry: Entry) -> str:
     """A digest of what the feed says about a story, to notice a changed version."""
-    text = "\x1f".join(
-        [entry.title, entry.summary, clock.to_iso(entry.updated) or "", entry.body]
-    )
+    text = "\x1f".join([entry.title, entry.summary, clock.to_iso(entry.updated) or "", entry.body])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -84,10 +82,16 @@ def store_feed(
             ):
                 existing[key] = (item_id, sig)
         links: list[tuple[int, int]] = []
+        sigs = {key: feed_signature(entry) for key, entry in entries.items()}
+        fresh = _insert_many(
+            db,
+            [(key, entry, sigs[key]) for key, entry in entries.items() if key not in existing],
+            now,
+        )
         for key, entry in entries.items():
-            sig = feed_signature(entry)
-            if key not in existing:
-                item_id = _insert(db, key, entry, sig, now)
+            sig = sigs[key]
+            if key in fresh:
+                item_id = fresh[key]
                 result.new += 1
                 result.new_ids.append(item_id)
             else:
@@ -148,37 +152,57 @@ def record_unchanged(
     )
 
 
-def _insert(db: Database, key: str, entry: Entry, sig: str, now: str) -> int:
+_INSERT_COLUMNS = (
+    "key, guid, link, title, summary, body, published, published_ts, updated, lang, image, "
+    "dateline, location, category, authors, flags, keywords, feed_sig, first_seen, last_seen"
+)
+# Rows per INSERT: 20 parameters each stays well under SQLite's 32766.
+_INSERT_ROWS = 400
+
+
+def _insert_many(db: Database, rows: list[tuple[str, Entry, str]], now: str) -> dict[str, int]:
+    """Insert new stories, many per statement; returns their ids by key.
+
+    One statement per batch, not one per story: the FTS trigger then runs inside
+    a single statement, and FTS5 flushes its index once per statement rather than
+    once per story (3x faster ingestion, bench/refresh.md).
+    """
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), _INSERT_ROWS):
+        chunk = rows[start : start + _INSERT_ROWS]
+        values = ", ".join(["(" + ", ".join("?" * 20) + ")"] * len(chunk))
+        params = [value for key, entry, sig in chunk for value in _row(key, entry, sig, now)]
+        for item_id, key in db.execute(
+            f"INSERT INTO items ({_INSERT_COLUMNS}) VALUES {values} RETURNING id, key", params
+        ).fetchall():
+            ids[key] = int(item_id)
+    return ids
+
+
+def _row(key: str, entry: Entry, sig: str, now: str) -> list[object]:
     published_ts = (entry.published or clock.now()).timestamp()
-    cursor = db.execute(
-        "INSERT INTO items (key, guid, link, title, summary, body, published, published_ts, "
-        "updated, lang, image, dateline, location, category, authors, flags, keywords, "
-        "feed_sig, first_seen, last_seen) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            key,
-            entry.guid,
-            entry.link,
-            entry.title,
-            entry.summary,
-            entry.body,
-            clock.to_iso(entry.published),
-            published_ts,
-            clock.to_iso(entry.updated),
-            entry.lang,
-            entry.image,
-            entry.dateline,
-            entry.location,
-            entry.category,
-            json.dumps(entry.authors, ensure_ascii=False),
-            json.dumps(entry.flags),
-            json.dumps(entry.keywords, ensure_ascii=False),
-            sig,
-            now,
-            now,
-        ],
-    )
-    return int(cursor.lastrowid)
+    return [
+        key,
+        entry.guid,
+        entry.link,
+        entry.title,
+        entry.summary,
+        entry.body,
+        clock.to_iso(entry.published),
+        published_ts,
+        clock.to_iso(entry.updated),
+        entry.lang,
+        entry.image,
+        entry.dateline,
+        entry.location,
+        entry.category,
+        json.dumps(entry.authors, ensure_ascii=False),
+        json.dumps(entry.flags),
+        json.dumps(entry.keywords, ensure_ascii=False),
+        sig,
+        now,
+        now,
+    ]
 
 
 def save_revision(db: Database, item_id: int, now: str) -> None:

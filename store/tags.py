@@ -7,6 +7,7 @@ user typed; lookups go through the folded name, so "Gazze" and "gazze" are one t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -14,8 +15,11 @@ from store.text import clean_line, fold
 
 
 def normalize_tag(name: str) -> str:
-    """A tag name as stored: one clean line, no spaces at the ends, no commas."""
-    return clean_line(name).replace(",", " ").strip()
+    """A tag name as stored: one clean line, no spaces at the ends, no commas or quotes.
+
+    (A double quote could not be written inside ``tag:"..."`` in a query.)
+    """
+    return clean_line(name).replace(",", " ").replace('"', "").strip()
 
 
 def ensure_tag(db: Database, name: str) -> int:
@@ -26,9 +30,8 @@ def ensure_tag(db: Database, name: str) -> int:
     row = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(name)]).fetchone()
     if row:
         return int(row[0])
-    return int(
-        db.execute("INSERT INTO tags (name, folded) VALUES (?, ?)", [name, fold(name)]).lastrowid
-    )
+    cursor = db.execute("INSERT INTO tags (name, folded) VALUES (?, ?)", [name, fold(name)])
+    return int(cursor.lastrowid or 0)
 
 
 def set_feed_tags(db: Database, feed_id: int, names: Iterable[str]) -> None:
@@ -60,11 +63,10 @@ def tag_items(db: Database, item_ids: Iterable[int], names: Iterable[str]) -> in
     with db.atomic():
         for name in names:
             tag_id = ensure_tag(db, name)
-            for item_id in ids:
-                added += db.execute(
-                    "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
-                    [item_id, tag_id],
-                ).rowcount
+            added += db.conn.executemany(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
+                [(item_id, tag_id) for item_id in ids],
+            ).rowcount
     return added
 
 
@@ -91,3 +93,104 @@ def item_tags(db: Database, item_id: int) -> list[str]:
         [item_id],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+@dataclass
+class TagCount:
+    """A tag with how many stories carry it (themselves or through a feed)."""
+
+    name: str
+    count: int
+    unread: int
+
+
+def list_tags(db: Database) -> list[TagCount]:
+    """Every tag in use, by folded name, with story and unread counts (hidden left out)."""
+    rows = db.execute(
+        """
+        WITH tagged (tag_id, item_id) AS (
+            SELECT tag_id, item_id FROM item_tags
+            UNION
+            SELECT ft.tag_id, f.item_id FROM feed_tags ft
+            JOIN item_feeds f ON f.feed_id = ft.feed_id
+        )
+        SELECT t.name, COUNT(i.id), COALESCE(SUM(i.read = 0), 0) FROM tags t
+        LEFT JOIN tagged g ON g.tag_id = t.id
+        LEFT JOIN items i ON i.id = g.item_id AND i.hidden = 0
+        WHERE EXISTS (SELECT 1 FROM item_tags WHERE tag_id = t.id)
+           OR EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = t.id)
+        GROUP BY t.id ORDER BY t.folded
+        """
+    ).fetchall()
+    return [TagCount(name, int(total), int(unread)) for name, total, unread in rows]
+
+
+def rename_tag(db: Database, old: str, new: str) -> None:
+    """Rename a tag everywhere; renaming onto an existing tag merges the two."""
+    merge_tags(db, [old], new, _rename=True)
+
+
+def merge_tags(db: Database, sources: Iterable[str], target: str, *, _rename: bool = False) -> int:
+    """Move every story and feed from ``sources`` to ``target``; the sources go.
+
+    Returns how many stories carry ``target`` themselves afterwards.
+    """
+    target = normalize_tag(target)
+    if not target:
+        raise ValueError("a tag needs a name")
+    with db.atomic():
+        source_ids = [_tag_id(db, name) for name in sources]
+        existing = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(target)]).fetchone()
+        if existing is None and _rename and len(source_ids) == 1:
+            # A plain rename keeps the tag's id (and fixes its case).
+            db.execute(
+                "UPDATE tags SET name = ?, folded = ? WHERE id = ?",
+                [target, fold(target), source_ids[0]],
+            )
+            target_id = source_ids[0]
+        else:
+            target_id = int(existing[0]) if existing else ensure_tag(db, target)
+            if _rename and target_id in source_ids:
+                db.execute("UPDATE tags SET name = ? WHERE id = ?", [target, target_id])
+            for source_id in source_ids:
+                if source_id == target_id:
+                    continue
+                for table, column in (("item_tags", "item_id"), ("feed_tags", "feed_id")):
+                    db.execute(
+                        f"INSERT OR IGNORE INTO {table} ({column}, tag_id) "
+                        f"SELECT {column}, ? FROM {table} WHERE tag_id = ?",
+                        [target_id, source_id],
+                    )
+                db.execute("DELETE FROM tags WHERE id = ?", [source_id])
+        return int(
+            db.execute("SELECT COUNT(*) FROM item_tags WHERE tag_id = ?", [target_id]).fetchone()[0]
+        )
+
+
+def delete_tag(db: Database, name: str) -> int:
+    """Remove a tag from every story and feed; returns how many stories lost it."""
+    with db.atomic():
+        tag_id = _tag_id(db, name)
+        removed = db.execute("SELECT COUNT(*) FROM item_tags WHERE tag_id = ?", [tag_id])
+        count = int(removed.fetchone()[0])
+        db.execute("DELETE FROM item_tags WHERE tag_id = ?", [tag_id])
+        db.execute("DELETE FROM feed_tags WHERE tag_id = ?", [tag_id])
+        db.execute("DELETE FROM tags WHERE id = ?", [tag_id])
+    return count
+
+
+def tag_query(db: Database, query: str, names: Iterable[str]) -> int:
+    """Tag every story a search finds; returns how many stories it found."""
+    from store.query import search_ids  # store.query stays out of feeds' import path
+
+    with db.atomic():
+        ids = search_ids(db, query)
+        tag_items(db, ids, list(names))
+    return len(ids)
+
+
+def _tag_id(db: Database, name: str) -> int:
+    row = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(normalize_tag(name))]).fetchone()
+    if row is None:
+        raise LookupError(f"no tag called {name!r}")
+    return int(row[0])

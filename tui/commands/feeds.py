@@ -1,7 +1,184 @@
-"""Placeholder until its owner lands it."""
+"""``aanews feeds``: list, add, remove and rename subscriptions; the AA catalogue."""
+
+from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
+from typing import Any
+
+from store.aa.catalogue import catalogue, language_name
+from store.feeds import FeedError, add_feed, get_feed, list_feeds, remove_feed, rename_feed
+from store.model import Feed
+from store.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
+from tui.commands import CommandError, open_store, print_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add nothing yet."""
+    """Add ``feeds`` and its subcommands."""
+    feeds = subparsers.add_parser("feeds", help="list, add, remove and rename feeds")
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION")
+    feeds.set_defaults(handler=_list)
+
+    listing = actions.add_parser("list", help="every feed with counts and fetch state")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_list)
+
+    add = actions.add_parser("add", help="subscribe to a URL or an AA catalogue feed")
+    add.add_argument("source", metavar="URL|aa:LANG/CAT", help="http(s) URL, or e.g. aa:tr/ekonomi")
+    add.add_argument("--title", help="the name to show")
+    add.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeatable")
+    add.set_defaults(handler=_add)
+
+    remove = actions.add_parser("remove", help="unsubscribe (starred and tagged stories stay)")
+    remove.add_argument("feed_id", type=int, metavar="ID")
+    remove.set_defaults(handler=_remove)
+
+    rename = actions.add_parser("rename", help="give a feed another name")
+    rename.add_argument("feed_id", type=int, metavar="ID")
+    rename.add_argument("title", metavar="TITLE")
+    rename.set_defaults(handler=_rename)
+
+    catalogue = actions.add_parser("catalogue", help="the AA feeds one can subscribe to")
+    catalogue.add_argument("--lang", metavar="L", help="one language, e.g. tr, en, ar")
+    catalogue.add_argument("--json", action="store_true", help="print JSON")
+    catalogue.set_defaults(handler=_catalogue)
+
+
+def feed_json(feed: Feed) -> dict[str, Any]:
+    """The JSON shape of a feed, as ``feeds list --json`` and ``export --json`` print it."""
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.title,
+        "lang": feed.lang,
+        "category": feed.category,
+        "tags": feed.tags,
+        "unread": feed.unread,
+        "total": feed.total,
+        "last_fetched": feed.last_fetched,
+        "last_status": feed.last_status,
+        "last_error": feed.last_error,
+        "last_error_at": feed.last_error_at,
+        "failures": feed.failures,
+        "paused": feed.paused,
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    feeds = list_feeds(db)
+    if getattr(args, "json", False):
+        print_json([feed_json(feed) for feed in feeds])
+        return 0
+    if not feeds:
+        print("No feeds yet. Add one: aanews feeds add aa:tr/guncel (see: aanews feeds catalogue)")
+        return 0
+    width = max(len(str(feed.id)) for feed in feeds)
+    for feed in feeds:
+        where = "/".join(part for part in (feed.lang, feed.category) if part) or "-"
+        fetched = _short_time(feed.last_fetched) or "never fetched"
+        line = (
+            f"{feed.id:>{width}}  {feed.title or feed.url}  [{where}]  "
+            f"{feed.unread}/{feed.total} unread  {fetched}"
+        )
+        if feed.paused:
+            line += "  PAUSED"
+        if feed.tags:
+            line += "  tags: " + ", ".join(feed.tags)
+        print(line)
+        if feed.last_error:
+            status = f" {feed.last_status}" if feed.last_status else ""
+            when = _short_time(feed.last_error_at)
+            print(f"{'':>{width}}  ERROR{status}: {feed.last_error} ({when}, {feed.failures}x)")
+    return 0
+
+
+def _short_time(iso: str | None) -> str:
+    """'2026-11-26 16:50Z'-style: enough for a listing, the offset kept."""
+    if not iso:
+        return ""
+    return iso.replace("T", " ")[:16] + ("Z" if iso.endswith("+00:00") else iso[19:])
+
+
+def _add(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    source = args.source.strip()
+    try:
+        if source.lower().startswith("aa:"):
+            feed = add_catalogue_feed(db, source, title=args.title, tags=args.tag or None)
+        else:
+            # An AA feed added by its URL is named and filed as the catalogue would.
+            aa = aa_feed_fields(source)
+            known = db.execute("SELECT 1 FROM feeds WHERE url = ?", [source]).fetchone()
+            feed = add_feed(
+                db,
+                source,
+                title=args.title or (None if known else aa.get("title")),
+                lang=aa.get("lang"),
+                category=aa.get("category"),
+                source=aa.get("source"),
+                tags=args.tag or None,
+            )
+    except FeedError as error:
+        raise CommandError(f"{error} (only http:// and https:// feeds can be added)") from None
+    except ValueError as error:  # an unknown catalogue feed: lookup says which exist
+        raise CommandError(str(error)) from None
+    print(feed.id)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    try:
+        feed = get_feed(db, args.feed_id)
+        deleted = remove_feed(db, args.feed_id)
+    except FeedError as error:
+        raise CommandError(str(error)) from None
+    print(f"removed feed {feed.id} ({feed.title or feed.url}); {deleted} stories deleted")
+    return 0
+
+
+def _rename(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    try:
+        get_feed(db, args.feed_id)
+    except FeedError as error:
+        raise CommandError(str(error)) from None
+    rename_feed(db, args.feed_id, args.title)
+    print(get_feed(db, args.feed_id).title)
+    return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    entries = catalogue(args.lang)
+    if not entries:
+        raise CommandError(f"no AA feeds in the catalogue for language {args.lang!r}")
+    db = open_store(args)
+    subscribed = {feed.url: feed.id for feed in list_feeds(db, counts=False)}
+    if args.json:
+        print_json(
+            [
+                {
+                    **asdict(entry),
+                    "ref": f"aa:{entry.lang}/{entry.slug}",
+                    "title": catalogue_title(entry),
+                    "subscribed": entry.url in subscribed,
+                    "feed_id": subscribed.get(entry.url),
+                }
+                for entry in entries
+            ]
+        )
+        return 0
+    lang = None
+    for entry in entries:
+        if entry.lang != lang:
+            lang = entry.lang
+            print(f"{language_name(lang)} ({lang})")
+        marks = []
+        if entry.url in subscribed:
+            marks.append(f"subscribed as {subscribed[entry.url]}")
+        if not entry.confirmed:
+            marks.append("unconfirmed")
+        note = f"  ({', '.join(marks)})" if marks else ""
+        print(f"  aa:{entry.lang}/{entry.slug:<18} {entry.name}{note}")
+    return 0

@@ -1,7 +1,166 @@
-"""Placeholder until its owner lands it."""
+"""``aanews fetch``: refresh feeds from cron or a shell, with a progress bar on a terminal."""
+
+from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from store import clock
+from store.text import clean_line
+from tui.commands import CommandError, open_store, print_json
+
+if TYPE_CHECKING:
+    from store.refresh import RefreshReport
+    from store.rules import RuleSet
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add nothing yet."""
+    """Add ``fetch``."""
+    fetch = subparsers.add_parser(
+        "fetch",
+        help="refresh feeds (exit 1 if any failed; the rest are still stored)",
+        description="Download every active feed (or the ones named with --feed) and store "
+        "new and updated stories. Paused feeds, and feeds whose server asked to wait, are "
+        "skipped unless named with --feed.",
+    )
+    fetch.add_argument(
+        "--feed",
+        dest="feed_ids",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="refresh only this feed (repeatable); refreshes it even if paused",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="total seconds allowed per feed, connection to last byte (default 30)",
+    )
+    fetch.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        metavar="N",
+        help="feeds fetched at once (default 8; at most 6 from one host)",
+    )
+    fetch.add_argument(
+        "--full-text",
+        action="store_true",
+        help="then fetch the article pages of new and updated stories",
+    )
+    fetch.add_argument("--json", action="store_true", help="print the report as JSON")
+    fetch.set_defaults(handler=_fetch)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    if args.timeout <= 0:
+        raise CommandError("--timeout must be more than 0 seconds")
+    if args.concurrency < 1:
+        raise CommandError("--concurrency must be at least 1")
+    from store.refresh import refresh_feeds  # httpx loads only for a fetch
+
+    rules = _tag_rules(args)
+    started = clock.now_iso()
+    show_bar = sys.stdout.isatty() and not args.json
+    with _progress(show_bar) as on_progress:
+        report = refresh_feeds(
+            args.db,
+            args.feed_ids,
+            timeout=args.timeout,
+            concurrency=args.concurrency,
+            on_progress=on_progress,
+            on_new_items=rules or None,
+        )
+    full_text = _full_text(args, report, started) if args.full_text else None
+    if args.json:
+        print_json(
+            {
+                "outcomes": [asdict(outcome) for outcome in report.outcomes],
+                "skipped": [{"feed_id": i, "reason": why} for i, why in report.skipped],
+                "new_ids": report.new_ids,
+                "updated_ids": report.updated_ids,
+                "full_text": full_text,
+            }
+        )
+    else:
+        print(report.summary())
+        if full_text:
+            print(full_text)
+    for outcome in report.failures:
+        where = clean_line(outcome.title)
+        if where != outcome.url:
+            where = f"{where} <{outcome.url}>"
+        print(f"feed {outcome.feed_id} {where}: {outcome.error}", file=sys.stderr)
+    for outcome in report.outcomes:
+        if outcome.moved_to:
+            print(
+                f"feed {outcome.feed_id} moved permanently to {outcome.moved_to}, "
+                "which another feed already has",
+                file=sys.stderr,
+            )
+    return 1 if report.failures or (args.full_text and full_text is None) else 0
+
+
+def _tag_rules(args: argparse.Namespace) -> RuleSet | None:
+    """The config's [[rules]], applied to new stories as they are stored."""
+    from store.rules import RuleError, compile_rules, rules_from_toml
+    from tui.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+        if not config.rules:
+            return None
+        return compile_rules(rules_from_toml({"rules": config.rules}))
+    except (ConfigError, RuleError) as error:
+        raise CommandError(str(error)) from None
+
+
+def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str | None:
+    """Read the article pages this refresh calls for; the summary line, None if unavailable.
+
+    New and updated stories, plus stale pages of stories the feeds still carry
+    (an update made only on the page shows up that way).
+    """
+    try:
+        from store.fulltext import pages_to_recheck, refresh_full_text
+    except ImportError:
+        print("aanews: full text is not available in this version", file=sys.stderr)
+        return None
+    db = open_store(args)
+    try:
+        recheck = pages_to_recheck(db, seen_since=started)
+    finally:
+        db.close()
+    item_ids = list(dict.fromkeys(report.new_ids + report.updated_ids + recheck))
+    pages = refresh_full_text(args.db, item_ids, timeout=args.timeout)
+    return pages.summary()
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A Rich progress bar on a terminal; nothing when piped (cron gets one line)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        # Feed titles are data: never read as markup.
+        TextColumn("{task.fields[feed]}", markup=False),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("fetch", total=None, feed="")
+
+        def on_progress(done: int, total: int, title: str) -> None:
+            progress.update(task, completed=done, total=total, feed=clean_line(title)[:40])
+
+        yield on_progress

@@ -1,0 +1,101 @@
+"""Regenerate the README's screenshots from the deterministic demo database.
+
+    uv run python scripts/screenshots.py [--out screenshots]
+
+Each SVG is the reader as ``aanews --demo`` shows it, with the demo's fixed
+clock, so re-running it only changes the files when the screen changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+from store.db import open_db  # noqa: E402
+from store.demo import FIXED_NOW, fixture_db  # noqa: E402
+from tui.app import ReaderApp  # noqa: E402
+from tui.config import Config  # noqa: E402
+from tui.widgets.item_list import ItemList  # noqa: E402
+
+Step = Callable[[Pilot], Awaitable[None]]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Every worker done, the screen caught up."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def main_screen(pilot: Pilot) -> None:
+    """The reader as it opens."""
+
+
+async def updated_story(pilot: Pilot) -> None:
+    """A story that changed after it was read: the banner says so."""
+    app = pilot.app
+    db = open_db(app.db_path)  # type: ignore[attr-defined]
+    row = db.execute(
+        "SELECT id FROM items WHERE is_updated = 1 AND read = 1 ORDER BY published_ts DESC"
+    ).fetchone()
+    db.close()
+    items = app.screen.query_one(ItemList)
+    if row is not None and row[0] in items.ids:
+        items.move_to(items.ids.index(row[0]))
+
+
+async def search(pilot: Pilot) -> None:
+    """Live search results as you type."""
+    await pilot.press("slash", *"gazze", "enter")
+    await asyncio.sleep(0.4)
+
+
+async def help_screen(pilot: Pilot) -> None:
+    """Every key."""
+    await pilot.press("question_mark")
+
+
+SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
+    "main": (main_screen, (160, 48)),
+    "updated-story": (updated_story, (160, 48)),
+    "search": (search, (160, 48)),
+    "help": (help_screen, (160, 48)),
+    "narrow": (main_screen, (80, 24)),
+}
+
+
+async def shoot(name: str, step: Step, size: tuple[int, int], db_path: Path, out: Path) -> Path:
+    """One screenshot on a fresh copy of the demo database."""
+    app = ReaderApp(db_path, Config(dwell_seconds=3600), demo=True, now=lambda: FIXED_NOW)
+    async with app.run_test(size=size) as pilot:
+        app.screen.query_one(Input).cursor_blink = False
+        await settle(pilot)
+        await step(pilot)
+        await settle(pilot)
+        return Path(app.save_screenshot(f"{name}.svg", path=str(out)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, (step, size) in SHOTS.items():
+        with tempfile.TemporaryDirectory() as folder:
+            db_path = fixture_db(Path(folder) / "demo.db")
+            print(asyncio.run(shoot(name, step, size, db_path, args.out)))
+
+
+if __name__ == "__main__":
+    main()

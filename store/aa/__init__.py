@@ -1,0 +1,1 @@
+"""Anadolu Agency specifics: the feed catalogue, story ids, title flags, stamps, datelines."""

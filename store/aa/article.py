@@ -1,0 +1,194 @@
+"""An article page as a story: title, lead, stamps, dateline, body, image, keywords.
+
+Which extractor reads the body depends on the page's markup, not its host: the
+metadata comes from JSON-LD ``NewsArticle`` and og:* first; the body from AA's
+classic layout, else the redesigned ``div.prose``, else JSON-LD
+``articleBody``, else readability-lxml (a generic extractor for any site).
+
+``Article.body`` follows the convention in ``store.aa.article_text``:
+paragraphs separated by a blank line, a subhead as its own paragraph starting
+with "## ". A paragraph that is only the dateline ("AA / Bagdad") is taken out
+of the body into ``dateline``; a dateline that opens a paragraph
+("ANKARA (AA) - ...") stays in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+from store.aa.article_jsonld import PageMeta, read_meta
+from store.aa.article_layouts import Layout, classic_layout, generic_layout, prose_layout
+from store.aa.article_text import drop_boilerplate, parse_page
+from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
+from store.aa.stamps import UpdateStamp, resolve, split_authors
+from store.text import clean_line
+
+# Site names that pages append to titles and descriptions ("... - Anadolu Ajansı").
+SITE_SUFFIXES = (
+    "Anadolu Ajansı",
+    "Anadolu Agency",
+    "Agence Anadolu",
+    "Agencia Anadolu",
+    "وكالة الأناضول",
+    "Анадолу",
+    "AA",
+)
+_SUFFIX_SEPARATORS = (" - ", " | ", " – ", " — ")
+# The generic extractor must find at least this much text to be believed.
+MIN_GENERIC_CHARS = 120
+_BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
+
+
+class ArticleError(ValueError):
+    """The page holds no story we can read; the message says why, in one line."""
+
+
+@dataclass
+class Article:
+    """A story as its page tells it."""
+
+    layout: str
+    title: str = ""
+    lead: str = ""
+    category: str | None = None
+    authors: list[str] = field(default_factory=list)
+    stamp: UpdateStamp | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    location: str | None = None
+    dateline: Dateline | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    image: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    lang: str | None = None
+
+    @property
+    def body(self) -> str:
+        """The body as stored: paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    def times(self, feed_published: datetime | None) -> tuple[datetime | None, datetime | None]:
+        """Publication and update times: the page's own if exact, else its stamp dated
+        at the feed's time of day (see ``store.aa.stamps.resolve``)."""
+        if self.published is not None:
+            if self.updated is None and self.stamp is not None:
+                return self.published, resolve(self.stamp, self.published)[1]
+            return self.published, self.updated
+        if self.stamp is not None:
+            return resolve(self.stamp, feed_published)
+        return None, self.updated
+
+
+def extract_article(
+    page: bytes | str, *, url: str | None = None, lang: str | None = None
+) -> Article:
+    """Read a story out of an article page; raises ArticleError when there is none."""
+    if not page or not page.strip():
+        raise ArticleError("the page is empty")
+    try:
+        root = parse_page(page)
+    except (etree.ParserError, ValueError) as error:
+        raise ArticleError(f"not an HTML page ({error})") from error
+    meta = read_meta(root)
+    lang = lang or meta.lang
+    layout = classic_layout(root, url) or prose_layout(root, url) or _jsonld_layout(meta)
+    if layout is None or not drop_boilerplate(layout.paragraphs):
+        generic = generic_layout(page)
+        if len("".join(generic.paragraphs)) >= MIN_GENERIC_CHARS:
+            layout = _merge(layout, generic) if layout else generic
+    if layout is None:
+        raise ArticleError("no story text on the page")
+    paragraphs = drop_boilerplate(layout.paragraphs)
+    dateline, paragraphs = _take_dateline(meta, paragraphs, lang)
+    title = meta.title if meta.has_jsonld and meta.title else layout.title or meta.title
+    title = title or _page_title(root)
+    lead = meta.lead if meta.has_jsonld and meta.lead else layout.lead or meta.lead
+    title, lead = _without_site(title, meta.site_name), _without_site(lead, meta.site_name)
+    paragraphs = _without_repeats(paragraphs, title, lead)
+    authors = meta.authors or layout.authors or _byline(paragraphs)
+    if authors and paragraphs and _BYLINE.match(paragraphs[0]):
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        raise ArticleError("no story text on the page")
+    return Article(
+        layout=layout.name,
+        title=title,
+        lead=lead,
+        category=meta.category or layout.category,
+        authors=authors or ([dateline.author] if dateline and dateline.author else []),
+        stamp=layout.stamp,
+        published=meta.published,
+        updated=meta.updated,
+        location=meta.location or layout.location or (dateline.place if dateline else None),
+        dateline=dateline,
+        paragraphs=paragraphs,
+        image=layout.image or meta.image,
+        keywords=meta.keywords,
+        lang=lang,
+    )
+
+
+def _jsonld_layout(meta: PageMeta) -> Layout | None:
+    if not meta.body:
+        return None
+    return Layout(name="jsonld", paragraphs=[p for p in meta.body.split("\n") if p.strip()])
+
+
+def _merge(found: Layout, generic: Layout) -> Layout:
+    """A known layout with no readable body: keep its header, take the generic body."""
+    found.paragraphs = generic.paragraphs
+    found.name = f"{found.name}+generic"
+    return found
+
+
+def _take_dateline(
+    meta: PageMeta, paragraphs: list[str], lang: str | None
+) -> tuple[Dateline | None, list[str]]:
+    """The dateline, from JSON-LD or the first paragraphs; a dateline-only paragraph leaves."""
+    if meta.dateline:
+        parsed = parse_dateline(meta.dateline, lang=lang)
+        return parsed or Dateline(place=meta.dateline), paragraphs
+    for index, paragraph in enumerate(paragraphs[:3]):
+        dateline = parse_dateline(paragraph, lang=lang)
+        if dateline is None:
+            continue
+        if is_dateline_only(paragraph, lang=lang):
+            return dateline, paragraphs[:index] + paragraphs[index + 1 :]
+        return dateline, paragraphs
+    return None, paragraphs
+
+
+def _without_site(text: str, site_name: str | None) -> str:
+    """ "Title - Anadolu Ajansı" -> "Title"."""
+    names = (site_name, *SITE_SUFFIXES) if site_name else SITE_SUFFIXES
+    for name in names:
+        for separator in _SUFFIX_SEPARATORS:
+            if text.endswith(separator + name):
+                return text[: -len(separator + name)].rstrip()
+    return text
+
+
+def _without_repeats(paragraphs: list[str], title: str, lead: str) -> list[str]:
+    """Drop the title or lead repeated as the body's first paragraph (image captions do)."""
+    while paragraphs and clean_line(paragraphs[0]) in {title, lead} - {""}:
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+def _page_title(root: etree._Element) -> str:
+    """The first h1, else the document title."""
+    for xpath in ("//h1", "//title"):
+        found = root.xpath(xpath)
+        if found and clean_line(found[0].text_content()):
+            return clean_line(found[0].text_content())
+    return ""
+
+
+def _byline(paragraphs: list[str]) -> list[str]:
+    if paragraphs and _BYLINE.match(paragraphs[0]) and len(paragraphs[0]) < 100:
+        return split_authors(paragraphs[0].split(",")[0] if "," in paragraphs[0] else paragraphs[0])
+    return []

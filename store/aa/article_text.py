@@ -1,0 +1,183 @@
+"""Article pages as text: safe parsing, paragraphs and subheads, boilerplate removed.
+
+The body convention every extractor follows (and the reader pane relies on):
+paragraphs separated by one blank line; a subhead is its own paragraph starting
+with "## ". Images, share blocks and scripts never become text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from store.text import clean_line, fold
+
+SUBHEAD = "## "
+_SUBHEAD_TAGS = {"h2", "h3", "h4", "h5"}
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"}
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "img",
+    "picture",
+    "figure",
+    "video",
+    "audio",
+    "svg",
+    "form",
+    "button",
+    "input",
+    "select",
+    "template",
+)
+# Share prompts in every edition, folded (see store.text.fold): a paragraph that
+# is one of these, or mostly one of these, is page furniture, not the story.
+_SHARE_PROMPTS = (
+    "bu haberi paylasin",
+    "haberi paylas",
+    "share this news",
+    "share this article",
+    "share this story",
+    "partager cette actualite",
+    "partagez cette actualite",
+    "partager cet article",
+    "compartir esta noticia",
+    "comparte esta noticia",
+    "compartir noticia",
+    "شارك هذا الخبر",
+    "شارك الخبر",
+    "поделиться новостью",
+    "поделитесь новостью",
+    "اشتراک گذاری",
+    "bagikan berita ini",
+    "ndaj kete lajm",
+)
+_MESSENGERS = ("whatsapp", "telegram", "واتساب", "ватсап")
+_CHANNEL_WORDS = (
+    "kanal",
+    "channel",
+    "canal",
+    "chaine",
+    "قناة",
+    "قناه",
+    "канал",
+    "کانال",
+    "katil",
+    "join",
+    "rejoign",
+    "unete",
+    "abone",
+    "subscribe",
+    "follow",
+    "takip",
+)
+_HAS_MARK = "(HAS)"
+_MAX_PROMPT = 160
+
+
+def parse_page(page: bytes | str) -> lxml.html.HtmlElement:
+    """The page as an lxml tree: no network, comments and processing instructions dropped."""
+    parser = lxml.html.HTMLParser(
+        no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False
+    )
+    if isinstance(page, str):
+        # lxml refuses str input that declares its own encoding.
+        page = page.encode("utf-8")
+        parser = lxml.html.HTMLParser(
+            no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8"
+        )
+    root = lxml.html.document_fromstring(page, parser=parser)
+    return root
+
+
+def has_class(name: str) -> str:
+    """An XPath test for one CSS class among several."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def drop_furniture(container: lxml.html.HtmlElement, *extra_xpaths: str) -> None:
+    """Remove images, scripts, forms and whatever ``extra_xpaths`` select, in place."""
+    for element in container.xpath(".//" + "|.//".join(_DROP_TAGS)):
+        element.drop_tree()
+    for xpath in extra_xpaths:
+        for element in container.xpath(xpath):
+            element.drop_tree()
+
+
+def block_texts(container: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """(tag, one-line text) of each outermost text block, in document order.
+
+    A div holding text but no blocks counts as a paragraph of its own.
+    """
+    blocks: list[tuple[str, str]] = []
+    for element in container.iter(etree.Element):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in _BLOCK_TAGS and not (tag == "div" and _is_text_div(element)):
+            continue
+        if element is not container and _inside_block(element, container):
+            continue
+        text = clean_line(element.text_content())
+        if text:
+            blocks.append((tag, text))
+    if not blocks:
+        text = clean_line(container.text_content())
+        if text:
+            blocks.append(("p", text))
+    return blocks
+
+
+def paragraphs_from(blocks: list[tuple[str, str]]) -> list[str]:
+    """Body paragraphs from blocks: subheads get the "## " mark."""
+    return [SUBHEAD + text if tag in _SUBHEAD_TAGS else text for tag, text in blocks]
+
+
+def is_share_prompt(paragraph: str) -> bool:
+    """A "share this news" or "join our WhatsApp channel" line, in any edition."""
+    if len(paragraph) > _MAX_PROMPT:
+        return False
+    folded = fold(paragraph.removeprefix(SUBHEAD))
+    if any(prompt in folded for prompt in _SHARE_PROMPTS):
+        return True
+    return any(m in folded for m in _MESSENGERS) and any(w in folded for w in _CHANNEL_WORDS)
+
+
+def drop_boilerplate(paragraphs: list[str]) -> list[str]:
+    """Without share prompts and the HAS subscriber footer (the last "(HAS)" paragraph)."""
+    kept = [p for p in paragraphs if not is_share_prompt(p)]
+    for index in range(len(kept) - 1, max(len(kept) - 4, -1), -1):
+        if _HAS_MARK in kept[index]:
+            del kept[index]
+            break
+    return kept
+
+
+def squeeze(text: str) -> str:
+    """Collapse whitespace; the comparison form of a line."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_text_div(element: lxml.html.HtmlElement) -> bool:
+    if element.xpath(
+        "./*[self::div or self::p or self::h1 or self::h2 or self::h3 or "
+        "self::h4 or self::h5 or self::h6 or self::ul or self::ol or "
+        "self::blockquote or self::table or self::section]"
+    ):
+        return False
+    return bool((element.text or "").strip()) or any(
+        (child.tail or "").strip() for child in element
+    )
+
+
+def _inside_block(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not container:
+        if parent.tag in _BLOCK_TAGS or (parent.tag == "div" and _is_text_div(parent)):
+            return True
+        parent = parent.getparent()
+    return False

@@ -1,0 +1,297 @@
+"""HTTP for feeds: one conditional GET with a total deadline, a size cap and safe redirects.
+
+Every limit here protects the reader from a feed it subscribed to: a server that
+trickles bytes forever meets the total deadline (connect, headers and body
+together), a gzip bomb meets the cap on the *decoded* body while it streams, and
+a redirect to ``file:`` or ``ftp:`` never reaches httpx. A failure is a
+``FetchError`` whose message is one line a person can read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ssl
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from store import clock
+from store.feeds import is_fetchable_url
+
+USER_AGENT = "aanews/0.1 (+https://github.com/aanews)"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+# Decompress in slices no larger than this, so a bomb never inflates in one go.
+_INFLATE_SLICE = 256 * 1024
+
+
+@dataclass
+class FetchResult:
+    """What one feed URL answered: the body (None for a 304) and its validators."""
+
+    url: str
+    status: int
+    body: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+    # Where a 301/308 chain from the feed's URL ended up: the URL to remember.
+    moved_to: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304: nothing to parse."""
+        return self.status == 304
+
+
+class FetchError(Exception):
+    """A fetch that failed, with a one-line reason and what the feed should do next."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        pause: bool = False,
+        retry_after: str | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.pause = pause
+        self.retry_after = retry_after
+
+
+def make_client(*, max_connections: int = 8, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
+    """An httpx client for feeds: our User-Agent, gzip only, no automatic redirects."""
+    return httpx.AsyncClient(
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+            "text/xml;q=0.9, */*;q=0.5",
+        },
+        follow_redirects=False,
+        timeout=httpx.Timeout(timeout),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        trust_env=False,
+    )
+
+
+async def fetch_feed(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> FetchResult:
+    """GET ``url`` once, conditionally; the deadline covers the whole exchange.
+
+    Raises FetchError with a one-line reason for anything but a 200 or a 304.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return await _follow(client, url, etag, last_modified, max_bytes)
+    except (TimeoutError, httpx.TimeoutException) as error:
+        raise FetchError(f"no complete answer within {timeout:g} s") from error
+
+
+async def _follow(
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+) -> FetchResult:
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    moved_to: str | None = None
+    permanent = True
+    current = url
+    for hop in range(MAX_REDIRECTS + 1):
+        if not is_fetchable_url(current):
+            raise FetchError(f"not an http(s) URL: {current[:200]!r}")
+        try:
+            request = client.build_request("GET", current, headers=headers)
+            response = await client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise
+        except httpx.HTTPError as error:
+            raise FetchError(describe_transport_error(error, current)) from error
+        try:
+            status = response.status_code
+            if status in REDIRECT_STATUSES:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FetchError(f"HTTP {status} redirect without a Location", status=status)
+                if hop == MAX_REDIRECTS:
+                    raise FetchError(f"more than {MAX_REDIRECTS} redirects", status=status)
+                try:
+                    current = str(response.url.join(location))
+                except (httpx.InvalidURL, ValueError) as error:
+                    raise FetchError(f"redirect to a bad URL: {location[:200]!r}") from error
+                permanent = permanent and status in PERMANENT_REDIRECTS
+                if permanent:
+                    moved_to = current
+                continue
+            if status == 304:
+                return FetchResult(
+                    url=current,
+                    status=304,
+                    body=None,
+                    etag=response.headers.get("ETag") or etag,
+                    last_modified=response.headers.get("Last-Modified") or last_modified,
+                    moved_to=moved_to,
+                )
+            if status != 200:
+                raise status_error(status, response.reason_phrase, response.headers)
+            body = await read_capped(response, max_bytes)
+            return FetchResult(
+                url=current,
+                status=200,
+                body=body,
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+                moved_to=moved_to,
+            )
+        finally:
+            await response.aclose()
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")  # pragma: no cover
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, stopping as soon as it passes ``max_bytes``."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise _too_big(max_bytes)
+        inflater = None
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = _Inflater(encoding)
+    else:
+        raise FetchError(f"unsupported Content-Encoding {encoding[:40]!r}")
+    parts: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        pieces = inflater.feed(raw, max_bytes - size + 1) if inflater else [raw]
+        for piece in pieces:
+            size += len(piece)
+            if size > max_bytes:
+                raise _too_big(max_bytes)
+            parts.append(piece)
+    return b"".join(parts)
+
+
+class _Inflater:
+    """Incremental gzip/deflate decoding that never inflates more than asked at once."""
+
+    def __init__(self, encoding: str) -> None:
+        wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+        self._encoding = encoding
+        self._first = True
+        self._inflate = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes, budget: int) -> list[bytes]:
+        """Decode ``data``, yielding slices; stops once ``budget`` bytes came out."""
+        if self._first and self._encoding == "deflate":
+            self._first = False
+            # Some servers send raw deflate without the zlib header.
+            if data and (data[0] & 0x0F) != 8:
+                self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        out: list[bytes] = []
+        produced = 0
+        try:
+            chunk = self._inflate.decompress(data, _INFLATE_SLICE)
+            while chunk:
+                out.append(chunk)
+                produced += len(chunk)
+                if produced >= budget:
+                    break
+                chunk = self._inflate.decompress(self._inflate.unconsumed_tail, _INFLATE_SLICE)
+        except zlib.error as error:
+            raise FetchError(f"broken {self._encoding} body: {error}") from error
+        return out
+
+
+def _too_big(max_bytes: int) -> FetchError:
+    return FetchError(f"feed larger than {_size(max_bytes)}")
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    if count >= 1024 and count % 1024 == 0:
+        return f"{count // 1024} KiB"
+    return f"{count} bytes"
+
+
+def status_error(status: int, phrase: str, headers: httpx.Headers) -> FetchError:
+    """The FetchError for an HTTP status that is neither 200 nor 304."""
+    label = f"HTTP {status} {phrase}".strip()
+    if status == 410:
+        return FetchError(f"{label}: the feed is gone; paused", status=status, pause=True)
+    if status in (429, 503) and headers.get("Retry-After"):
+        until = parse_retry_after(headers["Retry-After"])
+        if until:
+            return FetchError(f"{label}; retry after {until}", status=status, retry_after=until)
+    if status == 404:
+        return FetchError(f"{label}: no feed at this address", status=status)
+    return FetchError(label, status=status)
+
+
+def parse_retry_after(value: str, *, now: datetime | None = None) -> str | None:
+    """Retry-After (delay in seconds, or an HTTP date) as an ISO time in UTC; None if garbage."""
+    value = value.strip()
+    moment = now or clock.now()
+    if value.isdigit():
+        # A day at most: a server asking for a year is not one to wait for blindly.
+        return clock.to_iso(moment + timedelta(seconds=min(int(value), 86400)))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return clock.to_iso(min(when.astimezone(UTC), moment + timedelta(days=1)))
+
+
+def describe_transport_error(error: Exception, url: str) -> str:
+    """One line for a connection that failed before any HTTP answer."""
+    host = httpx.URL(url).host if is_fetchable_url(url) else url
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(c) for c in chain).lower()
+    if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in text or "certificate" in text:
+        detail = next((str(c) for c in chain if isinstance(c, ssl.SSLError)), str(error))
+        return f"TLS error with {host}: {detail[:160]}"
+    if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+        return f"connection refused by {host}"
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or "name resolution" in text
+        or "no address associated" in text
+        or "getaddrinfo" in text
+    ):
+        return f"host not found: {host}"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"{host} broke the HTTP exchange: {str(error)[:160]}"
+    if isinstance(error, httpx.ConnectError):
+        return f"cannot connect to {host}: {str(error)[:160] or type(error).__name__}"
+    return f"network error with {host}: {str(error)[:160] or type(error).__name__}"

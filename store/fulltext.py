@@ -1,0 +1,409 @@
+"""Article pages: polite fetching, extraction, and storing with revisions.
+
+Politeness: one request at a time per host, at least ``HOST_SPACING`` seconds
+between the end of one and the start of the next, across every caller in the
+process (the reader's "open a story" worker and ``fetch --full-text`` share the
+gate). Each request goes through ``store.fetch`` (total deadline, decoded-size
+cap, at most five redirects, http(s) only), conditionally with the page's
+ETag/Last-Modified once its text is stored.
+
+Storing: the first page read of a story only fills in what the feed lacks
+(body, dateline, location, category, authors, stamps, image, keywords); no
+revision is made for gaining a body. Later, a page whose title, lead, body or
+update stamp differ from the page read before puts the story's current version
+into ``revisions`` and replaces it (``is_updated = 1``). Read, starred and tags
+are never written. A page that cannot be read leaves the story as it was and
+says why in ``items.full_text_error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from sqlite_utils import Database
+
+from store import clock
+from store.aa.article import Article, ArticleError, extract_article
+from store.aa.flags import split_flags
+from store.aa.ids import full_size_image, is_aa_url
+from store.db import open_db
+from store.feeds import is_fetchable_url
+from store.fetch import FetchError, fetch_feed, make_client
+from store.ingest import save_revision
+
+HOST_SPACING = 0.5
+PAGE_MAX_BYTES = 4 * 1024 * 1024
+# A page read less than this long ago is not asked for again unless the feed
+# changed the story since; bounded by ``limit`` per call.
+DEFAULT_STALE_MINUTES = 60.0
+DEFAULT_LIMIT = 100
+# Stories a feed carried within this many hours count as "seen in this refresh".
+RECHECK_WITHIN_HOURS = 24.0
+MAX_HOSTS_AT_ONCE = 4
+
+ProgressHook = Callable[[int, int, str], None]
+
+
+@dataclass
+class FullTextReport:
+    """What one full-text pass did, story by story."""
+
+    fetched: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    revised_ids: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: "full text: 12 read, 3 unchanged, 1 failed; 2 stories revised"."""
+        line = (
+            f"full text: {self.fetched} read, {self.unchanged} unchanged, {self.failed} failed; "
+            f"{len(self.revised_ids)} stor{'y' if len(self.revised_ids) == 1 else 'ies'} revised"
+        )
+        return line + (f" ({self.skipped} fresh, skipped)" if self.skipped else "")
+
+
+@dataclass
+class _Job:
+    item_id: int
+    url: str
+    title: str
+    etag: str | None
+    last_modified: str | None
+
+
+def refresh_full_text(
+    db_path: str | Path | None,
+    item_ids: Iterable[int],
+    *,
+    timeout: float = 30.0,
+    on_progress: ProgressHook | None = None,
+    stale_minutes: float = DEFAULT_STALE_MINUTES,
+    limit: int = DEFAULT_LIMIT,
+    force: bool = False,
+    recheck_feeds: Iterable[int] = (),
+) -> FullTextReport:
+    """Read the article pages of these stories and store what they say.
+
+    Stories whose page was read less than ``stale_minutes`` ago, and that the
+    feed did not change since, are skipped unless ``force``; at most ``limit``
+    pages are asked for. ``recheck_feeds`` adds the stale pages of stories those
+    feeds carry (see ``pages_to_recheck``). ``timeout`` is each request's total
+    deadline. Blocking: call it from a worker thread.
+    """
+    db = open_db(db_path)
+    try:
+        wanted = list(item_ids)
+        wanted += pages_to_recheck(db, recheck_feeds, stale_minutes=stale_minutes, limit=limit)
+        wanted = list(dict.fromkeys(wanted))
+        chosen = wanted if force else pick_for_full_text(db, wanted, stale_minutes=stale_minutes)
+        chosen = chosen[: max(0, limit)]
+        report = FullTextReport(skipped=len(wanted) - len(chosen))
+        jobs = _jobs(db, chosen, report, conditional=not force)
+        if jobs:
+            asyncio.run(_run(db, jobs, report, timeout, on_progress))
+        return report
+    finally:
+        db.close()
+
+
+def pick_for_full_text(
+    db: Database, item_ids: Sequence[int], *, stale_minutes: float = DEFAULT_STALE_MINUTES
+) -> list[int]:
+    """The stories worth a page request: never read, changed by the feed since, or stale.
+
+    Never-read and changed stories come first, then the stalest pages.
+    """
+    cutoff = clock.to_iso(clock.now() - timedelta(minutes=stale_minutes)) or ""
+    urgent: list[int] = []
+    stale: list[tuple[str, int]] = []
+    ids = list(item_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for item_id, fetched_at, changed_at in db.execute(
+            "SELECT id, page_fetched_at, changed_at FROM items "
+            f"WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if fetched_at is None or (changed_at is not None and changed_at > fetched_at):
+                urgent.append(item_id)
+            elif fetched_at <= cutoff:
+                stale.append((fetched_at, item_id))
+    order = {item_id: index for index, item_id in enumerate(ids)}
+    urgent.sort(key=order.__getitem__)
+    return urgent + [item_id for _, item_id in sorted(stale)]
+
+
+def pages_to_recheck(
+    db: Database,
+    feed_ids: Iterable[int] = (),
+    *,
+    seen_since: str | None = None,
+    stale_minutes: float = DEFAULT_STALE_MINUTES,
+    within_hours: float = RECHECK_WITHIN_HOURS,
+    limit: int = DEFAULT_LIMIT,
+) -> list[int]:
+    """Stories seen lately whose page was read more than ``stale_minutes`` ago.
+
+    "Seen lately": a feed stored them at or after ``seen_since`` (the start of
+    a refresh), or ``feed_ids`` carried them within ``within_hours``. So an
+    update made only on the page (the feed unchanged) is noticed; stalest
+    first, at most ``limit``.
+    """
+    now = clock.now()
+    ids = list(feed_ids)
+    if seen_since is None and not ids:
+        return []
+    where = ["i.last_seen >= ?", "i.page_fetched_at IS NOT NULL", "i.page_fetched_at <= ?"]
+    params: list[object] = [
+        seen_since or clock.to_iso(now - timedelta(hours=within_hours)),
+        clock.to_iso(now - timedelta(minutes=stale_minutes)),
+    ]
+    if ids:
+        marks = ",".join("?" * len(ids))
+        where.append(f"i.id IN (SELECT item_id FROM item_feeds WHERE feed_id IN ({marks}))")
+        params += ids
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT i.id FROM items i WHERE {' AND '.join(where)} "
+            "ORDER BY i.page_fetched_at LIMIT ?",
+            [*params, limit],
+        )
+    ]
+
+
+def page_signature(title: str, lead: str, body: str, updated: str | None) -> str:
+    """A digest of what a page says about a story, to notice a changed version."""
+    text = "\x1f".join([title, lead, body, updated or ""])
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def store_article(
+    db: Database,
+    item_id: int,
+    article: Article,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> bool:
+    """Store a story's page; True when it changed the story (a revision was kept)."""
+    row = db.execute(
+        "SELECT title, summary, body, published, updated, page_sig, link FROM items WHERE id = ?",
+        [item_id],
+    ).fetchone()
+    if row is None:
+        return False
+    old_title, old_lead, old_body, published_iso, old_updated, old_sig, link = row
+    published, updated = article.times(clock.from_iso(published_iso))
+    updated_iso = clock.to_iso(updated) or old_updated
+    title = split_flags(article.title)[0] if article.title else old_title
+    lead = article.lead or old_lead
+    sig = page_signature(title, lead, article.body, updated_iso)
+    now = clock.now_iso()
+    changed = old_sig is not None and sig != old_sig
+    with db.atomic():
+        if changed:
+            save_revision(db, item_id, now)
+            db.execute(
+                "UPDATE items SET title = ?, summary = ?, body = ?, updated = ?, is_updated = 1, "
+                "changed_at = ? WHERE id = ?",
+                [title, lead, article.body, updated_iso, now, item_id],
+            )
+        elif old_sig is None:
+            # The first read fills gaps only: the feed's title and lead stay.
+            body = article.body if len(article.body) >= len(old_body) else old_body
+            db.execute(
+                "UPDATE items SET title = ?, summary = ?, body = ?, updated = ? WHERE id = ?",
+                [old_title or title, old_lead or lead, body, updated_iso, item_id],
+            )
+        image = article.image
+        if image and is_aa_url(image):
+            image = full_size_image(image)
+        db.execute(
+            "UPDATE items SET published = COALESCE(published, ?), "
+            "published_ts = CASE WHEN published IS NULL THEN ? ELSE published_ts END, "
+            "dateline = COALESCE(?, dateline), location = COALESCE(?, location), "
+            "category = COALESCE(?, category), authors = COALESCE(?, authors), keywords = ?, "
+            "image = COALESCE(?, image), lang = COALESCE(lang, ?), page_sig = ?, "
+            "page_fetched_at = ?, full_text_at = ?, full_text_error = NULL, page_etag = ?, "
+            "page_last_modified = ? WHERE id = ?",
+            [
+                clock.to_iso(published),
+                published.timestamp() if published else 0,
+                article.dateline.display if article.dateline else None,
+                article.location,
+                article.category,
+                json.dumps(article.authors, ensure_ascii=False) if article.authors else None,
+                json.dumps(article.keywords, ensure_ascii=False),
+                image,
+                article.lang,
+                sig,
+                now,
+                now,
+                etag,
+                last_modified,
+                item_id,
+            ],
+        )
+    return changed
+
+
+def record_page_failure(db: Database, item_id: int, reason: str) -> None:
+    """The page could not be read: the story stays as it is, and says why."""
+    db.execute(
+        "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
+        [reason[:300], clock.now_iso(), item_id],
+    )
+
+
+def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: bool) -> list[_Job]:
+    jobs: list[_Job] = []
+    rows = {
+        row[0]: row
+        for start in range(0, len(ids), 500)
+        for row in db.execute(
+            "SELECT id, link, title, page_etag, page_last_modified, page_sig FROM items "
+            f"WHERE id IN ({','.join('?' * len(ids[start : start + 500]))})",
+            ids[start : start + 500],
+        )
+    }
+    for item_id in ids:
+        if item_id not in rows:
+            continue
+        _, link, title, etag, last_modified, sig = rows[item_id]
+        if not link or not is_fetchable_url(link):
+            record_page_failure(db, item_id, "the story has no http(s) link to its page")
+            report.failed += 1
+            report.errors[item_id] = "no http(s) link"
+            continue
+        keep = conditional and sig is not None
+        jobs.append(
+            _Job(item_id, link, title, etag if keep else None, last_modified if keep else None)
+        )
+    return jobs
+
+
+class _HostGate:
+    """One request at a time to a host, ``HOST_SPACING`` apart, across threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.free_at = 0.0
+
+    async def __aenter__(self) -> None:
+        while not self.lock.acquire(blocking=False):
+            await asyncio.sleep(0.02)
+        wait = self.free_at - time.monotonic()
+        if wait > 0:
+            try:
+                await asyncio.sleep(wait)
+            except BaseException:  # cancelled while holding the gate: never leave it shut
+                self.lock.release()
+                raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.free_at = time.monotonic() + HOST_SPACING
+        self.lock.release()
+
+
+_GATES: dict[str, _HostGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def host_gate(url: str) -> _HostGate:
+    """The politeness gate shared by every request to ``url``'s host."""
+    host = (urlsplit(url).hostname or "").lower()
+    with _GATES_LOCK:
+        return _GATES.setdefault(host, _HostGate())
+
+
+async def _run(
+    db: Database,
+    jobs: list[_Job],
+    report: FullTextReport,
+    timeout: float,
+    on_progress: ProgressHook | None,
+) -> None:
+    by_host: dict[str, list[_Job]] = {}
+    for job in jobs:
+        by_host.setdefault((urlsplit(job.url).hostname or "").lower(), []).append(job)
+    done = 0
+    hosts_at_once = asyncio.Semaphore(MAX_HOSTS_AT_ONCE)
+
+    def finished(job: _Job) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(jobs), job.title)
+
+    async with make_client(max_connections=MAX_HOSTS_AT_ONCE, timeout=timeout) as client:
+
+        async def one_host(host_jobs: list[_Job]) -> None:
+            async with hosts_at_once:
+                for job in host_jobs:
+                    await _one_page(db, client, job, report, timeout)
+                    finished(job)
+
+        await asyncio.gather(*(one_host(host_jobs) for host_jobs in by_host.values()))
+
+
+async def _one_page(
+    db: Database, client: httpx.AsyncClient, job: _Job, report: FullTextReport, timeout: float
+) -> None:
+    try:
+        async with host_gate(job.url):
+            result = await fetch_feed(
+                client,
+                job.url,
+                etag=job.etag,
+                last_modified=job.last_modified,
+                timeout=timeout,
+                max_bytes=PAGE_MAX_BYTES,
+            )
+    except FetchError as error:
+        _failed(db, job, report, _page_words(error.reason))
+        return
+    if result.not_modified or result.body is None:
+        db.execute(
+            "UPDATE items SET page_fetched_at = ?, full_text_error = NULL WHERE id = ?",
+            [clock.now_iso(), job.item_id],
+        )
+        report.unchanged += 1
+        return
+    try:
+        article = extract_article(result.body, url=result.url)
+    except ArticleError as error:
+        _failed(db, job, report, str(error))
+        return
+    if store_article(
+        db, job.item_id, article, etag=result.etag, last_modified=result.last_modified
+    ):
+        report.revised_ids.append(job.item_id)
+    report.fetched += 1
+
+
+def _failed(db: Database, job: _Job, report: FullTextReport, reason: str) -> None:
+    record_page_failure(db, job.item_id, reason)
+    report.failed += 1
+    report.errors[job.item_id] = reason
+
+
+def _page_words(reason: str) -> str:
+    """store.fetch speaks of feeds; these are pages."""
+    return (
+        reason.replace("no feed at this address", "no page at this address")
+        .replace("the feed is gone; paused", "the page is gone")
+        .replace("feed larger than", "page larger than")
+    )

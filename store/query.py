@@ -1,0 +1,408 @@
+"""Queries to story ids, newest first, straight from SQL (the language: ``store.query_parse``).
+
+Text terms go to the FTS5 index, which holds folded text; everything else is a
+plain condition on ``items``. The terms an AND needs from the index are sent as
+one MATCH, so a search costs one index lookup however many words it has. Hidden
+stories are left out unless the query says ``is:hidden``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.query_parse import (
+    And,
+    Filter,
+    Node,
+    Not,
+    Or,
+    Query,
+    QueryError,
+    Term,
+    parse_query,
+    relative_or_date,
+)
+from store.text import fold, fold_char
+
+__all__ = [
+    "Query",
+    "QueryError",
+    "count",
+    "counts",
+    "highlight_terms",
+    "match_spans",
+    "parse_query",
+    "search_ids",
+    "unread_count",
+]
+
+_FTS_IN = "{id} IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+# A page of a broad search is found fastest by walking the newest-first index and
+# checking each story against the matches; a narrow one by sorting its few matches.
+# "+i.id" keeps SQLite from driving the query from an id list, so it walks.
+_BROAD = 1000
+_PAGE = 1000
+# Title counts most, then the lead and the dateline, then the body.
+_RANK = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0)"
+_ORDER = {
+    "new": "i.published_ts DESC, i.id DESC",
+    "old": "i.published_ts ASC, i.id ASC",
+}
+
+
+def search_ids(
+    db: Database, query: str | Query, *, limit: int | None = None, offset: int = 0
+) -> list[int]:
+    """Ids of the stories the query matches, in its order (newest first by default)."""
+    parsed = _parsed(query)
+    walk = limit is not None and limit + offset <= _PAGE and parsed.sort != "rank"
+    sql, params = _select(db, parsed, "i.id", ordered=True, walk=walk)
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    elif offset:
+        sql += " LIMIT -1 OFFSET ?"
+        params.append(offset)
+    return [row[0] for row in _run(db, sql, params)]
+
+
+def count(db: Database, query: str | Query) -> int:
+    """How many stories the query matches."""
+    sql, params = _select(db, _parsed(query), "COUNT(*)", ordered=False)
+    return int(_run(db, sql, params)[0][0])
+
+
+def counts(db: Database, query: str | Query) -> tuple[int, int]:
+    """(how many stories the query matches, how many of them are unread), in one pass."""
+    sql, params = _select(
+        db, _parsed(query), "COUNT(*), COALESCE(SUM(i.read = 0), 0)", ordered=False
+    )
+    total, unread = _run(db, sql, params)[0]
+    return int(total), int(unread)
+
+
+def unread_count(db: Database, query: str | Query) -> int:
+    """How many of the stories the query matches are unread."""
+    sql, params = _select(db, _parsed(query), "COUNT(*)", ordered=False, extra="i.read = 0")
+    return int(_run(db, sql, params)[0][0])
+
+
+def highlight_terms(query: str | Query) -> list[str]:
+    """Folded words and phrases to mark on screen; prefixes end with ``*``."""
+    return list(_parsed(query).terms)
+
+
+def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the folded ``terms`` occur in the original ``text``, as sorted (start, end) spans.
+
+    Each original character is folded on its own, so "istanbul" marks "İSTANBUL".
+    A match starts at a word boundary; words and phrases also end at one.
+    """
+    folded_chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in fold_char(char):
+            folded_chars.append(piece)
+            origin.append(index)
+    folded = "".join(folded_chars)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        words = re.findall(r"\w+", term)
+        if not words:
+            continue
+        # Like the index, any run of spaces or punctuation separates words.
+        pattern = r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words)
+        if not term.endswith("*"):
+            pattern += r"(?!\w)"
+        for found in re.finditer(pattern, folded):
+            spans.append((origin[found.start()], origin[found.end() - 1] + 1))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _parsed(query: str | Query) -> Query:
+    return query if isinstance(query, Query) else parse_query(query)
+
+
+def _run(db: Database, sql: str, params: Sequence[Any]) -> list[tuple]:
+    try:
+        return db.execute(sql, list(params)).fetchall()
+    except sqlite3.OperationalError as error:
+        # A MATCH the index refuses (it should not happen, the terms are quoted).
+        raise QueryError(f"the search index cannot run this query: {error}") from None
+
+
+def _select(
+    db: Database,
+    query: Query,
+    columns: str,
+    *,
+    ordered: bool,
+    extra: str | None = None,
+    restrict: Sequence[int] | None = None,
+    walk: bool = False,
+) -> tuple[str, list[Any]]:
+    """The SELECT for a query; ``restrict`` limits it to some ids (tag rules use it).
+
+    ``walk``: a page is wanted, so walk the order's index unless the text matches few.
+    """
+    compiler = _Compiler(db)
+    match, where, params = compiler.root(query.root)
+    # Starred and updated stories are few: found through their own small indexes, sorted.
+    few = _few(query.root)
+    if few or (walk and (match is None or _at_least(db, match, _BROAD))):
+        compiler = _Compiler(db, walk=True)
+        match, where, params = compiler.root(query.root)
+        if match is not None:
+            where = " AND ".join(w for w in (compiler.fts_in, where) if w)
+            params.insert(0, match)
+            match = None
+    conditions = [where] if where else []
+    if not query.show_hidden:
+        conditions.append("+i.hidden = 0" if few else "i.hidden = 0")
+    if extra:
+        conditions.append(extra)
+    if restrict is not None:
+        conditions.append(f"i.id IN ({','.join(str(int(i)) for i in restrict) or 'NULL'})")
+    if match is not None:
+        # CROSS JOIN: always from the index's matches to the stories, never the reverse
+        # (one index lookup per story would take seconds at 100,000 stories).
+        # items_state: whether a matched story is visible or read, without reading its row.
+        sql = (
+            f"SELECT {columns} FROM items_fts CROSS JOIN items i INDEXED BY items_state "
+            "ON i.id = items_fts.rowid"
+        )
+        conditions.insert(0, "items_fts MATCH ?")
+        params.insert(0, match)
+    elif not walk and (restrict is not None or " IN (" in where):
+        # Stories a tag, feed or word picks out: from that id list, through items_state.
+        sql = f"SELECT {columns} FROM items i INDEXED BY items_state"
+    else:
+        sql = f"SELECT {columns} FROM items i"
+    if conditions:
+        sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+    if ordered:
+        if query.sort == "rank" and match is not None:
+            sql += f" ORDER BY {_RANK}, i.published_ts DESC, i.id DESC"
+        else:
+            sql += " ORDER BY " + _ORDER.get(query.sort, _ORDER["new"])
+    return sql, params
+
+
+class _Compiler:
+    """Turns a tree into SQL on ``items i``, looking up tags and feeds it names."""
+
+    def __init__(self, db: Database, *, walk: bool = False) -> None:
+        self.db = db
+        self.id = "+i.id" if walk else "i.id"
+        self.fts_in = _FTS_IN.format(id=self.id)
+        self._tags: dict[str, tuple[list[int], list[int]]] = {}
+
+    def root(self, node: Node | None) -> tuple[str | None, str, list[Any]]:
+        """(one MATCH to drive the query from the index or None, WHERE, params)."""
+        if node is None:
+            return None, "", []
+        children = node.nodes if isinstance(node, And) else (node,)
+        match, rest = self._split(children)
+        params: list[Any] = []
+        parts = []
+        for child in rest:
+            sql, child_params = self.sql(child)
+            parts.append(f"({sql})")
+            params += child_params
+        return match, " AND ".join(parts), params
+
+    def _split(self, children: Sequence[Node]) -> tuple[str | None, list[Node]]:
+        """Join what the index can answer of an AND into one MATCH; return the rest."""
+        positive: list[str] = []
+        negative: list[str] = []
+        negated: list[Node] = []
+        rest: list[Node] = []
+        for child in children:
+            if isinstance(child, Not) and (inner := self.fts(child.node)) is not None:
+                negative.append(inner)
+                negated.append(child)
+            elif (expr := self.fts(child)) is not None:
+                positive.append(expr)
+            else:
+                rest.append(child)
+        if not positive:
+            # The index cannot answer "not x" alone: those become NOT IN conditions.
+            return None, rest + negated
+        match = " AND ".join(positive)
+        for inner in negative:
+            match = f"({match}) NOT {inner}"
+        return match, rest
+
+    def fts(self, node: Node) -> str | None:
+        """The node as an FTS5 expression, or None when it needs more than the index."""
+        if isinstance(node, Term):
+            if node.kind != "prefix" and node.column is None and self.tag(node.text)[0]:
+                return None  # also a tag: matched in SQL
+            return _fts_term(node)
+        if isinstance(node, Or):
+            parts = [self.fts(child) for child in node.nodes]
+            if any(part is None for part in parts):
+                return None
+            return "(" + " OR ".join(p for p in parts if p) + ")"
+        if isinstance(node, And):
+            match, rest = self._split(node.nodes)
+            if match is None or rest:
+                return None
+            return f"({match})"
+        return None
+
+    def sql(self, node: Node) -> tuple[str, list[Any]]:
+        """The node as a condition on ``items i``."""
+        expr = self.fts(node)
+        if expr is not None:
+            return self.fts_in, [expr]
+        if isinstance(node, Term):
+            tag_sql, tag_params = self.tag_sql(node.text)
+            return f"({self.fts_in} OR {tag_sql})", [_fts_term(node), *tag_params]
+        if isinstance(node, Not):
+            inner, params = self.sql(node.node)
+            return f"NOT ({inner})", params
+        if isinstance(node, Or):
+            return self._join(node.nodes, " OR ")
+        if isinstance(node, And):
+            match, rest = self._split(node.nodes)
+            where, params = self._join(rest, " AND ") if rest else ("1", [])
+            if match is not None:
+                return f"({self.fts_in} AND {where})", [match, *params]
+            return where, params
+        return self.filter(node)
+
+    def _join(self, nodes: Iterable[Node], glue: str) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for child in nodes:
+            sql, child_params = self.sql(child)
+            parts.append(f"({sql})")
+            params += child_params
+        return glue.join(parts), params
+
+    def tag(self, folded: str) -> tuple[list[int], list[int]]:
+        """(tag ids, ids of feeds carrying those tags) for a folded tag name."""
+        if folded not in self._tags:
+            tag_ids = [
+                r[0] for r in self.db.execute("SELECT id FROM tags WHERE folded = ?", [folded])
+            ]
+            feed_ids: list[int] = []
+            if tag_ids:
+                marks = ",".join("?" * len(tag_ids))
+                feed_ids = [
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT DISTINCT feed_id FROM feed_tags WHERE tag_id IN ({marks})",
+                        tag_ids,
+                    )
+                ]
+            self._tags[folded] = (tag_ids, feed_ids)
+        return self._tags[folded]
+
+    def tag_sql(self, folded: str) -> tuple[str, list[Any]]:
+        """Stories tagged ``folded`` themselves or through one of their feeds."""
+        tag_ids, feed_ids = self.tag(folded)
+        parts = []
+        if tag_ids:
+            parts.append(
+                f"{self.id} IN (SELECT item_id FROM item_tags WHERE tag_id IN ({_ints(tag_ids)}))"
+            )
+        if feed_ids:
+            parts.append(self.in_feeds(feed_ids))
+        return (" OR ".join(parts) if parts else "0"), []
+
+    def in_feeds(self, feed_ids: Sequence[int]) -> str:
+        """Stories carried by any of these feeds."""
+        return f"{self.id} IN (SELECT item_id FROM item_feeds WHERE feed_id IN ({_ints(feed_ids)}))"
+
+    def filter(self, node: Node) -> tuple[str, list[Any]]:
+        """A ``name:value`` filter as SQL."""
+        assert isinstance(node, Filter)
+        name, value = node.name, node.value
+        if name == "is":
+            column = {"unread": "read = 0", "read": "read = 1", "updated": "is_updated = 1"}
+            return "i." + column.get(value, f"{value} = 1"), []
+        if name == "tag":
+            return self.tag_sql(value)
+        if name == "feed":
+            if value.isdigit():
+                return self.in_feeds([int(value)]), []
+            ids = [
+                feed_id
+                for feed_id, title, feed_title in self.db.execute(
+                    "SELECT id, title, feed_title FROM feeds"
+                )
+                if value in fold(title or feed_title)
+            ]
+            return (self.in_feeds(ids) if ids else "0"), []
+        if name == "lang":
+            feed_ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM feeds WHERE lower(lang) = ? OR lower(lang) LIKE ?",
+                    [value, value + "-%"],
+                )
+            ]
+            sql = "(lower(i.lang) = ? OR lower(i.lang) LIKE ?)"
+            if feed_ids:
+                sql = f"({sql} OR (i.lang IS NULL AND {self.in_feeds(feed_ids)}))"
+            return sql, [value, value + "-%"]
+        if name == "cat":
+            feed_ids = [
+                feed_id
+                for feed_id, category in self.db.execute("SELECT id, category FROM feeds")
+                if fold(category) == value
+            ]
+            sql = "aanews_fold(i.category) = ?"
+            if feed_ids:
+                sql = f"({sql} OR {self.in_feeds(feed_ids)})"
+            return sql, [value]
+        if name in ("since", "after"):
+            return "i.published_ts >= ?", [relative_or_date(name, value).timestamp()]
+        if name == "before":
+            return "i.published_ts < ?", [relative_or_date(name, value).timestamp()]
+        raise QueryError(f"unknown filter {name}:{value}")
+
+
+def _fts_term(term: Term) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    if term.kind == "prefix":
+        quoted += "*"
+    if term.column:
+        return f"{term.column} : {quoted}"
+    return quoted
+
+
+def _ints(values: Iterable[int]) -> str:
+    return ",".join(str(int(v)) for v in values)
+
+
+def _few(root: Node | None) -> bool:
+    """Whether the query asks for starred or updated stories (each has a partial index)."""
+    children = root.nodes if isinstance(root, And) else (root,)
+    return any(
+        isinstance(child, Filter) and child.name == "is" and child.value in ("starred", "updated")
+        for child in children
+    )
+
+
+def _at_least(db: Database, match: str, n: int) -> bool:
+    """Whether the index holds ``n`` or more matches (it stops counting at ``n``)."""
+    sql = "SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?)"
+    return int(_run(db, sql, [match, n])[0][0]) >= n

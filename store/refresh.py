@@ -1,0 +1,434 @@
+"""Refresh many feeds at once: fetch concurrently, parse only new bytes, ingest one by one.
+
+``refresh_feeds`` is called from the CLI and from a Textual thread worker, so it
+opens its own connection and runs its own event loop. Fetches overlap (a few per
+host, since AA serves every feed from one host); each answer is parsed off the
+event loop, then stored in the loop's thread, one transaction per feed, so
+there is a single writer. A feed that fails keeps its stories and its readers'
+state; the others carry on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import httpx
+from sqlite_utils import Database
+
+from store import clock
+from store.db import open_db
+from store.feeds import FeedError, record_failure
+from store.fetch import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    FetchError,
+    FetchResult,
+    fetch_feed,
+    make_client,
+)
+from store.ingest import NewItemsHook, record_unchanged, store_feed
+from store.model import ParsedFeed
+
+# From this many feeds on, parsing goes to a process pool (bench/refresh.md).
+PROCESS_POOL_MIN_FEEDS = 8
+
+ProgressHook = Callable[[int, int, str], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclass
+class FeedOutcome:
+    """How one feed's refresh went: "new" (stored), "unchanged" or "failed"."""
+
+    feed_id: int
+    title: str
+    url: str
+    status: str
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    http_status: int | None = None
+    # The parser's complaint about a broken-but-readable document.
+    problem: str | None = None
+    # Where a permanent redirect pointed, when the feed's URL could not follow it.
+    moved_to: str | None = None
+
+
+@dataclass
+class RefreshReport:
+    """Every feed's outcome, the totals, and the ids of new and updated stories."""
+
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    # Feeds left out of an all-feeds refresh: (feed id, why) — paused, or asked to wait.
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        """How many feeds ended with ``status``."""
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failures(self) -> list[FeedOutcome]:
+        """The feeds that failed, in the order they finished."""
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    @property
+    def new(self) -> int:
+        """Stories first seen in this refresh."""
+        return len(self.new_ids)
+
+    @property
+    def updated(self) -> int:
+        """Stories that came back changed."""
+        return len(self.updated_ids)
+
+    def summary(self) -> str:
+        """One line: "12 feeds: 10 refreshed, 1 unchanged, 1 failed; 250 new, 3 updated stories"."""
+        total = len(self.outcomes)
+        line = (
+            f"{total} feed{'s' if total != 1 else ''}: {self.count('new')} refreshed, "
+            f"{self.count('unchanged')} unchanged, {self.count('failed')} failed; "
+            f"{self.new} new, {self.updated} updated stories"
+        )
+        if self.skipped:
+            line += f" ({len(self.skipped)} skipped)"
+        if self.cancelled:
+            line += " (cancelled)"
+        return line
+
+
+@dataclass
+class _Target:
+    id: int
+    url: str
+    title: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    lang: str | None = None
+
+
+@dataclass
+class _Fetched:
+    """One feed's answer on its way to the database."""
+
+    target: _Target
+    result: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    digest: str | None = None
+    error: FetchError | None = None
+
+
+def refresh_feeds(
+    db_path: str | Path | None,
+    feed_ids: Iterable[int] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int = 8,
+    per_host: int = 6,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_progress: ProgressHook | None = None,
+    on_new_items: NewItemsHook | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> RefreshReport:
+    """Fetch, parse and store the given feeds (default: every active one).
+
+    Paused feeds and feeds a server asked to wait (Retry-After) are skipped unless
+    named in ``feed_ids``. Unknown ids raise FeedError before anything is fetched.
+    """
+    db = open_db(db_path)
+    try:
+        targets, skipped = select_feeds(db, feed_ids)
+        report = RefreshReport(skipped=skipped)
+        if targets:
+            runner = _Refresh(
+                db,
+                targets,
+                report,
+                timeout=timeout,
+                concurrency=max(1, concurrency),
+                per_host=max(1, per_host),
+                max_bytes=max_bytes,
+                on_progress=on_progress,
+                on_new_items=on_new_items,
+                should_cancel=should_cancel,
+            )
+            asyncio.run(runner.run())
+        return report
+    finally:
+        db.close()
+
+
+def select_feeds(
+    db: Database, feed_ids: Iterable[int] | None
+) -> tuple[list[_Target], list[tuple[int, str]]]:
+    """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why)."""
+    columns = (
+        "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang"
+    )
+    skipped: list[tuple[int, str]] = []
+    if feed_ids is not None:
+        wanted = list(dict.fromkeys(int(i) for i in feed_ids))
+        rows = {
+            row[0]: row
+            for start in range(0, len(wanted), 500)
+            for row in db.execute(
+                f"SELECT {columns} FROM feeds WHERE id IN "
+                f"({','.join('?' * len(wanted[start : start + 500]))})",
+                wanted[start : start + 500],
+            )
+        }
+        missing = [str(i) for i in wanted if i not in rows]
+        if missing:
+            raise FeedError(f"no feed with id {', '.join(missing)}")
+        return [_target(rows[i]) for i in wanted], skipped
+    now = clock.now()
+    targets: list[_Target] = []
+    for row in db.execute(f"SELECT {columns} FROM feeds ORDER BY position, id"):
+        paused, retry_after = row[7], row[8]
+        if paused:
+            skipped.append((row[0], "paused"))
+            continue
+        until = clock.from_iso(retry_after)
+        if until is not None and until > now:
+            skipped.append((row[0], f"server asked to wait until {retry_after}"))
+            continue
+        targets.append(_target(row))
+    return targets, skipped
+
+
+def _target(row: tuple) -> _Target:
+    feed_id, url, title, feed_title, etag, last_modified, content_hash = row[:7]
+    return _Target(
+        id=feed_id,
+        url=url,
+        title=title or feed_title or url,
+        etag=etag,
+        last_modified=last_modified,
+        content_hash=content_hash,
+        lang=row[9],
+    )
+
+
+def content_digest(body: bytes) -> str:
+    """The digest that tells "same bytes as last time" without parsing them."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def parse_executor(feeds: int) -> Executor | None:
+    """Where documents are parsed, off the event loop (bench/refresh.md has the numbers).
+
+    Many feeds: a process pool, so parsing runs beside ingestion on another core.
+    A few: one thread, as a pool costs more to start than it saves.
+    ``AANEWS_PARSE_IN`` (inline, thread, process) forces a choice, for benchmarks.
+    """
+    mode = os.environ.get("AANEWS_PARSE_IN") or (
+        "process" if feeds >= PROCESS_POOL_MIN_FEEDS else "thread"
+    )
+    if mode == "inline":
+        return None
+    if mode == "process":
+        # forkserver, not fork: the caller may be a Textual app with threads running.
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["store.parse"])
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
+
+
+def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | str:
+    """Parse one feed document; a string is why it could not be read.
+
+    Runs in a worker (maybe another process), so it returns rather than raises,
+    and imports the parser lazily to keep ``aanews`` start-up quick.
+    """
+    from store.parse import FeedParseError, parse_feed
+
+    try:
+        return parse_feed(body, url=url, lang=lang)
+    except FeedParseError as error:
+        return f"not a feed: {error}"
+    except Exception as error:  # one odd document must not stop the refresh
+        return f"the parser failed on this document: {type(error).__name__}: {error}"
+
+
+class _Refresh:
+    """One refresh run: the event-loop side of ``refresh_feeds``."""
+
+    def __init__(
+        self,
+        db: Database,
+        targets: list[_Target],
+        report: RefreshReport,
+        *,
+        timeout: float,
+        concurrency: int,
+        per_host: int,
+        max_bytes: int,
+        on_progress: ProgressHook | None,
+        on_new_items: NewItemsHook | None,
+        should_cancel: CancelCheck | None,
+    ) -> None:
+        self.db = db
+        self.targets = targets
+        self.report = report
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.per_host = per_host
+        self.max_bytes = max_bytes
+        self.on_progress = on_progress
+        self.on_new_items = on_new_items
+        self.should_cancel = should_cancel or (lambda: False)
+        self.done = 0
+        self.executor: Executor | None = None
+        self._inline = False
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def run(self) -> None:
+        """Fetch every target, storing each as soon as it is parsed."""
+        slots = asyncio.Semaphore(self.concurrency)
+        try:
+            await self._run(slots)
+        finally:
+            if self.executor is not None:
+                self.executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _run(self, slots: asyncio.Semaphore) -> None:
+        async with make_client(max_connections=self.concurrency, timeout=self.timeout) as client:
+            tasks = [
+                asyncio.create_task(self._fetch_and_parse(client, slots, target))
+                for target in self.targets
+            ]
+            try:
+                for next_done in asyncio.as_completed(tasks):
+                    self._store(await next_done)
+                    if self.should_cancel():
+                        self.report.cancelled = True
+                        break
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _host_slots(self, url: str) -> asyncio.Semaphore:
+        try:
+            host = httpx.URL(url).host
+        except (httpx.InvalidURL, ValueError):
+            host = ""
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.per_host)
+        return self._hosts[host]
+
+    async def _fetch_and_parse(
+        self, client: httpx.AsyncClient, slots: asyncio.Semaphore, target: _Target
+    ) -> _Fetched:
+        """Fetch one feed and parse bytes not seen before; ``run`` stores the result."""
+        async with slots, self._host_slots(target.url):
+            try:
+                result = await fetch_feed(
+                    client,
+                    target.url,
+                    etag=target.etag,
+                    last_modified=target.last_modified,
+                    timeout=self.timeout,
+                    max_bytes=self.max_bytes,
+                )
+            except FetchError as error:
+                return _Fetched(target, error=error)
+        if result.body is None:
+            return _Fetched(target, result)
+        digest = content_digest(result.body)
+        if digest == target.content_hash:
+            return _Fetched(target, result, digest=digest)
+        parsed = await self._parse(result.body, result.url, target.lang)
+        if isinstance(parsed, str):
+            return _Fetched(target, result, error=FetchError(parsed, status=result.status))
+        return _Fetched(target, result, parsed, digest)
+
+    async def _parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
+        if self.executor is None and not self._inline:
+            # Started on the first document to parse: a run of 304s never pays for it.
+            self.executor = parse_executor(len(self.targets))
+            self._inline = self.executor is None
+        if self.executor is None:
+            return parse_job(body, url, lang)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, parse_job, body, url, lang)
+
+    def _store(self, fetched: _Fetched) -> None:
+        """Write one feed's outcome: its stories in one transaction, or its failure."""
+        target, result = fetched.target, fetched.result
+        outcome = FeedOutcome(
+            feed_id=target.id, title=target.title, url=target.url, status="unchanged"
+        )
+        if result is not None:
+            outcome.http_status = result.status
+            if result.moved_to and result.moved_to != target.url:
+                outcome.moved_to = self._move(target, result.moved_to)
+        if fetched.error is not None:
+            error = fetched.error
+            record_failure(
+                self.db,
+                target.id,
+                error.reason,
+                status=error.status,
+                pause=error.pause,
+                retry_after=error.retry_after,
+            )
+            outcome.status = "failed"
+            outcome.error = error.reason
+            outcome.http_status = error.status
+        elif fetched.parsed is None:
+            assert result is not None
+            record_unchanged(
+                self.db,
+                target.id,
+                status=result.status,
+                etag=result.etag,
+                last_modified=result.last_modified,
+            )
+        else:
+            assert result is not None
+            stored = store_feed(
+                self.db,
+                target.id,
+                fetched.parsed,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                content_hash=fetched.digest,
+                status=result.status,
+                on_new_items=self.on_new_items,
+            )
+            outcome.status = "new"
+            outcome.new = stored.new
+            outcome.updated = stored.updated
+            outcome.problem = fetched.parsed.problem
+            self.report.new_ids.extend(stored.new_ids)
+            self.report.updated_ids.extend(stored.updated_ids)
+        self._finish(outcome)
+
+    def _move(self, target: _Target, new_url: str) -> str | None:
+        """Follow a permanent redirect: the feed takes its new URL unless another has it."""
+        taken = self.db.execute(
+            "SELECT id FROM feeds WHERE url = ? AND id != ?", [new_url, target.id]
+        ).fetchone()
+        if taken:
+            return new_url
+        self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
+        target.url = new_url
+        return None
+
+    def _finish(self, outcome: FeedOutcome) -> None:
+        self.report.outcomes.append(outcome)
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(self.done, len(self.targets), outcome.title)

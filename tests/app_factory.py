@@ -1,0 +1,142 @@
+"""One way to build the reader for tests, snapshots and screenshots.
+
+``build_fixture_db`` writes a small, fixed database (four languages, an updated
+story, a starred one, a title full of brackets); ``make_app`` opens the reader
+on it with a fixed clock and no dwell, so what it draws never depends on
+the day the tests run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from store.db import open_db
+from store.feeds import add_feed, record_failure
+from store.ingest import store_feed
+from store.items import set_read, set_starred
+from store.model import Entry, ParsedFeed
+from tui.app import ReaderApp
+from tui.config import Config
+
+NOW = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
+ISTANBUL = timezone(timedelta(hours=3))
+
+# (lang, category, title, city, minutes before NOW)
+STORIES: list[tuple[str, str, str, str, int]] = [
+    ("tr", "Gündem", "Ankara'da yoğun kar yağışı etkili oluyor", "Ankara", 20),
+    ("tr", "Gündem", "İstanbul'da metro seferlerine yeni düzenleme", "İstanbul", 75),
+    ("tr", "Gündem", "Şırnak'ta terör operasyonu: 3 gözaltı", "Şırnak", 190),
+    ("tr", "Gündem", "Gazze'ye insani yardım konvoyu yola çıktı", "Kahire", 60 * 26),
+    ("en", "World", "UN Security Council meets on Gaza ceasefire", "New York", 35),
+    ("en", "World", "Floods displace thousands in southern Brazil", "Porto Alegre", 140),
+    ("en", "World", "[bold red]x[/] and [link=file:///etc/passwd]click[/link]", "London", 300),
+    ("en", "World", "Türkiye, Azerbaijan sign energy deal", "Baku", 60 * 30),
+    ("fr", "Actualité", "Le Parlement adopte la réforme des retraites", "Paris", 50),
+    ("fr", "Actualité", "Séisme de magnitude 5,2 au large de la Crète", "Athènes", 400),
+    ("fr", "Actualité", "Irak : des élections provinciales en décembre", "Bagdad", 60 * 48),
+    ("ar", "أخبار", "أردوغان يستقبل رئيس وزراء العراق في أنقرة", "أنقرة", 45),
+    ("ar", "أخبار", "انطلاق قافلة مساعدات إنسانية إلى غزة", "القاهرة", 240),
+]
+
+LEADS = {
+    "tr": "Meteoroloji uyarısının ardından kentte ulaşımda aksamalar yaşanıyor.",
+    "en": "Diplomats said the talks would continue into the evening.",
+    "fr": "Le texte a été adopté à une large majorité après deux semaines de débats.",
+    "ar": "وذكرت مصادر أن اللقاء تناول العلاقات الثنائية والتطورات الإقليمية.",
+}
+
+BODY = {
+    "tr": "Kent genelinde okullar tatil edildi.\n\nUlaşımda son durum\n\nEkipler ana "
+    "arterlerde tuzlama çalışması yapıyor.",
+    "en": "The meeting was called at the request of several members.\n\nWhat comes next\n\n"
+    "A vote is expected later this week.",
+    "fr": "Le gouvernement salue « une étape décisive ».\n\nLes réactions\n\nL'opposition "
+    "annonce un recours devant le Conseil constitutionnel.",
+    "ar": "وأكد الجانبان أهمية تعزيز التعاون في مجالات الطاقة والتجارة.",
+}
+
+FEED_TITLES = {
+    "tr": "AA Türkçe — Güncel",
+    "en": "AA English — World",
+    "fr": "AA Français — Actualité",
+    "ar": "AA العربية — أخبار",
+}
+
+
+def _entry(number: int, lang: str, category: str, title: str, city: str, minutes: int) -> Entry:
+    published = (NOW - timedelta(minutes=minutes)).astimezone(ISTANBUL)
+    dateline = f"{city}/الأناضول" if lang == "ar" else f"AA / {city}"
+    return Entry(
+        key=f"aa:{3000000 + number}",
+        title=title,
+        summary=LEADS[lang],
+        guid=str(3000000 + number),
+        link=f"https://www.aa.com.tr/{lang}/{category.lower()}/story/{3000000 + number}",
+        published=published,
+        lang=lang,
+        body=BODY[lang],
+        dateline=dateline,
+        location=city,
+        category=category,
+    )
+
+
+def build_fixture_db(path: Path) -> Path:
+    """Write the fixed test database at ``path`` and return the path."""
+    db = open_db(path)
+    feeds = {
+        lang: add_feed(
+            db,
+            f"https://www.aa.com.tr/{lang}/rss/default?cat=guncel",
+            title=FEED_TITLES[lang],
+            lang=lang,
+            category="guncel",
+        ).id
+        for lang in FEED_TITLES
+    }
+    by_lang: dict[str, list[Entry]] = {}
+    for number, (lang, category, title, city, minutes) in enumerate(STORIES):
+        by_lang.setdefault(lang, []).append(_entry(number, lang, category, title, city, minutes))
+    results = {
+        lang: store_feed(db, feeds[lang], ParsedFeed(entries=es)) for lang, es in by_lang.items()
+    }
+    # A story read, then sent again with a new title and update stamp.
+    fr_ids = results["fr"].item_ids
+    set_read(db, [fr_ids[1]], True)
+    changed = by_lang["fr"][1]
+    changed.title = "Séisme de magnitude 5,4 au large de la Crète, pas de victimes"
+    changed.updated = changed.published + timedelta(hours=3, minutes=10)  # type: ignore[operator]
+    store_feed(db, feeds["fr"], ParsedFeed(entries=by_lang["fr"]))
+    set_starred(db, [results["en"].item_ids[0]], True)
+    set_read(db, [results["tr"].item_ids[3], results["en"].item_ids[3]], True)
+    failing = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=all", title="AA English — All")
+    record_failure(db, failing.id, "HTTP 404 Not Found", status=404)
+    db.close()
+    return path
+
+
+def make_app(db_path: Path, config: Config | None = None) -> ReaderApp:
+    """The reader on ``db_path`` with a fixed clock; nothing is read by dwelling."""
+    config = config or Config(dwell_seconds=3600)
+    return ReaderApp(db_path, config, now=lambda: NOW)
+
+
+def fixture_app(tmp_path: Path, config: Config | None = None) -> ReaderApp:
+    """A fresh fixture database in ``tmp_path`` and the reader on it."""
+    return make_app(build_fixture_db(tmp_path / "fixture.db"), config)
+
+
+def screen_text(app: ReaderApp) -> str:
+    """What the terminal shows right now, as plain lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def settle(pilot: object) -> None:
+    """Wait until every worker is done and the screen has caught up."""
+    app = pilot.app  # type: ignore[attr-defined]
+    for _ in range(3):
+        await pilot.pause()  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]

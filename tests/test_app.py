@@ -1,0 +1,499 @@
+"""The reader driven with keys (Pilot): what the user sees and what the database keeps."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from app_factory import NOW, build_fixture_db, make_app, screen_text, settle
+from sqlite_utils import Database
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import store_feed
+from store.model import Entry, ParsedFeed
+from tui.config import Config
+from tui.keys import KEYS
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.item_list import ItemList
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+def _flags(path: Path, item_id: int) -> tuple[int, int]:
+    db = open_db(path)
+    try:
+        read, starred = db.execute(
+            "SELECT read, starred FROM items WHERE id = ?", [item_id]
+        ).fetchone()
+    finally:
+        db.close()
+    return read, starred
+
+
+def _unread(path: Path) -> int:
+    db = open_db(path)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM items WHERE read = 0").fetchone()[0])
+    finally:
+        db.close()
+
+
+async def test_the_list_shows_stories_newest_first_with_the_first_one_open(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if "Ankara'da yoğun kar" in line)
+        second = next(i for i, line in enumerate(lines) if "UN Security Council" in line)
+        assert first < second
+        assert "14:40" in lines[first]  # today: HH:MM in the clock's zone
+        assert "AA / Ankara" in text  # the reader shows the first story's dateline
+        assert "Yayınlanma 12.03.2026 17:40" in text  # stamps in the story's language and offset
+        assert "13 stories · 10 unread" in text
+
+
+async def test_open_marks_read_after_the_dwell_and_not_before(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=0.6))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("j", "j", "j")  # passing over stories does not read them
+        await settle(pilot)
+        passed = items.ids[1:3]
+        current = items.current_id
+        assert current is not None
+        assert _flags(path, current)[0] == 0
+        await asyncio.sleep(0.9)
+        await settle(pilot)
+        assert _flags(path, current)[0] == 1
+        assert [_flags(path, i)[0] for i in passed] == [0, 0]
+
+
+async def test_star_and_toggle_read_write_to_the_database_and_the_row(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=30))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        first = items.current_id
+        assert first is not None
+        await pilot.press("s")
+        await settle(pilot)
+        assert _flags(path, first) == (0, 1)
+        row = next(line for line in screen_text(app).splitlines() if "Ankara'da" in line)
+        assert "★" in row
+        await pilot.press("r")
+        await settle(pilot)
+        assert _flags(path, first) == (1, 1)
+        await pilot.press("r", "s")
+        await settle(pilot)
+        assert _flags(path, first) == (0, 0)
+
+
+async def test_next_unread_skips_read_stories(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=30))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("G")  # the oldest story (unread), then back up
+        await pilot.press("p")
+        await settle(pilot)
+        db = open_db(path)
+        read, title = db.execute(
+            "SELECT read, title FROM items WHERE id = ?", [items.current_id]
+        ).fetchone()
+        db.close()
+        assert read == 0
+        # Between the oldest story and the one found, every story is read.
+        assert items.cursor < len(items.ids) - 2
+        for item_id in items.ids[items.cursor + 1 : -1]:
+            assert _flags(path, item_id)[0] == 1
+        assert title in screen_text(app)
+
+
+def _add_many(db: Database, count: int) -> None:
+    feed = add_feed(db, "https://example.test/many.xml", title="Many")
+    entries = [
+        Entry(
+            key=f"guid:{n}", title=f"Story number {n}", published=NOW - timedelta(days=3, minutes=n)
+        )
+        for n in range(count)
+    ]
+    store_feed(db, feed.id, ParsedFeed(entries=entries))
+
+
+async def test_mark_all_read_asks_first_above_fifty(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    _add_many(db, 60)
+    db.close()
+    before = _unread(path)
+    app = make_app(path, Config(dwell_seconds=30))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Mark all 73 stories" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert _unread(path) == before
+        await pilot.press("A", "y")
+        await settle(pilot)
+        assert _unread(path) == 0
+        assert "0 unread" in screen_text(app)
+
+
+async def test_help_lists_every_key(tmp_path: Path) -> None:
+    config = Config(keys={"toggle_star": ["x"]})
+    app = make_app(build_fixture_db(tmp_path / "f.db"), config)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key in KEYS:
+            assert key.description in text
+        star_line = next(line for line in text.splitlines() if "Toggle star" in line)
+        assert " x " in star_line  # the rebinding from the config is what help shows
+        await pilot.press("escape")
+        await pilot.press("x")  # and the rebound key works
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        assert _flags(app.db_path, items.ids[0])[1] == 1
+
+
+async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path, shared_dir: Path) -> None:
+    import feedparser  # the crafted files hold plain RSS; their titles go in as data
+
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    titles = []
+    for number, name in enumerate(sorted((shared_dir / "corpus/crafted").glob("markup_*.xml"))):
+        feed = add_feed(db, f"https://example.test/{name.stem}.xml", title=name.stem)
+        parsed = feedparser.parse(name.read_bytes())
+        entries = [
+            Entry(key=f"guid:{number}", title=e.title, summary=e.get("summary", ""), published=NOW)
+            for e in parsed.entries
+        ]
+        titles += [e.title for e in entries]
+        store_feed(db, feed.id, ParsedFeed(entries=entries))
+    feed = add_feed(db, "https://example.test/rich.xml", title="[bold]Feed[/bold]")
+    store_feed(
+        db,
+        feed.id,
+        ParsedFeed(entries=[Entry(key="guid:x", title="[link=file:///etc/passwd]x[/link]")]),
+    )
+    db.close()
+    titles.append("[link=file:///etc/passwd]x[/link]")
+    app = make_app(path, Config(dwell_seconds=30))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        for title in titles:
+            assert title in text
+        assert "[bold]Feed[/bold]" in text  # the sidebar too
+        for _ in titles:  # and each in the reader
+            await pilot.press("j")
+        await settle(pilot)
+        story = app.screen.query_one("#story")
+        assert story.item is not None
+        assert story.item.title in screen_text(app)
+
+
+class _GatedFeeds:
+    """A feed server on 127.0.0.1 that answers only once the test opens the gate.
+
+    One feed is good, one is gone (404). Holding the answers back keeps the
+    refresh running for as long as the test presses keys, however slow the machine.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.gate = threading.Event()
+        gate = self.gate
+
+        rss = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
+            + "".join(
+                f"<item><title>Fresh story {n}</title><guid>fresh-{n}</guid>"
+                f"<pubDate>Thu, 12 Mar 2026 14:5{n} +0000</pubDate></item>"
+                for n in range(3)
+            )
+            + "</channel></rss>"
+        ).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                gate.wait(timeout=20)
+                if self.path == "/good.xml":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.send_header("Content-Length", str(len(rss)))
+                    self.end_headers()
+                    self.wfile.write(rss)
+                else:
+                    self.send_error(404)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.gate.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feeds are fetched
+    good = add_feed(db, f"{server.url}/good.xml", title="Local good")
+    gone = add_feed(db, f"{server.url}/gone.xml", title="Local gone")
+    db.close()
+    app = make_app(path, Config(dwell_seconds=30))
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            items = app.screen.query_one(ItemList)
+            await pilot.press("R")
+            await pilot.pause()
+            status = app.screen.query_one("#status")
+            assert status.has_class("-busy")
+            for key in "jjjk":  # the list and the reader answer while the fetch is on
+                before = items.cursor
+                await pilot.press(key)
+                await pilot.pause()
+                assert items.cursor == before + (1 if key == "j" else -1)
+                story = app.screen.query_one("#story")
+                for _ in range(100):  # the story follows (its worker, not the refresh)
+                    if story.item is not None and story.item.id == items.current_id:
+                        break
+                    await pilot.pause(0.05)
+                assert story.item.id == items.current_id
+            assert status.has_class("-busy"), [str(n.message) for n in app._notifications]
+            server.gate.set()
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Fresh story 2" in text
+            assert "⚠ Local gone" in text  # the failed feed is marked in the sidebar
+            notes = [str(n.message) for n in app._notifications]
+            assert any("Local gone" in note and "404" in note for note in notes)
+            assert not app.screen.query_one("#status").has_class("-busy")
+    finally:
+        server.close()
+    db = open_db(path)
+    assert db.execute("SELECT failures FROM feeds WHERE id = ?", [gone.id]).fetchone()[0] == 1
+    assert (
+        db.execute("SELECT COUNT(*) FROM item_feeds WHERE feed_id = ?", [good.id]).fetchone()[0]
+        == 3
+    )
+    db.close()
+
+
+async def test_search_shows_results_as_you_type_and_errors_in_one_line(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("slash", *"crete")
+        await asyncio.sleep(0.4)  # past the typing pause
+        await settle(pilot)
+        text = screen_text(app)
+        assert len(items.ids) == 1
+        assert "Séisme de magnitude 5,4" in text
+        assert "Search: crete" in text
+        await pilot.press("space", *"is:bogus")
+        await asyncio.sleep(0.4)
+        await settle(pilot)
+        assert "is:bogus — use one of" in screen_text(app)
+        await pilot.press("ctrl+u", "escape")  # emptied and closed: back to where we were
+        await asyncio.sleep(0.4)
+        await settle(pilot)
+        assert len(items.ids) == 13
+        assert app.focused is items
+
+
+async def test_a_failing_worker_becomes_a_notification(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        path.unlink()  # the database vanishes under the reader
+        (tmp_path / "f.db-wal").unlink(missing_ok=True)
+        path.mkdir()  # and something that is not a database takes its place
+        await pilot.press("j")
+        await settle(pilot)
+        notes = [n for n in app._notifications if n.severity == "error"]
+        assert notes and "Something failed" in notes[0].title
+        assert app.is_running
+
+
+async def test_a_story_updated_since_it_was_read_says_so_and_d_shows_the_change(
+    tmp_path: Path,
+) -> None:
+    from tui.screens.revision_diff import RevisionDiffScreen
+
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert "Updated since you read it" not in screen_text(app)
+        await pilot.press(*"j" * 9)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Séisme de magnitude 5,4" in text
+        assert "Updated since you read it — press d to see what changed" in text
+        assert "Mis à jour 12.03.2026 14:30, 3 h plus tard" in text  # French labels, relative
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, RevisionDiffScreen)
+        assert "5,2" in screen_text(app)  # the earlier magnitude, in the diff
+
+
+async def test_mouse_click_selects_and_double_click_opens(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.click(ItemList, offset=(20, 4))
+        await settle(pilot)
+        assert items.cursor == 4
+        assert app.screen.query_one("#story").item.id == items.ids[4]
+        await pilot.double_click(ItemList, offset=(20, 2))
+        await settle(pilot)
+        assert items.cursor == 2
+        assert app.focused is app.screen.query_one("#story")
+
+
+async def test_o_opens_the_link_as_one_argument_and_refuses_other_schemes(tmp_path: Path) -> None:
+    import sys
+
+    record = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(
+        "import sys, pathlib\npathlib.Path(sys.argv[1]).write_text('\\n'.join(sys.argv[2:]))\n"
+    )
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    feed = add_feed(db, "https://example.test/x.xml", title="X")
+    bad = "file:///etc/passwd; rm -rf ~"
+    store_feed(db, feed.id, ParsedFeed(entries=[Entry(key="guid:bad", title="Bad", link=bad, published=NOW)]))
+    db.close()
+    config = Config(dwell_seconds=3600, browser=[sys.executable, str(script), str(record)])
+    app = make_app(path, config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        first = app.screen.query_one("#story").item
+        await pilot.press("o")
+        for _ in range(100):
+            if record.exists() and record.read_text():
+                break
+            await asyncio.sleep(0.05)
+        assert record.read_text() == first.link  # one argument, exactly the link
+        record.unlink()
+        await pilot.press("g")
+        await settle(pilot)
+        assert items.cached(items.current_id).link == bad
+        await pilot.press("o")
+        await settle(pilot)
+        await asyncio.sleep(0.3)
+        assert not record.exists()
+        assert any("only http(s) links" in str(n.message) for n in app._notifications)
+
+
+async def test_space_pages_the_story_then_moves_to_the_next_unread(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    feed = add_feed(db, "https://example.test/long.xml", title="Long")
+    body = "\n\n".join(f"Paragraph {n} of a long story, with enough words." for n in range(60))
+    store_feed(
+        db,
+        feed.id,
+        ParsedFeed(entries=[Entry(key="guid:long", title="Long story", body=body, published=NOW)]),
+    )
+    db.close()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        story = app.screen.query_one("#story")
+        assert story.item.title == "Long story"
+        await pilot.press("space")
+        await settle(pilot)
+        assert story.scroll_y > 0 and items.cursor == 0
+        for _ in range(20):
+            if story.at_end:
+                break
+            await pilot.press("space")
+            await settle(pilot)
+        assert story.at_end and items.cursor == 0
+        await pilot.press("space")
+        await settle(pilot)
+        assert items.cursor == 1  # the next story, which is unread
+
+
+async def test_brackets_step_through_feeds_and_b_hides_the_sidebar(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "AA العربية — أخبار  2 stories" in screen_text(app)
+        assert len(items.ids) == 2
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "AA English — World  4 stories · 3 unread" in screen_text(app)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert "AA English — All  0 stories" in screen_text(app)  # wraps round
+        sidebar = app.screen.query_one("#sidebar")
+        assert sidebar.display
+        await pilot.press("b")
+        await settle(pilot)
+        assert not sidebar.display
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#story")
+
+
+async def test_arabic_stories_are_right_aligned(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")  # the Arabic story from Ankara
+        await settle(pilot)
+        line = next(
+            line for line in screen_text(app).splitlines() if "وذكرت مصادر" in line
+        )
+        assert line.rstrip().endswith("الإقليمية.")
+        assert line.index("وذكرت") > 60  # pushed to the right of the pane
+
+
+async def test_the_command_palette_lists_every_action(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {key.description for key in KEYS} <= titles

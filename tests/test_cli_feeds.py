@@ -1,0 +1,107 @@
+"""``aanews feeds``: list, add, remove, rename, catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from store.db import open_db
+from store.feeds import add_feed, record_failure
+from store.ingest import store_feed
+from store.model import Entry, ParsedFeed
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> tuple[int, str, str]:
+    status = main(["--db", str(db), *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "feeds.db"
+
+
+def test_add_list_rename_remove(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    status, out, _ = run(capsys, path, "feeds", "add", "https://a.test/rss", "--tag", "tech")
+    assert status == 0 and out.strip().isdigit()
+    feed_id = out.strip()
+    assert run(capsys, path, "feeds", "rename", feed_id, "My feed")[0] == 0
+    status, out, _ = run(capsys, path, "feeds", "list", "--json")
+    (feed,) = json.loads(out)
+    assert set(feed) == {
+        "id", "url", "title", "lang", "category", "tags", "unread", "total", "last_fetched",
+        "last_status", "last_error", "last_error_at", "failures", "paused",
+    }  # fmt: skip
+    assert (feed["title"], feed["tags"], feed["total"]) == ("My feed", ["tech"], 0)
+    status, out, _ = run(capsys, path, "feeds", "remove", feed_id)
+    assert status == 0 and "removed feed" in out
+    assert json.loads(run(capsys, path, "feeds", "list", "--json")[1]) == []
+
+
+def test_add_from_the_aa_catalogue(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    status, out, _ = run(capsys, path, "feeds", "add", "aa:tr/ekonomi")
+    assert status == 0
+    (feed,) = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
+    assert feed["id"] == int(out)
+    assert feed["title"] == "AA Türkçe · Ekonomi"
+    assert feed["url"] == "https://www.aa.com.tr/tr/rss/default?cat=ekonomi"
+    assert (feed["lang"], feed["category"]) == ("tr", "ekonomi")
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["feeds", "add", "file:///etc/passwd"], "only http:// and https://"),
+        (["feeds", "add", "javascript:alert(1)"], "only http:// and https://"),
+        (["feeds", "add", "aa:tr/nonesuch"], "tr has: guncel"),
+        (["feeds", "add", "aa:xx/guncel"], "no AA edition"),
+        (["feeds", "remove", "99"], "no feed with id 99"),
+        (["feeds", "rename", "99", "x"], "no feed with id 99"),
+    ],
+)
+def test_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], path: Path, argv: list[str], needle: str
+) -> None:
+    status, out, err = run(capsys, path, *argv)
+    assert status == 1 and out == ""
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_failing_feed_shows_its_error(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    db = open_db(path)
+    good = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=guncel", title="AA English")
+    bad = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=all", title="Stale")
+    store_feed(db, good.id, ParsedFeed(entries=[Entry(key="aa:1", title="One")]))
+    record_failure(db, bad.id, "HTTP 404 Not Found", status=404)
+    db.close()
+    status, out, _ = run(capsys, path, "feeds", "list")
+    assert status == 0
+    lines = out.splitlines()
+    assert "AA English" in lines[0] and "1/1 unread" in lines[0]
+    assert "Stale" in lines[1] and "never fetched" in lines[1]
+    assert "ERROR 404: HTTP 404 Not Found" in lines[2]
+    listed = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
+    assert listed[1]["last_error"] == "HTTP 404 Not Found" and listed[1]["failures"] == 1
+
+
+def test_catalogue_marks_subscribed_and_unconfirmed(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    run(capsys, path, "feeds", "add", "aa:tr/guncel")
+    status, out, _ = run(capsys, path, "feeds", "catalogue", "--lang", "tr", "--json")
+    entries = {entry["ref"]: entry for entry in json.loads(out)}
+    assert status == 0 and entries["aa:tr/guncel"]["subscribed"] is True
+    assert entries["aa:tr/ekonomi"]["subscribed"] is False
+    text = run(capsys, path, "feeds", "catalogue", "--lang", "tr")[1]
+    assert "Türkçe (tr)" in text
+    assert any("aa:tr/guncel" in line and "subscribed as 1" in line for line in text.splitlines())
+    unconfirmed = [ref for ref, entry in entries.items() if not entry["confirmed"]]
+    for ref in entries:
+        (line,) = [line for line in text.splitlines() if f"{ref} " in line]
+        assert ("unconfirmed" in line) == (ref in unconfirmed)
+    status, _, err = run(capsys, path, "feeds", "catalogue", "--lang", "zz")
+    assert status == 1 and "no AA feeds" in err

@@ -1,0 +1,109 @@
+"""The config file: defaults, every setting, and errors that name the line or the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import run_reader
+from tui.config import Config, ConfigError, default_config_path, load_config
+from tui.keys import ACTIONS
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_gives_the_defaults() -> None:
+    assert not default_config_path().exists()
+    config = load_config()
+    assert config == Config()
+    assert config.dwell_seconds == 2.0
+    assert config.auto_refresh_minutes == 0
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+theme = "nord"
+dwell_seconds = 1.5
+auto_refresh_minutes = 15
+date_format = "%Y-%m-%d %H:%M"
+browser = ["firefox", "--new-tab"]
+quick_tags = ["gazze", "ekonomi"]
+
+[keys]
+down = "j"
+toggle_star = ["x", "f"]
+
+[[rules]]
+query = "lang:tr deprem"
+tags = ["deprem"]
+""",
+    )
+    config = load_config(path, known_actions=set(ACTIONS))
+    assert config.theme == "nord"
+    assert config.dwell_seconds == 1.5
+    assert config.auto_refresh_minutes == 15
+    assert config.date_format == "%Y-%m-%d %H:%M"
+    assert config.browser == ["firefox", "--new-tab"]
+    assert config.quick_tags == ["gazze", "ekonomi"]
+    assert config.keys == {"down": ["j"], "toggle_star": ["x", "f"]}
+    assert config.rules == [{"query": "lang:tr deprem", "tags": ["deprem"]}]
+
+
+def test_the_default_location_is_used(tmp_path: Path) -> None:
+    path = default_config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("dwell_seconds = 5\n", encoding="utf-8")
+    assert load_config().dwell_seconds == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("dwell_seconds = \n", "line 1"),
+        ('theme = "nord"\n\nbrowser = firefox\n', "line 3"),
+        ("dwel_seconds = 2\n", "unknown key 'dwel_seconds'"),
+        ('dwell_seconds = "2"\n', "dwell_seconds: expected a number, got a string"),
+        ("dwell_seconds = -1\n", "dwell_seconds: must be at least 0"),
+        ('browser = "firefox --new-tab"\n', "browser: expected a list of strings"),
+        ('[keys]\nstar = "x"\n', "keys.star: unknown action 'star'"),
+        ("[keys]\ndown = 3\n", "keys.down: expected a list of strings"),
+        ('rules = "x"\n', "rules: expected [[rules]] tables"),
+    ],
+)
+def test_bad_config_names_the_line_or_key(tmp_path: Path, text: str, message: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, known_actions=set(ACTIONS))
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_a_named_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_the_reader_exits_with_the_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "[keys]\ndown = \n")
+    status = run_reader(tmp_path / "db.sqlite", config_path=path)
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("aanews: ") and "line 2" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_theme_is_refused_before_the_screen_opens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, 'theme = "no-such-theme"\n')
+    assert run_reader(tmp_path / "db.sqlite", config_path=path) == 2
+    assert "theme: unknown theme 'no-such-theme'" in capsys.readouterr().err

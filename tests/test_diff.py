@@ -1,0 +1,146 @@
+"""Word diffs between story versions, and the screen that shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from store.db import open_db
+from store.diff import has_changes, story_diff, word_diff
+from store.ingest import save_revision
+from store.model import Item, Revision
+from tests.app_factory import settle
+from tui.screens.revision_diff import (
+    DELETE_STYLE,
+    INSERT_STYLE,
+    RevisionDiffScreen,
+    diff_text,
+    render_diff,
+)
+
+IST = timezone(timedelta(hours=3))
+
+
+def old_text(ops: list[tuple[str, str]]) -> str:
+    return "".join(text for kind, text in ops if kind != "insert")
+
+
+def new_text(ops: list[tuple[str, str]]) -> str:
+    return "".join(text for kind, text in ops if kind != "delete")
+
+
+def test_word_diff_marks_whole_words_and_rebuilds_both_texts() -> None:
+    old = "Des pluies record inondent le sud."
+    new = "Des pluies diluviennes inondent le sud et l'ouest."
+    ops = word_diff(old, new)
+    assert ("delete", "record") in ops
+    assert ("insert", "diluviennes") in ops
+    assert old_text(ops) == old and new_text(ops) == new
+
+
+def test_paragraph_breaks_survive_a_diff() -> None:
+    old = "Premier paragraphe.\n\nDeuxième paragraphe."
+    new = "Premier paragraphe.\n\nUn paragraphe ajouté.\n\nDeuxième paragraphe."
+    ops = word_diff(old, new)
+    assert [kind for kind, _ in ops] == ["equal", "insert", "equal"]
+    assert "Un paragraphe ajouté" in ops[1][1]
+    assert new_text(ops) == new
+
+
+def test_identical_texts_have_no_changes() -> None:
+    assert not has_changes(word_diff("aynı metin", "aynı metin"))
+    assert word_diff("", "") == []
+
+
+def test_story_diff_covers_title_lead_body_and_update_stamp() -> None:
+    revision = Revision(
+        id=1,
+        item_id=7,
+        seen_at="2026-11-26T10:00:00+00:00",
+        title="Kar yağışı başladı",
+        summary="Kent beyaza büründü.",
+        body="Okullar açık.",
+        updated=datetime(2026, 11, 26, 9, 0, tzinfo=IST),
+    )
+    item = Item(
+        id=7,
+        key="aa:1",
+        title="Kar yağışı etkili oldu",
+        summary="Kent beyaza büründü.",
+        body="Okullar tatil.",
+        updated=datetime(2026, 11, 27, 9, 0, tzinfo=IST),
+    )
+    diff = story_diff(revision, item)
+    assert set(diff) == {"title", "lead", "body", "updated"}
+    assert not has_changes(diff["lead"])
+    assert ("insert", "etkili oldu") in diff["title"]
+    assert ("delete", "açık") in diff["body"]
+    assert new_text(diff["updated"]) == "2026-11-27T09:00:00+03:00"
+
+
+def test_screen_text_styles_changes_and_never_reads_markup() -> None:
+    text = diff_text(word_diff("[bold]eski[/]", "[bold]yeni[/]"))
+    assert text.plain == "[bold]eskiyeni[/]"
+    styles = {str(span.style) for span in text.spans}
+    assert {INSERT_STYLE, DELETE_STYLE} <= styles
+    assert "[bold]" in text.plain  # shown as characters, not as bold
+
+
+def test_render_diff_without_revisions_says_so() -> None:
+    item = Item(id=1, key="aa:1", title="x")
+    assert "No earlier version" in str(render_diff(item, [], 0))
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows right now, as plain lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def story_with_two_earlier_versions(path: Path) -> int:
+    db = open_db(path)
+    db.execute(
+        "INSERT INTO items (key, title, summary, body, published_ts, first_seen, last_seen) "
+        "VALUES ('aa:1', 'Birinci başlık', 'Spot', 'Gövde bir.', 0, 'x', 'x')"
+    )
+    item_id = int(db.execute("SELECT id FROM items").fetchone()[0])
+    for seen, title in (
+        ("2026-11-26T10:00:00+00:00", "İkinci başlık"),
+        ("2026-11-26T11:00:00+00:00", "Üçüncü başlık"),
+    ):
+        save_revision(db, item_id, seen)
+        db.execute("UPDATE items SET title = ? WHERE id = ?", [title, item_id])
+    db.conn.commit()
+    db.close()
+    return item_id
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_screen_pages_through_versions_and_closes(tmp_path: Path, anyio_backend: str) -> None:
+    path = tmp_path / "d.db"
+    item_id = story_with_two_earlier_versions(path)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(RevisionDiffScreen(path, item_id))
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RevisionDiffScreen)
+        text = screen_text(app)
+        assert "Version 2 of 2" in text and "İkinci" in text and "Üçüncü" in text
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Version 1 of 2" in text and "Birinci" in text
+        await pilot.press("right")
+        await settle(pilot)
+        assert "Version 2 of 2" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RevisionDiffScreen)

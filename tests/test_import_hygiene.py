@@ -1,0 +1,48 @@
+"""store/ is everything below the screen: it must never pull in Textual or Rich."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import store
+
+
+def store_modules() -> list[str]:
+    return sorted(
+        module.name
+        for module in pkgutil.walk_packages(store.__path__, prefix="store.")
+    )
+
+
+def test_store_has_modules() -> None:
+    assert "store.db" in store_modules()
+
+
+def test_store_imports_neither_textual_nor_rich() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {store_modules()!r}:\n"
+        "    importlib.import_module(name)\n"
+        "leaked = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(leaked))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_cli_subcommands_start_without_textual() -> None:
+    """`aanews fetch` from cron should not pay for loading the screen."""
+    code = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "build_parser()\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,147 @@
+"""The reader's config file: keys, theme, timings, browser, quick tags and tag rules.
+
+A TOML file in the platform config directory (``--config PATH`` overrides).
+A missing file means the defaults; a bad one raises ``ConfigError`` with a
+message that names the line or the key, and the reader exits with it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from store.db import APP_NAME
+
+DEFAULT_DATE_FORMAT = "%d.%m.%Y %H:%M"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message says where and why."""
+
+
+@dataclass
+class Config:
+    """Everything the reader takes from the config file, with its defaults."""
+
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    theme: str | None = None
+    dwell_seconds: float = 2.0
+    auto_refresh_minutes: float = 0.0
+    date_format: str = DEFAULT_DATE_FORMAT
+    browser: list[str] = field(default_factory=list)
+    quick_tags: list[str] = field(default_factory=list)
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    path: Path | None = None
+
+
+def default_config_path() -> Path:
+    """config.toml in the platform's user config directory."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def load_config(path: str | Path | None = None, *, known_actions: set[str] | None = None) -> Config:
+    """Read the config file at ``path`` (default location if None).
+
+    A missing default file gives the defaults; a missing file the user named is
+    an error. ``known_actions`` lets ``[keys]`` reject a misspelt action.
+    """
+    explicit = path is not None
+    file = Path(path).expanduser() if path is not None else default_config_path()
+    if not file.exists():
+        if explicit:
+            raise ConfigError(f"{file}: no such config file")
+        return Config()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        # tomllib's message carries "(at line N, column M)".
+        raise ConfigError(f"{file}: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: cannot read: {error}") from None
+    try:
+        config = parse_config(data, known_actions=known_actions)
+    except ConfigError as error:
+        raise ConfigError(f"{file}: {error}") from None
+    config.path = file
+    return config
+
+
+def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None) -> Config:
+    """Check the parsed TOML and turn it into a ``Config``; errors name the key."""
+    config = Config()
+    for key, value in data.items():
+        if key == "keys":
+            config.keys = _keys(value, known_actions)
+        elif key == "theme":
+            config.theme = _string(key, value)
+        elif key == "dwell_seconds":
+            config.dwell_seconds = _number(key, value, minimum=0)
+        elif key == "auto_refresh_minutes":
+            config.auto_refresh_minutes = _number(key, value, minimum=0)
+        elif key == "date_format":
+            config.date_format = _string(key, value)
+        elif key == "browser":
+            config.browser = _string_list(key, value)
+            if not config.browser:
+                raise ConfigError("browser: give the command as a non-empty list of strings")
+        elif key == "quick_tags":
+            config.quick_tags = _string_list(key, value)
+        elif key == "rules":
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                raise ConfigError("rules: expected [[rules]] tables")
+            config.rules = value
+        else:
+            raise ConfigError(f"unknown key {key!r}")
+    return config
+
+
+def _keys(value: Any, known_actions: set[str] | None) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError("keys: expected a [keys] table")
+    keys: dict[str, list[str]] = {}
+    for action, keyspec in value.items():
+        name = f"keys.{action}"
+        if known_actions is not None and action not in known_actions:
+            raise ConfigError(f"{name}: unknown action {action!r}")
+        if isinstance(keyspec, str):
+            keyspec = [keyspec]
+        keyspec = _string_list(name, keyspec)
+        if not keyspec or any(not k.strip() or "," in k for k in keyspec):
+            raise ConfigError(f"{name}: expected a key name or a list of key names")
+        keys[action] = [k.strip() for k in keyspec]
+    return keys
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key}: expected a string, got {_kind(value)}")
+    return value
+
+
+def _number(key: str, value: Any, *, minimum: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{key}: expected a number, got {_kind(value)}")
+    if value < minimum:
+        raise ConfigError(f"{key}: must be at least {minimum:g}")
+    return float(value)
+
+
+def _string_list(key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key}: expected a list of strings, got {_kind(value)}")
+    return list(value)
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)

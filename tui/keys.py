@@ -1,0 +1,92 @@
+"""Every key the reader answers to, in one table.
+
+Each binding has an id (the action's name, as the config file's ``[keys]``
+table spells it), default keys and a description. The screen's BINDINGS, the
+help screen and the command palette are all made from this table, so a key
+can never be bound without being listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    """One bindable action of the main screen."""
+
+    action: str
+    keys: str
+    description: str
+    show: bool = False
+    key_display: str | None = None
+
+
+KEYS: tuple[Key, ...] = (
+    Key("down", "j,down", "Next story"),
+    Key("up", "k,up", "Previous story"),
+    Key("next_unread", "n", "Next unread story", show=True),
+    Key("previous_unread", "p", "Previous unread story"),
+    Key("top", "g,home", "First story"),
+    Key("bottom", "G,end", "Last story"),
+    Key("open", "enter", "Open the story in the reader", show=True, key_display="⏎"),
+    Key("page", "space", "Page the story, then the next one", key_display="␣"),
+    Key("open_link", "o", "Open the link in the browser", show=True),
+    Key("toggle_read", "r", "Toggle read", show=True),
+    Key("toggle_star", "s", "Toggle star", show=True),
+    Key("mark_all_read", "A", "Mark every story in the view read"),
+    Key("show_changes", "d", "What changed: the story against its earlier versions"),
+    Key("refresh_all", "R", "Refresh all feeds", show=True),
+    Key("refresh_feed", "u", "Refresh the current feed"),
+    Key("search", "slash", "Search", show=True, key_display="/"),
+    Key("next_pane", "tab", "Next pane"),
+    Key("previous_pane", "shift+tab", "Previous pane"),
+    Key("previous_feed", "left_square_bracket", "Previous feed", key_display="["),
+    Key("next_feed", "right_square_bracket", "Next feed", key_display="]"),
+    Key("toggle_sidebar", "b", "Show or hide the sidebar"),
+    Key("back", "escape", "Back to the list"),
+    Key("help", "question_mark", "Help: every key", show=True, key_display="?"),
+    Key("quit", "q", "Quit", show=True),
+)
+
+ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
+
+
+def bindings() -> list[Binding]:
+    """The main screen's BINDINGS, each with the action as its id (for the keymap)."""
+    return [
+        Binding(
+            k.keys,
+            k.action,
+            k.description,
+            show=k.show,
+            key_display=k.key_display,
+            id=k.action,
+        )
+        for k in KEYS
+    ]
+
+
+def keymap(overrides: dict[str, list[str]]) -> dict[str, str]:
+    """The Textual keymap for the config's ``[keys]`` table (action -> keys)."""
+    return {action: ",".join(keys) for action, keys in overrides.items()}
+
+
+def key_label(keys: str) -> str:
+    """How a comma-separated key list reads on the help screen: 'j, ↓'."""
+    names = {
+        "down": "↓",
+        "up": "↑",
+        "left": "←",
+        "right": "→",
+        "enter": "⏎",
+        "space": "space",
+        "slash": "/",
+        "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "escape": "esc",
+    }
+    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

@@ -1,0 +1,49 @@
+"""The help screen: every key the reader answers to, as bound right now."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keys import KEYS, key_label
+
+
+def help_table(keymap: dict[str, str]) -> Table:
+    """A two-column table of keys and what they do, with the user's rebindings."""
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
+    table.add_column("Key", style="bold cyan", no_wrap=True)
+    table.add_column("Action")
+    for key in KEYS:
+        table.add_row(Text(key_label(keymap.get(key.action, key.keys))), Text(key.description))
+    table.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every binding; any of escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 2;
+    }
+    HelpScreen Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys — esc closes"
+            yield Static(help_table(keymap))
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

@@ -1,0 +1,97 @@
+"""Refreshing feeds from the main screen: in the background, with a progress bar.
+
+A mixin of ``MainScreen``: ``R`` refreshes every feed, ``u`` the current one,
+and an interval from the config does it on its own. The fetching runs in a
+thread worker (``store.refresh`` runs its own event loop there); progress comes
+back through ``call_from_thread``, so moving through the list stays smooth.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from store.feeds import FeedError
+
+if TYPE_CHECKING:
+    from store.refresh import RefreshReport
+    from tui.screens.main import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class Refreshing(_Base):
+    """Background refresh: actions, the worker, and what happens after."""
+
+    def start_auto_refresh(self) -> None:
+        """Refresh every feed every ``auto_refresh_minutes`` (0: never)."""
+        minutes = self.config.auto_refresh_minutes
+        if minutes > 0:
+            self.set_interval(minutes * 60, self.action_refresh_all)
+
+    def action_refresh_all(self) -> None:
+        """Refresh every feed in the background."""
+        self.run_refresh(None, "all feeds")
+
+    def action_refresh_feed(self) -> None:
+        """Refresh the feed of the current view, or the current story's feeds."""
+        if self.view.query.startswith("feed:") and self.view.query[5:].isdigit():
+            self.run_refresh([int(self.view.query[5:])], self.view.name)
+            return
+        item = self.story.item
+        if item is not None and item.feeds:
+            self.run_refresh(list(item.feeds), "this story's feeds")
+            return
+        self.notify("Pick a feed (or a story) to refresh; R refreshes them all.")
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def run_refresh(self, feed_ids: list[int] | None, what: str) -> None:
+        """Fetch and store feeds off the UI thread, reporting progress as it goes."""
+        from store.refresh import refresh_feeds  # httpx loads on the first refresh, not at start
+
+        worker = get_current_worker()
+        call = self.app.call_from_thread
+        call(self.query_one("#status").show_progress, 0, 0, what)
+
+        def progress(done: int, total: int, title: str) -> None:
+            if not worker.is_cancelled:
+                call(self.query_one("#status").show_progress, done, total, title)
+
+        try:
+            report = refresh_feeds(
+                self.db_path,
+                feed_ids,
+                on_progress=progress,
+                should_cancel=lambda: worker.is_cancelled,
+            )
+        except FeedError as error:
+            call(self._refresh_failed, str(error))
+            return
+        except BaseException:
+            call(self.query_one("#status").done)
+            raise
+        call(self._refreshed, report)
+
+    def _refresh_failed(self, message: str) -> None:
+        self.query_one("#status").done()
+        self.notify(message, severity="error", markup=False)
+
+    def _refreshed(self, report: RefreshReport) -> None:
+        """Counts and list catch up; each failed feed gets its own notification."""
+        self.query_one("#status").done()
+        self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
+        for failure in report.failures:
+            self.notify(
+                f"{failure.title or failure.url}: {failure.error}",
+                title="Feed failed",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+        self.load_sidebar()
+        if report.new or report.updated:
+            self.load_view(keep=self.items.current_id)

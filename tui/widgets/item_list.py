@@ -1,0 +1,293 @@
+"""The story list: a Line-API widget that draws only the rows on screen.
+
+It keeps the view's ordered story ids (ints only) and asks for the rows it is
+about to draw, a page at a time (``RowsWanted``; the screen reads them in a
+thread worker); loaded rows sit in a small LRU cache. 100,000 stories cost a
+list of ints, not 100,000 widgets.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.model import Item
+from store.query import match_spans
+
+PAGE = 100
+CACHE_ROWS = 3000
+
+
+def list_time(moment: datetime | None, now: datetime) -> str:
+    """A row's time: HH:MM today, DD.MM this year, the year before that."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    if local.year == now.year:
+        return local.strftime("%d.%m")
+    return local.strftime("%Y")
+
+
+def city_of(item: Item) -> str:
+    """The place a story comes from: its location, else the dateline without 'AA'."""
+    if item.location:
+        return item.location
+    if not item.dateline:
+        return ""
+    parts = [p.strip() for p in item.dateline.replace("/", " / ").split("/")]
+    places = [p for p in parts if p and p.upper() not in ("AA", "الأناضول")]
+    return places[0] if places else item.dateline
+
+
+class ItemList(ScrollView, can_focus=True):
+    """The stories of the current view, newest first, with a cursor."""
+
+    COMPONENT_CLASSES = {
+        "item-list--cursor",
+        "item-list--unread",
+        "item-list--read",
+        "item-list--marker",
+        "item-list--meta",
+        "item-list--match",
+    }
+
+    DEFAULT_CSS = """
+    ItemList { overflow-x: hidden; }
+    ItemList > .item-list--cursor { background: $block-cursor-blurred-background; }
+    ItemList:focus > .item-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    ItemList > .item-list--unread { text-style: bold; }
+    ItemList > .item-list--read { color: $text-muted; }
+    ItemList > .item-list--marker { color: $accent; }
+    ItemList > .item-list--meta { color: $text-muted; }
+    ItemList > .item-list--match { text-style: bold underline; color: $warning; }
+    """
+
+    class Highlighted(Message):
+        """The cursor is on a new story (or on none: ``item_id`` None)."""
+
+        def __init__(self, item_id: int | None) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    class RowsWanted(Message):
+        """Rows about to be drawn are not loaded: read them and call ``rows_loaded``."""
+
+        def __init__(self, item_list: ItemList, generation: int, page: int, ids: list[int]) -> None:
+            super().__init__()
+            self.item_list = item_list
+            self.generation = generation
+            self.page = page
+            self.ids = ids
+
+    class Selected(Message):
+        """The user opened the story under the cursor (enter or a double click)."""
+
+        def __init__(self, item_id: int) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._now = now
+        self.ids: list[int] = []
+        self.cursor = 0
+        # Search terms to mark in titles (folded, from store.query.highlight_terms).
+        self.highlight: list[str] = []
+        self._cache: OrderedDict[int, Item] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+
+    # -- what the screen calls ------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        """The id of the story under the cursor."""
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def cached(self, item_id: int) -> Item | None:
+        """The loaded row for a story, if it is in the cache."""
+        return self._cache.get(item_id)
+
+    def set_ids(
+        self,
+        ids: Sequence[int],
+        *,
+        keep: int | None = None,
+        reload: bool = True,
+        rows: Sequence[Item] | None = None,
+    ) -> None:
+        """Show a new list of stories; the cursor stays on ``keep`` if it is still there.
+
+        ``rows`` are loaded rows to draw at once (the view's first page).
+        """
+        before = self.current_id
+        self._generation += 1
+        self._pending.clear()
+        if reload:
+            self._cache.clear()
+        for item in rows or ():
+            self._cache[item.id] = item
+        self.ids = list(ids)
+        index = 0
+        if keep is not None:
+            try:
+                index = self.ids.index(keep)
+            except ValueError:
+                index = min(self.cursor, max(len(self.ids) - 1, 0))
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.virtual_size = Size(self.size.width, len(self.ids))
+        self.cursor = index
+        self.refresh()
+        self._scroll_cursor_visible()
+        if self.current_id != before or before is None:
+            self.post_message(self.Highlighted(self.current_id))
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row ``index`` (clamped) and tell the screen."""
+        if not self.ids:
+            return
+        index = max(0, min(index, len(self.ids) - 1))
+        if index == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._scroll_cursor_visible()
+        self.post_message(self.Highlighted(self.current_id))
+
+    def move_by(self, delta: int) -> None:
+        """Move the cursor ``delta`` rows."""
+        self.move_to(self.cursor + delta)
+
+    def update_item(self, item_id: int, **changes: Any) -> None:
+        """Change a loaded row in place (read, starred...) and redraw it."""
+        item = self._cache.get(item_id)
+        if item is None:
+            return
+        for key, value in changes.items():
+            setattr(item, key, value)
+        try:
+            self._refresh_row(self.ids.index(item_id))
+        except ValueError:
+            pass
+
+    # -- drawing -----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible row, asking for its page if it is not loaded yet."""
+        index = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        if index >= len(self.ids):
+            return Strip.blank(width, self.rich_style)
+        item = self._cache.get(self.ids[index])
+        if item is None:
+            self._request(index // PAGE)
+            return Strip([Segment("  …".ljust(width), self.rich_style)], width)
+        self._cache.move_to_end(item.id)
+        text = self._row_text(item, width, index == self.cursor)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, width).crop_extend(0, width, self.rich_style)
+
+    def _row_text(self, item: Item, width: int, is_cursor: bool) -> Text:
+        marker = self.get_component_rich_style("item-list--marker", partial=True)
+        meta = self.get_component_rich_style("item-list--meta", partial=True)
+        state = "item-list--read" if item.read else "item-list--unread"
+        base = self.rich_style + self.get_component_rich_style(state, partial=True)
+        city = Text(city_of(item)[:12].ljust(12), style=meta, overflow="ellipsis")
+        text = Text.assemble(
+            ("●" if not item.read else " ", marker),
+            ("★" if item.starred else " ", marker),
+            ("↻" if item.is_updated else " ", marker),
+            " ",
+            (list_time(item.published, self._now()).rjust(5), meta),
+            " ",
+            ((item.lang or "")[:3].ljust(3), meta),
+            city,
+            " ",
+            self._title(item.title),
+            style=base,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        text.truncate(width, overflow="ellipsis", pad=True)
+        if is_cursor:
+            text.stylize(self.get_component_rich_style("item-list--cursor", partial=True))
+        return text
+
+    def _title(self, title: str) -> Text:
+        text = Text(title)  # feed text: a Text, never markup
+        for start, end in match_spans(title, self.highlight) if self.highlight else ():
+            text.stylize(
+                self.get_component_rich_style("item-list--match", partial=True), start, end
+            )
+        return text
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_cursor_visible(self) -> None:
+        top = self.scroll_offset.y
+        height = max(self.scrollable_content_region.height, 1)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids))
+        self._scroll_cursor_visible()
+
+    # -- loading -----------------------------------------------------------
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        ids = self.ids[page * PAGE : (page + 1) * PAGE]
+        self.post_message(self.RowsWanted(self, self._generation, page, ids))
+
+    def rows_loaded(self, generation: int, page: int, items: list[Item]) -> None:
+        """The rows asked for with ``RowsWanted`` have been read: draw them."""
+        for item in items:
+            self._cache[item.id] = item
+            self._cache.move_to_end(item.id)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        if generation == self._generation:
+            self._pending.discard(page)
+            self.refresh()
+
+    # -- mouse -------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor; a double click opens the story."""
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.ids):
+            self.move_to(index)
+            if event.chain >= 2:
+                self.post_message(self.Selected(self.ids[index]))

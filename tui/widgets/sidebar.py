@@ -1,0 +1,194 @@
+"""The sidebar: the views a reader picks from, each with its unread count.
+
+Every entry is a query string for ``store.query``: "is:unread", "feed:3",
+"tag:gazze", a saved search's own text. ``load_sidebar`` reads the counts (in a
+worker, with the worker's own connection); ``Sidebar.show`` draws them, keeping
+the cursor where it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from sqlite_utils import Database
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from store.aa.catalogue import language_name
+from store.feeds import display_title, list_feeds
+from store.query import count, unread_count
+from store.saved import list_saved
+from store.tags import list_tags
+
+BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (
+    ("All", ""),
+    ("Unread", "is:unread"),
+    ("Starred", "is:starred"),
+    ("Updated", "is:updated"),
+)
+
+
+@dataclass
+class View:
+    """A named list of stories: a label and the query that selects them."""
+
+    name: str
+    query: str
+    unread: int = 0
+    error: str | None = None
+    # Shown instead of the unread count (e.g. how many stories are starred).
+    total: int | None = None
+
+
+@dataclass
+class SidebarData:
+    """Everything the sidebar shows, read in one go."""
+
+    views: list[View] = field(default_factory=list)
+    # language -> category -> feeds
+    feeds: dict[str, dict[str, list[View]]] = field(default_factory=dict)
+    tags: list[View] = field(default_factory=list)
+    saved: list[View] = field(default_factory=list)
+
+    def all_views(self) -> list[View]:
+        """Every entry, in the order the sidebar shows them."""
+        out = list(self.views)
+        for categories in self.feeds.values():
+            for feeds in categories.values():
+                out.extend(feeds)
+        return out + self.tags + self.saved
+
+    def feed_views(self) -> list[View]:
+        """The feeds alone, in sidebar order (for [ and ])."""
+        return [v for cats in self.feeds.values() for feeds in cats.values() for v in feeds]
+
+
+def tag_query(name: str) -> str:
+    """The query for one tag, quoted when the name has a space."""
+    return f'tag:"{name}"' if " " in name else f"tag:{name}"
+
+
+def language_label(lang: str | None) -> str:
+    """A language's own name ("Türkçe", "Français"), or its code."""
+    return language_name(lang) if lang else "Other"
+
+
+def _shorten(views: list[View]) -> None:
+    """Drop the name part every feed of a language shares ("AA English · "), if any."""
+    if len(views) < 2:
+        return
+    prefix = os.path.commonprefix([v.name for v in views])
+    for separator in (" · ", " — ", " - ", ": "):
+        cut = prefix.rfind(separator)
+        if cut > 0:
+            prefix = prefix[: cut + len(separator)]
+            break
+    else:
+        return
+    for view in views:
+        if len(view.name) > len(prefix):
+            view.name = view.name[len(prefix) :]
+
+
+def load_sidebar(db: Database) -> SidebarData:
+    """Read every view's count from the database."""
+    data = SidebarData()
+    for name, query in BUILTIN_VIEWS:
+        view = View(name, query, unread_count(db, query))
+        if query in ("is:starred", "is:updated"):
+            view.total = count(db, query)
+        data.views.append(view)
+    for feed in sorted(list_feeds(db), key=lambda f: (f.lang or "~", f.category or "", f.title)):
+        view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
+        language = language_label(feed.lang)
+        data.feeds.setdefault(language, {}).setdefault(feed.category or "", []).append(view)
+    for categories in data.feeds.values():
+        _shorten([v for views in categories.values() for v in views])
+    for tag in list_tags(db):
+        data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
+    for saved in list_saved(db):
+        data.saved.append(View(saved.name, saved.query, saved.unread))
+    return data
+
+
+class Sidebar(Tree[View]):
+    """Views, feeds by language and category, tags and saved searches."""
+
+    class ViewChosen(Message):
+        """The user picked a view in the sidebar."""
+
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("aanews", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.data_now = SidebarData()
+        self._entry_nodes: dict[str, TreeNode[View]] = {}
+        self._shape: list[str] = []
+
+    def show(self, data: SidebarData) -> None:
+        """Draw fresh counts; the tree is rebuilt only when its entries changed."""
+        self.data_now = data
+        shape = [v.query for v in data.all_views()] + list(data.feeds)
+        if shape == self._shape:
+            for view in data.all_views():
+                node = self._entry_nodes.get(view.query)
+                if node is not None:
+                    node.data = view
+                    node.set_label(self._label(view))
+            return
+        chosen = self.cursor_node.data.query if self.cursor_node and self.cursor_node.data else None
+        self._shape = shape
+        self._entry_nodes.clear()
+        self.clear()
+        for view in data.views:
+            self._add(self.root, view)
+        if data.feeds:
+            feeds = self.root.add(Text("Feeds", style="bold"), expand=True)
+            for language, categories in data.feeds.items():
+                lang_node = feeds.add(Text(language, style="bold"), expand=True)
+                for category, views in categories.items():
+                    parent = lang_node
+                    if category and len(views) > 1:
+                        parent = lang_node.add(Text(category, style="italic"), expand=True)
+                    for view in views:
+                        self._add(parent, view)
+        for title, views in (("Tags", data.tags), ("Saved searches", data.saved)):
+            if views:
+                group = self.root.add(Text(title, style="bold"), expand=True)
+                for view in views:
+                    self._add(group, view)
+        if chosen is not None and chosen in self._entry_nodes:
+            self.move_cursor(self._entry_nodes[chosen])
+
+    def select_query(self, query: str) -> None:
+        """Put the cursor on the entry for ``query``, if there is one."""
+        node = self._entry_nodes.get(query)
+        if node is not None:
+            self.move_cursor(node)
+
+    def _add(self, parent: TreeNode[View], view: View) -> None:
+        self._entry_nodes[view.query] = parent.add_leaf(self._label(view), data=view)
+
+    @staticmethod
+    def _label(view: View) -> Text:
+        label = Text()
+        if view.error:
+            label.append("⚠ ", style="bold red")
+        label.append(Text(view.name))  # feed titles are data, never markup
+        number = view.total if view.total is not None else view.unread
+        if number:
+            label.append(f" {number}", style="bold" if view.total is None else "dim")
+        return label
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[View]) -> None:
+        """Enter or a click on an entry opens its view."""
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ViewChosen(event.node.data))

@@ -1,0 +1,127 @@
+"""The reader pane: one story, drawn with Rich objects built from plain text.
+
+Feed text only ever goes into ``Text(...)``: a title like "[bold]x[/]" is shown
+as those characters, never read as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import Group, JustifyMethod, RenderableType
+from rich.padding import Padding
+from rich.style import Style
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from store.aa.catalogue import is_rtl
+from store.feeds import is_fetchable_url
+from store.model import Item
+from store.query import match_spans
+from store.text import strip_controls
+from tui.stamps import stamp_line
+
+_SUBHEAD_MAX = 90
+MATCH_STYLE = "bold black on yellow"
+
+
+def is_subhead(paragraph: str) -> bool:
+    """A short line with no closing punctuation reads as a subhead."""
+    text = paragraph.strip()
+    return 0 < len(text) <= _SUBHEAD_MAX and "\n" not in text and text[-1] not in '.!?:;…"”»)'
+
+
+def render_story(
+    item: Item,
+    *,
+    feed_title: str,
+    now: datetime,
+    date_format: str,
+    terms: Sequence[str] = (),
+) -> RenderableType:
+    """The whole story: banner, category and place, title, dateline, stamps, lead, body, link."""
+    justify: JustifyMethod = "right" if is_rtl(item.lang) else "left"
+
+    def marked(text: str, style: str = "") -> Text:
+        """Feed text as a Text (never markup), with the search terms marked."""
+        result = Text(text, style=style, justify=justify)
+        for start, end in match_spans(text, terms) if terms else ():
+            result.stylize(MATCH_STYLE, start, end)
+        return result
+
+    parts: list[RenderableType] = []
+    if item.is_updated:
+        parts.append(_banner(item))
+    where = " · ".join(x for x in (item.category or feed_title, item.location) if x)
+    if where:
+        parts.append(Text(where, style="dim", justify=justify))
+    parts.append(marked(item.title or "(no title)", "bold"))
+    if item.dateline:
+        parts.append(Text(item.dateline, style="italic", justify=justify))
+    stamps = stamp_line(item.published, item.updated, item.lang, now, date_format)
+    if stamps:
+        parts.append(Text(stamps, style="dim", justify=justify))
+    if item.tags:
+        parts.append(Text("  ".join(f"#{tag}" for tag in item.tags), style="cyan", justify=justify))
+    if item.summary:
+        parts.append(Padding(marked(item.summary, "bold"), (1, 0, 0, 0)))
+    body = item.body.strip()
+    if body and body != item.summary.strip():
+        for paragraph in body.split("\n\n"):
+            heading = paragraph.startswith("## ")  # store.aa.article_text.SUBHEAD
+            paragraph = paragraph.removeprefix("## ")
+            style = "bold underline" if heading or is_subhead(paragraph) else ""
+            parts.append(Padding(marked(paragraph.strip(), style), (1, 0, 0, 0)))
+    if item.link:
+        link = strip_controls(item.link)
+        style = Style(color="blue", underline=True, link=link) if is_fetchable_url(link) else "dim"
+        parts.append(Padding(Text(link, style=style), (1, 0, 0, 0)))
+    return Group(*parts)
+
+
+def _banner(item: Item) -> Text:
+    if item.read:
+        message = "Updated since you read it — press d to see what changed"
+    else:
+        message = "Updated — press d to see what changed"
+    if item.revision_count:
+        plural = "s" if item.revision_count > 1 else ""
+        message += f" ({item.revision_count} earlier version{plural})"
+    return Text(f" ↻ {message} ", style="bold black on yellow")
+
+
+class StoryView(VerticalScroll, can_focus=True):
+    """The scrolling reader pane."""
+
+    ALLOW_MAXIMIZE = True
+
+    DEFAULT_CSS = """
+    StoryView { padding: 0 1; }
+    StoryView > Static { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.item: Item | None = None
+        self._body = Static(Text("No story selected.", style="dim"))
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def show(self, item: Item | None, renderable: RenderableType | None = None) -> None:
+        """Show a story (already rendered by ``render_story``), or the empty pane."""
+        changed = item is None or self.item is None or item.id != self.item.id
+        self.item = item
+        if item is None or renderable is None:
+            self._body.update(Text("No story selected.", style="dim"))
+        else:
+            self._body.update(renderable)
+        if changed:
+            self.scroll_home(animate=False)
+
+    @property
+    def at_end(self) -> bool:
+        """Whether the story has been scrolled to its end."""
+        return self.scroll_y >= self.max_scroll_y
