@@ -179,8 +179,26 @@ def open_db(path: str | Path | None = None) -> Database:
         db = Database(memory=True)
     else:
         path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise DatabaseOpenError(f"{path}: is a directory, not a database file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseOpenError(f"{path}: cannot create its folder ({error.strerror})") from None
         db = Database(path)
+    try:
+        _prepare(db)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise DatabaseOpenError(f"{path}: {error}") from None
+    return db
+
+
+class DatabaseOpenError(RuntimeError):
+    """The database file cannot be opened or is not an aanews database."""
+
+
+def _prepare(db: Database) -> None:
     conn = db.conn
     conn.create_function("aanews_fold", 1, fold, deterministic=True)
     conn.execute("PRAGMA busy_timeout = 10000")
@@ -189,7 +207,6 @@ def open_db(path: str | Path | None = None) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     migrate(db)
-    return db
 
 
 def schema_version(db: Database) -> int:

@@ -103,6 +103,18 @@ async def fetch_feed(
             return await _follow(client, url, etag, last_modified, max_bytes)
     except (TimeoutError, httpx.TimeoutException) as error:
         raise FetchError(f"no complete answer within {timeout:g} s") from error
+    except httpx.HTTPError as error:
+        # Also a connection dropped halfway through the body.
+        raise FetchError(describe_transport_error(error, _request_url(error, url))) from error
+    except (httpx.InvalidURL, ValueError) as error:  # UnicodeError too: a bad IDNA host
+        raise FetchError(f"bad URL {url[:200]!r}: {str(error)[:160]}") from error
+
+
+def _request_url(error: httpx.HTTPError, fallback: str) -> str:
+    try:
+        return str(error.request.url)
+    except RuntimeError:  # the error came before any request was made
+        return fallback
 
 
 async def _follow(
@@ -123,13 +135,8 @@ async def _follow(
     for hop in range(MAX_REDIRECTS + 1):
         if not is_fetchable_url(current):
             raise FetchError(f"not an http(s) URL: {current[:200]!r}")
-        try:
-            request = client.build_request("GET", current, headers=headers)
-            response = await client.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise
-        except httpx.HTTPError as error:
-            raise FetchError(describe_transport_error(error, current)) from error
+        request = client.build_request("GET", current, headers=headers)
+        response = await client.send(request, stream=True)
         try:
             status = response.status_code
             if status in REDIRECT_STATUSES:

@@ -73,15 +73,21 @@ def store_feed(
         entries.setdefault(scoped_key(feed_id, entry.key), entry)
     with db.atomic():
         existing: dict[str, tuple[int, str | None]] = {}
+        linked: set[int] = set()  # already carried by this feed: no item_feeds write
         keys = list(entries)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            for item_id, key, sig in db.execute(
-                f"SELECT id, key, feed_sig FROM items WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
+            for item_id, key, sig, in_feed in db.execute(
+                "SELECT i.id, i.key, i.feed_sig, f.item_id IS NOT NULL FROM items i "
+                "LEFT JOIN item_feeds f ON f.feed_id = ? AND f.item_id = i.id "
+                f"WHERE i.key IN ({','.join('?' * len(chunk))})",
+                [feed_id, *chunk],
             ):
                 existing[key] = (item_id, sig)
+                if in_feed:
+                    linked.add(item_id)
         links: list[tuple[int, int]] = []
+        again: list[int] = []  # stories stored before, to mark seen now
         sigs = {key: feed_signature(entry) for key, entry in entries.items()}
         fresh = _insert_many(
             db,
@@ -102,16 +108,19 @@ def store_feed(
                     result.updated_ids.append(item_id)
                 else:
                     result.seen += 1
-            links.append((feed_id, item_id))
+                again.append(item_id)
+            if item_id not in linked:
+                links.append((feed_id, item_id))
             result.item_ids.append(item_id)
         db.conn.executemany(
             "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
         )
-        if keys:
+        # Only the stories this document carries: a feed's old stories were not seen now.
+        for start in range(0, len(again), 500):
+            chunk = again[start : start + 500]
             db.execute(
-                "UPDATE items SET last_seen = ? WHERE id IN "
-                "(SELECT item_id FROM item_feeds WHERE feed_id = ?) AND last_seen < ?",
-                [now, feed_id, now],
+                f"UPDATE items SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                [now, *chunk],
             )
         db.execute(
             "UPDATE feeds SET feed_title = ?, site_url = COALESCE(?, site_url), "
@@ -179,6 +188,11 @@ def _insert_many(db: Database, rows: list[tuple[str, Entry, str]], now: str) -> 
     return ids
 
 
+def _json_list(values: list[str]) -> str:
+    # Most stories have no authors or keywords: skip the encoder for those.
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
+
+
 def _row(key: str, entry: Entry, sig: str, now: str) -> list[object]:
     published_ts = (entry.published or clock.now()).timestamp()
     return [
@@ -196,9 +210,9 @@ def _row(key: str, entry: Entry, sig: str, now: str) -> list[object]:
         entry.dateline,
         entry.location,
         entry.category,
-        json.dumps(entry.authors, ensure_ascii=False),
-        json.dumps(entry.flags),
-        json.dumps(entry.keywords, ensure_ascii=False),
+        _json_list(entry.authors),
+        json.dumps(entry.flags) if entry.flags else "[]",
+        _json_list(entry.keywords),
         sig,
         now,
         now,

@@ -4,7 +4,8 @@
     "cessez-le-feu"        an exact phrase
     secur*                 a prefix
     gaza OR gazze          either; OR binds tighter than the implied AND, so
-                           ``gaza OR gazze israel`` is (gaza OR gazze) AND israel
+                           ``gaza OR gazze israel`` is (gaza OR gazze) AND israel;
+                           AND may be written, NOT means -; lower-case or/and/not are words
     ( ... )                grouping
     -word  -"a phrase"     without that word / phrase; ``-`` before any term negates it
     tag:x  +x              tagged x (the story's own tags or its feeds' tags)
@@ -144,6 +145,7 @@ def relative_or_date(name: str, value: str, now: datetime | None = None) -> date
 def _lex(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     pos, n = 0, len(text)
+    negate_next = False
     while pos < n:
         char = text[pos]
         if char.isspace():
@@ -153,6 +155,7 @@ def _lex(text: str) -> list[_Token]:
             tokens.append(_Token(")"))
             pos += 1
             continue
+        negated, negate_next = negate_next, False
         sign = ""
         if char in "+-":
             sign = char
@@ -161,7 +164,7 @@ def _lex(text: str) -> list[_Token]:
                 continue  # a lone + or - means nothing
             char = text[pos]
         if char == "(":
-            tokens.append(_Token("(", sign=sign))
+            tokens.append(_Token("(", sign=_negate(sign) if negated else sign))
             pos += 1
             continue
         bare_end = pos
@@ -170,13 +173,13 @@ def _lex(text: str) -> list[_Token]:
         bare = text[pos:bare_end]
         pos = bare_end
         key: str | None = None
-        if bare and bare != bare.rstrip(":") and re.fullmatch(r"[A-Za-z]+:", bare):
-            key = bare[:-1].lower()
-            bare = ""
-        elif bare:
-            match = _FILTER.match(bare)
-            if match:
-                key, bare = match.group(1).lower(), match.group(2)
+        match = _FILTER.match(bare)
+        if match:  # name:value, or name: with a quoted value next
+            key, bare = match.group(1).lower(), match.group(2)
+        if sign == "+" and key is None:
+            key = "tag"
+        if negated:
+            sign = _negate(sign)
         if not bare and pos < n and text[pos] == '"':
             close = text.find('"', pos + 1)
             if close < 0:
@@ -191,6 +194,10 @@ def _lex(text: str) -> list[_Token]:
         if not sign and key is None and bare == "OR":
             tokens.append(_Token("OR"))
             continue
+        if not sign and key is None and bare in ("AND", "NOT"):
+            # Habits from other search boxes: AND is what a space says; NOT is "-".
+            negate_next = bare == "NOT"
+            continue
         if key is not None and not bare:
             raise QueryError(f"{key}: needs a value, as in {key}:something")
         prefix = bare.endswith("*")
@@ -198,6 +205,10 @@ def _lex(text: str) -> list[_Token]:
             _Token("term", sign, key, bare.rstrip("*") if prefix else bare, False, prefix)
         )
     return tokens
+
+
+def _negate(sign: str) -> str:
+    return "" if sign == "-" else "-"
 
 
 class _Parser:
@@ -265,8 +276,6 @@ class _Parser:
 
     def term(self, token: _Token) -> Node | None:
         key = token.key
-        if key is None and token.sign == "+":
-            key = "tag"
         if key is None:
             return _text_term(token.value, token.quoted, token.prefix, None)
         if key not in KNOWN_FILTERS:

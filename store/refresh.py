@@ -13,8 +13,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -147,20 +153,20 @@ def refresh_feeds(
     """
     db = open_db(db_path)
     try:
-        targets, skipped = select_feeds(db, feed_ids)
+        targets, skipped = _select_feeds(db, feed_ids)
         report = RefreshReport(skipped=skipped)
         if targets:
             runner = _Refresh(
-                db,
-                targets,
-                report,
+                db=db,
+                targets=targets,
+                report=report,
                 timeout=timeout,
                 concurrency=max(1, concurrency),
                 per_host=max(1, per_host),
                 max_bytes=max_bytes,
                 on_progress=on_progress,
                 on_new_items=on_new_items,
-                should_cancel=should_cancel,
+                should_cancel=should_cancel or (lambda: False),
             )
             asyncio.run(runner.run())
         return report
@@ -168,7 +174,7 @@ def refresh_feeds(
         db.close()
 
 
-def select_feeds(
+def _select_feeds(
     db: Database, feed_ids: Iterable[int] | None
 ) -> tuple[list[_Target], list[tuple[int, str]]]:
     """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why)."""
@@ -241,8 +247,15 @@ def parse_executor(feeds: int) -> Executor | None:
         context = get_context("forkserver")
         context.set_forkserver_preload(["store.parse"])
         workers = max(1, min(os.cpu_count() or 1, 4))
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+        )
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the parent's to handle; workers just stop when the pool shuts down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | str:
@@ -261,37 +274,24 @@ def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | st
         return f"the parser failed on this document: {type(error).__name__}: {error}"
 
 
+@dataclass
 class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
 
-    def __init__(
-        self,
-        db: Database,
-        targets: list[_Target],
-        report: RefreshReport,
-        *,
-        timeout: float,
-        concurrency: int,
-        per_host: int,
-        max_bytes: int,
-        on_progress: ProgressHook | None,
-        on_new_items: NewItemsHook | None,
-        should_cancel: CancelCheck | None,
-    ) -> None:
-        self.db = db
-        self.targets = targets
-        self.report = report
-        self.timeout = timeout
-        self.concurrency = concurrency
-        self.per_host = per_host
-        self.max_bytes = max_bytes
-        self.on_progress = on_progress
-        self.on_new_items = on_new_items
-        self.should_cancel = should_cancel or (lambda: False)
-        self.done = 0
-        self.executor: Executor | None = None
-        self._inline = False
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+    db: Database
+    targets: list[_Target]
+    report: RefreshReport
+    timeout: float
+    concurrency: int
+    per_host: int
+    max_bytes: int
+    on_progress: ProgressHook | None
+    on_new_items: NewItemsHook | None
+    should_cancel: CancelCheck
+    done: int = 0
+    executor: Executor | None = None
+    _inline: bool = False
+    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
 
     async def run(self) -> None:
         """Fetch every target, storing each as soon as it is parsed."""
@@ -362,7 +362,16 @@ class _Refresh:
         if self.executor is None:
             return parse_job(body, url, lang)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, parse_job, body, url, lang)
+        executor = self.executor
+        try:
+            return await loop.run_in_executor(executor, parse_job, body, url, lang)
+        except BrokenExecutor:
+            # Worker processes could not start or died (an odd __main__, memory):
+            # carry on in a thread rather than lose the refresh.
+            if self.executor is executor:
+                executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = ThreadPoolExecutor(1, thread_name_prefix="aanews-parse")
+            return await loop.run_in_executor(self.executor, parse_job, body, url, lang)
 
     def _store(self, fetched: _Fetched) -> None:
         """Write one feed's outcome: its stories in one transaction, or its failure."""

@@ -88,3 +88,14 @@ def test_full_size_image_drops_only_the_thumbnail_marker() -> None:
     )
     plain = "https://cdnuploads.aa.com.tr/uploads/Contents/2024/03/05/abc123.jpg"
     assert full_size_image(plain) == plain
+
+
+def test_numeric_guid_on_a_feed_with_aa_path_is_an_aa_story() -> None:
+    """A real AA feed served from elsewhere (a mirror, 127.0.0.1) keeps AA identity."""
+    from store.aa.ids import aa_story_id
+
+    feed = "http://127.0.0.1:8080/tr/rss/default?cat=guncel"
+    assert aa_story_id("3212345", "http://127.0.0.1:8080/tr/gundem/x/3212345", feed_url=feed) == (
+        "3212345"
+    )
+    assert aa_story_id("3212345", "http://blog.test/p/3212345", feed_url="http://blog.test/rss") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -218,4 +219,26 @@ def test_a_tls_failure_is_one_line(httpserver: HTTPServer) -> None:
     # https:// to a plain-HTTP port: the TLS handshake fails.
     error = fetch_error(f"https://127.0.0.1:{httpserver.port}/feed")
     assert error.reason.startswith("TLS error with 127.0.0.1")
+    assert "\n" not in error.reason
+
+
+def test_a_connection_dropped_mid_body_is_one_line() -> None:
+    """The server promises 1000 bytes, sends 5 and hangs up."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def answer_badly() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<rss>")
+        listener.close()
+
+    server = threading.Thread(target=answer_badly, daemon=True)
+    server.start()
+    error = fetch_error(f"http://127.0.0.1:{port}/feed", timeout=5)
+    server.join(5)
+    assert error.reason.startswith("127.0.0.1 broke the HTTP exchange")
     assert "\n" not in error.reason

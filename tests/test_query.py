@@ -26,6 +26,15 @@ def test_or_binds_tighter_than_the_implied_and() -> None:
     )
 
 
+def test_and_and_not_as_other_search_boxes_write_them() -> None:
+    assert parse_query("gaza AND NOT israel").root == parse_query("gaza -israel").root
+    assert parse_query("NOT +gazze").root == Not(Filter("tag", "gazze"))
+    assert parse_query("NOT (a OR b)").root == parse_query("-(a OR b)").root
+    assert parse_query("war and peace").root == And(
+        (Term("word", "war"), Term("word", "and"), Term("word", "peace"))
+    )
+
+
 def test_plus_is_a_tag_and_minus_is_a_word_unless_tag_is_said() -> None:
     assert parse_query("+Gazze").root == Filter("tag", "gazze")
     assert parse_query("-tag:Gazze").root == Not(Filter("tag", "gazze"))

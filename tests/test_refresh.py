@@ -6,6 +6,7 @@ import importlib.util
 import re
 import socket
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -149,6 +150,22 @@ def test_many_feeds_are_parsed_in_worker_processes_each_on_its_own(
     assert report.count("new") == 9 and report.new == 45
     [failed] = report.failures
     assert failed.url.endswith("/f7.xml") and failed.error.startswith("not a feed")
+
+
+def _refuse_to_start() -> None:
+    raise RuntimeError("this worker cannot start")
+
+
+def test_parsing_carries_on_in_a_thread_when_worker_processes_die(
+    db: Database, httpserver: HTTPServer, gen: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = ProcessPoolExecutor(max_workers=1, initializer=_refuse_to_start)
+    monkeypatch.setattr("store.refresh.parse_executor", lambda feeds: broken)
+    for number in range(3):
+        add_feed(db, httpserver.url_for(f"/f{number}.xml"))
+        httpserver.expect_request(f"/f{number}.xml").respond_with_data(rss(gen, feed=number))
+    report = refresh_feeds(db_path(db))
+    assert report.count("new") == 3 and report.new == 30
 
 
 def test_successive_snapshots_leave_the_union_of_their_stories(

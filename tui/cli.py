@@ -71,9 +71,10 @@ def _open_reader(args: argparse.Namespace) -> int:
 
     config = Path(args.config) if args.config else None
     if args.demo:
-        from store.demo import demo_copy
+        from store.demo import demo_database
 
-        return run_reader(demo_copy(), config_path=config, demo=True)
+        with demo_database() as path:
+            return run_reader(path, config_path=config, demo=True)
     return run_reader(args.db, config_path=config)
 
 

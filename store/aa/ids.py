@@ -41,13 +41,23 @@ def _article_id(url: str | None) -> str | None:
     return segment if segment.isascii() and segment.isdigit() else None
 
 
+# AA's feed path, wherever it is served from (a mirror, a proxy, a saved copy).
+_AA_FEED_PATH = re.compile(r"https?://[^/?#]+/[a-z]{2}/rss/default\b", re.IGNORECASE)
+
+
+def is_aa_feed_url(url: str | None) -> bool:
+    """True for AA's own feed URLs and for any URL with AA's feed path."""
+    return is_aa_url(url) or bool(url and _AA_FEED_PATH.match(url.strip()))
+
+
 def aa_story_id(guid: str | None, link: str | None, *, feed_url: str | None = None) -> str | None:
     """AA's numeric story id from an item's guid and link, or None if not an AA story.
 
-    A bare numeric guid counts only when the link or the feed (``feed_url``) is AA's.
+    A bare numeric guid counts only when the link or the feed (``feed_url``) is AA's
+    (a feed with AA's path, /tr/rss/default?cat=..., counts wherever it is served).
     """
     guid = (guid or "").strip()
-    if guid.isascii() and guid.isdigit() and (is_aa_url(link) or is_aa_url(feed_url)):
+    if guid.isascii() and guid.isdigit() and (is_aa_url(link) or is_aa_feed_url(feed_url)):
         return guid.lstrip("0") or "0"
     found = _article_id(guid) or _article_id(link)
     return found.lstrip("0") or "0" if found else None
