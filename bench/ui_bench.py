@@ -8,7 +8,7 @@ headless (App.run_test, the same rendering without a terminal):
 - launch: from creating the App to the first list rows drawn on screen;
 - key press to redraw, idle: ``j`` presses, each timed until the screen has
   been refreshed (median, p95, max);
-- the same during a refresh of 20 feeds x 300 items served on 127.0.0.1
+- the same during a refresh of 40 feeds x 500 items served on 127.0.0.1
   (parsed and stored in a worker thread while the keys are pressed);
 - peak memory (max RSS of the process).
 
@@ -42,6 +42,7 @@ from store.model import Entry, ParsedFeed  # noqa: E402
 from tui.app import ReaderApp  # noqa: E402
 from tui.config import Config  # noqa: E402
 from tui.widgets.item_list import ItemList  # noqa: E402
+from tui.widgets.story_view import StoryView  # noqa: E402
 
 GEN_FEEDS = ROOT.parent / "shared" / "bench" / "gen_feeds.py"
 WORDS = "Ankara İstanbul Gazze ekonomi enflasyon deprem seçim Bakan açıklama".split()
@@ -108,12 +109,18 @@ class Stopwatch:
     and each key's latency is the first frame after the cursor moved.
     """
 
-    def __init__(self, app: ReaderApp, items: ItemList) -> None:
+    def __init__(self, app: ReaderApp, items: ItemList, story: StoryView) -> None:
         self.app = app
         self.frames: list[float] = []
         self.moves: list[float] = []
+        self.shows: list[float] = []
         display = app._display
         move_to = items.move_to
+        show = story.show
+
+        def record_show(*args) -> None:  # type: ignore[no-untyped-def]
+            show(*args)
+            self.shows.append(time.perf_counter())
 
         def record_frame(screen, renderable) -> None:  # type: ignore[no-untyped-def]
             display(screen, renderable)
@@ -126,20 +133,23 @@ class Stopwatch:
 
         app._display = record_frame  # type: ignore[method-assign]
         items.move_to = record_move  # type: ignore[method-assign]
+        story.show = record_show  # type: ignore[method-assign]
 
-    async def keys(self, keys: str, pace: float = 0.05) -> list[float]:
-        """Press ``keys`` one by one; milliseconds from each press to its frame."""
+    async def keys(self, keys: str, pace: float = 0.05, story: bool = False) -> list[float]:
+        """Press ``keys`` one by one; milliseconds from each press to the frame showing
+        the moved cursor (or, with ``story``, the new story in the reader)."""
         latencies = []
+        events_seen = self.shows if story else self.moves
         for key in keys:
-            self.moves.clear()
+            events_seen.clear()
             pressed = time.perf_counter()
             self.app.post_message(events.Key(key, key))
             deadline = pressed + 10
             while time.perf_counter() < deadline:
                 await asyncio.sleep(0.001)
-                if self.moves and any(f >= self.moves[0] for f in self.frames[-5:]):
+                if events_seen and any(f >= events_seen[0] for f in self.frames[-5:]):
                     break
-            frame = next(f for f in self.frames if f >= self.moves[0])
+            frame = next(f for f in self.frames if f >= events_seen[0])
             latencies.append((frame - pressed) * 1000)
             await asyncio.sleep(pace)
         return latencies
@@ -168,9 +178,11 @@ async def measure(db_path: Path, presses: int, feed_urls: list[str]) -> list[str
         lines.append(f"launch to first drawn list: {time.perf_counter() - start:.2f} s")
         await app.workers.wait_for_complete()
         lines.append(f"stories in the list: {len(items.ids):,}")
-        watch = Stopwatch(app, items)
+        watch = Stopwatch(app, items, app.screen.query_one(StoryView))
         idle = await watch.keys("jk" * (presses // 2))
         lines.append(summary("key press to redraw, idle (j/k)", idle))
+        shown = await watch.keys("jk" * 10, pace=0.2, story=True)
+        lines.append(summary("key press to the new story in the reader, idle", shown))
         far = await watch.keys("Gg" * 5, pace=0.2)
         lines.append(summary("jump to bottom/top (G/g)", far))
         db = open_db(db_path)
@@ -180,6 +192,8 @@ async def measure(db_path: Path, presses: int, feed_urls: list[str]) -> list[str
         db.close()
         await pilot.press("R")
         status = app.screen.query_one("#status")
+        while not status.has_class("-busy"):
+            await asyncio.sleep(0.001)
         busy: list[float] = []
         started = time.perf_counter()
         while status.has_class("-busy") or not busy:
@@ -191,6 +205,7 @@ async def measure(db_path: Path, presses: int, feed_urls: list[str]) -> list[str
             + f" (refresh took {time.perf_counter() - started:.1f} s)"
         )
         await app.workers.wait_for_complete()
+        lines += [f"  refresh: {n.message}" for n in app._notifications]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"peak memory (max RSS of the process, database build included): {peak:.0f} MiB")
     return lines
@@ -211,7 +226,7 @@ def main() -> None:
     db_path = work / "bench.db"
     db_path.write_bytes(cache.read_bytes())
     feeds_dir = work / "feeds"
-    names = make_feeds(feeds_dir, 20, 300)
+    names = make_feeds(feeds_dir, 40, 500)
     server, base = serve(feeds_dir)
     try:
         for line in asyncio.run(measure(db_path, args.presses, [f"{base}/{n}" for n in names])):

@@ -33,7 +33,7 @@ Step = Callable[[Pilot], Awaitable[None]]
 async def settle(pilot: Pilot) -> None:
     """Every worker done, the screen caught up."""
     for _ in range(3):
-        await pilot.pause()
+        await pilot.pause(0.05)  # short timers (story, search) fire
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -18,7 +18,9 @@
     sort:new|old|rank      newest first (default), oldest first, best match first
 
 Every word is folded with ``store.text.fold``: "istanbul" finds "İSTANBUL".
-Plain words and phrases also match a tag of that (folded) name.
+Plain words and phrases also match a tag of that (folded) name. A pasted
+headline's "Gaza:" is the word gaza, not a filter; punctuation alone (``""``,
+``*``, ``-``) is an error rather than "every story" (the empty query is that).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ SORTS = ("new", "old", "rank")
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _FILTER = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
+_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
 
 
 class QueryError(ValueError):
@@ -119,12 +122,22 @@ def parse_query(text: str) -> Query:
     tokens = _lex(text)
     parser = _Parser(tokens)
     root = parser.parse_all()
+    if root is None and _asks_for_something(text, tokens):
+        # '""', "*" or "-" alone would otherwise match every story (and tag them all).
+        raise QueryError(f"nothing to search for in {text.strip()!r}: punctuation is not searched")
     show_hidden = False
     for node in _walk(root):
         if isinstance(node, Filter) and node.name == "is" and node.value == "hidden":
             show_hidden = True
     sort = parser.sort or "new"
     return Query(text=text, root=root, sort=sort, show_hidden=show_hidden, terms=_terms(root))
+
+
+def _asks_for_something(text: str, tokens: list[_Token]) -> bool:
+    """Whether the text says more than a sort (an empty query means every story)."""
+    if not tokens:
+        return bool(text.strip())
+    return any(not (token.kind == "term" and token.key == "sort") for token in tokens)
 
 
 def relative_or_date(name: str, value: str, now: datetime | None = None) -> datetime:
@@ -174,13 +187,18 @@ def _lex(text: str) -> list[_Token]:
         pos = bare_end
         key: str | None = None
         match = _FILTER.match(bare)
-        if match:  # name:value, or name: with a quoted value next
+        quote_next = pos < n and text[pos] == '"'
+        # name:value, or name: with a quoted value next; but "Gaza:" as a pasted
+        # headline writes it (no value, not a filter) is the word itself.
+        if match and (match.group(2) or quote_next or match.group(1).lower() in KNOWN_FILTERS):
             key, bare = match.group(1).lower(), match.group(2)
+        elif match:
+            bare = match.group(1)
         if sign == "+" and key is None:
             key = "tag"
         if negated:
             sign = _negate(sign)
-        if not bare and pos < n and text[pos] == '"':
+        if not bare and quote_next:
             close = text.find('"', pos + 1)
             if close < 0:
                 raise QueryError(f'unbalanced quote: {text[pos:]!r} has no closing "')
@@ -314,7 +332,9 @@ class _Parser:
 
 
 def _text_term(value: str, quoted: bool, prefix: bool, column: str | None) -> Term | None:
-    folded = " ".join(fold(value).split())
+    # Punctuation at the ends separates words for the index anyway ("Gaza:", "«Gaza»");
+    # without it the term also matches a tag of that name and highlights cleanly.
+    folded = _EDGES.sub("", " ".join(fold(value).split()))
     if not any(ch.isalnum() for ch in folded):
         return None  # punctuation alone: nothing the index could match
     if prefix:

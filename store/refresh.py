@@ -418,6 +418,8 @@ class _Refresh:
                 on_new_items=self.on_new_items,
             )
             outcome.status = "new"
+            if target.title == target.url and fetched.parsed.title:
+                outcome.title = fetched.parsed.title  # a feed fetched for the first time
             outcome.new = stored.new
             outcome.updated = stored.updated
             outcome.problem = fetched.parsed.problem

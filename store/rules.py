@@ -66,6 +66,11 @@ def compile_rules(rules: Iterable[Rule]) -> RuleSet:
             query = parse_query(rule.query)
         except QueryError as error:
             raise RuleError(f"rule {number} ({rule.query!r}): {error}") from None
+        if query.root is None:
+            raise RuleError(
+                f"rule {number} ({rule.query!r}): names no words or filters "
+                "(it would match every story)"
+            )
         if not (rule.tags or rule.mark_read or rule.hide):
             raise RuleError(
                 f"rule {number} ({rule.query!r}): says neither tags, mark_read nor hide"

@@ -137,6 +137,6 @@ async def settle(pilot: object) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app  # type: ignore[attr-defined]
     for _ in range(3):
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause(0.05)  # type: ignore[attr-defined]  # short timers (story, search) fire
         await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]

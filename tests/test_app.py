@@ -14,6 +14,7 @@ from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
 from store.model import Entry, ParsedFeed
+from store.parse import parse_feed
 from tui.config import Config
 from tui.keys import KEYS
 from tui.screens.confirm import ConfirmScreen
@@ -177,42 +178,60 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
         assert _flags(app.db_path, items.ids[0])[1] == 1
 
 
-async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path, shared_dir: Path) -> None:
-    import feedparser  # the crafted files hold plain RSS; their titles go in as data
-
-    path = tmp_path / "f.db"
+def _ingest_crafted(path: Path, shared_dir: Path, pattern: str) -> list[str]:
+    """Parse and store crafted feeds the way a refresh would; returns their titles."""
     db = open_db(path)
     titles = []
-    for number, name in enumerate(sorted((shared_dir / "corpus/crafted").glob("markup_*.xml"))):
+    for name in sorted((shared_dir / "corpus/crafted").glob(pattern)):
         feed = add_feed(db, f"https://example.test/{name.stem}.xml", title=name.stem)
-        parsed = feedparser.parse(name.read_bytes())
-        entries = [
-            Entry(key=f"guid:{number}", title=e.title, summary=e.get("summary", ""), published=NOW)
-            for e in parsed.entries
-        ]
-        titles += [e.title for e in entries]
-        store_feed(db, feed.id, ParsedFeed(entries=entries))
-    feed = add_feed(db, "https://example.test/rich.xml", title="[bold]Feed[/bold]")
-    store_feed(
-        db,
-        feed.id,
-        ParsedFeed(entries=[Entry(key="guid:x", title="[link=file:///etc/passwd]x[/link]")]),
-    )
+        parsed = parse_feed(name.read_bytes(), url=feed.url)
+        for entry in parsed.entries:
+            entry.published = NOW  # the crafted files carry no dates
+        titles += [e.title for e in parsed.entries]
+        store_feed(db, feed.id, parsed)
     db.close()
-    titles.append("[link=file:///etc/passwd]x[/link]")
-    app = make_app(path, Config(dwell_seconds=30))
+    return titles
+
+
+async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path, shared_dir: Path) -> None:
+    path = tmp_path / "f.db"
+    titles = _ingest_crafted(path, shared_dir, "markup_*.xml")
+    assert "[link=https://evil.test/phish]Your bank[/link]" in titles
+    db = open_db(path)
+    feed = add_feed(db, "https://example.test/rich.xml", title="[bold]Feed[/bold]")
+    rich_title = "[bold red]x[/] [link=file:///etc/passwd]y[/link]"
+    store_feed(db, feed.id, ParsedFeed(entries=[Entry(key="guid:x", title=rich_title)]))
+    db.close()
+    titles.append(rich_title)
+    app = make_app(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         text = screen_text(app)
         for title in titles:
-            assert title in text
+            assert title in text  # in the list, as typed
         assert "[bold]Feed[/bold]" in text  # the sidebar too
-        for _ in titles:  # and each in the reader
-            await pilot.press("j")
-        await settle(pilot)
         story = app.screen.query_one("#story")
-        assert story.item is not None
-        assert story.item.title in screen_text(app)
+        for _ in titles:  # and each in the reader
+            await settle(pilot)
+            assert story.item.title in screen_text(app).split("▔")[-1]
+            await pilot.press("j")
+
+
+async def test_no_control_character_reaches_the_screen(tmp_path: Path, shared_dir: Path) -> None:
+    path = tmp_path / "f.db"
+    titles = _ingest_crafted(path, shared_dir, "esc_*.xml")
+    assert any("FAKE PROMPT" in title for title in titles)
+    app = make_app(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert "FAKE PROMPT" in screen_text(app)  # the text stays, the escapes go
+        for _ in titles:
+            await pilot.press("j")
+            await settle(pilot)
+            text = screen_text(app)
+            bad = [c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F]
+            assert bad == []
+            assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text)
 
 
 class _GatedFeeds:

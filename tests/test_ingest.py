@@ -103,3 +103,15 @@ def test_removing_a_feed_keeps_starred_stories(db: Database) -> None:
     set_starred(db, [item_id(db, f"{feed.id}/guid:a")])
     assert remove_feed(db, feed.id) == 1
     assert [r[0] for r in db.execute("SELECT title FROM items")] == ["A"]
+
+
+def test_last_seen_moves_only_for_stories_the_feed_still_carries(db: Database) -> None:
+    feed = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=guncel")
+    store_feed(db, feed.id, ParsedFeed(entries=[story("aa:1", "Old"), story("aa:2", "Kept")]))
+    db.execute("UPDATE items SET last_seen = '2000-01-01T00:00:00+00:00'")
+    result = store_feed(db, feed.id, ParsedFeed(entries=[story("aa:2", "Kept")]))
+    assert result.seen == 1
+    seen = dict(db.execute("SELECT key, last_seen FROM items").fetchall())
+    assert seen["aa:1"] == "2000-01-01T00:00:00+00:00"
+    assert seen["aa:2"] > "2020"
+    assert get_item(db, item_id(db, "aa:1")).feeds == [feed.id]  # still listed under the feed

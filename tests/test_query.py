@@ -69,6 +69,12 @@ def test_is_hidden_is_the_only_way_to_see_hidden_stories() -> None:
         ("sort:random", "sort:random — use sort:new"),
         ("lang:french!", "lang:french! — use a language code"),
         ("tag:", "tag: needs a value"),
+        ('""', "nothing to search for"),
+        ("*", "nothing to search for"),
+        ("^ : '", "nothing to search for"),
+        ("-", "nothing to search for"),
+        ("NOT", "nothing to search for"),
+        ("()", "nothing to search for"),
     ],
 )
 def test_bad_queries_explain_themselves_in_one_line(text: str, explanation: str) -> None:
@@ -99,3 +105,20 @@ def test_match_spans_of_a_phrase_cover_it_whole() -> None:
     text = "Un cessez-le-feu à Gaza, Türkiye’nin"
     spans = match_spans(text, ["cessez le feu", "turkiye'nin"])
     assert [text[a:b] for a, b in spans] == ["cessez-le-feu", "Türkiye’nin"]
+
+
+def test_a_headline_pasted_with_its_colon_is_searched_not_taken_for_a_filter() -> None:
+    # AA titles: "Gazze: ...", "Côte d'Ivoire: ...". Only a known filter takes an empty value.
+    assert parse_query("Gaza: strikes").root == And((Term("word", "gaza"), Term("word", "strikes")))
+    assert parse_query("Côte d'Ivoire:").root == And(
+        (Term("word", "cote"), Term("word", "d'ivoire"))
+    )
+    with pytest.raises(QueryError, match="feed: needs a value"):
+        parse_query("feed: dunya")
+
+
+def test_fts_operators_typed_by_a_user_are_words() -> None:
+    assert parse_query("NEAR").root == Term("word", "near")
+    assert parse_query('"a NEAR b"').root == Term("phrase", "a near b")
+    assert parse_query("gaza ^ :").root == Term("word", "gaza")
+    assert parse_query("sort:rank").root is None  # a sort alone still means every story

@@ -65,6 +65,9 @@ def test_compile_rules_names_the_rule_with_a_bad_query() -> None:
         compile_rules([Rule("gazze", ["x"]), Rule("colour:red", ["y"])])
     with pytest.raises(RuleError, match="rule 1: the query is empty"):
         compile_rules([Rule("  ", ["x"])])
+    # Only a sort: it would tag every new story just the same.
+    with pytest.raises(RuleError, match=r"rule 1 \('sort:rank'\): .*would match every story"):
+        compile_rules([Rule("sort:rank", ["x"])])
     with pytest.raises(RuleError, match="neither tags, mark_read nor hide"):
         compile_rules([Rule("gazze")])
 

@@ -272,7 +272,9 @@ def test_counting_a_word_goes_from_the_index_to_the_stories(db: Database) -> Non
 def test_bad_query_is_a_query_error_not_sqlite(db: Database, news: dict[str, int]) -> None:
     with pytest.raises(QueryError):
         search_ids(db, 'colour:red "x')
-    assert found(db, "& ?", news) == ["1", "4", "2", "5", "3", "6"]  # nothing to look for
+    # Punctuation alone names nothing: an error, not every story (tag --query would tag all).
+    with pytest.raises(QueryError, match="nothing to search for"):
+        search_ids(db, "& ?")
 
 
 def test_saved_searches_count_their_stories(db: Database, news: dict[str, int]) -> None:
@@ -292,3 +294,40 @@ def test_saved_searches_count_their_stories(db: Database, news: dict[str, int]) 
         save_search(db, "Broken", "colour:red")
     delete_saved(db, first)
     assert [s.name for s in list_saved(db)] == ["Afrika"]
+
+
+def test_apostrophes_fts_words_and_arabic_find_the_right_stories(db: Database) -> None:
+    feed = add_feed(db, "https://www.aa.com.tr/tr/rss/default?cat=guncel")
+    titles = [
+        "Erdoğan'dan Gazze açıklaması",
+        "Le chef de l'ONU appelle au cessez-le-feu",
+        "Côte d'Ivoire: élection présidentielle",
+        "غزة: قصف إسرائيلي جديد",
+        "NEAR East talks AND more",
+        "Gaza: strikes kill 12",
+    ]
+    ids = store_feed(
+        db,
+        feed.id,
+        ParsedFeed(entries=[_story(f"aa:{n}", t, n) for n, t in enumerate(titles)]),
+    ).item_ids
+    by_query = {
+        "Erdoğan'dan": [0],
+        "Erdoğan’dan": [0],  # the typographic apostrophe AA also uses
+        "erdogandan": [],
+        "l'ONU": [1],
+        '"Côte d\'Ivoire"': [2],
+        "d'Ivoire:": [2],
+        "غزة": [3],
+        "NEAR": [4],
+        "AND": None,
+        "near(east talks)": [4],
+        "Gaza: strikes": [5],
+        "(gaza OR غزة) -strikes": [3],
+    }
+    for query, expected in by_query.items():
+        if expected is None:
+            with pytest.raises(QueryError):
+                search_ids(db, query)
+            continue
+        assert sorted(search_ids(db, query)) == sorted(ids[n] for n in expected), query

@@ -22,6 +22,9 @@ from tui.config import Config, ConfigError, load_config
 from tui.screens.main import MainScreen
 
 
+SWITCH_INTERVAL = 0.001
+
+
 def local_now() -> datetime:
     """The current time in the machine's time zone."""
     return datetime.now().astimezone()
@@ -51,6 +54,9 @@ class ReaderApp(App[int]):
             self.sub_title = "demo"
 
     def on_mount(self) -> None:
+        # A refresh ingests in a worker thread; hand the GIL back to the screen
+        # every millisecond (Python's default is 5) so keys answer while it runs.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         if self.config.theme:
             self.theme = self.config.theme
         self.set_keymap(self.key_overrides)

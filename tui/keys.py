@@ -54,7 +54,7 @@ KEYS: tuple[Key, ...] = (
 ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
     """The main screen's BINDINGS, each with the action as its id (for the keymap)."""
     return [
         Binding(

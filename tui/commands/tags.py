@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from sqlite_utils import Database
+
 from tui.commands import CommandError, open_store, print_json
 
 
@@ -34,7 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _tag(args: argparse.Namespace) -> int:
-    from store.items import ItemNotFound, get_item
     from store.query import QueryError, parse_query
     from store.tags import tag_items, tag_query
 
@@ -50,25 +51,16 @@ def _tag(args: argparse.Namespace) -> int:
     if len(args.words) < 2 or not args.words[0].isdigit():
         raise CommandError("usage: aanews tag ID TAG... or aanews tag --query Q TAG...", 2)
     db = open_store(args)
-    item_id = int(args.words[0])
-    try:
-        get_item(db, item_id)
-    except ItemNotFound as error:
-        raise CommandError(str(error)) from None
+    item_id = _existing_story(db, int(args.words[0]))
     tag_items(db, [item_id], _names(args.words[1:]))
     return 0
 
 
 def _untag(args: argparse.Namespace) -> int:
-    from store.items import ItemNotFound, get_item
     from store.tags import untag_items
 
     db = open_store(args)
-    try:
-        get_item(db, args.item_id)
-    except ItemNotFound as error:
-        raise CommandError(str(error)) from None
-    untag_items(db, [args.item_id], args.tags)
+    untag_items(db, [_existing_story(db, args.item_id)], args.tags)
     return 0
 
 
@@ -93,6 +85,16 @@ def _tags(args: argparse.Namespace) -> int:
         for t in tags:
             print(f"{t.name}\t{t.count}\t{t.unread}")
     return 0
+
+
+def _existing_story(db: Database, item_id: int) -> int:
+    """The id back, or a one-line error when no story has it."""
+    from store.items import ItemNotFound, get_item
+
+    try:
+        return get_item(db, item_id).id
+    except ItemNotFound as error:
+        raise CommandError(str(error)) from None
 
 
 def _names(words: list[str]) -> list[str]:

@@ -13,17 +13,14 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from sqlite_utils import Database
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from store.db import open_db
 from store.feeds import get_feed
 from store.items import fetch_items, get_item
 from store.model import Item
@@ -42,9 +39,10 @@ from tui.widgets.story_view import StoryView, render_story
 NARROW = 100
 WIDE = 180
 FIRST_PAGE = 200
+STORY_DELAY = 0.03
 
 
-class MainScreen(Marking, Searching, Refreshing, Screen[None]):
+class MainScreen(Marking, Searching, Refreshing):
     """The reader: pick a view on the left, move through stories, read on the right."""
 
     BINDINGS = keys.bindings()
@@ -59,13 +57,10 @@ class MainScreen(Marking, Searching, Refreshing, Screen[None]):
         self.terms: list[str] = []  # search terms to mark in the list and the story
         self._before_search: View | None = None
         self._dwell: Timer | None = None
+        self._story_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._sidebar_hidden: bool | None = None  # None: as the width suggests
         self._sidebar_started = False
-
-    def open_db(self) -> Database:
-        """A connection for the calling thread (sqlite objects cannot cross threads)."""
-        return open_db(self.db_path)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,23 +80,6 @@ class MainScreen(Marking, Searching, Refreshing, Screen[None]):
         self.sub_title = self.view.name
         self.load_view()  # the sidebar's counts follow the first rows (see _view_loaded)
         self.start_auto_refresh()
-
-    # -- pieces ------------------------------------------------------------
-
-    @property
-    def items(self) -> ItemList:
-        """The story list."""
-        return self.query_one(ItemList)
-
-    @property
-    def story(self) -> StoryView:
-        """The reader pane."""
-        return self.query_one(StoryView)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        """The sidebar."""
-        return self.query_one(Sidebar)
 
     @work(thread=True, group="rows", exit_on_error=False)
     def load_rows(self, message: ItemList.RowsWanted) -> None:
@@ -203,14 +181,14 @@ class MainScreen(Marking, Searching, Refreshing, Screen[None]):
             keep = self.items.current_id
         self.items.set_ids(ids, keep=keep, reload=reload, rows=rows)
         if unread is not None:
-            self.query_one(StatusLine).show_view(view.name, len(ids), unread)
+            self.status.show_view(view.name, len(ids), unread)
         if not self._sidebar_started:
             self._sidebar_started = True
             self.load_sidebar()
 
     def _query_failed(self, view: View, message: str) -> None:
         self.query_one("#search").add_class("-error")
-        self.query_one(StatusLine).show_view(view.name, 0, 0, error=message)
+        self.status.show_view(view.name, 0, 0, error=message)
 
     @work(thread=True, exclusive=True, group="sidebar", exit_on_error=False)
     def load_sidebar(self) -> None:
@@ -230,17 +208,20 @@ class MainScreen(Marking, Searching, Refreshing, Screen[None]):
         self.sidebar.show(data)
         self.sidebar.select_query(self.view.query)
         if view is self.view:
-            self.query_one(StatusLine).show_view(view.name, len(self.items.ids), unread)
+            self.status.show_view(view.name, len(self.items.ids), unread)
 
     def on_item_list_highlighted(self, message: ItemList.Highlighted) -> None:
         """The cursor moved: show the story, and restart the dwell before it counts as read."""
         if self._dwell is not None:
             self._dwell.stop()
             self._dwell = None
+        if self._story_timer is not None:
+            self._story_timer.stop()
         if message.item_id is None:
             self.story.show(None)
             return
-        self.load_story(message.item_id)
+        # Held-down j should redraw the list, not read every story it passes.
+        self._story_timer = self.set_timer(STORY_DELAY, partial(self.load_story, message.item_id))
         self._dwell = self.set_timer(
             self.config.dwell_seconds, partial(self._dwelt, message.item_id)
         )

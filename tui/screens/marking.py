@@ -8,7 +8,6 @@ write runs in a worker with its own connection; the list row changes at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from textual import work
@@ -17,19 +16,13 @@ from store.items import mark_opened, set_read, set_starred
 from store.model import Item
 from tui.browser import open_link
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.reader_parts import ReaderParts
 from tui.screens.revision_diff import RevisionDiffScreen
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
-
-    _Base = MainScreen
-else:
-    _Base = object
 
 CONFIRM_ABOVE = 50
 
 
-class Marking(_Base):
+class Marking(ReaderParts):
     """Dwell, read, star, mark all, open the link, see what changed."""
 
     def _dwelt(self, item_id: int) -> None:

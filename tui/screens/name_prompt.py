@@ -98,7 +98,7 @@ class NamePrompt(ModalScreen[str | None]):
             yield CompletingInput(
                 value=self.value,
                 suggester=NameSuggester(self.names) if self.names else None,
-                select_on_focus=False,
+                select_on_focus=True,  # typing replaces the old name; ← edits it
             )
             yield self._error
             yield Static(Text(self.hint), classes="hint")

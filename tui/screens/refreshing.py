@@ -8,23 +8,42 @@ back through ``call_from_thread``, so moving through the list stays smooth.
 
 from __future__ import annotations
 
+import sys
+import threading
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
 from store.feeds import FeedError
+from tui.screens.reader_parts import ReaderParts
 
 if TYPE_CHECKING:
     from store.refresh import RefreshReport
-    from tui.screens.main import MainScreen
 
-    _Base = MainScreen
-else:
-    _Base = object
+_STDERR_SWAP = threading.Lock()
 
 
-class Refreshing(_Base):
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    ``store.refresh`` parses in a process pool. Starting one hands
+    ``sys.stderr.fileno()`` to the tracker, and inside a Textual app stderr is a
+    capture object whose fileno is -1, which fails ("bad value(s) in
+    fds_to_keep"). Started once with the terminal's stderr, the tracker is reused.
+    """
+    from multiprocessing import resource_tracker
+
+    with _STDERR_SWAP:
+        captured = sys.stderr
+        try:
+            sys.stderr = sys.__stderr__
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
+
+
+class Refreshing(ReaderParts):
     """Background refresh: actions, the worker, and what happens after."""
 
     def start_auto_refresh(self) -> None:
@@ -53,13 +72,14 @@ class Refreshing(_Base):
         """Fetch and store feeds off the UI thread, reporting progress as it goes."""
         from store.refresh import refresh_feeds  # httpx loads on the first refresh, not at start
 
+        start_resource_tracker()
         worker = get_current_worker()
         call = self.app.call_from_thread
-        call(self.query_one("#status").show_progress, 0, 0, what)
+        call(self.status.show_progress, 0, 0, what)
 
         def progress(done: int, total: int, title: str) -> None:
             if not worker.is_cancelled:
-                call(self.query_one("#status").show_progress, done, total, title)
+                call(self.status.show_progress, done, total, title)
 
         try:
             report = refresh_feeds(
@@ -72,17 +92,17 @@ class Refreshing(_Base):
             call(self._refresh_failed, str(error))
             return
         except BaseException:
-            call(self.query_one("#status").done)
+            call(self.status.done)
             raise
         call(self._refreshed, report)
 
     def _refresh_failed(self, message: str) -> None:
-        self.query_one("#status").done()
+        self.status.done()
         self.notify(message, severity="error", markup=False)
 
     def _refreshed(self, report: RefreshReport) -> None:
         """Counts and list catch up; each failed feed gets its own notification."""
-        self.query_one("#status").done()
+        self.status.done()
         self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
         for failure in report.failures:
             self.notify(

@@ -9,23 +9,16 @@ replaces an older one still running; a bad query shows its one-line error.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
+from tui.screens.reader_parts import ReaderParts
 from tui.widgets.sidebar import View
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
-
-    _Base = MainScreen
-else:
-    _Base = object
 
 SEARCH_DELAY = 0.25
 
 
-class Searching(_Base):
+class Searching(ReaderParts):
     """The search box under ``/``."""
 
     def action_search(self) -> None:

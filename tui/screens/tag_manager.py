@@ -49,10 +49,10 @@ class TagManager(ModalScreen[None]):
     DEFAULT_CSS = """
     TagManager { align: center middle; }
     TagManager > Vertical {
-        width: 80; max-width: 95%; height: 80%;
+        width: 80; max-width: 95%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    TagManager DataTable { height: 1fr; }
+    TagManager DataTable { height: auto; max-height: 70vh; }
     TagManager .hint { color: $text-muted; }
     """
 
@@ -101,7 +101,8 @@ class TagManager(ModalScreen[None]):
         if not tags:
             self._status.update(Text("No tags yet: press t on a story to tag it.", style="dim"))
             return
-        self._status.update(Text(f"{len(tags):,} tags", style="dim"))
+        label = "1 tag" if len(tags) == 1 else f"{len(tags):,} tags"
+        self._status.update(Text(label + " · ↑↓ to choose", style="dim"))
         folded = [fold(tag.name) for tag in tags]
         if keep and fold(keep) in folded:
             row = folded.index(fold(keep))  # else the tag went (deleted): same line

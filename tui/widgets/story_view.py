@@ -76,8 +76,10 @@ def render_story(
             parts.append(Padding(marked(paragraph.strip(), style), (1, 0, 0, 0)))
     if item.link:
         link = strip_controls(item.link)
-        style = Style(color="blue", underline=True, link=link) if is_fetchable_url(link) else "dim"
-        parts.append(Padding(Text(link, style=style), (1, 0, 0, 0)))
+        link_style = Style(color="blue", underline=True, link=link)
+        parts.append(
+            Padding(Text(link, style=link_style if is_fetchable_url(link) else "dim"), (1, 0, 0, 0))
+        )
     return Group(*parts)
 
 

@@ -1,0 +1,195 @@
+"""Feed text made safe and searchable: store.text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.text import clean_line, clean_text, fold, fold_char, html_to_text, strip_controls
+
+# --- fold ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("İSTANBUL", "istanbul"),
+        ("IŞIK", "isik"),
+        ("ışık", "isik"),
+        ("ŞIRNAK", "sirnak"),
+        ("sécurité", "securite"),
+        ("Çağrı Gökçe Ünal Öztürk", "cagri gokce unal ozturk"),
+        ("Straße", "strasse"),
+        ("Œuvre Ærø Łódź", "oeuvre aero lodz"),
+        ("ANKARA'da", "ankara'da"),
+        ("Erdoğan’ın", "erdogan'in"),
+        ("أحمد إسماعيل آمنة ٱلله", "احمد اسماعيل امنه الله"),
+        ("مصطفى", "مصطفي"),
+        ("مدرسة", "مدرسه"),  # ta marbuta
+        ("العـــربية", "العربيه"),
+        ("ﻻ", "لا"),  # presentation form
+        ("", ""),
+    ],
+)
+def test_fold_matches_what_a_reader_types(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_of_none_is_empty() -> None:
+    assert fold(None) == ""
+
+
+def test_fold_gives_the_same_words_in_any_sentence() -> None:
+    # fold remembers words it has folded: the result must not depend on what came before
+    first = fold("Büyükşehir İSTANBUL’da ışık")
+    fold("İstanbul ışık Büyükşehir " * 50)
+    assert fold("Büyükşehir İSTANBUL’da ışık") == first == "buyuksehir istanbul'da isik"
+
+
+def test_fold_keeps_spacing_and_lines() -> None:
+    assert fold("  Şu  \n  ÇAY ") == "  su  \n  cay "
+
+
+# Text shaped like news in the languages AA publishes in, plus anything at all.
+_LETTERS = st.sampled_from(list("aZ ıİşŞğĞüÜöÖçÇ éÉàœßæ’ أإآٱىةـیک\n\t.,'") + ["e\u0301"])
+_NEWSY = st.lists(_LETTERS, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_NEWSY, st.text(max_size=30)))
+def test_fold_is_fold_char_of_every_character(text: str) -> None:
+    # search highlighting maps matches back to the original text with fold_char
+    assert fold(text) == "".join(fold_char(char) for char in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_NEWSY, st.text(max_size=30)))
+def test_fold_is_stable(text: str) -> None:
+    # a folded query folds to itself, so folding twice never loses a match
+    assert fold(fold(text)) == fold(text)
+
+
+def test_fold_char_can_vanish_or_grow() -> None:
+    assert fold_char("\u0301") == ""
+    assert fold_char("ـ") == ""
+    assert fold_char("ß") == "ss"
+    assert fold_char("İ") == "i"
+    assert fold_char("Ş") == "s"
+
+
+# --- controls, lines, paragraphs ------------------------------------------------------------
+
+
+def test_strip_controls_removes_terminal_and_bidi_controls() -> None:
+    text = "a\x1b[31mred\x07\x00 b\u202eevil\u202c c\u2066x\u2069\x85\x9b"
+    assert strip_controls(text) == "a[31mred bevil cx"
+
+
+def test_strip_controls_keeps_newlines_and_tabs_and_joins_crlf() -> None:
+    assert strip_controls("a\r\nb\rc\td") == "a\nb\nc\td"
+
+
+def test_clean_line_makes_one_line() -> None:
+    assert clean_line("  Son \u00a0 dakika:\n\tdeprem\u2003 \u3000oldu \r\n") == (
+        "Son dakika: deprem oldu"
+    )
+    assert clean_line(None) == ""
+    assert clean_line("\x1b\u202e") == ""
+
+
+def test_clean_line_keeps_narrow_no_break_space_inside_a_line() -> None:
+    # French puts U+202F before ":" ; it is not a space to collapse
+    assert clean_line("Paris\u202f: grève ") == "Paris\u202f: grève"
+
+
+def test_clean_text_keeps_paragraphs_and_one_blank_line() -> None:
+    text = "  Birinci  paragraf. \n\n\n \t \n İkinci\u00a0\u00a0paragraf.\naynı paragraf\x1b  "
+    assert clean_text(text) == "Birinci paragraf.\n\nİkinci paragraf.\naynı paragraf"
+    assert clean_text("") == ""
+    assert clean_text(" \n \n ") == ""
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def test_html_paragraphs_become_blank_lines() -> None:
+    markup = "<p><strong>Ankara</strong> - Bakan <a href='x'>açıkladı</a>.</p><p>İkinci.</p>"
+    assert html_to_text(markup) == "Ankara - Bakan açıkladı.\n\nİkinci."
+
+
+def test_html_keeps_reading_order_around_nested_tags() -> None:
+    assert html_to_text("<p>a <b>b <i>c</i></b> d</p>e") == "a b c d\n\ne"
+    assert html_to_text("<ul><li>bir</li><li>iki</li></ul>sonra") == "bir\n\niki\n\nsonra"
+    assert html_to_text("<div>a<div>b</div>c</div>") == "a\n\nb\n\nc"
+
+
+def test_html_br_is_a_line_break() -> None:
+    assert html_to_text("satır bir<br>satır iki<br/>üç") == "satır bir\nsatır iki\nüç"
+
+
+def test_html_entities_are_decoded() -> None:
+    assert html_to_text("<p>Tom &amp; Jerry&nbsp;&#233;t&eacute; &lt;3</p>") == (
+        "Tom & Jerry été <3"
+    )
+    assert html_to_text("Tom &amp; Jerry") == "Tom & Jerry"  # no tags at all
+
+
+def test_html_drops_script_style_and_comments_but_keeps_what_follows() -> None:
+    markup = (
+        "<p>önce<script>alert('x')</script> sonra</p><style>p{color:red}</style>"
+        "<!-- gizli -->görünür<noscript>js yok</noscript><iframe src=x>çerçeve</iframe>."
+    )
+    assert html_to_text(markup) == "önce sonra\n\ngörünür."
+
+
+def test_html_text_has_no_controls() -> None:
+    markup = "<p>a\x1b[2Jb\u202ec\x00</p><p>\x9bd</p>"
+    assert html_to_text(markup) == "a[2Jbc\n\nd"
+
+
+def test_plain_text_passes_through() -> None:
+    assert html_to_text("a < b and c > d") == "a < b and c > d"
+    assert html_to_text(None) == ""
+    assert html_to_text("  düz   metin \n\n\n ikinci ") == "düz metin\n\nikinci"
+
+
+def test_html_odd_documents() -> None:
+    assert html_to_text("<html><body><p>tam belge</p></body></html>") == "tam belge"
+    assert html_to_text("<!-- yorum --><p>metin</p><?php echo 1 ?>") == "metin"
+    assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<br>",
+                "<b>",
+                "</b>",
+                "<script>",
+                "</script>",
+                "&amp;",
+                "<!--",
+                "-->",
+                "a",
+                "ş",
+                " ",
+                "\n",
+                "\x1b",
+                "\u202e",
+                "\x00",
+                "<",
+                ">",
+                "&",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_html_to_text_always_gives_clean_text(markup: str) -> None:
+    text = html_to_text(markup)
+    assert text == clean_text(text)  # already clean: no controls, no runs, no edges
