@@ -117,10 +117,10 @@ def store_feed(
         )
         # Only the stories this document carries: a feed's old stories were not seen now.
         for start in range(0, len(again), 500):
-            chunk = again[start : start + 500]
+            ids = again[start : start + 500]
             db.execute(
-                f"UPDATE items SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
-                [now, *chunk],
+                f"UPDATE items SET last_seen = ? WHERE id IN ({','.join('?' * len(ids))})",
+                [now, *ids],
             )
         db.execute(
             "UPDATE feeds SET feed_title = ?, site_url = COALESCE(?, site_url), "

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import (
     BrokenExecutor,
@@ -23,6 +24,7 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import httpx
@@ -233,8 +235,9 @@ def content_digest(body: bytes) -> str:
 def parse_executor(feeds: int) -> Executor | None:
     """Where documents are parsed, off the event loop (bench/refresh.md has the numbers).
 
-    Many feeds: a process pool, so parsing runs beside ingestion on another core.
-    A few: one thread, as a pool costs more to start than it saves.
+    Many feeds: a process pool, so parsing runs beside ingestion on another core;
+    its workers start at once, while the first feeds download. A few feeds: one
+    thread, as a pool costs more than it saves.
     ``AANEWS_PARSE_IN`` (inline, thread, process) forces a choice, for benchmarks.
     """
     mode = os.environ.get("AANEWS_PARSE_IN") or (
@@ -243,14 +246,30 @@ def parse_executor(feeds: int) -> Executor | None:
     if mode == "inline":
         return None
     if mode == "process":
-        # forkserver, not fork: the caller may be a Textual app with threads running.
-        context = get_context("forkserver")
-        context.set_forkserver_preload(["store.parse"])
         workers = max(1, min(os.cpu_count() or 1, 4))
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
         )
+        pool.submit(_warm_up)  # the workers start, and load the parser, while feeds download
+        return pool
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
+
+
+def _process_context() -> BaseContext:
+    """fork while this is the only thread (the CLI): workers start in milliseconds.
+
+    With other threads running (a Textual app), a fork could copy a lock another
+    thread holds, so a forkserver (slower to start) makes the workers instead.
+    """
+    if threading.active_count() == 1:
+        return get_context("fork")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["store.parse"])
+    return context
+
+
+def _warm_up() -> None:
+    import store.parse  # noqa: F401
 
 
 def _ignore_interrupts() -> None:
@@ -290,12 +309,12 @@ class _Refresh:
     should_cancel: CancelCheck
     done: int = 0
     executor: Executor | None = None
-    _inline: bool = False
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
 
     async def run(self) -> None:
         """Fetch every target, storing each as soon as it is parsed."""
         slots = asyncio.Semaphore(self.concurrency)
+        self.executor = parse_executor(len(self.targets))
         try:
             await self._run(slots)
         finally:
@@ -355,10 +374,6 @@ class _Refresh:
         return _Fetched(target, result, parsed, digest)
 
     async def _parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
-        if self.executor is None and not self._inline:
-            # Started on the first document to parse: a run of 304s never pays for it.
-            self.executor = parse_executor(len(self.targets))
-            self._inline = self.executor is None
         if self.executor is None:
             return parse_job(body, url, lang)
         loop = asyncio.get_running_loop()

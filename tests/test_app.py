@@ -519,3 +519,57 @@ async def test_the_command_palette_lists_every_action(tmp_path: Path) -> None:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {key.description for key in KEYS} <= titles
+
+
+async def test_u_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
+    tmp_path: Path,
+) -> None:
+    from tui.widgets.sidebar import View
+
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    server.gate.set()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feeds are fetched
+    good = add_feed(db, f"{server.url}/good.xml", title="Local good")
+    gone = add_feed(db, f"{server.url}/gone.xml", title="Local gone")
+    db.close()
+
+    def fetched(feed_id: int) -> str | None:
+        db = open_db(path)
+        try:
+            return db.execute("SELECT last_fetched FROM feeds WHERE id = ?", [feed_id]).fetchone()[
+                0
+            ]
+        finally:
+            db.close()
+
+    try:
+        app = make_app(path)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            app.screen.show_view(View("Local good", f"feed:{good.id}"))
+            await settle(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            assert fetched(good.id) is not None
+            assert _flags_failures(path, gone.id) == 0  # the other feed was left alone
+            assert "Fresh story 1" in screen_text(app)
+        app = make_app(path, Config(dwell_seconds=3600, auto_refresh_minutes=0.005))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            for _ in range(100):  # every 0.3 s, with no key pressed
+                if _flags_failures(path, gone.id) >= 1:
+                    break
+                await asyncio.sleep(0.1)
+            assert _flags_failures(path, gone.id) >= 1
+    finally:
+        server.close()
+
+
+def _flags_failures(path: Path, feed_id: int) -> int:
+    db = open_db(path)
+    try:
+        return int(db.execute("SELECT failures FROM feeds WHERE id = ?", [feed_id]).fetchone()[0])
+    finally:
+        db.close()

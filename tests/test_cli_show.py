@@ -81,7 +81,7 @@ def test_show_as_json_with_revisions(capsys: pytest.CaptureFixture[str], path: P
     expected = {
         "id", "guid", "link", "title", "summary", "published", "updated", "lang", "image",
         "dateline", "tags", "feeds", "read", "starred", "body", "location", "category",
-        "authors", "flags", "is_updated", "revisions",
+        "authors", "flags", "keywords", "is_updated", "hidden", "revisions",
     }  # fmt: skip
     assert set(story) == expected
     assert story["published"] == "2026-11-25T09:30:00+03:00"
@@ -99,6 +99,7 @@ def test_show_as_json_with_revisions(capsys: pytest.CaptureFixture[str], path: P
         None,
     )
     assert story["tags"] == ["irak"] and story["starred"] is True
+    assert story["hidden"] is False and story["keywords"] == []
 
 
 def test_unknown_story_is_one_line(capsys: pytest.CaptureFixture[str], path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
-from store.items import set_read, set_starred
+from store.items import mark_opened, set_read, set_starred
 from store.model import Entry, ParsedFeed
 from store.tags import tag_items
 from tui.cli import main
@@ -175,3 +175,255 @@ def test_a_json_file_that_is_not_an_export(
     other.write_text("{not json")
     status, _, err = run(capsys, tmp_path / "a.db", "import", str(other))
     assert status == 1 and "not valid JSON" in err and err.count("\n") == 1
+
+
+# Restoring an export adds what is missing and takes nothing away.
+
+WORLD = "https://www.aa.com.tr/en/rss/default?cat=world"
+BLOG = "https://blog.test/feed.xml"
+
+
+def aa_story(number: int, title: str, **fields: object) -> Entry:
+    return Entry(
+        key=f"aa:{number}",
+        guid=str(number),
+        link=f"https://www.aa.com.tr/en/world/story/{number}",
+        title=title,
+        summary=f"Lead of {title}.",
+        published=datetime(2026, 11, 26, 9, number % 60, tzinfo=IST),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def user_view(path: Path) -> list[tuple]:
+    """What a user sees of every story: text, state, tags, feeds and earlier versions."""
+    db = open_db(path)
+    rows = db.execute(
+        "SELECT key, title, summary, body, read, starred, hidden, is_updated, "
+        "(SELECT group_concat(t.name, ',') FROM (SELECT t.name FROM item_tags it "
+        "JOIN tags t ON t.id = it.tag_id WHERE it.item_id = items.id ORDER BY t.folded) t), "
+        "(SELECT group_concat(seen_at || ' ' || title, '|') FROM "
+        "(SELECT seen_at, title FROM revisions r WHERE r.item_id = items.id ORDER BY r.id)), "
+        "(SELECT group_concat(f.url) FROM item_feeds i JOIN feeds f ON f.id = i.feed_id "
+        "WHERE i.item_id = items.id) FROM items ORDER BY key"
+    ).fetchall()
+    db.close()
+    return rows
+
+
+@pytest.fixture
+def reader(tmp_path: Path) -> Path:
+    """A database with one AA feed: an updated story, one starred, one read and tagged."""
+    path = tmp_path / "reader.db"
+    db = open_db(path)
+    feed = add_feed(db, WORLD)
+    store_feed(db, feed.id, ParsedFeed(entries=[aa_story(n, f"Story {n}") for n in range(1, 5)]))
+    store_feed(db, feed.id, ParsedFeed(entries=[aa_story(1, "Story 1, updated")]))
+    set_starred(db, [2])
+    set_read(db, [3])
+    tag_items(db, [3], ["summit"])
+    db.close()
+    return path
+
+
+def test_importing_an_old_export_keeps_everything_done_since(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, reader: Path
+) -> None:
+    dump = tmp_path / "monday.json"
+    assert run(capsys, reader, "export", "--json", "-o", str(dump))[0] == 0
+    # After the export the user goes on reading: opens the updated story, stars,
+    # reads and tags others; a new version of a story arrives.
+    db = open_db(reader)
+    mark_opened(db, 1)
+    set_starred(db, [3, 4])
+    set_read(db, [2, 4])
+    tag_items(db, [2, 3], ["later"])
+    feed_id = db.execute("SELECT id FROM feeds").fetchone()[0]
+    store_feed(db, feed_id, ParsedFeed(entries=[aa_story(4, "Story 4, updated")]))
+    db.close()
+    before = user_view(reader)
+
+    status, out, err = run(capsys, reader, "import", str(dump))
+
+    assert (status, err) == (0, "")
+    assert out == "0 feeds added, 1 already there, 4 stories restored\n"
+    assert user_view(reader) == before
+    assert run(capsys, reader, "search", "is:starred", "--count")[1] == "3\n"
+
+
+def test_an_export_from_elsewhere_adds_its_stars_and_tags(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, reader: Path
+) -> None:
+    dump = tmp_path / "laptop.json"
+    run(capsys, reader, "export", "--json", "-o", str(dump))
+    # The same feed fetched on another machine, where the user read story 4 only.
+    other = tmp_path / "desktop.db"
+    db = open_db(other)
+    feed = add_feed(db, WORLD)
+    store_feed(db, feed.id, ParsedFeed(entries=[aa_story(n, f"Story {n}") for n in range(1, 5)]))
+    set_read(db, [4])
+    tag_items(db, [3], ["mine"])
+    db.close()
+
+    assert run(capsys, other, "import", str(dump))[0] == 0
+
+    state = {row[0]: (row[1], row[4], row[5], row[8]) for row in user_view(other)}
+    assert state == {
+        "aa:1": ("Story 1", 0, 0, None),  # this machine's text stays; no versions replayed
+        "aa:2": ("Story 2", 0, 1, None),
+        "aa:3": ("Story 3", 1, 0, "mine,summit"),
+        "aa:4": ("Story 4", 1, 0, None),
+    }
+    db = open_db(other)
+    assert db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_restore_into_a_new_database_keeps_versions_with_their_dates(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    reader: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from store import clock
+
+    dump = tmp_path / "all.json"
+    run(capsys, reader, "export", "--json", "-o", str(dump))
+    next_week = clock.now() + timedelta(days=7)
+    monkeypatch.setattr(clock, "now", lambda: next_week)
+    fresh = tmp_path / "fresh.db"
+    assert run(capsys, fresh, "import", str(dump))[1].startswith("1 feeds added")
+    assert user_view(fresh) == user_view(reader)
+    assert "updated since read" in run(capsys, fresh, "show", "1")[1]
+
+
+def test_the_feed_sending_a_restored_story_again_is_not_an_update(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from store.aa.article import Article
+    from store.fulltext import store_article
+
+    path = tmp_path / "a.db"
+    db = open_db(path)
+    feed = add_feed(db, WORLD)
+    store_feed(db, feed.id, ParsedFeed(entries=[aa_story(7, "Seven")]))
+    # The full text came from the story's page: the feed never sends a body.
+    store_article(db, 1, Article(layout="classic", title="Seven", paragraphs=["Body text."]))
+    db.close()
+    dump = tmp_path / "all.json"
+    run(capsys, path, "export", "--json", "-o", str(dump))
+    fresh = tmp_path / "fresh.db"
+    run(capsys, fresh, "import", str(dump))
+
+    db = open_db(fresh)
+    again = store_feed(db, 1, ParsedFeed(entries=[aa_story(7, "Seven")]))
+    db.close()
+    assert (again.updated, again.seen) == (0, 1)
+    ((body, is_updated, versions),) = [(r[3], r[7], r[9]) for r in user_view(fresh)]
+    assert (body, is_updated, versions) == ("Body text.", 0, None)
+
+
+def test_stories_kept_after_their_feed_went_come_back_and_stay_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "a.db"
+    db = open_db(path)
+    blog = add_feed(db, BLOG)
+    store_feed(
+        db,
+        blog.id,
+        ParsedFeed(
+            entries=[
+                Entry(key="guid:post-1", guid="post-1", title="Kept post"),
+                Entry(key="guid:post-2", guid="post-2", title="Gone post"),
+            ]
+        ),
+    )
+    set_starred(db, [1])
+    run(capsys, path, "feeds", "remove", str(blog.id))
+    db.close()
+    dump = tmp_path / "all.json"
+    run(capsys, path, "export", "--json", "-o", str(dump))
+    fresh = tmp_path / "fresh.db"
+
+    assert run(capsys, fresh, "import", str(dump))[1] == (
+        "0 feeds added, 0 already there, 1 stories restored\n"
+    )
+    run(capsys, fresh, "import", str(dump))  # twice: still one story
+
+    assert user_view(fresh) == user_view(path)
+    (story,) = json.loads(run(capsys, fresh, "search", "is:starred", "--json")[1])
+    assert (story["title"], story["starred"], story["feeds"]) == ("Kept post", True, [])
+
+
+def test_a_story_a_rule_hid_stays_hidden_after_a_restore(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from store.rules import Rule, compile_rules
+
+    path = tmp_path / "a.db"
+    db = open_db(path)
+    feed = add_feed(db, WORLD)
+    hide_football = compile_rules([Rule(query="football", hide=True)])
+    store_feed(
+        db,
+        feed.id,
+        ParsedFeed(entries=[aa_story(1, "Football results"), aa_story(2, "Summit opens")]),
+        on_new_items=hide_football,
+    )
+    db.close()
+    dump = tmp_path / "all.json"
+    run(capsys, path, "export", "--json", "-o", str(dump))
+    assert [s["hidden"] for s in json.loads(dump.read_text())["items"]] == [True, False]
+    fresh = tmp_path / "fresh.db"
+    run(capsys, fresh, "import", str(dump))
+
+    shown = json.loads(run(capsys, fresh, "search", "summit OR football", "--json")[1])
+    assert [story["title"] for story in shown] == ["Summit opens"]
+    assert run(capsys, fresh, "search", "is:hidden", "--count")[1] == "1\n"
+
+
+def test_an_export_from_before_hidden_was_exported_still_restores(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, reader: Path
+) -> None:
+    data = json.loads(run(capsys, reader, "export", "--json")[1])
+    for story in data["items"]:
+        for newer in ("hidden", "keywords", "feed_sig"):
+            del story[newer]
+    dump = tmp_path / "old.json"
+    dump.write_text(json.dumps(data))
+    fresh = tmp_path / "fresh.db"
+    assert run(capsys, fresh, "import", str(dump))[0] == 0
+    assert user_view(fresh) == user_view(reader)
+
+
+def test_broken_story_records_are_skipped_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dump = tmp_path / "odd.json"
+    dump.write_text(
+        json.dumps(
+            {
+                "aanews_export": 1,
+                "feeds": "none",
+                "items": [
+                    "not a story",
+                    {"title": "no key"},
+                    {
+                        "key": "aa:5",
+                        "title": "Fine\x1b[31m",
+                        "revisions": [1],
+                        "tags": [",", "x"],
+                        "feeds": [[1]],
+                    },
+                    {"key": "aa:6", "feeds": 3, "tags": "x", "revisions": {}},
+                ],
+            }
+        )
+    )
+    path = tmp_path / "a.db"
+    status, out, err = run(capsys, path, "import", str(dump))
+    assert (status, err) == (0, "")
+    assert out == "0 feeds added, 0 already there, 2 stories restored\n"
+    stories = [(row[0], row[1], row[8]) for row in user_view(path)]
+    assert stories == [("aa:5", "Fine[31m", "x"), ("aa:6", "", None)]

@@ -343,11 +343,6 @@ def test_removing_a_feed_keeps_starred_and_tagged_stories_with_their_state(
     assert item_tags(db, ids[1]) == ["keep"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/commands/transfer.py restore_json skips stories no feed carries, so the "
-    "starred and tagged stories a removed feed left behind are lost on export -> import",
-)
 def test_stories_kept_after_removing_their_feed_survive_export_and_restore(
     db: Database, tmp_path: Path
 ) -> None:
@@ -366,11 +361,6 @@ def test_stories_kept_after_removing_their_feed_survive_export_and_restore(
         fresh.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/commands/transfer.py restore_json into a database holding the same stories "
-    "clears read/starred set since the export and replays old versions as new revisions",
-)
 def test_restoring_an_export_over_the_same_stories_loses_nothing(db: Database) -> None:
     feed_id = add_feed(db, WORLD).id
     _feed(db, feed_id, "One v1")
@@ -385,11 +375,6 @@ def test_restoring_an_export_over_the_same_stories_loses_nothing(db: Database) -
     assert [r[0] for r in db.execute("SELECT title FROM revisions")] == ["One v1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/commands/show.py story_json / transfer.py: 'hidden' is not exported, so stories "
-    "a rule hid come back visible after export -> import",
-)
 def test_a_hidden_story_stays_hidden_through_export_and_restore(
     db: Database, tmp_path: Path
 ) -> None:

@@ -76,7 +76,9 @@ def test_unchanged_story_makes_no_revision(db: Database) -> None:
 
 def test_duplicate_keys_in_one_document_store_one_story(db: Database) -> None:
     feed = add_feed(db, "http://one.test/feed")
-    store_feed(db, feed.id, ParsedFeed(entries=[story("guid:d", "First"), story("guid:d", "Second")]))
+    store_feed(
+        db, feed.id, ParsedFeed(entries=[story("guid:d", "First"), story("guid:d", "Second")])
+    )
     assert [r[0] for r in db.execute("SELECT title FROM items")] == ["First"]
 
 

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from store.feeds import FeedError, add_feed, get_feed
 from store.items import set_read, set_starred
-from store.refresh import refresh_feeds
+from store.refresh import PROCESS_POOL_MIN_FEEDS, parse_executor, parse_job, refresh_feeds
 from store.tags import item_tags, tag_items
 from tui.cli import main
 
@@ -382,3 +382,19 @@ def test_fetch_command_with_full_text_reads_the_new_stories_pages(
     assert out[0].startswith("1 feed: 1 refreshed") and out[1].startswith("full text: 1 read")
     body = db.execute("SELECT body FROM items").fetchone()[0]
     assert len(body) > 100
+
+
+def test_with_no_other_thread_parse_workers_are_forked(
+    gen: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's case (one thread): workers fork at once and parse like the thread would."""
+    monkeypatch.delenv("AANEWS_PARSE_IN", raising=False)
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    pool = parse_executor(PROCESS_POOL_MIN_FEEDS)
+    assert isinstance(pool, ProcessPoolExecutor)
+    try:
+        parsed = pool.submit(parse_job, rss(gen, items=3), "http://127.0.0.1/f.xml").result(60)
+    finally:
+        pool.shutdown()
+    assert not isinstance(parsed, str) and len(parsed.entries) == 3
+    assert parse_job(b"", "http://127.0.0.1/f.xml").startswith("not a feed")

@@ -51,7 +51,7 @@ class ReaderApp(App[int]):
         self.now = now
         self.key_overrides = keys.keymap(self.config.keys)
         if demo:
-            self.sub_title = "demo"
+            self.title = "aanews (demo)"
 
     def on_mount(self) -> None:
         # A refresh ingests in a worker thread; hand the GIL back to the screen

@@ -22,45 +22,50 @@ class Key:
     description: str
     show: bool = False
     key_display: str | None = None
+    footer: str = ""  # a short label for the footer, when shown there
 
 
 KEYS: tuple[Key, ...] = (
+    # help first: the footer is cut short on a narrow terminal, and ? must show.
+    Key("help", "question_mark", "Help: every key", True, "?", "Help"),
     Key("down", "j,down", "Next story"),
     Key("up", "k,up", "Previous story"),
-    Key("next_unread", "n", "Next unread story", show=True),
+    Key("next_unread", "n", "Next unread story", True, footer="Next unread"),
     Key("previous_unread", "p", "Previous unread story"),
     Key("top", "g,home", "First story"),
     Key("bottom", "G,end", "Last story"),
-    Key("open", "enter", "Open the story in the reader", show=True, key_display="⏎"),
+    Key("open", "enter", "Open the story in the reader", True, "⏎", "Open"),
     Key("page", "space", "Page the story, then the next one", key_display="␣"),
-    Key("open_link", "o", "Open the link in the browser", show=True),
-    Key("toggle_read", "r", "Toggle read", show=True),
-    Key("toggle_star", "s", "Toggle star", show=True),
+    Key("open_link", "o", "Open the link in the browser", True, footer="Browser"),
+    Key("toggle_read", "r", "Toggle read", True, footer="Read"),
+    Key("toggle_star", "s", "Toggle star", True, footer="Star"),
     Key("mark_all_read", "A", "Mark every story in the view read"),
     Key("show_changes", "d", "What changed: the story against its earlier versions"),
-    Key("refresh_all", "R", "Refresh all feeds", show=True),
+    Key("refresh_all", "R", "Refresh all feeds", True, footer="Refresh"),
     Key("refresh_feed", "u", "Refresh the current feed"),
-    Key("search", "slash", "Search", show=True, key_display="/"),
+    Key("search", "slash", "Search", True, "/"),
     Key("next_pane", "tab", "Next pane"),
     Key("previous_pane", "shift+tab", "Previous pane"),
     Key("previous_feed", "left_square_bracket", "Previous feed", key_display="["),
     Key("next_feed", "right_square_bracket", "Next feed", key_display="]"),
     Key("toggle_sidebar", "b", "Show or hide the sidebar"),
     Key("back", "escape", "Back to the list"),
-    Key("help", "question_mark", "Help: every key", show=True, key_display="?"),
-    Key("quit", "q", "Quit", show=True),
+    Key("quit", "q", "Quit", True),
 )
 
 ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
 
 
 def bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
-    """The main screen's BINDINGS, each with the action as its id (for the keymap)."""
+    """The main screen's BINDINGS, each with the action as its id (for the keymap).
+
+    The footer shows the short label; help and the command palette the description.
+    """
     return [
         Binding(
             k.keys,
             k.action,
-            k.description,
+            k.footer or k.description,
             show=k.show,
             key_display=k.key_display,
             id=k.action,

@@ -157,10 +157,15 @@ def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
         # Feed titles are data: never read as markup.
         TextColumn("{task.fields[feed]}", markup=False),
         transient=True,
+        # Redrawn from the callback, not by Rich's own thread: with no other thread
+        # running, the refresh can fork its parse workers (store.refresh).
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("fetch", total=None, feed="")
+        progress.refresh()
 
         def on_progress(done: int, total: int, title: str) -> None:
             progress.update(task, completed=done, total=total, feed=clean_line(title)[:40])
+            progress.refresh()
 
         yield on_progress

@@ -30,7 +30,9 @@ def story_json(item: Item, earlier: list[Any]) -> dict[str, Any]:
         "category": item.category,
         "authors": item.authors,
         "flags": item.flags,
+        "keywords": item.keywords,
         "is_updated": item.is_updated,
+        "hidden": item.hidden,
         "revisions": [
             {
                 "seen_at": revision.seen_at,

@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from store import clock
 from store.feeds import FeedError, add_feed, list_feeds
-from store.ingest import scoped_key, store_feed
-from store.items import fetch_items, mark_opened, set_read, set_starred
-from store.model import Entry, ParsedFeed, Revision
+from store.ingest import feed_signature, scoped_key
+from store.items import fetch_items
+from store.model import Entry, Revision
 from store.opml import (
     ImportResult,
     SubscriptionListError,
@@ -23,8 +23,8 @@ from store.opml import (
     import_subscriptions,
     read_subscriptions,
 )
-from store.tags import tag_items
-from store.text import clean_line
+from store.tags import normalize_tag, tag_items
+from store.text import clean_line, strip_controls
 from tui.commands import CommandError, open_store
 from tui.commands.feeds import feed_json
 from tui.commands.show import story_json
@@ -106,6 +106,9 @@ def export_json(db: Database, page: int = 500) -> dict[str, Any]:
         earlier.setdefault(row[1], []).append(
             Revision(row[0], row[1], row[2], row[3], row[4], row[5], clock.from_iso(row[6]))
         )
+    # What the feed last sent, as a digest: a restored story the feed sends again
+    # unchanged is then not taken for an update (its body may be the page's, not the feed's).
+    signatures = dict(db.execute("SELECT id, feed_sig FROM items").fetchall())
     ids = [row[0] for row in db.execute("SELECT id FROM items ORDER BY published_ts, id")]
     stories = []
     for start in range(0, len(ids), page):
@@ -113,6 +116,7 @@ def export_json(db: Database, page: int = 500) -> dict[str, Any]:
             story = story_json(item, earlier.get(item.id, []))
             story["key"] = item.key
             story["first_seen"] = item.first_seen
+            story["feed_sig"] = signatures.get(item.id)
             stories.append(story)
     return {
         "aanews_export": EXPORT_VERSION,
@@ -126,21 +130,78 @@ def export_json(db: Database, page: int = 500) -> dict[str, Any]:
 
 
 def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
-    """Put an ``export --json`` back: feeds, stories with their earlier versions, user state.
+    """Put an ``export --json`` back, adding to what the database holds and taking nothing away.
 
-    Stories go through ingestion as their feeds would send them (each earlier
-    version first), so the index, revisions and one-story-many-feeds hold as
-    after a fetch. Revisions are dated by the restore; stories no feed carried
-    are skipped.
+    A story the database lacks comes back whole: text, earlier versions (with
+    the dates they were seen), feeds, read/starred/hidden/updated and tags --
+    also one no feed carries any more (kept starred or tagged after its feed
+    went), under its exported key. A story already there keeps its text and
+    versions; it only gains state: read and starred and hidden are OR-ed, tags
+    joined. One transaction: a bad file leaves the database as it was.
     """
     result = ImportResult()
-    feed_ids: dict[int, int] = {}
+    with db.atomic():
+        feed_ids = _restore_feeds(db, _records(exported, "feeds", "url"), result)
+        stored = dict(db.execute("SELECT key, id FROM items").fetchall())
+        links: list[tuple[int, int]] = []
+        merged: list[tuple[int, int, int, int]] = []
+        tagged: dict[str, list[int]] = {}
+        for story in _records(exported, "items", "key"):
+            feeds = [
+                feed_ids[f] for f in _list(story, "feeds") if isinstance(f, int) and f in feed_ids
+            ]
+            key = _restored_key(str(story["key"]), feeds, feed_ids)
+            item_id = stored.get(key)
+            if item_id is None:
+                item_id = stored[key] = _insert_story(db, key, story)
+            else:
+                merged.append(
+                    (_flag(story, "read"), _flag(story, "starred"), _flag(story, "hidden"), item_id)
+                )
+            links += [(feed_id, item_id) for feed_id in feeds]
+            for tag in _list(story, "tags"):
+                if normalize_tag(str(tag)):
+                    tagged.setdefault(str(tag), []).append(item_id)
+            result.stories += 1
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
+        )
+        # MAX: a restore may set read, starred or hidden, never clear them.
+        db.conn.executemany(
+            "UPDATE items SET read = MAX(read, ?), starred = MAX(starred, ?), "
+            "hidden = MAX(hidden, ?) WHERE id = ?",
+            merged,
+        )
+        for tag, item_ids in tagged.items():
+            tag_items(db, item_ids, [tag])
+    return result
+
+
+def _records(exported: dict[str, Any], name: str, needed: str) -> list[dict[str, Any]]:
+    """The export's list ``name``, leaving out anything without its ``needed`` field."""
+    records = exported.get(name)
+    if not isinstance(records, list):
+        return []
+    return [r for r in records if isinstance(r, dict) and isinstance(r.get(needed), str)]
+
+
+def _list(record: dict[str, Any], name: str) -> list[Any]:
+    """A list field of a record, or none when the file has something else there."""
+    value = record.get(name)
+    return value if isinstance(value, list) else []
+
+
+def _restore_feeds(
+    db: Database, feeds: list[dict[str, Any]], result: ImportResult
+) -> dict[Any, int]:
+    """Subscribe to the exported feeds not there yet; old feed id -> feed id here."""
+    feed_ids: dict[Any, int] = {}
     known = {url: feed_id for feed_id, url in db.execute("SELECT id, url FROM feeds")}
-    for old in exported.get("feeds", []):
+    for old in feeds:
         url = clean_line(str(old.get("url", "")))
         if url in known:
             result.existing += 1
-            feed_ids[old["id"]] = known[url]
+            feed_ids[old.get("id")] = known[url]
             continue
         try:
             feed = add_feed(
@@ -150,42 +211,26 @@ def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
                 lang=old.get("lang"),
                 category=old.get("category"),
                 source=old.get("source"),
-                tags=[str(tag) for tag in old.get("tags", [])],
+                tags=[str(tag) for tag in _list(old, "tags")],
             )
         except FeedError:
             result.skipped.append((url, "not http(s)"))
             continue
-        known[url] = feed_ids[old["id"]] = feed.id
+        known[url] = feed_ids[old.get("id")] = feed.id
         result.added.append(feed.id)
-    rounds: list[dict[int, list[Entry]]] = []
-    restored: list[tuple[dict[str, Any], str]] = []
-    for story in exported.get("items", []):
-        feeds = [feed_ids[f] for f in story.get("feeds", []) if f in feed_ids]
-        if not feeds:
-            result.skipped.append((str(story.get("key")), "stories without a feed"))
-            continue
-        versions = [*story.get("revisions", []), story]
-        for number, version in enumerate(versions):
-            while len(rounds) <= number:
-                rounds.append({})
-            entry = _story_entry(story, version)
-            for feed_id in feeds:
-                rounds[number].setdefault(feed_id, []).append(entry)
-        restored.append((story, scoped_key(feeds[0], _unscoped(str(story["key"])))))
-    for entries_by_feed in rounds:
-        for feed_id, entries in entries_by_feed.items():
-            store_feed(db, feed_id, ParsedFeed(entries=entries), status=None)
-    ids = dict(db.execute("SELECT key, id FROM items").fetchall())
-    for story, key in restored:
-        item_id = ids[key]
-        if not story.get("is_updated"):
-            mark_opened(db, item_id)
-        set_read(db, [item_id], bool(story.get("read")))
-        set_starred(db, [item_id], bool(story.get("starred")))
-        if story.get("tags"):
-            tag_items(db, [item_id], [str(tag) for tag in story["tags"]])
-    result.stories = len(restored)
-    return result
+    return feed_ids
+
+
+def _restored_key(key: str, feeds: list[int], feed_ids: dict[Any, int]) -> str:
+    """The story's key here: a feed-scoped key is scoped again to its feed's new id.
+
+    A story no restored feed carries keeps the key it was exported with.
+    """
+    if not feeds:
+        return key
+    old_scope = re.match(r"^(\d+)/", key)
+    feed_id = feed_ids.get(int(old_scope[1]), feeds[0]) if old_scope else feeds[0]
+    return scoped_key(feed_id, _unscoped(key))
 
 
 def _unscoped(key: str) -> str:
@@ -193,22 +238,88 @@ def _unscoped(key: str) -> str:
     return re.sub(r"^\d+/", "", key)
 
 
-def _story_entry(story: dict[str, Any], version: dict[str, Any]) -> Entry:
-    """One version of an exported story as a feed would send it."""
-    return Entry(
-        key=_unscoped(str(story["key"])),
-        title=str(version.get("title") or ""),
-        summary=str(version.get("summary") or ""),
-        body=str(version.get("body") or ""),
-        updated=clock.from_iso(version.get("updated")),
-        guid=story.get("guid"),
-        link=story.get("link"),
-        published=clock.from_iso(story.get("published")),
-        image=story.get("image"),
-        lang=story.get("lang"),
-        dateline=story.get("dateline"),
-        location=story.get("location"),
-        category=story.get("category"),
-        authors=[str(a) for a in story.get("authors", [])],
-        flags=[str(f) for f in story.get("flags", [])] if version is story else [],
+def _flag(story: dict[str, Any], name: str) -> int:
+    return int(bool(story.get(name)))
+
+
+def _insert_story(db: Database, key: str, story: dict[str, Any]) -> int:
+    """Store a story the database lacks, as exported: its versions, dates and state."""
+    title, summary, body = _text(story)
+    published = clock.from_iso(story.get("published"))
+    first_seen = clock.from_iso(story.get("first_seen"))
+    now = clock.now_iso()
+    sig = story.get("feed_sig") or feed_signature(
+        Entry(
+            key=key,
+            title=title,
+            summary=summary,
+            body=body,
+            updated=clock.from_iso(story.get("updated")),
+        )
     )
+    item_id = db.execute(
+        "INSERT INTO items (key, guid, link, title, summary, body, published, published_ts, "
+        "updated, lang, image, dateline, location, category, authors, flags, keywords, "
+        "feed_sig, first_seen, last_seen, read, starred, is_updated, hidden) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            _optional_line(story.get("guid")),
+            _optional_line(story.get("link")),
+            title,
+            summary,
+            body,
+            clock.to_iso(published),
+            (published or first_seen or clock.now()).timestamp(),
+            clock.to_iso(clock.from_iso(story.get("updated"))),
+            _optional_line(story.get("lang")),
+            _optional_line(story.get("image")),
+            _optional_line(story.get("dateline")),
+            _optional_line(story.get("location")),
+            _optional_line(story.get("category")),
+            _line_list(story.get("authors")),
+            _line_list(story.get("flags")),
+            _line_list(story.get("keywords")),
+            sig,
+            clock.to_iso(first_seen) or now,
+            now,
+            _flag(story, "read"),
+            _flag(story, "starred"),
+            _flag(story, "is_updated"),
+            _flag(story, "hidden"),
+        ],
+    ).lastrowid
+    db.conn.executemany(
+        "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                item_id,
+                str(version.get("seen_at") or now),
+                *_text(version),
+                clock.to_iso(clock.from_iso(version.get("updated"))),
+            )
+            for version in _list(story, "revisions")
+            if isinstance(version, dict)
+        ],
+    )
+    return int(item_id or 0)
+
+
+def _text(version: dict[str, Any]) -> tuple[str, str, str]:
+    """Title, lead and body of one version, with no control characters (the file is input)."""
+    return (
+        clean_line(str(version.get("title") or "")),
+        strip_controls(str(version.get("summary") or "")),
+        strip_controls(str(version.get("body") or "")),
+    )
+
+
+def _optional_line(value: Any) -> str | None:
+    return clean_line(str(value)) or None if value is not None else None
+
+
+def _line_list(values: Any) -> str:
+    """A JSON list of clean lines, as the items table keeps authors, flags and keywords."""
+    lines = [clean_line(str(value)) for value in values or []]
+    return json.dumps([line for line in lines if line], ensure_ascii=False)

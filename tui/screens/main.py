@@ -313,8 +313,8 @@ class MainScreen(Marking, Searching, Refreshing):
         indices = range(start, len(ids)) if step > 0 else range(start, -1, -1)
         db = self.open_db()
         try:
-            for chunk_start in range(0, len(indices), 200):
-                chunk = [ids[i] for i in indices[chunk_start : chunk_start + 200]]
+            for chunk_start in range(0, len(indices), 500):
+                chunk = [ids[i] for i in indices[chunk_start : chunk_start + 500]]
                 for item in fetch_items(db, chunk):
                     if not item.read:
                         self.app.call_from_thread(self._go_to, item.id, ids)

@@ -90,8 +90,7 @@ class Marking(ReaderParts):
         def apply(yes: bool | None) -> None:
             if yes:
                 self._write(lambda db: set_read(db, ids, True))
-                for item_id in ids:
-                    self.items.update_item(item_id, read=True)
+                self.items.update_items(ids, read=True)
 
         if len(ids) > CONFIRM_ABOVE:
             question = f"Mark all {len(ids):,} stories in “{self.view.name}” read?"

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 import threading
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.worker import get_current_worker
+from textual.worker import WorkerState, get_current_worker
 
 from store.feeds import FeedError
 from tui.screens.reader_parts import ReaderParts
@@ -50,22 +51,37 @@ class Refreshing(ReaderParts):
         """Refresh every feed every ``auto_refresh_minutes`` (0: never)."""
         minutes = self.config.auto_refresh_minutes
         if minutes > 0:
-            self.set_interval(minutes * 60, self.action_refresh_all)
+            self.set_interval(
+                minutes * 60, partial(self.start_refresh, None, "all feeds", quiet=True)
+            )
+
+    def start_refresh(self, feed_ids: list[int] | None, what: str, *, quiet: bool = False) -> None:
+        """Start a refresh unless one is running (a second would only fetch the same feeds)."""
+        running = [
+            w
+            for w in self.workers
+            if w.group == "refresh" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if running:
+            if not quiet:
+                self.notify("A refresh is already running.", markup=False)
+            return
+        self.run_refresh(feed_ids, what)
 
     def action_refresh_all(self) -> None:
         """Refresh every feed in the background."""
-        self.run_refresh(None, "all feeds")
+        self.start_refresh(None, "all feeds")
 
     def action_refresh_feed(self) -> None:
         """Refresh the feed of the current view, or the current story's feeds."""
         if self.view.query.startswith("feed:") and self.view.query[5:].isdigit():
-            self.run_refresh([int(self.view.query[5:])], self.view.name)
+            self.start_refresh([int(self.view.query[5:])], self.view.name)
             return
         item = self.story.item
         if item is not None and item.feeds:
-            self.run_refresh(list(item.feeds), "this story's feeds")
+            self.start_refresh(list(item.feeds), "this story's feeds")
             return
-        self.notify("Pick a feed (or a story) to refresh; R refreshes them all.")
+        self.notify("Pick a feed (or a story) to refresh; R refreshes them all.", markup=False)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, feed_ids: list[int] | None, what: str) -> None:

@@ -194,6 +194,14 @@ class ItemList(ScrollView, can_focus=True):
         except ValueError:
             pass
 
+    def update_items(self, item_ids: Sequence[int], **changes: Any) -> None:
+        """Change many loaded rows at once (mark all read) and redraw."""
+        for item_id in set(item_ids).intersection(self._cache):
+            item = self._cache[item_id]
+            for key, value in changes.items():
+                setattr(item, key, value)
+        self.refresh()
+
     # -- drawing -----------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
