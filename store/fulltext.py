@@ -10,8 +10,11 @@ ETag/Last-Modified once its text is stored.
 Storing: the first page read of a story only fills in what the feed lacks
 (body, dateline, location, category, authors, stamps, image, keywords); no
 revision is made for gaining a body. Later, a page whose title, lead, body or
-update stamp differ from the page read before puts the story's current version
-into ``revisions`` and replaces it (``is_updated = 1``). Read, starred and tags
+update stamp differ from the page read before revises the story through
+``store.ingest.revise_item`` (the feed's path too): a revision only when the
+stored text really differs, and none more when the feed already made one in
+the same fetch run (``since``). The page is signed with only what it says
+itself, so a change the feed made never reads as a page change. Read, starred and tags
 are never written. A page that cannot be read leaves the story as it was and
 says why in ``items.full_text_error``.
 """
@@ -39,7 +42,7 @@ from store.aa.ids import full_size_image, is_aa_url
 from store.db import open_db
 from store.feeds import is_fetchable_url
 from store.fetch import FetchError, fetch_feed, make_client
-from store.ingest import save_revision
+from store.ingest import revise_item
 
 HOST_SPACING = 0.5
 PAGE_MAX_BYTES = 4 * 1024 * 1024
@@ -93,6 +96,7 @@ def refresh_full_text(
     limit: int = DEFAULT_LIMIT,
     force: bool = False,
     recheck_feeds: Iterable[int] = (),
+    since: str | None = None,
 ) -> FullTextReport:
     """Read the article pages of these stories and store what they say.
 
@@ -100,7 +104,9 @@ def refresh_full_text(
     feed did not change since, are skipped unless ``force``; at most ``limit``
     pages are asked for. ``recheck_feeds`` adds the stale pages of stories those
     feeds carry (see ``pages_to_recheck``). ``timeout`` is each request's total
-    deadline. Blocking: call it from a worker thread.
+    deadline. ``since`` is when the fetch run began (ISO 8601): a story the
+    feed revised since then is completed by its page, not revised twice.
+    Blocking: call it from a worker thread.
     """
     db = open_db(db_path)
     try:
@@ -112,7 +118,7 @@ def refresh_full_text(
         report = FullTextReport(skipped=len(wanted) - len(chosen))
         jobs = _jobs(db, chosen, report, conditional=not force)
         if jobs:
-            asyncio.run(_run(db, jobs, report, timeout, on_progress))
+            asyncio.run(_run(db, jobs, report, timeout, on_progress, since))
         return report
     finally:
         db.close()
@@ -197,8 +203,12 @@ def store_article(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    since: str | None = None,
 ) -> bool:
-    """Store a story's page; True when it changed the story (a revision was kept)."""
+    """Store a story's page; True when a changed page changed the story's text.
+
+    ``since``: see ``store.ingest.revise_item`` (one run, one revision).
+    """
     row = db.execute(
         "SELECT title, summary, body, published, updated, page_sig, link FROM items WHERE id = ?",
         [item_id],
@@ -207,26 +217,37 @@ def store_article(
         return False
     old_title, old_lead, old_body, published_iso, old_updated, old_sig, link = row
     published, updated = article.times(clock.from_iso(published_iso))
-    updated_iso = clock.to_iso(updated) or old_updated
-    title = split_flags(article.title)[0] if article.title else old_title
-    lead = article.lead or old_lead
-    sig = page_signature(title, lead, article.body, updated_iso)
+    # Only what the page itself says: the stored lead or stamp stand in for
+    # nothing, or a change the feed made would look like a change of the page.
+    title = split_flags(article.title)[0] if article.title else ""
+    page_updated = clock.to_iso(updated)
+    sig = page_signature(title, article.lead, article.body, page_updated)
     now = clock.now_iso()
-    changed = old_sig is not None and sig != old_sig
+    changed = False
     with db.atomic():
-        if changed:
-            save_revision(db, item_id, now)
-            db.execute(
-                "UPDATE items SET title = ?, summary = ?, body = ?, updated = ?, is_updated = 1, "
-                "changed_at = ? WHERE id = ?",
-                [title, lead, article.body, updated_iso, now, item_id],
+        if old_sig is not None and sig != old_sig:
+            changed = revise_item(
+                db,
+                item_id,
+                title=title,
+                summary=article.lead,
+                body=article.body,
+                updated=page_updated,
+                now=now,
+                since=since,
             )
         elif old_sig is None:
             # The first read fills gaps only: the feed's title and lead stay.
             body = article.body if len(article.body) >= len(old_body) else old_body
             db.execute(
                 "UPDATE items SET title = ?, summary = ?, body = ?, updated = ? WHERE id = ?",
-                [old_title or title, old_lead or lead, body, updated_iso, item_id],
+                [
+                    old_title or title,
+                    old_lead or article.lead,
+                    body,
+                    page_updated or old_updated,
+                    item_id,
+                ],
             )
         image = article.image
         if image and is_aa_url(image):
@@ -335,6 +356,7 @@ async def _run(
     report: FullTextReport,
     timeout: float,
     on_progress: ProgressHook | None,
+    since: str | None,
 ) -> None:
     by_host: dict[str, list[_Job]] = {}
     for job in jobs:
@@ -353,14 +375,19 @@ async def _run(
         async def one_host(host_jobs: list[_Job]) -> None:
             async with hosts_at_once:
                 for job in host_jobs:
-                    await _one_page(db, client, job, report, timeout)
+                    await _one_page(db, client, job, report, timeout, since)
                     finished(job)
 
         await asyncio.gather(*(one_host(host_jobs) for host_jobs in by_host.values()))
 
 
 async def _one_page(
-    db: Database, client: httpx.AsyncClient, job: _Job, report: FullTextReport, timeout: float
+    db: Database,
+    client: httpx.AsyncClient,
+    job: _Job,
+    report: FullTextReport,
+    timeout: float,
+    since: str | None,
 ) -> None:
     try:
         async with host_gate(job.url):
@@ -388,7 +415,12 @@ async def _one_page(
         _failed(db, job, report, str(error))
         return
     if store_article(
-        db, job.item_id, article, etag=result.etag, last_modified=result.last_modified
+        db,
+        job.item_id,
+        article,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        since=since,
     ):
         report.revised_ids.append(job.item_id)
     report.fetched += 1

@@ -1,10 +1,13 @@
 """Parsed feeds into the database: one transaction per feed.
 
 A kill in the middle of a refresh leaves each feed all-old or all-new. A story
-already stored is matched by its key; when its title, lead or update stamp
-changed since the feed last sent it, the version it had goes into
-``revisions`` and the story is marked updated. Ingestion never writes user
-state: read, starred and tags are left alone.
+already stored is matched by its key; when the feed sends it differently and
+its title, lead, body or update stamp really differ from what is stored, the
+version it had goes into ``revisions`` and the story is marked updated
+(``revise_item``, shared with the article pages). An empty field never blanks
+stored text, and a feed still serving an earlier version (one in
+``revisions``) is ignored. Ingestion never writes user state: read, starred
+and tags are left alone.
 """
 
 from __future__ import annotations
@@ -102,10 +105,13 @@ def store_feed(
                 result.new_ids.append(item_id)
             else:
                 item_id, old_sig = existing[key]
-                if old_sig != sig:
-                    _revise(db, item_id, entry, sig, now)
-                    result.updated += 1
-                    result.updated_ids.append(item_id)
+                # Revisions are only looked at when the feed's version changed: cheap.
+                if old_sig != sig and not _repeats_an_older_version(db, item_id, entry):
+                    if _take_feed_version(db, item_id, entry, sig, now):
+                        result.updated += 1
+                        result.updated_ids.append(item_id)
+                    else:
+                        result.seen += 1
                 else:
                     result.seen += 1
                 again.append(item_id)
@@ -123,8 +129,10 @@ def store_feed(
                 [now, *ids],
             )
         db.execute(
-            "UPDATE feeds SET feed_title = ?, site_url = COALESCE(?, site_url), "
-            "lang = COALESCE(lang, ?), etag = ?, last_modified = ?, content_hash = ?, "
+            # A channel without a title keeps the one it had.
+            "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "
+            "site_url = COALESCE(?, site_url), lang = COALESCE(lang, ?), etag = ?, "
+            "last_modified = ?, content_hash = ?, "
             "last_fetched = ?, last_status = ?, last_error = NULL, last_error_at = NULL, "
             "failures = 0, retry_after = NULL WHERE id = ?",
             [
@@ -228,24 +236,121 @@ def save_revision(db: Database, item_id: int, now: str) -> None:
     )
 
 
-def _revise(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> None:
-    """A story came back changed: keep the old version, take the new one."""
-    save_revision(db, item_id, now)
-    body_sql = ", body = ?" if entry.body else ""
-    params: list[object] = [
-        entry.title,
-        entry.summary,
-        clock.to_iso(entry.updated),
-        json.dumps(entry.flags),
-        sig,
-        now,
-    ]
-    if entry.body:
-        params.append(entry.body)
-    params += [entry.image, entry.link, item_id]
+def revise_item(
+    db: Database,
+    item_id: int,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    body: str | None = None,
+    updated: str | None = None,
+    now: str,
+    since: str | None = None,
+) -> bool:
+    """Give a story a new title, lead, body or update stamp; True when its text changed.
+
+    Only the fields given are compared and written, and an empty one never
+    replaces stored text. When one really differs, the current version goes
+    into ``revisions`` and the story is marked updated; but when the story's
+    last revision was made at or after ``since`` (the same fetch run), the
+    current version is only completed: one change seen by the feed and then the
+    page is one revision. The feed (store_feed) and the page (store.fulltext)
+    both revise through here.
+    """
+    row = db.execute(
+        "SELECT title, summary, body, updated, changed_at FROM items WHERE id = ?", [item_id]
+    ).fetchone()
+    if row is None:
+        return False
+    stored_title, stored_summary, stored_body, stored_updated, changed_at = row
+    changes: dict[str, str] = {}
+    for name, new, old in (
+        ("title", title, stored_title),
+        ("summary", summary, stored_summary),
+        ("body", body, stored_body),
+    ):
+        if new and new != old:
+            changes[name] = new
+    if updated and not _same_moment(updated, stored_updated):
+        changes["updated"] = updated
+    if not changes:
+        return False
+    if not _revised_since(changed_at, since):
+        save_revision(db, item_id, now)
+    assignments = ", ".join(f"{name} = ?" for name in changes)
     db.execute(
-        "UPDATE items SET title = ?, summary = ?, updated = COALESCE(?, updated), flags = ?, "
-        f"feed_sig = ?, changed_at = ?, is_updated = 1{body_sql}, "
-        "image = COALESCE(?, image), link = COALESCE(link, ?) WHERE id = ?",
-        params,
+        f"UPDATE items SET {assignments}, is_updated = 1, changed_at = ? WHERE id = ?",
+        [*changes.values(), now, item_id],
     )
+    return True
+
+
+def _same_moment(new: str, old: str | None) -> bool:
+    """Two stored stamps for the same instant (offsets may differ) are one stamp."""
+    if new == old:
+        return True
+    new_time, old_time = clock.from_iso(new), clock.from_iso(old)
+    return new_time is not None and new_time == old_time
+
+
+def _revised_since(changed_at: str | None, since: str | None) -> bool:
+    changed, start = clock.from_iso(changed_at), clock.from_iso(since)
+    return changed is not None and start is not None and changed >= start
+
+
+def _take_feed_version(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> bool:
+    """The feed sends a story differently now; True when its text changed."""
+    changed = revise_item(
+        db,
+        item_id,
+        title=entry.title,
+        summary=entry.summary,
+        body=entry.body,
+        updated=clock.to_iso(entry.updated),
+        now=now,
+    )
+    # The flags travel with the title: an entry without a title leaves them.
+    flags = json.dumps(entry.flags) if entry.title else None
+    db.execute(
+        "UPDATE items SET flags = COALESCE(?, flags), feed_sig = ?, image = COALESCE(?, image), "
+        "link = COALESCE(link, ?) WHERE id = ?",
+        [flags, sig, entry.image, entry.link, item_id],
+    )
+    return changed
+
+
+def _repeats_an_older_version(db: Database, item_id: int, entry: Entry) -> bool:
+    """The entry is a version the story had before: a feed still serving a stale copy.
+
+    An entry stamped later than the stored version is new, whatever it says.
+    """
+    fields = [(name, value) for name, value in _feed_fields(entry) if value]
+    if not fields:
+        return False
+    row = db.execute(
+        "SELECT title, summary, body, updated FROM items WHERE id = ?", [item_id]
+    ).fetchone()
+    current = dict(zip(("title", "summary", "body", "updated"), row, strict=True))
+    if all(current[name] == value for name, value in fields):
+        return False  # the story says this now: nothing stale about it
+    if entry.updated is not None:
+        stored = clock.from_iso(current["updated"])
+        if stored is None or entry.updated > stored:
+            return False
+    where = " AND ".join(f"{name} = ?" for name, _ in fields)
+    return (
+        db.execute(
+            f"SELECT 1 FROM revisions WHERE item_id = ? AND {where} LIMIT 1",
+            [item_id, *(value for _, value in fields)],
+        ).fetchone()
+        is not None
+    )
+
+
+def _feed_fields(entry: Entry) -> list[tuple[str, str | None]]:
+    return [
+        ("title", entry.title),
+        ("summary", entry.summary),
+        ("body", entry.body),
+        ("updated", clock.to_iso(entry.updated)),
+    ]

@@ -20,14 +20,14 @@ import io
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_tz
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.datetimes import _parse_date as _feedparser_date
 from feedparser.mixin import _FeedParserMixin
 
 from store.aa.flags import split_flags
-from store.aa.ids import aa_story_id
+from store.aa.ids import aa_story_id, is_aa_url
 from store.model import Entry, ParsedFeed
 from store.parse_lxml import NoChannel, RawItem, read_fast
 from store.text import clean_line, html_to_text
@@ -107,6 +107,8 @@ def _entry(raw: RawItem, feed_url: str | None, base: str | None, lang: str | Non
         stamp = published.isoformat() if published else (raw.published or "")
         key = "hash:" + hashlib.sha1(f"{title}\x1f{stamp}".encode()).hexdigest()
     image = next((u for u in (_http_url(i, base) for i in raw.images) if u), None)
+    if lang is None and story is not None:
+        lang = _aa_link_lang(link)
     return Entry(
         key=key,
         title=title,
@@ -145,6 +147,14 @@ def _lang(value: str | None) -> str | None:
     """'tr-TR' -> 'tr'; None for anything that is not a language tag."""
     code = (value or "").strip()[:2].lower()
     return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def _aa_link_lang(link: str | None) -> str | None:
+    """The language an AA link names first: https://www.aa.com.tr/tr/... -> 'tr'."""
+    if not is_aa_url(link):
+        return None
+    segment = urlsplit(link or "").path.lstrip("/").split("/", 1)[0]
+    return _lang(segment) if len(segment) == 2 else None
 
 
 def _date(text: str | None) -> datetime | None:
@@ -258,8 +268,30 @@ def _parse_slow(data: bytes) -> tuple[str, str | None, str | None, list[RawItem]
         problem = "entity declarations ignored" + (f"; {problem}" if problem else "")
     if not entries and not version:
         raise FeedParseError(_not_a_feed(data, problem))
+    if result.get("bozo") and entries and _ends_inside_an_entry(data):
+        # A cut-off download: the last story has lost its end (its title, its
+        # guid), and taking it would blank a stored story or invent a new one.
+        entries = entries[:-1]
+        problem = "the document ends inside a story; that story was left out" + (
+            f"; {problem}" if problem else ""
+        )
     raws = [_raw_from_feedparser(e) for e in entries]
     return feed.get("title", ""), feed.get("link"), feed.get("language"), raws, problem
+
+
+# An item's or entry's start tag (with any namespace prefix; not <items>, not
+# self-closed) and its end tag.
+_ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?:\s[^<>]*)?(?<!/)>")
+_ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+
+
+def _ends_inside_an_entry(data: bytes) -> bool:
+    """True when the document stops after an entry began and before it ended."""
+    starts = [match.start() for match in _ENTRY_START.finditer(data)]
+    if not starts:
+        return False
+    ends = [match.start() for match in _ENTRY_END.finditer(data, starts[-1])]
+    return not ends
 
 
 # A DOCTYPE whose internal subset declares entities: nested ones are a "billion

@@ -119,11 +119,6 @@ def _truncated(at: bytes, extra: int) -> bytes:
     return whole[: whole.index(at) + extra]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/parse.py keeps the entry cut off by the end of a truncated document, and "
-    "store/ingest.py takes its empty title and lead as a new version",
-)
 def test_a_truncated_document_does_not_blank_a_stored_story(
     db: Database, httpserver: HTTPServer, fed: tuple[int, list[int]]
 ) -> None:
@@ -137,11 +132,6 @@ def test_a_truncated_document_does_not_blank_a_stored_story(
     assert revision_count(db) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/parse.py keeps the entry cut off by the end of a truncated document "
-    "(no guid read yet: a 'hash:' story with no title is stored)",
-)
 def test_a_truncated_document_adds_no_empty_story(
     db: Database, httpserver: HTTPServer, fed: tuple[int, list[int]]
 ) -> None:
@@ -227,14 +217,6 @@ def test_feed_and_page_disagreeing_on_the_title_do_not_flip_flop(db: Database) -
     assert revision_count(db) == 0
 
 
-DOUBLE_REVISION = pytest.mark.xfail(
-    strict=True,
-    reason="store/ingest.py _revise and store/fulltext.py store_article save a revision "
-    "even when the stored version already says what the new one says",
-)
-
-
-@DOUBLE_REVISION
 def test_a_change_seen_on_the_page_then_in_the_feed_is_one_revision(db: Database) -> None:
     feed_id = add_feed(db, WORLD).id
     _feed(db, feed_id, "Title A")
@@ -244,7 +226,6 @@ def test_a_change_seen_on_the_page_then_in_the_feed_is_one_revision(db: Database
     assert [r[0] for r in db.execute("SELECT title FROM revisions")] == ["Title A"]
 
 
-@DOUBLE_REVISION
 def test_a_change_seen_in_the_feed_then_on_the_page_is_one_revision(db: Database) -> None:
     feed_id = add_feed(db, WORLD).id
     _feed(db, feed_id, "Title A")
@@ -254,11 +235,6 @@ def test_a_change_seen_in_the_feed_then_on_the_page_is_one_revision(db: Database
     assert [r[0] for r in db.execute("SELECT title FROM revisions")] == ["Title A"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/fulltext.py store_article signs the page with the stored lead when the "
-    "page has none, so a feed-side change reads as a page change",
-)
 def test_a_page_without_a_lead_does_not_echo_a_feed_change(db: Database) -> None:
     feed_id = add_feed(db, WORLD).id
     _feed(db, feed_id, "Title A")
@@ -292,11 +268,6 @@ def test_one_version_in_two_feeds_refreshed_alternately_makes_no_revision(db: Da
     assert revision_count(db) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/ingest.py: a feed still serving the older version flips the story back, "
-    "one revision per refresh",
-)
 def test_a_feed_still_serving_the_old_version_does_not_flip_the_story_back(
     db: Database,
 ) -> None:

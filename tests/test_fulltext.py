@@ -248,3 +248,87 @@ def test_stories_stored_since_a_refresh_began_get_their_stale_pages_rechecked(
     assert pages_to_recheck(db, seen_since=seen, stale_minutes=0) == [item_id]
     assert pages_to_recheck(db, seen_since=seen) == []  # read just now: not stale
     assert pages_to_recheck(db, seen_since="2999-01-01T00:00:00+00:00", stale_minutes=0) == []
+
+
+# --- `aanews fetch --full-text`: one change, one revision -----------------------------------
+
+V1_TITLE = "Des pluies record inondent le sud de l'Irak"
+V2_TITLE = "Les inondations s'étendent au sud de l'Irak"
+NEW_PARAGRAPH = "Un deuxième barrage a cédé dans la nuit, selon la protection civile."
+
+
+def serve_version(server: HTTPServer, *, title: str, page: str, built: str = "") -> None:
+    """The feed (its one story titled ``title``) and the story's page, from 127.0.0.1."""
+    server.clear_all_handlers()
+    feed = aa_feed(server, [STORY_PATH]).decode()
+    feed = feed.replace(f"<title>{V1_TITLE} 0</title>", f"<title>{title}</title>")
+    feed = feed.replace("</link><item>", f"</link>{built}<item>", 1)
+    server.expect_request("/rss").respond_with_data(feed, content_type="application/rss+xml")
+    serve_page(server, STORY_PATH, page)
+
+
+def fetch_full_text(db: Database) -> None:
+    from tui.cli import main
+
+    assert main(["--db", db_path(db), "fetch", "--full-text"]) == 0
+
+
+def first_version(server: HTTPServer, db: Database) -> int:
+    serve_version(server, title=V1_TITLE, page=classic_page())
+    add_feed(db, server.url_for("/rss"), title="AA fr")
+    fetch_full_text(db)
+    [item_id] = [row[0] for row in db.execute("SELECT id FROM items")]
+    item = get_item(db, item_id)
+    assert item.title == V1_TITLE and "Bassora" in item.body and not item.is_updated
+    tag_items(db, [item_id], ["irak"])
+    set_read(db, [item_id])
+    an_hour_passes(db)
+    return item_id
+
+
+def an_hour_passes(db: Database) -> None:
+    """The page read in the last run is now stale (stamps are to the second)."""
+    db.execute("UPDATE items SET page_fetched_at = '2021-01-01T00:00:00+00:00'")
+
+
+def test_a_new_version_in_the_feed_and_on_the_page_is_one_revision(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    item_id = first_version(httpserver, db)
+    v1 = get_item(db, item_id)
+    v2_page = classic_page(
+        title=V2_TITLE, extra=NEW_PARAGRAPH, stamp="23.07.2021 - Mıse À Jour : 25.07.2021"
+    )
+    serve_version(httpserver, title=V2_TITLE, page=v2_page)
+    fetch_full_text(db)
+
+    [old] = revisions(db, item_id)
+    assert (old.title, old.summary, old.body, old.updated) == (
+        v1.title,
+        v1.summary,
+        v1.body,
+        v1.updated,
+    )
+    item = get_item(db, item_id)
+    assert item.title == V2_TITLE and NEW_PARAGRAPH in item.body
+    assert item.updated is not None and item.updated.isoformat() == "2021-07-25T14:05:00+03:00"
+    assert item.is_updated and item.read and item_tags(db, item_id) == ["irak"]
+
+
+def test_a_new_version_only_on_the_page_is_one_revision(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    item_id = first_version(httpserver, db)
+    v1 = get_item(db, item_id)
+    v2_page = classic_page(extra=NEW_PARAGRAPH, stamp="23.07.2021 - Mıse À Jour : 25.07.2021")
+    for run in range(2):
+        # The story in the feed stays the same; the document changes around it.
+        built = f"<lastBuildDate>Sat, 24 Jul 2021 1{run}:00:00 +0300</lastBuildDate>"
+        serve_version(httpserver, title=V1_TITLE, page=v2_page, built=built)
+        fetch_full_text(db)
+        an_hour_passes(db)
+    [old] = revisions(db, item_id)
+    assert (old.title, old.body, old.updated) == (v1.title, v1.body, v1.updated)
+    item = get_item(db, item_id)
+    assert item.title == V1_TITLE and NEW_PARAGRAPH in item.body and item.is_updated
+    assert item.read and item_tags(db, item_id) == ["irak"]

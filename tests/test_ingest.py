@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlite_utils import Database
 
 from store.feeds import add_feed, remove_feed
-from store.ingest import store_feed
+from store.ingest import revise_item, store_feed
 from store.items import get_item, mark_opened, revisions, set_read, set_starred
 from store.model import Entry, ParsedFeed
 from store.tags import tag_items
@@ -117,3 +117,82 @@ def test_last_seen_moves_only_for_stories_the_feed_still_carries(db: Database) -
     assert seen["aa:1"] == "2000-01-01T00:00:00+00:00"
     assert seen["aa:2"] > "2020"
     assert get_item(db, item_id(db, "aa:1")).feeds == [feed.id]  # still listed under the feed
+
+
+def revision_titles(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT title FROM revisions ORDER BY id")]
+
+
+def test_an_entry_without_title_or_lead_keeps_the_stored_text(db: Database) -> None:
+    feed = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=world")
+    opens = story("aa:5", "Summit opens", "Lead.", flags=["update"])
+    store_feed(db, feed.id, ParsedFeed(entries=[opens]))
+    sid = item_id(db, "aa:5")
+    result = store_feed(db, feed.id, ParsedFeed(entries=[story("aa:5", "", "")]))
+    item = get_item(db, sid)
+    assert (item.title, item.summary, item.flags) == ("Summit opens", "Lead.", ["update"])
+    assert not item.is_updated and revisions(db, sid) == [] and result.updated == 0
+    # A new lead alone is a new version; the stored title stays.
+    store_feed(db, feed.id, ParsedFeed(entries=[story("aa:5", "", "A longer lead.")]))
+    item = get_item(db, sid)
+    assert (item.title, item.summary, item.is_updated) == ("Summit opens", "A longer lead.", True)
+    assert [r.summary for r in revisions(db, sid)] == ["Lead."]
+
+
+def test_a_feed_serving_an_old_copy_is_ignored_until_it_says_something_new(
+    db: Database,
+) -> None:
+    fresh = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=world")
+    stale = add_feed(db, "https://www.aa.com.tr/en/rss/default?cat=economy")
+    for feed in (fresh, stale):
+        store_feed(db, feed.id, ParsedFeed(entries=[story("aa:7", "Oil up")]))
+    sid = item_id(db, "aa:7")
+    for _ in range(3):
+        store_feed(db, fresh.id, ParsedFeed(entries=[story("aa:7", "Oil up sharply")]))
+        result = store_feed(db, stale.id, ParsedFeed(entries=[story("aa:7", "Oil up")]))
+        assert result.updated == 0 and result.seen == 1
+    assert get_item(db, sid).title == "Oil up sharply"
+    assert revision_titles(db) == ["Oil up"]
+    # The old feed catches up with a version of its own: that one is taken.
+    store_feed(db, stale.id, ParsedFeed(entries=[story("aa:7", "Oil up 5 percent")]))
+    assert get_item(db, sid).title == "Oil up 5 percent"
+    assert revision_titles(db) == ["Oil up", "Oil up sharply"]
+
+
+def test_an_old_title_with_a_later_update_stamp_is_a_new_version(db: Database) -> None:
+    feed = add_feed(db, "http://one.test/feed")
+    first = datetime(2024, 5, 1, 10, 0, tzinfo=IST)
+    store_feed(db, feed.id, ParsedFeed(entries=[story("guid:s", "Vote", updated=first)]))
+    later = first + timedelta(hours=1)
+    store_feed(db, feed.id, ParsedFeed(entries=[story("guid:s", "Vote count", updated=later)]))
+    latest = first + timedelta(hours=2)
+    store_feed(db, feed.id, ParsedFeed(entries=[story("guid:s", "Vote", updated=latest)]))
+    item = get_item(db, item_id(db, "1/guid:s"))
+    assert item.title == "Vote" and item.updated == latest
+    assert revision_titles(db) == ["Vote", "Vote count"]
+
+
+def test_a_channel_without_a_title_keeps_the_feeds_title(db: Database) -> None:
+    feed = add_feed(db, "http://one.test/feed")
+    store_feed(db, feed.id, ParsedFeed(title="One Test News", entries=[story("guid:1", "A")]))
+    store_feed(db, feed.id, ParsedFeed(title="", entries=[story("guid:1", "A")]))
+    assert db.execute("SELECT feed_title FROM feeds").fetchone()[0] == "One Test News"
+    store_feed(db, feed.id, ParsedFeed(title="One Test", entries=[]))
+    assert db.execute("SELECT feed_title FROM feeds").fetchone()[0] == "One Test"
+
+
+def test_revise_item_compares_only_the_fields_it_is_given(db: Database) -> None:
+    feed = add_feed(db, "http://one.test/feed")
+    store_feed(db, feed.id, ParsedFeed(entries=[story("guid:r", "Title", "Lead.")]))
+    sid = item_id(db, "1/guid:r")
+    now = "2030-01-01T00:00:00+00:00"
+    assert not revise_item(db, sid, title="Title", now=now)
+    assert not revise_item(db, sid, title="", summary="", body="", now=now)
+    assert revise_item(db, sid, body="A body.", now=now)
+    assert revisions(db, sid)[0].body == "" and get_item(db, sid).body == "A body."
+    # The same instant written with another offset is the same stamp.
+    assert revise_item(db, sid, updated="2024-05-01T12:00:00+03:00", now=now)
+    assert not revise_item(db, sid, updated="2024-05-01T09:00:00+00:00", now=now)
+    # A change made after ``since`` (the same run) completes the version: no second revision.
+    assert revise_item(db, sid, title="Title 2", now=now, since="2029-12-31T23:00:00+00:00")
+    assert len(revisions(db, sid)) == 2 and get_item(db, sid).title == "Title 2"

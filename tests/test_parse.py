@@ -369,3 +369,49 @@ def test_parsing_runs_in_a_process_pool() -> None:
         feed = pool.submit(parse_feed, AA_FEED.encode()).result(timeout=60)
     assert feed.entries[0].key == "aa:3501234"
     assert pickle.loads(pickle.dumps(feed)) == feed
+
+
+def _cut(document: bytes, inside: bytes, keep: int) -> bytes:
+    return document[: document.index(inside) + keep]
+
+
+@pytest.mark.parametrize(
+    ("inside", "keep", "titles"),
+    [
+        ("Gazze'de ateşkes".encode(), 5, ["İstanbul'da deprem tatbikatı"]),  # in a title
+        (b'"false">3501200', 10, ["İstanbul'da deprem tatbikatı"]),  # in a guid
+        (b"</item>\n</channel>", 4, ["İstanbul'da deprem tatbikatı"]),  # in the end tag
+        (b"</channel>", 5, ["İstanbul'da deprem tatbikatı", "Gazze'de ateşkes"]),
+    ],
+    ids=["title", "guid", "end-tag", "after-the-last-item"],
+)
+def test_a_cut_off_download_leaves_out_the_story_it_ends_inside(
+    inside: bytes, keep: int, titles: list[str]
+) -> None:
+    data = _cut(AA_FEED.encode(), inside, keep)
+    feed = parse_feed(data, url="https://www.aa.com.tr/tr/rss/default?cat=guncel")
+    assert [entry.title for entry in feed.entries] == titles
+    assert all(entry.key.startswith("aa:") and entry.summary for entry in feed.entries)
+    assert feed.problem
+
+
+def test_a_cut_off_atom_document_leaves_out_its_last_entry() -> None:
+    whole = atom(
+        "<entry><id>urn:1</id><title>One</title><updated>2024-03-05T10:00:00Z</updated></entry>"
+        "<entry><id>urn:2</id><title>Two, cut</title></entry>"
+    )
+    feed = parse_feed(_cut(whole, b"Two, cut", 3))
+    assert [entry.title for entry in feed.entries] == ["One"]
+
+
+def test_an_aa_story_without_a_feed_language_takes_its_links() -> None:
+    no_language = AA_FEED.replace("<language>tr-TR</language>", "")
+    feed = parse_feed(no_language.encode(), url="https://www.aa.com.tr/tr/rss/default?cat=guncel")
+    assert [entry.lang for entry in feed.entries] == ["tr", "tr"]
+    english = no_language.replace("/tr/guncel/", "/en/turkiye/").replace("/tr/dunya/", "/ar/")
+    feed = parse_feed(english.encode(), url="https://example.org/mirror.xml")
+    assert [entry.lang for entry in feed.entries] == ["en", "ar"]
+    # The feed's language or the caller's still comes first; other sites' links say nothing.
+    assert parse_feed(no_language.encode(), lang="fr").entries[0].lang == "fr"
+    other = rss("<item><title>t</title><link>https://example.org/tr/x/1</link></item>")
+    assert parse_feed(other).entries[0].lang is None

@@ -138,7 +138,7 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
     finally:
         db.close()
     item_ids = list(dict.fromkeys(report.new_ids + report.updated_ids + recheck))
-    pages = refresh_full_text(args.db, item_ids, timeout=args.timeout)
+    pages = refresh_full_text(args.db, item_ids, timeout=args.timeout, since=started)
     return pages.summary()
 
 

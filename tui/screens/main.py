@@ -197,9 +197,10 @@ class MainScreen(Marking, Searching, Refreshing):
         db = self.open_db()
         try:
             data = load_sidebar(db)
-            unread = unread_count(db, view.query)
-        except QueryError:
-            unread = 0
+            try:
+                unread = unread_count(db, view.query)
+            except QueryError:  # a search being typed; its error shows elsewhere
+                unread = 0
         finally:
             db.close()
         self.app.call_from_thread(self._sidebar_loaded, data, view, unread)

@@ -1,0 +1,173 @@
+"""Refreshing from the reader: in the background, per feed, on a timer; never online."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from app_factory import build_fixture_db, make_app, screen_text, settle
+
+from store.db import open_db
+from store.feeds import add_feed
+from tui.config import Config
+from tui.widgets.item_list import ItemList
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+class _GatedFeeds:
+    """A feed server on 127.0.0.1 that answers only once the test opens the gate.
+
+    One feed is good, one is gone (404). Holding the answers back keeps the
+    refresh running for as long as the test presses keys, however slow the machine.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.gate = threading.Event()
+        gate = self.gate
+
+        rss = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
+            + "".join(
+                f"<item><title>Fresh story {n}</title><guid>fresh-{n}</guid>"
+                f"<pubDate>Thu, 12 Mar 2026 14:5{n} +0000</pubDate></item>"
+                for n in range(3)
+            )
+            + "</channel></rss>"
+        ).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                gate.wait(timeout=20)
+                if self.path == "/good.xml":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.send_header("Content-Length", str(len(rss)))
+                    self.end_headers()
+                    self.wfile.write(rss)
+                else:
+                    self.send_error(404)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.gate.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feeds are fetched
+    good = add_feed(db, f"{server.url}/good.xml", title="Local good")
+    gone = add_feed(db, f"{server.url}/gone.xml", title="Local gone")
+    db.close()
+    app = make_app(path, Config(dwell_seconds=30))
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            items = app.screen.query_one(ItemList)
+            await pilot.press("R")
+            await pilot.pause()
+            status = app.screen.query_one("#status")
+            assert status.has_class("-busy")
+            for key in "jjjk":  # the list and the reader answer while the fetch is on
+                before = items.cursor
+                await pilot.press(key)
+                await pilot.pause()
+                assert items.cursor == before + (1 if key == "j" else -1)
+                story = app.screen.query_one("#story")
+                for _ in range(100):  # the story follows (its worker, not the refresh)
+                    if story.item is not None and story.item.id == items.current_id:
+                        break
+                    await pilot.pause(0.05)
+                assert story.item.id == items.current_id
+            assert status.has_class("-busy"), [str(n.message) for n in app._notifications]
+            server.gate.set()
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Fresh story 2" in text
+            assert "⚠ Local gone" in text  # the failed feed is marked in the sidebar
+            notes = [str(n.message) for n in app._notifications]
+            assert any("Local gone" in note and "404" in note for note in notes)
+            assert not app.screen.query_one("#status").has_class("-busy")
+    finally:
+        server.close()
+    db = open_db(path)
+    assert db.execute("SELECT failures FROM feeds WHERE id = ?", [gone.id]).fetchone()[0] == 1
+    assert (
+        db.execute("SELECT COUNT(*) FROM item_feeds WHERE feed_id = ?", [good.id]).fetchone()[0]
+        == 3
+    )
+    db.close()
+
+
+async def test_u_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
+    tmp_path: Path,
+) -> None:
+    from tui.widgets.sidebar import View
+
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    server.gate.set()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feeds are fetched
+    good = add_feed(db, f"{server.url}/good.xml", title="Local good")
+    gone = add_feed(db, f"{server.url}/gone.xml", title="Local gone")
+    db.close()
+
+    def fetched(feed_id: int) -> str | None:
+        db = open_db(path)
+        try:
+            return db.execute("SELECT last_fetched FROM feeds WHERE id = ?", [feed_id]).fetchone()[
+                0
+            ]
+        finally:
+            db.close()
+
+    try:
+        app = make_app(path)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            app.screen.show_view(View("Local good", f"feed:{good.id}"))
+            await settle(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            assert fetched(good.id) is not None
+            assert _flags_failures(path, gone.id) == 0  # the other feed was left alone
+            assert "Fresh story 1" in screen_text(app)
+        app = make_app(path, Config(dwell_seconds=3600, auto_refresh_minutes=0.005))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            for _ in range(100):  # every 0.3 s, with no key pressed
+                if _flags_failures(path, gone.id) >= 1:
+                    break
+                await asyncio.sleep(0.1)
+            assert _flags_failures(path, gone.id) >= 1
+    finally:
+        server.close()
+
+
+def _flags_failures(path: Path, feed_id: int) -> int:
+    db = open_db(path)
+    try:
+        return int(db.execute("SELECT failures FROM feeds WHERE id = ?", [feed_id]).fetchone()[0])
+    finally:
+        db.close()
