@@ -21,7 +21,6 @@ from tui import keys
 from tui.config import Config, ConfigError, load_config
 from tui.screens.main import MainScreen
 
-
 SWITCH_INTERVAL = 0.001
 
 
