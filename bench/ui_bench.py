@@ -169,7 +169,7 @@ async def measure(db_path: Path, presses: int, feed_urls: list[str]) -> list[str
     """Run the reader headless and time it."""
     lines = []
     start = time.perf_counter()
-    app = ReaderApp(db_path, Config(dwell_seconds=3600))
+    app = ReaderApp(db_path, Config(dwell_seconds=3600, full_text_on_open=False))
     async with app.run_test(size=(160, 48)) as pilot:
         items = app.screen.query_one(ItemList)
         while not (items.ids and items.cached(items.ids[0])):

@@ -12,19 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import signal
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import (
-    BrokenExecutor,
-    Executor,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-)
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import httpx
@@ -43,9 +33,7 @@ from store.fetch import (
 )
 from store.ingest import NewItemsHook, record_unchanged, store_feed
 from store.model import ParsedFeed
-
-# From this many feeds on, parsing goes to a process pool (bench/refresh.md).
-PROCESS_POOL_MIN_FEEDS = 8
+from store.parse_workers import parse_executor, parse_job
 
 ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -230,67 +218,6 @@ def _target(row: tuple) -> _Target:
 def content_digest(body: bytes) -> str:
     """The digest that tells "same bytes as last time" without parsing them."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
-def parse_executor(feeds: int) -> Executor | None:
-    """Where documents are parsed, off the event loop (bench/refresh.md has the numbers).
-
-    Many feeds: a process pool, so parsing runs beside ingestion on another core;
-    its workers start at once, while the first feeds download. A few feeds: one
-    thread, as a pool costs more than it saves.
-    ``AANEWS_PARSE_IN`` (inline, thread, process) forces a choice, for benchmarks.
-    """
-    mode = os.environ.get("AANEWS_PARSE_IN") or (
-        "process" if feeds >= PROCESS_POOL_MIN_FEEDS else "thread"
-    )
-    if mode == "inline":
-        return None
-    if mode == "process":
-        workers = max(1, min(os.cpu_count() or 1, 4))
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
-        )
-        pool.submit(_warm_up)  # the workers start, and load the parser, while feeds download
-        return pool
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
-
-
-def _process_context() -> BaseContext:
-    """fork while this is the only thread (the CLI): workers start in milliseconds.
-
-    With other threads running (a Textual app), a fork could copy a lock another
-    thread holds, so a forkserver (slower to start) makes the workers instead.
-    """
-    if threading.active_count() == 1:
-        return get_context("fork")
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["store.parse"])
-    return context
-
-
-def _warm_up() -> None:
-    import store.parse  # noqa: F401
-
-
-def _ignore_interrupts() -> None:
-    # Ctrl-C is the parent's to handle; workers just stop when the pool shuts down.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | str:
-    """Parse one feed document; a string is why it could not be read.
-
-    Runs in a worker (maybe another process), so it returns rather than raises,
-    and imports the parser lazily to keep ``aanews`` start-up quick.
-    """
-    from store.parse import FeedParseError, parse_feed
-
-    try:
-        return parse_feed(body, url=url, lang=lang)
-    except FeedParseError as error:
-        return f"not a feed: {error}"
-    except Exception as error:  # one odd document must not stop the refresh
-        return f"the parser failed on this document: {type(error).__name__}: {error}"
 
 
 @dataclass

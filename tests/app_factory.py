@@ -8,6 +8,7 @@ the day the tests run.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -116,9 +117,14 @@ def build_fixture_db(path: Path) -> Path:
     return path
 
 
-def make_app(db_path: Path, config: Config | None = None) -> ReaderApp:
-    """The reader on ``db_path`` with a fixed clock; nothing is read by dwelling."""
-    config = config or Config(dwell_seconds=3600)
+def make_app(db_path: Path, config: Config | None = None, *, pages: bool = False) -> ReaderApp:
+    """The reader on ``db_path`` with a fixed clock; nothing is read by dwelling.
+
+    Article pages are read on opening only with ``pages`` (the fixture's links
+    are aa.com.tr's, and no test goes online).
+    """
+    config = dataclasses.replace(config or Config(dwell_seconds=3600))
+    config.full_text_on_open = pages and config.full_text_on_open
     return ReaderApp(db_path, config, now=lambda: NOW)
 
 

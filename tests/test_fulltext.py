@@ -332,3 +332,28 @@ def test_a_new_version_only_on_the_page_is_one_revision(
     item = get_item(db, item_id)
     assert item.title == V1_TITLE and NEW_PARAGRAPH in item.body and item.is_updated
     assert item.read and item_tags(db, item_id) == ["irak"]
+
+
+def test_a_page_changed_right_after_behind_an_identical_feed_is_one_revision(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    """`fetch --full-text` re-reads pages even when the feed answers the same bytes."""
+    serve_version(httpserver, title=V1_TITLE, page=classic_page())
+    add_feed(db, httpserver.url_for("/rss"), title="AA fr")
+    fetch_full_text(db)
+    [item_id] = [row[0] for row in db.execute("SELECT id FROM items")]
+    v1 = get_item(db, item_id)
+    tag_items(db, [item_id], ["irak"])
+    set_read(db, [item_id])
+    v2_page = classic_page(
+        title=V2_TITLE, extra=NEW_PARAGRAPH, stamp="23.07.2021 - Mıse À Jour : 25.07.2021"
+    )
+    for _ in range(2):  # the second run finds nothing new
+        serve_version(httpserver, title=V1_TITLE, page=v2_page)
+        fetch_full_text(db)
+    [old] = revisions(db, item_id)
+    assert (old.title, old.body, old.updated) == (v1.title, v1.body, v1.updated)
+    item = get_item(db, item_id)
+    assert item.title == V2_TITLE and NEW_PARAGRAPH in item.body and item.is_updated
+    assert item.updated is not None and item.updated.date().isoformat() == "2021-07-25"
+    assert item.read and item_tags(db, item_id) == ["irak"]

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from store.feeds import FeedError, add_feed, get_feed
 from store.items import set_read, set_starred
-from store.refresh import PROCESS_POOL_MIN_FEEDS, parse_executor, parse_job, refresh_feeds
+from store.parse_workers import PROCESS_POOL_MIN_FEEDS, parse_executor, parse_job
+from store.refresh import refresh_feeds
 from store.tags import item_tags, tag_items
 from tui.cli import main
 

@@ -35,6 +35,7 @@ class Config:
     browser: list[str] = field(default_factory=list)
     quick_tags: list[str] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    full_text_on_open: bool = True  # read a story's article page when it is opened
     path: Path | None = None
 
 
@@ -90,13 +91,29 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("browser: give the command as a non-empty list of strings")
         elif key == "quick_tags":
             config.quick_tags = _string_list(key, value)
+        elif key == "full_text_on_open":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
+            config.full_text_on_open = value
         elif key == "rules":
             if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
                 raise ConfigError("rules: expected [[rules]] tables")
+            _check_rules(value)
             config.rules = value
         else:
             raise ConfigError(f"unknown key {key!r}")
     return config
+
+
+def _check_rules(tables: list[dict[str, Any]]) -> None:
+    # A bad rule is a config mistake: said when the config is read (at start-up),
+    # not later by the first refresh.
+    from store.rules import RuleError, compile_rules, rules_from_toml
+
+    try:
+        compile_rules(rules_from_toml({"rules": tables}))
+    except RuleError as error:
+        raise ConfigError(f"rules: {error}") from None
 
 
 def _keys(value: Any, known_actions: set[str] | None) -> dict[str, list[str]]:

@@ -25,6 +25,8 @@ class Key:
     footer: str = ""  # a short label for the footer, when shown there
 
 
+QUICK = range(1, 10)  # the quick-tag keys 1-9
+
 KEYS: tuple[Key, ...] = (
     # help first: the footer is cut short on a narrow terminal, and ? must show.
     Key("help", "question_mark", "Help: every key", True, "?", "Help"),
@@ -40,6 +42,13 @@ KEYS: tuple[Key, ...] = (
     Key("toggle_read", "r", "Toggle read", True, footer="Read"),
     Key("toggle_star", "s", "Toggle star", True, footer="Star"),
     Key("mark_all_read", "A", "Mark every story in the view read"),
+    Key("select", "v,x", "Select the story (or unselect it) and move down"),
+    Key("select_all", "V", "Select every story in the view"),
+    Key("tag", "t", "Tag the story or the selection (-name removes)", True, footer="Tag"),
+    *(Key(f"quick_tag_{n}", str(n), f"Toggle quick tag {n} (config quick_tags)") for n in QUICK),
+    Key("undo_tag", "U,ctrl+z", "Undo the last tag change (again: redo it)"),
+    Key("manage_tags", "T", "Tags: rename, merge, delete"),
+    Key("save_search", "S", "Save the view's search in the sidebar"),
     Key("show_changes", "d", "What changed: the story against its earlier versions"),
     Key("refresh_all", "R", "Refresh all feeds", True, footer="Refresh"),
     Key("refresh_feed", "u", "Refresh the current feed"),
@@ -49,7 +58,7 @@ KEYS: tuple[Key, ...] = (
     Key("previous_feed", "left_square_bracket", "Previous feed", key_display="["),
     Key("next_feed", "right_square_bracket", "Next feed", key_display="]"),
     Key("toggle_sidebar", "b", "Show or hide the sidebar"),
-    Key("back", "escape", "Back to the list"),
+    Key("back", "escape", "Back to the list; clear the selection"),
     Key("quit", "q", "Quit", True),
 )
 
@@ -77,6 +86,15 @@ def bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
 def keymap(overrides: dict[str, list[str]]) -> dict[str, str]:
     """The Textual keymap for the config's ``[keys]`` table (action -> keys)."""
     return {action: ",".join(keys) for action, keys in overrides.items()}
+
+
+def description(key: Key, quick_tags: list[str]) -> str:
+    """What a key does; a quick-tag key also names its tag from the config."""
+    number = key.action.removeprefix("quick_tag_")
+    if number == key.action or not number.isdigit():
+        return key.description
+    index = int(number) - 1
+    return f"{key.description}: {quick_tags[index] if index < len(quick_tags) else 'not set'}"
 
 
 def key_label(keys: str) -> str:

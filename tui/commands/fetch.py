@@ -52,7 +52,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument(
         "--full-text",
         action="store_true",
-        help="then fetch the article pages of new and updated stories",
+        help="then read the article pages of new and updated stories, and re-read (with "
+        "conditional requests) the pages of stories the feeds carry, to catch updates made "
+        "only on the page",
+    )
+    fetch.add_argument(
+        "--recheck-after",
+        type=float,
+        default=0.0,
+        metavar="MIN",
+        help="with --full-text: re-read a page only if it was last read MIN minutes ago or "
+        "more (default 0: every page the feeds carry, newest 100 at most)",
     )
     fetch.add_argument("--json", action="store_true", help="print the report as JSON")
     fetch.set_defaults(handler=_fetch)
@@ -132,13 +142,19 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
     except ImportError:
         print("aanews: full text is not available in this version", file=sys.stderr)
         return None
+    refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
     db = open_store(args)
     try:
-        recheck = pages_to_recheck(db, seen_since=started)
+        # Feeds answering 304 or the same bytes do not move last_seen: ask by feed.
+        recheck = (
+            pages_to_recheck(db, refreshed, stale_minutes=args.recheck_after) if refreshed else []
+        )
     finally:
         db.close()
     item_ids = list(dict.fromkeys(report.new_ids + report.updated_ids + recheck))
-    pages = refresh_full_text(args.db, item_ids, timeout=args.timeout, since=started)
+    pages = refresh_full_text(
+        args.db, item_ids, timeout=args.timeout, since=started, stale_minutes=args.recheck_after
+    )
     return pages.summary()
 
 
@@ -158,7 +174,7 @@ def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
         TextColumn("{task.fields[feed]}", markup=False),
         transient=True,
         # Redrawn from the callback, not by Rich's own thread: with no other thread
-        # running, the refresh can fork its parse workers (store.refresh).
+        # running, the refresh can fork its parse workers (store.parse_workers).
         auto_refresh=False,
     ) as progress:
         task = progress.add_task("fetch", total=None, feed="")

@@ -10,16 +10,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import KEYS, key_label
+from tui.keys import KEYS, description, key_label
 
 
-def help_table(keymap: dict[str, str]) -> Table:
+def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> Table:
     """A two-column table of keys and what they do, with the user's rebindings."""
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
     table.add_column("Key", style="bold cyan", no_wrap=True)
     table.add_column("Action")
     for key in KEYS:
-        table.add_row(Text(key_label(keymap.get(key.action, key.keys))), Text(key.description))
+        table.add_row(
+            Text(key_label(keymap.get(key.action, key.keys))),
+            Text(description(key, quick_tags or [])),
+        )
     table.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
     return table
 
@@ -40,9 +43,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
+        config = getattr(self.app, "config", None)
+        quick_tags: list[str] = config.quick_tags if config is not None else []
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys — esc closes"
-            yield Static(help_table(keymap))
+            yield Static(help_table(keymap, quick_tags))
 
     def action_close(self) -> None:
         """Back to the reader."""

@@ -21,20 +21,19 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from store.feeds import get_feed
-from store.items import fetch_items, get_item
+from store.items import fetch_items
 from store.model import Item
 from store.query import QueryError, highlight_terms, search_ids, unread_count
 from tui import keys
 from tui.config import Config
 from tui.screens.help import HelpScreen
-from tui.screens.marking import Marking
 from tui.screens.refreshing import Refreshing
 from tui.screens.searching import Searching
+from tui.screens.tagging import Tagging
 from tui.widgets.item_list import PAGE, ItemList
 from tui.widgets.sidebar import Sidebar, SidebarData, View, load_sidebar
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_view import StoryView, render_story
+from tui.widgets.story_view import StoryView, read_story
 
 NARROW = 100
 WIDE = 180
@@ -42,7 +41,7 @@ FIRST_PAGE = 200
 STORY_DELAY = 0.03
 
 
-class MainScreen(Marking, Searching, Refreshing):
+class MainScreen(Tagging, Searching, Refreshing):
     """The reader: pick a view on the left, move through stories, read on the right."""
 
     BINDINGS = keys.bindings()
@@ -130,6 +129,7 @@ class MainScreen(Marking, Searching, Refreshing):
         """Switch the list to another view."""
         self.view = view
         self.sub_title = view.name
+        self.items.clear_selection()  # a selection belongs to the view it was made in
         try:
             self.terms = highlight_terms(view.query)
         except QueryError:
@@ -236,22 +236,17 @@ class MainScreen(Marking, Searching, Refreshing):
         """Read one whole story and draw it (drawing is cheap; reading is not)."""
         db = self.open_db()
         try:
-            item = get_item(db, item_id)
-            feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
+            item, renderable = read_story(
+                db, item_id, now=self.now(), date_format=self.config.date_format, terms=self.terms
+            )
         finally:
             db.close()
-        renderable = render_story(
-            item,
-            feed_title=feed_title,
-            now=self.now(),
-            date_format=self.config.date_format,
-            terms=self.terms,
-        )
         self.app.call_from_thread(self._story_loaded, item, renderable)
 
     def _story_loaded(self, item: Item, renderable: object) -> None:
         if item.id == self.items.current_id:
             self.story.show(item, renderable)  # type: ignore[arg-type]
+            self.page_wanted(item)  # the full text, from the article page (refreshing.py)
 
     # -- sidebar --------------------------------------------------------------
 
@@ -332,6 +327,8 @@ class MainScreen(Marking, Searching, Refreshing):
         """Read the story under the cursor in the reader pane."""
         if self.items.current_id is None:
             return
+        if self.story.item is not None and self.story.item.id == self.items.current_id:
+            self.page_wanted(self.story.item, at_once=True)
         self.story.focus()
         if self.has_class("-narrow"):
             self.maximize(self.story, container=False)
@@ -344,7 +341,9 @@ class MainScreen(Marking, Searching, Refreshing):
             self.story.scroll_page_down(animate=False)
 
     def action_back(self) -> None:
-        """Close the search box or the full-screen reader; focus the list."""
+        """Close the search box or the full-screen reader, or clear the selection."""
+        if self.items.has_focus and self.items.clear_selection():
+            return
         if self.maximized is not None:
             self.minimize()
         if self.has_class("-searching"):

@@ -59,8 +59,38 @@ class Marking(ReaderParts):
             self.story.item if self.story.item and self.story.item.id == item_id else None
         )
 
+    def _confirm_many(self, ids: list[int], question: str, apply: Callable[[], object]) -> None:
+        """Run ``apply`` at once, or after a yes when it touches more than CONFIRM_ABOVE."""
+        if len(ids) <= CONFIRM_ABOVE:
+            apply()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                apply()
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def _set_on_selection(self, flag: str, ids: list[int]) -> None:
+        """r or s with stories selected: on for all unless every loaded one has it."""
+        rows = [row for row in map(self.items.cached, ids) if row is not None]
+        value = not rows or not all(getattr(row, flag) for row in rows)
+        setter = set_read if flag == "read" else set_starred
+        word = ("" if value else "un") + flag
+        count = "1 story" if len(ids) == 1 else f"{len(ids):,} stories"
+
+        def apply() -> None:
+            self.items.update_items(ids, **{flag: value})
+            self._write(lambda db: setter(db, ids, value))
+            self.notify(f"Marked {count} {word}.", timeout=2, markup=False)
+
+        self._confirm_many(ids, f"Mark the {count} selected {word}?", apply)
+
     def action_toggle_read(self) -> None:
-        """Mark the story read, or unread again."""
+        """Mark the story (or the selection) read, or unread again."""
+        if self.items.selection:
+            self._set_on_selection("read", self.items.selection)
+            return
         item = self._current()
         if item is None:
             return
@@ -72,7 +102,10 @@ class Marking(ReaderParts):
         self._write(lambda db: set_read(db, [item.id], read))
 
     def action_toggle_star(self) -> None:
-        """Star the story, or unstar it."""
+        """Star the story (or the selection), or unstar it."""
+        if self.items.selection:
+            self._set_on_selection("starred", self.items.selection)
+            return
         item = self._current()
         if item is None:
             return

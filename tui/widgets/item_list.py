@@ -51,6 +51,15 @@ def city_of(item: Item) -> str:
     return places[0] if places else item.dateline
 
 
+def flag_mark(flags: Sequence[str]) -> Text:
+    """AA's title flags before the title: a red "!" for breaking news, "+" for an update."""
+    if "breaking" in flags:
+        return Text("! ", style="bold red")
+    if "update" in flags:
+        return Text("+ ", style="bold")
+    return Text()
+
+
 class ItemList(ScrollView, can_focus=True):
     """The stories of the current view, newest first, with a cursor."""
 
@@ -61,6 +70,7 @@ class ItemList(ScrollView, can_focus=True):
         "item-list--marker",
         "item-list--meta",
         "item-list--match",
+        "item-list--selected",
     }
 
     DEFAULT_CSS = """
@@ -74,6 +84,7 @@ class ItemList(ScrollView, can_focus=True):
     ItemList > .item-list--marker { color: $accent; }
     ItemList > .item-list--meta { color: $text-muted; }
     ItemList > .item-list--match { text-style: bold underline; color: $warning; }
+    ItemList > .item-list--selected { background: $accent 25%; }
     """
 
     class Highlighted(Message):
@@ -117,6 +128,7 @@ class ItemList(ScrollView, can_focus=True):
         self._cache: OrderedDict[int, Item] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
+        self.selected: set[int] = set()  # stories marked with v: t, 1-9, r, s act on them
 
     # -- what the screen calls ------------------------------------------------
 
@@ -149,6 +161,8 @@ class ItemList(ScrollView, can_focus=True):
         for item in rows or ():
             self._cache[item.id] = item
         self.ids = list(ids)
+        if self.selected:  # a story gone from the view cannot stay selected
+            self.selected.intersection_update(self.ids)
         index = 0
         if keep is not None:
             try:
@@ -163,6 +177,35 @@ class ItemList(ScrollView, can_focus=True):
         self._scroll_cursor_visible()
         if self.current_id != before or before is None:
             self.post_message(self.Highlighted(self.current_id))
+
+    @property
+    def selection(self) -> list[int]:
+        """The selected stories still in the list, in list order."""
+        if not self.selected:
+            return []
+        return [item_id for item_id in self.ids if item_id in self.selected]
+
+    def toggle_selected(self, item_id: int) -> bool:
+        """Select a story, or unselect it; returns whether it is selected now."""
+        if item_id in self.selected:
+            self.selected.discard(item_id)
+        else:
+            self.selected.add(item_id)
+        self.refresh()
+        return item_id in self.selected
+
+    def select_all(self) -> int:
+        """Select every story in the list; returns how many."""
+        self.selected = set(self.ids)
+        self.refresh()
+        return len(self.selected)
+
+    def clear_selection(self) -> bool:
+        """Unselect everything; returns whether anything was selected."""
+        had = bool(self.selected)
+        self.selected = set()
+        self.refresh()
+        return had
 
     def move_to(self, index: int) -> None:
         """Put the cursor on row ``index`` (clamped) and tell the screen."""
@@ -225,7 +268,9 @@ class ItemList(ScrollView, can_focus=True):
         state = "item-list--read" if item.read else "item-list--unread"
         base = self.rich_style + self.get_component_rich_style(state, partial=True)
         city = Text(city_of(item)[:12].ljust(12), style=meta, overflow="ellipsis")
+        selected = item.id in self.selected
         text = Text.assemble(
+            ("✓" if selected else " ", marker),
             ("●" if not item.read else " ", marker),
             ("★" if item.starred else " ", marker),
             ("↻" if item.is_updated else " ", marker),
@@ -235,12 +280,15 @@ class ItemList(ScrollView, can_focus=True):
             ((item.lang or "")[:3].ljust(3), meta),
             city,
             " ",
+            flag_mark(item.flags),
             self._title(item.title),
             style=base,
             no_wrap=True,
             overflow="ellipsis",
         )
         text.truncate(width, overflow="ellipsis", pad=True)
+        if selected:
+            text.stylize(self.get_component_rich_style("item-list--selected", partial=True))
         if is_cursor:
             text.stylize(self.get_component_rich_style("item-list--cursor", partial=True))
         return text

@@ -13,15 +13,17 @@ from rich.console import Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
+from sqlite_utils import Database
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store.aa.catalogue import is_rtl
-from store.feeds import is_fetchable_url
+from store.feeds import get_feed, is_fetchable_url
+from store.items import get_item
 from store.model import Item
 from store.query import match_spans
 from store.text import strip_controls
-from tui.stamps import stamp_line
+from tui.stamps import flag_label, stamp_line
 
 _SUBHEAD_MAX = 90
 MATCH_STYLE = "bold black on yellow"
@@ -33,6 +35,33 @@ def is_subhead(paragraph: str) -> bool:
     return 0 < len(text) <= _SUBHEAD_MAX and "\n" not in text and text[-1] not in '.!?:;…"”»)'
 
 
+FETCHING = "⋯ fetching the full story…"
+FLAG_STYLES = {"breaking": "bold white on red", "update": "bold black on cyan"}
+
+
+def read_story(
+    db: Database,
+    item_id: int,
+    *,
+    now: datetime,
+    date_format: str,
+    terms: Sequence[str] = (),
+    fetching: bool = False,
+) -> tuple[Item, RenderableType]:
+    """Read one story (and its feed's title) and draw it; call it from a worker."""
+    item = get_item(db, item_id)
+    feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
+    renderable = render_story(
+        item,
+        feed_title=feed_title,
+        now=now,
+        date_format=date_format,
+        terms=terms,
+        fetching=fetching,
+    )
+    return item, renderable
+
+
 def render_story(
     item: Item,
     *,
@@ -40,8 +69,10 @@ def render_story(
     now: datetime,
     date_format: str,
     terms: Sequence[str] = (),
+    fetching: bool = False,
 ) -> RenderableType:
-    """The whole story: banner, category and place, title, dateline, stamps, lead, body, link."""
+    """The whole story: banner, flags, category and place, title, dateline, stamps, authors,
+    tags, lead, the page's state (being read, or why it could not be), body, link."""
     justify: JustifyMethod = "right" if is_rtl(item.lang) else "left"
 
     def marked(text: str, style: str = "") -> Text:
@@ -55,23 +86,38 @@ def render_story(
     if item.is_updated:
         parts.append(_banner(item))
     where = " · ".join(x for x in (item.category or feed_title, item.location) if x)
-    if where:
-        parts.append(Text(where, style="dim", justify=justify))
+    head = Text(justify=justify)
+    for flag in item.flags:
+        head.append(f" {flag_label(flag, item.lang)} ", style=FLAG_STYLES.get(flag, "reverse"))
+        head.append(" ")
+    head.append(where, style="dim")
+    if head.plain.strip():
+        parts.append(head)
     parts.append(marked(item.title or "(no title)", "bold"))
     if item.dateline:
         parts.append(Text(item.dateline, style="italic", justify=justify))
     stamps = stamp_line(item.published, item.updated, item.lang, now, date_format)
     if stamps:
         parts.append(Text(stamps, style="dim", justify=justify))
+    if item.authors:
+        parts.append(Text(", ".join(item.authors), style="dim italic", justify=justify))
     if item.tags:
         parts.append(Text("  ".join(f"#{tag}" for tag in item.tags), style="cyan", justify=justify))
     if item.summary:
         parts.append(Padding(marked(item.summary, "bold"), (1, 0, 0, 0)))
+    if fetching:
+        parts.append(Padding(Text(FETCHING, style="dim italic", justify=justify), (1, 0, 0, 0)))
+    elif item.full_text_error:
+        reason = f"The full story could not be read: {item.full_text_error}"
+        parts.append(Padding(Text(reason, style="dim italic", justify=justify), (1, 0, 0, 0)))
     body = item.body.strip()
-    if body and body != item.summary.strip():
+    lead = item.summary.strip()
+    if body and body != lead:
         for paragraph in body.split("\n\n"):
             heading = paragraph.startswith("## ")  # store.aa.article_text.SUBHEAD
             paragraph = paragraph.removeprefix("## ")
+            if paragraph.strip() == lead:
+                continue  # pages often repeat the lead in the body; once is enough
             style = "bold underline" if heading or is_subhead(paragraph) else ""
             parts.append(Padding(marked(paragraph.strip(), style), (1, 0, 0, 0)))
     if item.link:
