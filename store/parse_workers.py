@@ -76,6 +76,7 @@ def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | st
     try:
         return parse_feed(body, url=url, lang=lang)
     except FeedParseError as error:
-        return f"not a feed: {error}"
+        reason = str(error)
+        return reason if reason.startswith("not a feed") else f"not a feed: {reason}"
     except Exception as error:  # one odd document must not stop the refresh
         return f"the parser failed on this document: {type(error).__name__}: {error}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -349,16 +350,25 @@ class _Refresh:
             )
         else:
             assert result is not None
-            stored = store_feed(
-                self.db,
-                target.id,
-                fetched.parsed,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                content_hash=fetched.digest,
-                status=result.status,
-                on_new_items=self.on_new_items,
-            )
+            try:
+                stored = store_feed(
+                    self.db,
+                    target.id,
+                    fetched.parsed,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    content_hash=fetched.digest,
+                    status=result.status,
+                    on_new_items=self.on_new_items,
+                )
+            except (sqlite3.Error, ValueError, LookupError, RuntimeError) as error:
+                # store_feed rolled this feed back; the others carry on.
+                reason = f"could not store the feed: {error}"
+                record_failure(self.db, target.id, reason, status=result.status)
+                outcome.status = "failed"
+                outcome.error = reason
+                self._finish(outcome)
+                return
             outcome.status = "new"
             if target.title == target.url and fetched.parsed.title:
                 outcome.title = fetched.parsed.title  # a feed fetched for the first time

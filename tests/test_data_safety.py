@@ -147,11 +147,6 @@ def test_a_truncated_document_adds_no_empty_story(
 # --- one transaction per feed ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/refresh.py: an exception from store_feed (the on_new_items hook, a rule) "
-    "escapes _Refresh._store and stops the whole refresh; no feed records a failure",
-)
 def test_a_failing_hook_leaves_its_feed_all_old_and_the_others_stored(
     db: Database, httpserver: HTTPServer
 ) -> None:

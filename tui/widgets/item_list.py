@@ -52,11 +52,10 @@ def city_of(item: Item) -> str:
 
 
 def flag_mark(flags: Sequence[str]) -> Text:
-    """AA's title flags before the title: a red "!" for breaking news, "+" for an update."""
+    """A red "!" before the title of breaking news (the "update" flag shows in the reader:
+    AA sends so many that marking them would only push titles out of line)."""
     if "breaking" in flags:
         return Text("! ", style="bold red")
-    if "update" in flags:
-        return Text("+ ", style="bold")
     return Text()
 
 
