@@ -14,12 +14,12 @@ directory when the reader closes.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import random
 import re
 import shutil
 import tempfile
+import time
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,11 +82,36 @@ def demo_database() -> Iterator[Path]:
 
 
 def demo_copy() -> Path:
-    """Build a fresh demo database in a new temporary directory, removed when Python exits."""
+    """Build a fresh demo database in a new temporary directory and return its path.
+
+    The copy is kept after the reader closes, so what you did in the demo can be
+    looked at (``aanews --db PATH``); ``remove_stale_demos`` clears old ones.
+    """
     folder = Path(tempfile.mkdtemp(prefix="aanews-demo-"))
-    # Registered first, so a failed build leaves nothing behind either.
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return build_demo(folder / "demo.db")
+    try:
+        return build_demo(folder / "demo.db")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def remove_stale_demos(max_age_hours: float = 24.0) -> int:
+    """Delete demo copies older than ``max_age_hours``; returns how many went."""
+    cutoff = time.time() - max_age_hours * 3600
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob("aanews-demo-*"):
+        try:
+            stale = folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if stale and {p.name for p in folder.iterdir()} <= {
+            "demo.db",
+            "demo.db-wal",
+            "demo.db-shm",
+        }:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def fixture_db(path: str | Path) -> Path:

@@ -462,7 +462,12 @@ def test_demo_database_is_removed_on_leaving_the_block(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_aanews_demo_removes_its_copy_when_the_reader_closes(tmp_path: Path) -> None:
+def test_aanews_demo_keeps_its_copy_and_says_where(tmp_path: Path) -> None:
+    """What you did in the demo can be looked at afterwards; old copies are cleared."""
+    stale = tmp_path / "aanews-demo-old"
+    stale.mkdir()
+    (stale / "demo.db").write_bytes(b"")
+    os.utime(stale, (0, 0))
     # The reader itself is replaced: what matters is the file it is given, then its fate.
     script = (
         "import sys, tui.app\n"
@@ -480,8 +485,9 @@ def test_aanews_demo_removes_its_copy_when_the_reader_closes(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     shown, exists, demo = done.stdout.split()
     assert (exists, demo) == ("True", "True")
-    assert Path(shown).parent.parent == tmp_path
-    assert list(tmp_path.iterdir()) == []
+    assert Path(shown).parent.parent == tmp_path and Path(shown).is_file()
+    assert f"demo database is kept at {shown}" in done.stderr
+    assert not stale.exists()
 
 
 def test_a_feed_that_never_existed_fails_alone(

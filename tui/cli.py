@@ -71,10 +71,16 @@ def _open_reader(args: argparse.Namespace) -> int:
 
     config = Path(args.config) if args.config else None
     if args.demo:
-        from store.demo import demo_database
+        from store.demo import demo_copy, remove_stale_demos
 
-        with demo_database() as path:
-            return run_reader(path, config_path=config, demo=True)
+        remove_stale_demos()
+        path = demo_copy()
+        status = run_reader(path, config_path=config, demo=True)
+        print(
+            f"aanews: the demo database is kept at {path} (open it again with: aanews --db {path})",
+            file=sys.stderr,
+        )
+        return status
     return run_reader(args.db, config_path=config)
 
 
