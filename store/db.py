@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 from sqlite_utils import Database
@@ -19,6 +21,7 @@ from sqlite_utils import Database
 from store.text import fold
 
 APP_NAME = "aanews"
+T = TypeVar("T")
 
 MIGRATIONS: list[str] = [
     # 1: the first schema.
@@ -160,6 +163,17 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def in_chunks(values: Sequence[T], size: int = 500) -> Iterator[tuple[list[T], str]]:
+    """``values`` in pieces small enough for one statement, each with its "?,?,…" marks.
+
+    SQLite caps the parameters of one statement; every ``IN (...)`` over a list of
+    ids goes through here.
+    """
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def default_path() -> Path:
     """Where the database lives when neither ``--db`` nor ``AANEWS_DB`` says."""
     env = os.environ.get("AANEWS_DB")
@@ -184,7 +198,8 @@ def open_db(path: str | Path | None = None) -> Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DatabaseOpenError(f"{path}: cannot create its folder ({error.strerror})") from None
+            reason = f"{path}: cannot create its folder ({error.strerror})"
+            raise DatabaseOpenError(reason) from None
         db = Database(path)
     try:
         _prepare(db)
@@ -241,4 +256,3 @@ def _statements(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
-

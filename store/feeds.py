@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from store import clock
+from store.db import in_chunks
 from store.model import Feed
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_line
@@ -44,9 +45,7 @@ def add_feed(
         if existing:
             feed_id = int(existing[0])
             if title:
-                db.execute(
-                    "UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id]
-                )
+                db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
         else:
             position = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM feeds").fetchone()[0]
             feed_id = int(
@@ -121,11 +120,8 @@ def remove_feed(db: Database, feed_id: int) -> int:
             )
         ]
         db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
-        for start in range(0, len(orphans), 500):
-            chunk = orphans[start : start + 500]
-            db.execute(
-                f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
+        for chunk, marks in in_chunks(orphans):
+            db.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)
     return len(orphans)
 
 
@@ -158,8 +154,22 @@ def display_title(feed: Feed) -> str:
 
 def _feed(row: tuple) -> Feed:
     (
-        feed_id, url, title, feed_title, lang, category, source, site_url, etag,
-        last_modified, last_fetched, last_status, last_error, last_error_at, failures, paused,
+        feed_id,
+        url,
+        title,
+        feed_title,
+        lang,
+        category,
+        source,
+        site_url,
+        etag,
+        last_modified,
+        last_fetched,
+        last_status,
+        last_error,
+        last_error_at,
+        failures,
+        paused,
     ) = row
     return Feed(
         id=feed_id,

@@ -22,7 +22,6 @@ says why in ``items.full_text_error``.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import threading
 import time
@@ -39,10 +38,10 @@ from store import clock
 from store.aa.article import Article, ArticleError, extract_article
 from store.aa.flags import split_flags
 from store.aa.ids import full_size_image, is_aa_url
-from store.db import open_db
+from store.db import in_chunks, open_db
 from store.feeds import is_fetchable_url
 from store.fetch import FetchError, fetch_feed, make_client
-from store.ingest import revise_item
+from store.ingest import revise_item, story_signature
 
 HOST_SPACING = 0.5
 PAGE_MAX_BYTES = 4 * 1024 * 1024
@@ -135,12 +134,9 @@ def pick_for_full_text(
     urgent: list[int] = []
     stale: list[tuple[str, int]] = []
     ids = list(item_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk, marks in in_chunks(ids):
         for item_id, fetched_at, changed_at in db.execute(
-            "SELECT id, page_fetched_at, changed_at FROM items "
-            f"WHERE id IN ({','.join('?' * len(chunk))})",
-            chunk,
+            f"SELECT id, page_fetched_at, changed_at FROM items WHERE id IN ({marks})", chunk
         ):
             if fetched_at is None or (changed_at is not None and changed_at > fetched_at):
                 urgent.append(item_id)
@@ -190,12 +186,6 @@ def pages_to_recheck(
     ]
 
 
-def page_signature(title: str, lead: str, body: str, updated: str | None) -> str:
-    """A digest of what a page says about a story, to notice a changed version."""
-    text = "\x1f".join([title, lead, body, updated or ""])
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-
-
 def store_article(
     db: Database,
     item_id: int,
@@ -221,7 +211,7 @@ def store_article(
     # nothing, or a change the feed made would look like a change of the page.
     title = split_flags(article.title)[0] if article.title else ""
     page_updated = clock.to_iso(updated)
-    sig = page_signature(title, article.lead, article.body, page_updated)
+    sig = story_signature(title, article.lead, article.body, page_updated)
     now = clock.now_iso()
     changed = False
     with db.atomic():
@@ -293,11 +283,11 @@ def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: 
     jobs: list[_Job] = []
     rows = {
         row[0]: row
-        for start in range(0, len(ids), 500)
+        for chunk, marks in in_chunks(ids)
         for row in db.execute(
             "SELECT id, link, title, page_etag, page_last_modified, page_sig FROM items "
-            f"WHERE id IN ({','.join('?' * len(ids[start : start + 500]))})",
-            ids[start : start + 500],
+            f"WHERE id IN ({marks})",
+            chunk,
         )
     }
     for item_id in ids:

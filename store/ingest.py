@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from store import clock
+from store.db import in_chunks
 from store.model import Entry, ParsedFeed
 
 # AA stories carry one numeric id across every AA feed; other keys are only
@@ -44,10 +45,15 @@ def scoped_key(feed_id: int, key: str) -> str:
     return key if key.startswith(GLOBAL_KEY_PREFIXES) else f"{feed_id}/{key}"
 
 
-def feed_signature(entry: Entry) -> str:
-    """A digest of what the feed says about a story, to notice a changed version."""
-    text = "\x1f".join([entry.title, entry.summary, clock.to_iso(entry.updated) or "", entry.body])
+def story_signature(title: str, lead: str, body: str, updated: str | None) -> str:
+    """A digest of one version of a story, to notice when it comes back changed."""
+    text = "\x1f".join([title, lead, body, updated or ""])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def feed_signature(entry: Entry) -> str:
+    """What the feed says about a story, as a signature."""
+    return story_signature(entry.title, entry.summary, entry.body, clock.to_iso(entry.updated))
 
 
 NewItemsHook = Callable[[Database, list[int]], None]
@@ -78,12 +84,11 @@ def store_feed(
         existing: dict[str, tuple[int, str | None]] = {}
         linked: set[int] = set()  # already carried by this feed: no item_feeds write
         keys = list(entries)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for chunk, marks in in_chunks(keys):
             for item_id, key, sig, in_feed in db.execute(
                 "SELECT i.id, i.key, i.feed_sig, f.item_id IS NOT NULL FROM items i "
                 "LEFT JOIN item_feeds f ON f.feed_id = ? AND f.item_id = i.id "
-                f"WHERE i.key IN ({','.join('?' * len(chunk))})",
+                f"WHERE i.key IN ({marks})",
                 [feed_id, *chunk],
             ):
                 existing[key] = (item_id, sig)
@@ -122,12 +127,8 @@ def store_feed(
             "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
         )
         # Only the stories this document carries: a feed's old stories were not seen now.
-        for start in range(0, len(again), 500):
-            ids = again[start : start + 500]
-            db.execute(
-                f"UPDATE items SET last_seen = ? WHERE id IN ({','.join('?' * len(ids))})",
-                [now, *ids],
-            )
+        for ids, marks in in_chunks(again):
+            db.execute(f"UPDATE items SET last_seen = ? WHERE id IN ({marks})", [now, *ids])
         db.execute(
             # A channel without a title keeps the one it had.
             "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "

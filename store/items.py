@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store import clock
+from store.db import in_chunks
 from store.model import Item, Revision
 
 ITEM_COLUMNS = (
@@ -49,11 +50,8 @@ def fetch_items(db: Database, ids: Sequence[int], *, full: bool = False) -> list
     columns = ITEM_COLUMNS if full else LIST_COLUMNS
     found: dict[int, Item] = {}
     id_list = list(ids)
-    for start in range(0, len(id_list), 500):
-        chunk = id_list[start : start + 500]
-        for row in db.execute(
-            f"SELECT {columns} FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
-        ):
+    for chunk, marks in in_chunks(id_list):
+        for row in db.execute(f"SELECT {columns} FROM items WHERE id IN ({marks})", chunk):
             found[row[0]] = _item(row)
     items = [found[i] for i in id_list if i in found]
     _attach(db, items, with_revisions=full)
@@ -68,6 +66,11 @@ def set_read(db: Database, item_ids: Iterable[int], read: bool = True) -> int:
 def set_starred(db: Database, item_ids: Iterable[int], starred: bool = True) -> int:
     """Star or unstar stories; returns how many changed."""
     return _set_flag(db, "starred", item_ids, starred)
+
+
+def set_hidden(db: Database, item_ids: Iterable[int], hidden: bool = True) -> int:
+    """Hide stories from every view but ``is:hidden`` (tag rules do this); returns how many."""
+    return _set_flag(db, "hidden", item_ids, hidden)
 
 
 def mark_opened(db: Database, item_id: int) -> None:
@@ -119,11 +122,9 @@ def _set_flag(db: Database, column: str, item_ids: Iterable[int], value: bool) -
     ids = list(item_ids)
     changed = 0
     with db.atomic():
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk, marks in in_chunks(ids):
             changed += db.execute(
-                f"UPDATE items SET {column} = ? WHERE {column} != ? "
-                f"AND id IN ({','.join('?' * len(chunk))})",
+                f"UPDATE items SET {column} = ? WHERE {column} != ? AND id IN ({marks})",
                 [int(value), int(value), *chunk],
             ).rowcount
     return changed
@@ -135,9 +136,7 @@ def _attach(db: Database, items: list[Item], *, with_revisions: bool) -> None:
         return
     by_id = {item.id: item for item in items}
     ids = list(by_id)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         for item_id, name in db.execute(
             f"SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
             f"WHERE it.item_id IN ({marks}) ORDER BY t.folded",
@@ -145,8 +144,7 @@ def _attach(db: Database, items: list[Item], *, with_revisions: bool) -> None:
         ):
             by_id[item_id].tags.append(name)
         for item_id, feed_id in db.execute(
-            f"SELECT item_id, feed_id FROM item_feeds WHERE item_id IN ({marks}) "
-            "ORDER BY feed_id",
+            f"SELECT item_id, feed_id FROM item_feeds WHERE item_id IN ({marks}) ORDER BY feed_id",
             chunk,
         ):
             by_id[item_id].feeds.append(feed_id)
@@ -161,9 +159,31 @@ def _attach(db: Database, items: list[Item], *, with_revisions: bool) -> None:
 
 def _item(row: tuple) -> Item:
     (
-        item_id, key, title, summary, body, guid, link, published, updated, lang, image,
-        dateline, location, category, authors, flags, keywords, first_seen, changed_at,
-        read, starred, is_updated, hidden, full_text_at, full_text_error,
+        item_id,
+        key,
+        title,
+        summary,
+        body,
+        guid,
+        link,
+        published,
+        updated,
+        lang,
+        image,
+        dateline,
+        location,
+        category,
+        authors,
+        flags,
+        keywords,
+        first_seen,
+        changed_at,
+        read,
+        starred,
+        is_updated,
+        hidden,
+        full_text_at,
+        full_text_error,
     ) = row
     return Item(
         id=item_id,

@@ -22,7 +22,7 @@ import httpx
 from sqlite_utils import Database
 
 from store import clock
-from store.db import open_db
+from store.db import in_chunks, open_db
 from store.feeds import FeedError, record_failure
 from store.fetch import (
     DEFAULT_MAX_BYTES,
@@ -177,12 +177,8 @@ def _select_feeds(
         wanted = list(dict.fromkeys(int(i) for i in feed_ids))
         rows = {
             row[0]: row
-            for start in range(0, len(wanted), 500)
-            for row in db.execute(
-                f"SELECT {columns} FROM feeds WHERE id IN "
-                f"({','.join('?' * len(wanted[start : start + 500]))})",
-                wanted[start : start + 500],
-            )
+            for chunk, marks in in_chunks(wanted)
+            for row in db.execute(f"SELECT {columns} FROM feeds WHERE id IN ({marks})", chunk)
         }
         missing = [str(i) for i in wanted if i not in rows]
         if missing:

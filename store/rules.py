@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.items import set_read
+from store.db import in_chunks
+from store.items import set_hidden, set_read
 from store.query import Query, QueryError, _select, parse_query
 from store.tags import normalize_tag, tag_items
 
@@ -88,10 +89,8 @@ def apply_rules(db: Database, item_ids: Sequence[int], ruleset: RuleSet) -> None
     with db.atomic():
         for rule, query in ruleset.rules:
             matched: list[int] = []
-            for start in range(0, len(ids), 5000):
-                sql, params = _select(
-                    db, query, "i.id", ordered=False, restrict=ids[start : start + 5000]
-                )
+            for chunk, _ in in_chunks(ids, 5000):
+                sql, params = _select(db, query, "i.id", ordered=False, restrict=chunk)
                 matched += [row[0] for row in db.execute(sql, params)]
             if not matched:
                 continue
@@ -100,12 +99,7 @@ def apply_rules(db: Database, item_ids: Sequence[int], ruleset: RuleSet) -> None
             if rule.mark_read:
                 set_read(db, matched)
             if rule.hide:
-                for start in range(0, len(matched), 500):
-                    chunk = matched[start : start + 500]
-                    db.execute(
-                        f"UPDATE items SET hidden = 1 WHERE id IN ({','.join('?' * len(chunk))})",
-                        chunk,
-                    )
+                set_hidden(db, matched)
 
 
 def rules_from_toml(data: dict[str, Any]) -> list[Rule]:
