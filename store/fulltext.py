@@ -1,6 +1,6 @@
 """Article pages: polite fetching, extraction, and storing with revisions.
 
-Politeness: one request at a time per host, at least ``HOST_SPACING`` seconds
+Politeness (store.pacing): one request at a time per host, at least half a second
 between the end of one and the start of the next, across every caller in the
 process (the reader's "open a story" worker and ``fetch --full-text`` share the
 gate). Each request goes through ``store.fetch`` (total deadline, decoded-size
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,8 +40,8 @@ from store.db import in_chunks, open_db
 from store.feeds import is_fetchable_url
 from store.fetch import FetchError, fetch_feed, make_client
 from store.ingest import revise_item, story_signature
+from store.pacing import host_gate
 
-HOST_SPACING = 0.5
 PAGE_MAX_BYTES = 4 * 1024 * 1024
 # A page read less than this long ago is not asked for again unless the feed
 # changed the story since; bounded by ``limit`` per call.
@@ -304,40 +302,6 @@ def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: 
             _Job(item_id, link, title, etag if keep else None, last_modified if keep else None)
         )
     return jobs
-
-
-class _HostGate:
-    """One request at a time to a host, ``HOST_SPACING`` apart, across threads."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.free_at = 0.0
-
-    async def __aenter__(self) -> None:
-        while not self.lock.acquire(blocking=False):
-            await asyncio.sleep(0.02)
-        wait = self.free_at - time.monotonic()
-        if wait > 0:
-            try:
-                await asyncio.sleep(wait)
-            except BaseException:  # cancelled while holding the gate: never leave it shut
-                self.lock.release()
-                raise
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.free_at = time.monotonic() + HOST_SPACING
-        self.lock.release()
-
-
-_GATES: dict[str, _HostGate] = {}
-_GATES_LOCK = threading.Lock()
-
-
-def host_gate(url: str) -> _HostGate:
-    """The politeness gate shared by every request to ``url``'s host."""
-    host = (urlsplit(url).hostname or "").lower()
-    with _GATES_LOCK:
-        return _GATES.setdefault(host, _HostGate())
 
 
 async def _run(
