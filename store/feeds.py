@@ -48,21 +48,12 @@ def add_feed(
                 db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
         else:
             position = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM feeds").fetchone()[0]
-            feed_id = int(
-                db.execute(
-                    "INSERT INTO feeds (url, title, lang, category, source, position, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        url,
-                        clean_line(title or ""),
-                        lang,
-                        category,
-                        source,
-                        position,
-                        clock.now_iso(),
-                    ],
-                ).lastrowid
+            cursor = db.execute(
+                "INSERT INTO feeds (url, title, lang, category, source, position, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [url, clean_line(title or ""), lang, category, source, position, clock.now_iso()],
             )
+            feed_id = int(cursor.lastrowid or 0)
         if tags is not None:
             set_feed_tags(db, feed_id, tags)
     return get_feed(db, feed_id)

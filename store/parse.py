@@ -18,19 +18,22 @@ import calendar
 import hashlib
 import io
 import re
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_tz
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import feedparser
-from feedparser.datetimes import _parse_date as _feedparser_date
-from feedparser.mixin import _FeedParserMixin
 
 from store.aa.flags import split_flags
 from store.aa.ids import aa_story_id, is_aa_url
 from store.model import Entry, ParsedFeed
 from store.parse_lxml import NoChannel, RawItem, read_fast
 from store.text import clean_line, html_to_text
+
+if TYPE_CHECKING:
+    import feedparser
+    from feedparser.mixin import _FeedParserMixin
 
 
 class FeedParseError(ValueError):
@@ -222,7 +225,7 @@ def _stamp(text: str) -> datetime | None:
     except ValueError:
         pass
     try:  # feedparser knows many odd formats, but only gives UTC
-        parsed = _feedparser_date(text)
+        parsed = _load_feedparser().datetimes._parse_date(text)
     except Exception:  # noqa: BLE001 - an odd date must not fail the feed
         return None
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
@@ -231,17 +234,34 @@ def _stamp(text: str) -> datetime | None:
 # --- fallback: feedparser ----------------------------------------------------------------
 
 
-def _end_image(self: _FeedParserMixin) -> None:
-    """feedparser drops an item's <image> text; AA puts the story photo there."""
-    if self.inentry and self.elementstack and self.elementstack[-1][0] == "image":
-        text = "".join(p if isinstance(p, str) else "" for p in self.elementstack[-1][2])
-        if text.strip():
-            self.entries[-1].setdefault("aa_image", text.strip())
-    _feedparser_end_image(self)
+_feedparser_loading = threading.Lock()
 
 
-_feedparser_end_image = _FeedParserMixin._end_image
-_FeedParserMixin._end_image = _end_image  # type: ignore[method-assign]
+def _load_feedparser() -> ModuleType:
+    """feedparser, imported on first need and taught to keep an item's <image>.
+
+    Importing it (chardet's tables above all) costs ~0.5 s of CPU in every
+    parse worker, and a refresh of well-formed feeds never needs it.
+    """
+    with _feedparser_loading:
+        import feedparser
+        import feedparser.datetimes
+        from feedparser.mixin import _FeedParserMixin
+
+        original = _FeedParserMixin._end_image
+        if getattr(original, "__name__", "") != "_end_image_kept":
+
+            def _end_image_kept(self: _FeedParserMixin) -> None:
+                """feedparser drops an item's <image> text; AA puts the story photo there."""
+                if self.inentry and self.elementstack and self.elementstack[-1][0] == "image":
+                    parts = self.elementstack[-1][2]
+                    text = "".join(p if isinstance(p, str) else "" for p in parts)
+                    if text.strip():
+                        self.entries[-1].setdefault("aa_image", text.strip())
+                original(self)
+
+            _FeedParserMixin._end_image = _end_image_kept  # type: ignore[method-assign]
+        return feedparser
 
 
 def _parse_slow(data: bytes) -> tuple[str, str | None, str | None, list[RawItem], str | None]:
@@ -310,7 +330,7 @@ def _without_entity_declarations(data: bytes) -> tuple[bytes, bool]:
 def _feedparser(data: bytes, charset: str | None = None) -> feedparser.FeedParserDict:
     """feedparser on the bytes themselves; ``charset`` overrides the declared encoding."""
     headers = {"content-type": f"application/xml; charset={charset}"} if charset else None
-    return feedparser.parse(
+    return _load_feedparser().parse(
         io.BytesIO(data), response_headers=headers, sanitize_html=True, resolve_relative_uris=False
     )
 
@@ -325,7 +345,8 @@ def _looks_turkish_misread(data: bytes, result: feedparser.FeedParserDict) -> bo
     Turkish sites often send windows-1254 while declaring UTF-8 (or nothing); Latin-1
     turns "başlık" into "baþlýk". Both encodings agree on every other letter.
     """
-    guessed = isinstance(result.get("bozo_exception"), feedparser.CharacterEncodingOverride)
+    override = _load_feedparser().CharacterEncodingOverride
+    guessed = isinstance(result.get("bozo_exception"), override)
     encoding = (result.get("encoding") or "").lower()
     return (
         guessed and encoding in ("iso-8859-1", "windows-1252") and bool(_TURKISH_BYTES.search(data))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from feedparser.html import _cp1252
 from lxml import etree
 
 
@@ -161,10 +160,17 @@ def _text(element: etree._Element | None) -> str:
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
     # feedparser maps C1 controls to the windows-1252 letters they stand for
-    return text.translate(_cp1252) if _C1.search(text) else text
+    return text.translate(_CP1252) if _C1.search(text) else text
 
 
 _C1 = re.compile("[\x80-\x9f]")
+# C1 code point -> the windows-1252 letter it stands for (feedparser.html._cp1252,
+# built from the codec so that importing this module does not load feedparser).
+_CP1252 = {
+    code: letter
+    for code in range(0x80, 0xA0)
+    if (letter := bytes([code]).decode("cp1252", "ignore"))
+}
 
 
 def _media(element: etree._Element, raw_images: list[str], thumbs: list[str]) -> bool:

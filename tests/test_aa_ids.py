@@ -98,4 +98,7 @@ def test_numeric_guid_on_a_feed_with_aa_path_is_an_aa_story() -> None:
     assert aa_story_id("3212345", "http://127.0.0.1:8080/tr/gundem/x/3212345", feed_url=feed) == (
         "3212345"
     )
-    assert aa_story_id("3212345", "http://blog.test/p/3212345", feed_url="http://blog.test/rss") is None
+    assert (
+        aa_story_id("3212345", "http://blog.test/p/3212345", feed_url="http://blog.test/rss")
+        is None
+    )

@@ -10,10 +10,7 @@ import store
 
 
 def store_modules() -> list[str]:
-    return sorted(
-        module.name
-        for module in pkgutil.walk_packages(store.__path__, prefix="store.")
-    )
+    return sorted(module.name for module in pkgutil.walk_packages(store.__path__, prefix="store."))
 
 
 def test_store_has_modules() -> None:

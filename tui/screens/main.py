@@ -2,8 +2,9 @@
 
 Every view is a query string for ``store.query.search_ids``. Database reads and
 network work run in thread workers, each with its own connection; results come
-back through ``call_from_thread``. Marking read/starred, searching and
-refreshing are mixins in ``marking.py``, ``searching.py`` and ``refreshing.py``.
+back through ``call_from_thread``. Marking read/starred, selections and tags,
+searching and refreshing are mixins in ``marking.py``, ``tagging.py``,
+``searching.py`` and ``refreshing.py``.
 """
 
 from __future__ import annotations
