@@ -1,18 +1,21 @@
 """Refresh many feeds at once: fetch concurrently, parse only new bytes, ingest one by one.
 
 ``refresh_feeds`` is called from the CLI and from a Textual thread worker, so it
-opens its own connection and runs its own event loop. Fetches overlap (a few per
-host, since AA serves every feed from one host); each answer is parsed off the
-event loop, then stored in the loop's thread, one transaction per feed, so
-there is a single writer. A feed that fails keeps its stories and its readers'
-state; the others carry on.
+opens its own connection and runs its own event loop, on a thread of its own.
+Fetches overlap (a few per host, since AA serves every feed from one host); each
+answer is parsed off the event loop (worker processes), then stored by the
+thread that called ``refresh_feeds``, one transaction per feed, so there is a
+single writer and the hooks run where they always did. A feed that fails keeps
+its stories and its readers' state; the others carry on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -159,7 +162,7 @@ def refresh_feeds(
                 on_new_items=on_new_items,
                 should_cancel=should_cancel or (lambda: False),
             )
-            asyncio.run(runner.run())
+            runner.run()
         return report
     finally:
         db.close()
@@ -217,6 +220,10 @@ def content_digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
+# Put on the answers queue when the event loop has finished fetching.
+_FETCHING_DONE = object()
+
+
 @dataclass
 class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
@@ -234,33 +241,89 @@ class _Refresh:
     done: int = 0
     executor: Executor | None = None
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _task: asyncio.Task | None = None
 
-    async def run(self) -> None:
-        """Fetch every target, storing each as soon as it is parsed."""
-        slots = asyncio.Semaphore(self.concurrency)
+    def run(self) -> None:
+        """Fetch and parse on an event loop in its own thread; store here, feed by feed.
+
+        Storing (SQLite, mostly with the GIL released) then overlaps the HTTP
+        work and the handling of parse results instead of stalling them; this
+        thread stays the only writer, and the hooks run in the caller's thread.
+        """
+        # Before any thread starts: the parse workers can then be forked (fast).
         self.executor = parse_executor(len(self.targets))
+        answers: queue.SimpleQueue[_Fetched | BaseException | object] = queue.SimpleQueue()
+        started = threading.Event()
+        fetching = threading.Thread(
+            target=self._fetch_in_thread, args=(answers, started), name="aanews-fetch", daemon=True
+        )
+        finished = False
         try:
-            await self._run(slots)
+            fetching.start()
+            started.wait()
+            while (answer := answers.get()) is not _FETCHING_DONE:
+                if isinstance(answer, BaseException):
+                    finished = True  # the loop raised and has stopped
+                    raise answer
+                assert isinstance(answer, _Fetched)
+                self._store(answer)
+                if self.should_cancel():
+                    self.report.cancelled = True
+                    break
+            else:
+                finished = True
         finally:
+            if not finished:
+                self._stop_fetching()
+                while answers.get() is not _FETCHING_DONE:
+                    pass  # fetched but never to be stored
+            fetching.join()
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
 
-    async def _run(self, slots: asyncio.Semaphore) -> None:
-        async with make_client(max_connections=self.concurrency, timeout=self.timeout) as client:
-            tasks = [
-                asyncio.create_task(self._fetch_and_parse(client, slots, target))
-                for target in self.targets
-            ]
-            try:
-                for next_done in asyncio.as_completed(tasks):
-                    self._store(await next_done)
-                    if self.should_cancel():
-                        self.report.cancelled = True
-                        break
-            finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+    def _fetch_in_thread(self, answers: queue.SimpleQueue, started: threading.Event) -> None:
+        try:
+            asyncio.run(self._fetch_all(answers, started))
+        finally:
+            started.set()  # even if the loop never ran its first step
+
+    def _stop_fetching(self) -> None:
+        loop, task = self._loop, self._task
+        if loop is None or task is None:
+            return
+        try:
+            loop.call_soon_threadsafe(task.cancel)
+        except RuntimeError:
+            pass  # the loop has closed: fetching is over
+
+    async def _fetch_all(self, answers: queue.SimpleQueue, started: threading.Event) -> None:
+        """Hand every target's answer to the storing thread as soon as it is parsed."""
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        started.set()
+        slots = asyncio.Semaphore(self.concurrency)
+        try:
+            async with make_client(
+                max_connections=self.concurrency, timeout=self.timeout
+            ) as client:
+                tasks = [
+                    asyncio.create_task(self._fetch_and_parse(client, slots, target))
+                    for target in self.targets
+                ]
+                try:
+                    for next_done in asyncio.as_completed(tasks):
+                        answers.put(await next_done)
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+        except asyncio.CancelledError:
+            pass  # the storing thread stopped the refresh
+        except Exception as error:  # noqa: BLE001 - raised again in the storing thread
+            answers.put(error)
+        finally:
+            answers.put(_FETCHING_DONE)
 
     def _host_slots(self, url: str) -> asyncio.Semaphore:
         try:
