@@ -27,6 +27,13 @@ LIST_COLUMNS = (
     "changed_at, read, starred, is_updated, hidden, NULL AS full_text_at, "
     "NULL AS full_text_error"
 )
+# A list row with its lead and body, for the snippets of a search's rows.
+LIST_TEXT_COLUMNS = (
+    "id, key, title, summary, body, guid, link, published, updated, lang, image, "
+    "dateline, location, category, '[]' AS authors, flags, '[]' AS keywords, first_seen, "
+    "changed_at, read, starred, is_updated, hidden, NULL AS full_text_at, "
+    "NULL AS full_text_error"
+)
 
 
 class ItemNotFound(LookupError):
@@ -43,11 +50,17 @@ def get_item(db: Database, item_id: int) -> Item:
     return item
 
 
-def fetch_items(db: Database, ids: Sequence[int], *, full: bool = False) -> list[Item]:
-    """The stories with these ids, in the order given (missing ids are skipped)."""
+def fetch_items(
+    db: Database, ids: Sequence[int], *, full: bool = False, with_text: bool = False
+) -> list[Item]:
+    """The stories with these ids, in the order given (missing ids are skipped).
+
+    List rows leave out the lead and body; ``with_text`` keeps them (a search's
+    snippets), ``full`` gives everything, revision counts too.
+    """
     if not ids:
         return []
-    columns = ITEM_COLUMNS if full else LIST_COLUMNS
+    columns = ITEM_COLUMNS if full else LIST_TEXT_COLUMNS if with_text else LIST_COLUMNS
     found: dict[int, Item] = {}
     id_list = list(ids)
     for chunk, marks in in_chunks(id_list):

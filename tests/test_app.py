@@ -323,3 +323,16 @@ async def test_the_command_palette_lists_every_action(tmp_path: Path) -> None:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {key.description for key in KEYS} <= titles
+
+
+async def test_searching_on_a_wide_screen_keeps_the_list_and_the_reader(tmp_path: Path) -> None:
+    """Side by side (from 180 columns), the search box goes above both panes."""
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"gaza")
+        await pilot.pause(0.6)
+        await settle(pilot)
+        items, story = app.screen.query_one("#items"), app.screen.query_one("#story")
+        assert items.size.width > 40 and story.size.width > 40
+        assert "Gaza" in screen_text(app)

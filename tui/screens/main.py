@@ -86,7 +86,7 @@ class MainScreen(Tagging, Searching, Refreshing):
         """Read a page of list rows the list is about to draw."""
         db = self.open_db()
         try:
-            rows = fetch_items(db, message.ids)
+            rows = fetch_items(db, message.ids, with_text=message.with_text)
         finally:
             db.close()
         self.app.call_from_thread(
@@ -151,7 +151,7 @@ class MainScreen(Tagging, Searching, Refreshing):
         try:
             if keep is None:
                 first = search_ids(db, view.query, limit=FIRST_PAGE)
-                rows = fetch_items(db, first[:PAGE])
+                rows = fetch_items(db, first[:PAGE], with_text=bool(self.terms))
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._view_loaded, view, first, None, None, True, rows)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
@@ -23,9 +24,11 @@ from textual.strip import Strip
 
 from store.model import Item
 from store.query import match_spans
+from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100
 CACHE_ROWS = 3000
+SNIPPET_MIN = 12  # cells: fewer left after the title and no snippet is drawn
 
 
 def list_time(moment: datetime | None, now: datetime) -> str:
@@ -70,6 +73,7 @@ class ItemList(ScrollView, can_focus=True):
         "item-list--meta",
         "item-list--match",
         "item-list--selected",
+        "item-list--snippet",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +88,7 @@ class ItemList(ScrollView, can_focus=True):
     ItemList > .item-list--meta { color: $text-muted; }
     ItemList > .item-list--match { text-style: bold underline; color: $warning; }
     ItemList > .item-list--selected { background: $accent 25%; }
+    ItemList > .item-list--snippet { text-style: dim; }
     """
 
     class Highlighted(Message):
@@ -96,12 +101,21 @@ class ItemList(ScrollView, can_focus=True):
     class RowsWanted(Message):
         """Rows about to be drawn are not loaded: read them and call ``rows_loaded``."""
 
-        def __init__(self, item_list: ItemList, generation: int, page: int, ids: list[int]) -> None:
+        def __init__(
+            self,
+            item_list: ItemList,
+            generation: int,
+            page: int,
+            ids: list[int],
+            with_text: bool = False,
+        ) -> None:
             super().__init__()
             self.item_list = item_list
             self.generation = generation
             self.page = page
             self.ids = ids
+            # A search with words: read the lead and body too (fetch_items with_text).
+            self.with_text = with_text
 
     class Selected(Message):
         """The user opened the story under the cursor (enter or a double click)."""
@@ -122,14 +136,29 @@ class ItemList(ScrollView, can_focus=True):
         self._now = now
         self.ids: list[int] = []
         self.cursor = 0
-        # Search terms to mark in titles (folded, from store.query.highlight_terms).
-        self.highlight: list[str] = []
+        self._highlight: list[str] = []
         self._cache: OrderedDict[int, Item] = OrderedDict()
+        self._snippets: dict[int, Snippet | None] = {}  # worked out once per loaded row
         self._pending: set[int] = set()
         self._generation = 0
         self.selected: set[int] = set()  # stories marked with v: t, 1-9, r, s act on them
 
     # -- what the screen calls ------------------------------------------------
+
+    @property
+    def highlight(self) -> list[str]:
+        """Search terms to mark in titles and snippets (folded, from ``highlight_terms``).
+
+        With terms, rows also show a snippet of the lead or body around the
+        first match; that text is only read when ``RowsWanted.with_text`` says so.
+        """
+        return self._highlight
+
+    @highlight.setter
+    def highlight(self, terms: Sequence[str]) -> None:
+        self._highlight = list(terms)
+        self._snippets.clear()
+        self.refresh()
 
     @property
     def current_id(self) -> int | None:
@@ -157,8 +186,10 @@ class ItemList(ScrollView, can_focus=True):
         self._pending.clear()
         if reload:
             self._cache.clear()
+            self._snippets.clear()
         for item in rows or ():
             self._cache[item.id] = item
+            self._snippets.pop(item.id, None)
         self.ids = list(ids)
         if self.selected:  # a story gone from the view cannot stay selected
             self.selected.intersection_update(self.ids)
@@ -285,6 +316,11 @@ class ItemList(ScrollView, can_focus=True):
             no_wrap=True,
             overflow="ellipsis",
         )
+        snippet = self._snippet(item)
+        if snippet is not None:
+            room = width - text.cell_len - 4
+            if room >= SNIPPET_MIN:
+                text.append_text(self._snippet_text(snippet, room))
         text.truncate(width, overflow="ellipsis", pad=True)
         if selected:
             text.stylize(self.get_component_rich_style("item-list--selected", partial=True))
@@ -299,6 +335,38 @@ class ItemList(ScrollView, can_focus=True):
                 self.get_component_rich_style("item-list--match", partial=True), start, end
             )
         return text
+
+    def _snippet(self, item: Item) -> Snippet | None:
+        """The row's snippet: around the first match in the lead, else in the body."""
+        if not self._highlight:
+            return None
+        if item.id not in self._snippets:
+            self._snippets[item.id] = snippet_of(item.summary, self._highlight) or snippet_of(
+                item.body, self._highlight
+            )
+        return self._snippets[item.id]
+
+    def _snippet_text(self, snippet: Snippet, room: int) -> Text:
+        """The snippet after a title, dim, its matches marked, with the match within ``room``."""
+        style = Style(bold=False)  # unread titles are bold; their snippets are not
+        style += self.get_component_rich_style("item-list--snippet", partial=True)
+        first = snippet.spans[0][0] if snippet.spans else 0
+        start = max(0, first - max(room // 3, 1))
+        if start > 0:  # begin at a word when there is one to begin at
+            space = snippet.text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+        # Feed text: a Text, never markup. Its base style sits under the match spans.
+        text = Text("…" if start > 0 or snippet.cut_before else "", style=style)
+        offset = len(text) - start
+        text.append(snippet.text[start:])
+        match = self.get_component_rich_style("item-list--match", partial=True)
+        match += Style(dim=False)  # the match stands out of the dim snippet as in the title
+        for span_start, span_end in snippet.spans:
+            if span_end > start:
+                text.stylize(match, max(span_start, start) + offset, span_end + offset)
+        if snippet.cut_after:
+            text.append("…")
+        return Text.assemble(("  — ", style), text)
 
     def _refresh_row(self, index: int) -> None:
         y = index - self.scroll_offset.y
@@ -324,15 +392,18 @@ class ItemList(ScrollView, can_focus=True):
             return
         self._pending.add(page)
         ids = self.ids[page * PAGE : (page + 1) * PAGE]
-        self.post_message(self.RowsWanted(self, self._generation, page, ids))
+        with_text = bool(self._highlight)
+        self.post_message(self.RowsWanted(self, self._generation, page, ids, with_text))
 
     def rows_loaded(self, generation: int, page: int, items: list[Item]) -> None:
         """The rows asked for with ``RowsWanted`` have been read: draw them."""
         for item in items:
             self._cache[item.id] = item
             self._cache.move_to_end(item.id)
+            self._snippets.pop(item.id, None)
         while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
+            gone, _ = self._cache.popitem(last=False)
+            self._snippets.pop(gone, None)
         if generation == self._generation:
             self._pending.discard(page)
             self.refresh()
