@@ -38,7 +38,9 @@ def parse_executor(feeds: int) -> Executor | None:
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
         )
-        pool.submit(_warm_up)  # the workers start, and load the parser, while feeds download
+        # The workers start, and each loads the parser, while the first feeds download.
+        for _ in range(workers):
+            pool.submit(_warm_up)
         return pool
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
 

@@ -258,9 +258,10 @@ class _Refresh:
         fetching = threading.Thread(
             target=self._fetch_in_thread, args=(answers, started), name="aanews-fetch", daemon=True
         )
-        finished = False
+        finished = True  # nothing to wait for until the thread runs
         try:
             fetching.start()
+            finished = False
             started.wait()
             while (answer := answers.get()) is not _FETCHING_DONE:
                 if isinstance(answer, BaseException):
@@ -278,15 +279,19 @@ class _Refresh:
                 self._stop_fetching()
                 while answers.get() is not _FETCHING_DONE:
                     pass  # fetched but never to be stored
-            fetching.join()
+            if fetching.ident is not None:
+                fetching.join()
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _fetch_in_thread(self, answers: queue.SimpleQueue, started: threading.Event) -> None:
         try:
             asyncio.run(self._fetch_all(answers, started))
+        except BaseException as error:  # noqa: BLE001 - raised again in the storing thread
+            answers.put(error)
         finally:
             started.set()  # even if the loop never ran its first step
+            answers.put(_FETCHING_DONE)
 
     def _stop_fetching(self) -> None:
         loop, task = self._loop, self._task
@@ -320,10 +325,6 @@ class _Refresh:
                     await asyncio.gather(*tasks, return_exceptions=True)
         except asyncio.CancelledError:
             pass  # the storing thread stopped the refresh
-        except Exception as error:  # noqa: BLE001 - raised again in the storing thread
-            answers.put(error)
-        finally:
-            answers.put(_FETCHING_DONE)
 
     def _host_slots(self, url: str) -> asyncio.Semaphore:
         try:

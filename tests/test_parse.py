@@ -415,3 +415,37 @@ def test_an_aa_story_without_a_feed_language_takes_its_links() -> None:
     assert parse_feed(no_language.encode(), lang="fr").entries[0].lang == "fr"
     other = rss("<item><title>t</title><link>https://example.org/tr/x/1</link></item>")
     assert parse_feed(other).entries[0].lang is None
+
+
+def test_a_well_formed_feed_is_read_without_loading_feedparser() -> None:
+    """feedparser (and chardet's tables) load only for a document the fast path declines."""
+    code = (
+        "import sys\n"
+        "from store.parse import parse_feed\n"
+        f"feed = parse_feed({AA_FEED.encode()!r}, url='https://www.aa.com.tr/tr/rss/x')\n"
+        "assert feed.parser == 'lxml', feed.parser\n"
+        "print('feedparser' in sys.modules)\n"
+        'parse_feed(b\'<rss version="2.0"><channel><title>T</title><item><title>A &amp; B'
+        "<b>x</b></title></item><item><title>2</title></item></channel></rss>')\n"
+        "print('feedparser' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_c1_controls_become_the_windows_1252_letters_feedparser_gives() -> None:
+    from feedparser.html import _cp1252
+
+    from store.parse_lxml import _CP1252
+
+    assert _CP1252 == _cp1252
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        "<item><guid>g1</guid><title>Fiyat \u0080 5 \u0093tamam\u0094</title></item>"
+        "</channel></rss>"
+    ).encode()
+    fast, slow = parse_feed(rss), parse_feed(rss, fast=False)
+    assert fast.parser == "lxml" and slow.parser == "feedparser"
+    assert fast.entries[0].title == slow.entries[0].title == "Fiyat € 5 “tamam”"

@@ -6,6 +6,7 @@ import importlib.util
 import re
 import socket
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
@@ -399,3 +400,27 @@ def test_with_no_other_thread_parse_workers_are_forked(
         pool.shutdown()
     assert not isinstance(parsed, str) and len(parsed.entries) == 3
     assert parse_job(b"", "http://127.0.0.1/f.xml").startswith("not a feed")
+
+
+def test_hooks_run_in_the_callers_thread_and_a_fetching_bug_reaches_it(
+    db: Database, httpserver: HTTPServer, gen: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetching runs on its own thread; storing, progress and hooks stay with the caller."""
+    for number in range(3):
+        add_feed(db, httpserver.url_for(f"/f{number}.xml"))
+        httpserver.expect_request(f"/f{number}.xml").respond_with_data(rss(gen, feed=number))
+    threads: set[int] = set()
+    report = refresh_feeds(
+        db_path(db),
+        on_progress=lambda *_: threads.add(threading.get_ident()),
+        on_new_items=lambda hook_db, ids: threads.add(threading.get_ident()),
+    )
+    assert report.count("new") == 3 and threads == {threading.get_ident()}
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug while fetching")
+
+    monkeypatch.setattr("store.refresh.fetch_feed", broken)
+    with pytest.raises(RuntimeError, match="a bug while fetching"):
+        refresh_feeds(db_path(db))
+    assert all(thread.name != "aanews-fetch" for thread in threading.enumerate())
