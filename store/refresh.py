@@ -38,72 +38,10 @@ from store.fetch import (
 from store.ingest import NewItemsHook, record_unchanged, store_feed
 from store.model import ParsedFeed
 from store.parse_workers import parse_executor, parse_job
+from store.refresh_report import FeedOutcome, RefreshReport
 
 ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
-
-
-@dataclass
-class FeedOutcome:
-    """How one feed's refresh went: "new" (stored), "unchanged" or "failed"."""
-
-    feed_id: int
-    title: str
-    url: str
-    status: str
-    new: int = 0
-    updated: int = 0
-    error: str | None = None
-    http_status: int | None = None
-    # The parser's complaint about a broken-but-readable document.
-    problem: str | None = None
-    # Where a permanent redirect pointed, when the feed's URL could not follow it.
-    moved_to: str | None = None
-
-
-@dataclass
-class RefreshReport:
-    """Every feed's outcome, the totals, and the ids of new and updated stories."""
-
-    outcomes: list[FeedOutcome] = field(default_factory=list)
-    new_ids: list[int] = field(default_factory=list)
-    updated_ids: list[int] = field(default_factory=list)
-    # Feeds left out of an all-feeds refresh: (feed id, why) — paused, or asked to wait.
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    cancelled: bool = False
-
-    def count(self, status: str) -> int:
-        """How many feeds ended with ``status``."""
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-    @property
-    def failures(self) -> list[FeedOutcome]:
-        """The feeds that failed, in the order they finished."""
-        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
-
-    @property
-    def new(self) -> int:
-        """Stories first seen in this refresh."""
-        return len(self.new_ids)
-
-    @property
-    def updated(self) -> int:
-        """Stories that came back changed."""
-        return len(self.updated_ids)
-
-    def summary(self) -> str:
-        """One line: "12 feeds: 10 refreshed, 1 unchanged, 1 failed; 250 new, 3 updated stories"."""
-        total = len(self.outcomes)
-        line = (
-            f"{total} feed{'s' if total != 1 else ''}: {self.count('new')} refreshed, "
-            f"{self.count('unchanged')} unchanged, {self.count('failed')} failed; "
-            f"{self.new} new, {self.updated} updated stories"
-        )
-        if self.skipped:
-            line += f" ({len(self.skipped)} skipped)"
-        if self.cancelled:
-            line += " (cancelled)"
-        return line
 
 
 @dataclass

@@ -14,7 +14,7 @@ from store.text import clean_line
 from tui.commands import CommandError, open_store, print_json
 
 if TYPE_CHECKING:
-    from store.refresh import RefreshReport
+    from store.refresh_report import RefreshReport
     from store.rules import RuleSet
 
 

@@ -34,7 +34,7 @@ from tui.screens.reader_parts import ReaderParts
 from tui.widgets.story_view import read_story
 
 if TYPE_CHECKING:
-    from store.refresh import RefreshReport
+    from store.refresh_report import RefreshReport
 
 _STDERR_SWAP = threading.Lock()
 BACKGROUND_NICE = 10
