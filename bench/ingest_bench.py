@@ -39,7 +39,7 @@ from store.db import open_db  # noqa: E402
 from store.feeds import add_feed  # noqa: E402
 from store.ingest import store_feed  # noqa: E402
 from store.model import ParsedFeed  # noqa: E402
-from store.parse import parse_feed  # noqa: E402
+from store.parsing.feed import parse_feed  # noqa: E402
 
 GEN_FEEDS = ROOT.parent / "shared" / "bench" / "gen_feeds.py"
 

@@ -6,7 +6,7 @@
 Feeds come from ../shared/bench/gen_feeds.py (AA-shaped RSS: HTML leads,
 RFC 822 dates, <image>); the refresh target is 20,000 items in 2-3 s
 including HTTP and SQLite. Prints the best of --runs for each way, and the
-fast path again in a process pool of --workers (how store.refresh may run it).
+fast path again in a process pool of --workers (how store.fetching.refresh may run it).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from store.parse import parse_feed  # noqa: E402
+from store.parsing.feed import parse_feed  # noqa: E402
 from store.text import html_to_text  # noqa: E402
 
 GEN_FEEDS = ROOT.parent / "shared" / "bench" / "gen_feeds.py"

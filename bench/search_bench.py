@@ -24,7 +24,7 @@ from store.db import open_db  # noqa: E402
 from store.feeds import add_feed  # noqa: E402
 from store.ingest import store_feed  # noqa: E402
 from store.model import Entry, ParsedFeed  # noqa: E402
-from store.query import counts, search_ids  # noqa: E402
+from store.search.compiler import counts, search_ids  # noqa: E402
 from store.tags import tag_items  # noqa: E402
 from store.text import html_to_text  # noqa: E402
 

@@ -22,7 +22,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from store.db import open_db  # noqa: E402
-from store.demo import FIXED_NOW, fixture_db  # noqa: E402
+from store.demo.database import FIXED_NOW, fixture_db  # noqa: E402
 from tui.app import ReaderApp  # noqa: E402
 from tui.config import Config  # noqa: E402
 from tui.widgets.item_list import ItemList  # noqa: E402

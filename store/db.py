@@ -142,7 +142,7 @@ MIGRATIONS: list[str] = [
         DELETE FROM items_fts WHERE rowid = old.id;
     END;
     """,
-    # 2: article pages (store/fulltext.py): a digest of what the page said, to
+    # 2: article pages (store/pages/fulltext.py): a digest of what the page said, to
     # notice a changed story; when it was last asked for; its HTTP validators.
     """
     ALTER TABLE items ADD COLUMN page_sig TEXT;
@@ -150,9 +150,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE items ADD COLUMN page_etag TEXT;
     ALTER TABLE items ADD COLUMN page_last_modified TEXT;
     """,
-    # 3: search (store/query.py): pages and counts of visible stories straight from
+    # 3: search (store/search/compiler.py): pages and counts of visible stories straight from
     # an index; items_state answers "is this id visible/read?" without reading the
-    # wide row (store/query.py names it in INDEXED BY).
+    # wide row (store/search/compiler.py names it in INDEXED BY).
     """
     CREATE INDEX IF NOT EXISTS items_shown ON items (hidden, published_ts DESC, id DESC);
     CREATE INDEX IF NOT EXISTS items_shown_unread

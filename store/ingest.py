@@ -255,7 +255,7 @@ def revise_item(
     into ``revisions`` and the story is marked updated; but when the story's
     last revision was made at or after ``since`` (the same fetch run), the
     current version is only completed: one change seen by the feed and then the
-    page is one revision. The feed (store_feed) and the page (store.fulltext)
+    page is one revision. The feed (store_feed) and the page (store.pages.fulltext)
     both revise through here.
     """
     row = db.execute(

@@ -181,7 +181,9 @@ def delete_tag(db: Database, name: str) -> int:
 
 def tag_query(db: Database, query: str, names: Iterable[str]) -> int:
     """Tag every story a search finds; returns how many stories it found."""
-    from store.query import search_ids  # store.query stays out of feeds' import path
+    from store.search.compiler import (
+        search_ids,  # store.search.compiler stays out of feeds' import path
+    )
 
     with db.atomic():
         ids = search_ids(db, query)

@@ -450,7 +450,7 @@ def test_newsboat_urls_to_opml_to_a_fresh_database(
 def test_demo_database_is_removed_on_leaving_the_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store.demo import demo_database
+    from store.demo.database import demo_database
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(KeyboardInterrupt), demo_database() as demo:

@@ -13,7 +13,7 @@ from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
 from store.model import Entry, ParsedFeed
-from store.parse import parse_feed
+from store.parsing.feed import parse_feed
 from tui.config import Config
 from tui.widgets.item_list import ItemList
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from store.db import open_db
 from store.ingest import store_feed
 from store.model import Entry, ParsedFeed
-from store.saved import list_saved
+from store.search.saved import list_saved
 from store.tags import item_tags, list_tags, tag_items
 from tui.app import ReaderApp
 from tui.config import Config

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from store.aa.article import Article, ArticleError, extract_article
-from store.aa.article_text import drop_boilerplate, is_share_prompt
+from store.pages.article import Article, ArticleError, extract_article
+from store.pages.blocks import drop_boilerplate, is_share_prompt
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 AA_URL = "https://www.aa.com.tr/fr/monde/des-pluies-record/2301234"

@@ -138,7 +138,7 @@ def test_export_needs_a_format(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 def test_json_export_restores_into_a_fresh_database(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from store.demo import fixture_db
+    from store.demo.database import fixture_db
 
     source = fixture_db(tmp_path / "demo.db")
     dump = tmp_path / "all.json"
@@ -300,8 +300,8 @@ def test_a_restore_into_a_new_database_keeps_versions_with_their_dates(
 def test_the_feed_sending_a_restored_story_again_is_not_an_update(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from store.aa.article import Article
-    from store.fulltext import store_article
+    from store.pages.article import Article
+    from store.pages.fulltext import store_article
 
     path = tmp_path / "a.db"
     db = open_db(path)
@@ -359,7 +359,7 @@ def test_stories_kept_after_their_feed_went_come_back_and_stay_one(
 def test_a_story_a_rule_hid_stays_hidden_after_a_restore(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from store.rules import Rule, compile_rules
+    from store.search.rules import Rule, compile_rules
 
     path = tmp_path / "a.db"
     db = open_db(path)

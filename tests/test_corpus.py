@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from store.feeds import add_feed
 from store.ingest import store_feed
 from store.model import ParsedFeed
-from store.parse import FeedParseError, parse_feed
+from store.parsing.feed import FeedParseError, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 FOLDERS = ("feedparser-tests", "feedvalidator-testcases", "crafted")

@@ -16,14 +16,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlite_utils import Database
 
-from store.aa.article import Article
 from store.feeds import add_feed, get_feed, remove_feed
-from store.fulltext import store_article
+from store.fetching.refresh import refresh_feeds
 from store.ingest import store_feed
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
-from store.parse import parse_feed
-from store.refresh import refresh_feeds
+from store.pages.article import Article
+from store.pages.fulltext import store_article
+from store.parsing.feed import parse_feed
 from store.tags import item_tags, tag_items
 from tui.commands.transfer import export_json, restore_json
 

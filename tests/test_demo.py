@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from store.db import open_db
-from store.demo import FIXED_NOW, build_demo, demo_copy, fixture_db
+from store.demo.database import FIXED_NOW, build_demo, demo_copy, fixture_db
 from store.feeds import list_feeds
 from store.items import get_item, revisions
 

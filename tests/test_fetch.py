@@ -1,4 +1,4 @@
-"""store.fetch against a real HTTP server on 127.0.0.1: validators, limits, redirects, errors."""
+"""store.fetching.http against a real server on 127.0.0.1: validators, limits, redirects, errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from store.fetch import (
+from store.fetching.http import (
     USER_AGENT,
     FetchError,
     FetchResult,

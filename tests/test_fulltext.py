@@ -13,9 +13,9 @@ from werkzeug import Request, Response
 
 from store.diff import story_diff
 from store.feeds import add_feed
-from store.fulltext import pages_to_recheck, pick_for_full_text, refresh_full_text
+from store.fetching.refresh import refresh_feeds
 from store.items import get_item, revisions, set_read, set_starred
-from store.refresh import refresh_feeds
+from store.pages.fulltext import pages_to_recheck, pick_for_full_text, refresh_full_text
 from store.tags import item_tags, tag_items
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

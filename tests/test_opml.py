@@ -6,7 +6,7 @@ import pytest
 from sqlite_utils import Database
 
 from store.feeds import add_feed, list_feeds
-from store.opml import (
+from store.interchange.opml import (
     SubscriptionListError,
     export_opml,
     import_subscriptions,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from store.parse import FeedParseError, parse_feed
+from store.parsing.feed import FeedParseError, parse_feed
 
 ISTANBUL = timezone(timedelta(hours=3))
 
@@ -421,7 +421,7 @@ def test_a_well_formed_feed_is_read_without_loading_feedparser() -> None:
     """feedparser (and chardet's tables) load only for a document the fast path declines."""
     code = (
         "import sys\n"
-        "from store.parse import parse_feed\n"
+        "from store.parsing.feed import parse_feed\n"
         f"feed = parse_feed({AA_FEED.encode()!r}, url='https://www.aa.com.tr/tr/rss/x')\n"
         "assert feed.parser == 'lxml', feed.parser\n"
         "print('feedparser' in sys.modules)\n"
@@ -438,7 +438,7 @@ def test_a_well_formed_feed_is_read_without_loading_feedparser() -> None:
 def test_c1_controls_become_the_windows_1252_letters_feedparser_gives() -> None:
     from feedparser.html import _cp1252
 
-    from store.parse_lxml import _CP1252
+    from store.parsing.fast import _CP1252
 
     assert _CP1252 == _cp1252
     rss = (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from store.query import QueryError, highlight_terms, match_spans, parse_query
-from store.query_parse import And, Filter, Not, Or, Term
+from store.search.compiler import QueryError, parse_query
+from store.search.highlight import highlight_terms, match_spans
+from store.search.parser import And, Filter, Not, Or, Term
 
 
 def test_words_are_folded_and_all_required() -> None:

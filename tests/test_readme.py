@@ -21,8 +21,8 @@ from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import fetch_items, item_json
 from store.model import Entry, ParsedFeed
-from store.query import parse_query
-from store.rules import compile_rules, rules_from_toml
+from store.search.compiler import parse_query
+from store.search.rules import compile_rules, rules_from_toml
 from tui import keys
 from tui.cli import build_parser
 from tui.commands.show import story_json

@@ -16,9 +16,9 @@ from pytest_httpserver import HTTPServer
 from sqlite_utils import Database
 
 from store.feeds import FeedError, add_feed, get_feed
+from store.fetching.refresh import refresh_feeds
+from store.fetching.workers import PROCESS_POOL_MIN_FEEDS, parse_executor, parse_job
 from store.items import set_read, set_starred
-from store.parse_workers import PROCESS_POOL_MIN_FEEDS, parse_executor, parse_job
-from store.refresh import refresh_feeds
 from store.tags import item_tags, tag_items
 from tui.cli import main
 
@@ -97,7 +97,7 @@ def test_same_bytes_again_parse_nothing(
     def no_parsing(*args: object) -> None:
         raise AssertionError("unchanged bytes were parsed again")
 
-    monkeypatch.setattr("store.refresh.parse_job", no_parsing)
+    monkeypatch.setattr("store.fetching.refresh.parse_job", no_parsing)
     monkeypatch.setenv("AANEWS_PARSE_IN", "inline")
     report = refresh_feeds(db_path(db))
     assert [(o.status, o.http_status) for o in report.outcomes] == [("unchanged", 200)]
@@ -162,7 +162,7 @@ def test_parsing_carries_on_in_a_thread_when_worker_processes_die(
     db: Database, httpserver: HTTPServer, gen: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = ProcessPoolExecutor(max_workers=1, initializer=_refuse_to_start)
-    monkeypatch.setattr("store.refresh.parse_executor", lambda feeds: broken)
+    monkeypatch.setattr("store.fetching.refresh.parse_executor", lambda feeds: broken)
     for number in range(3):
         add_feed(db, httpserver.url_for(f"/f{number}.xml"))
         httpserver.expect_request(f"/f{number}.xml").respond_with_data(rss(gen, feed=number))
@@ -420,7 +420,7 @@ def test_hooks_run_in_the_callers_thread_and_a_fetching_bug_reaches_it(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug while fetching")
 
-    monkeypatch.setattr("store.refresh.fetch_feed", broken)
+    monkeypatch.setattr("store.fetching.refresh.fetch_feed", broken)
     with pytest.raises(RuntimeError, match="a bug while fetching"):
         refresh_feeds(db_path(db))
     assert all(thread.name != "aanews-fetch" for thread in threading.enumerate())

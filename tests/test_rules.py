@@ -12,8 +12,8 @@ from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import get_item
 from store.model import Entry, ParsedFeed
-from store.query import search_ids
-from store.rules import Rule, RuleError, compile_rules, rules_from_toml
+from store.search.compiler import search_ids
+from store.search.rules import Rule, RuleError, compile_rules, rules_from_toml
 
 IST = timezone(timedelta(hours=3))
 CONFIG = """

@@ -11,8 +11,8 @@ from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
-from store.query import QueryError, count, search_ids, unread_count
-from store.saved import (
+from store.search.compiler import QueryError, count, search_ids, unread_count
+from store.search.saved import (
     SavedSearchError,
     delete_saved,
     list_saved,
@@ -250,7 +250,7 @@ def test_paging_gives_the_same_order_as_one_long_list(db: Database) -> None:
 
 
 def test_first_pages_walk_the_newest_first_index(db: Database, news: dict[str, int]) -> None:
-    from store.query import _select, parse_query
+    from store.search.compiler import _select, parse_query
 
     for query, index in (("", "items_shown "), ("is:unread", "items_shown_unread ")):
         for walk in (True, False):
@@ -261,7 +261,7 @@ def test_first_pages_walk_the_newest_first_index(db: Database, news: dict[str, i
 
 def test_counting_a_word_goes_from_the_index_to_the_stories(db: Database) -> None:
     """Never one index lookup per story (seconds at 100,000 stories), even without stats."""
-    from store.query import _select, parse_query
+    from store.search.compiler import _select, parse_query
 
     for query in ("deprem", "deprem is:unread", "tag:x deprem"):
         sql, params = _select(db, parse_query(query), "COUNT(*)", ordered=False)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.aa.article_text import parse_page
 from store.aa.stamps import ISTANBUL, UpdateStamp, parse_stamp, resolve
+from store.pages.blocks import parse_page
 
 STAMP_LINE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 

@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from store.db import open_db
 from store.items import set_read
-from store.saved import list_saved, save_search
+from store.search.saved import list_saved, save_search
 from store.tags import delete_tag, item_tags, list_tags, tag_items
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.name_prompt import NamePrompt

@@ -11,7 +11,7 @@ from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import get_item, set_read, set_starred
 from store.model import Entry, ParsedFeed
-from store.query import search_ids
+from store.search.compiler import search_ids
 from store.tags import (
     TagCount,
     delete_tag,

@@ -71,7 +71,7 @@ def _open_reader(args: argparse.Namespace) -> int:
 
     config = Path(args.config) if args.config else None
     if args.demo:
-        from store.demo import demo_copy, remove_stale_demos
+        from store.demo.database import demo_copy, remove_stale_demos
 
         remove_stale_demos()
         path = demo_copy()

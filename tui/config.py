@@ -108,7 +108,7 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
 def _check_rules(tables: list[dict[str, Any]]) -> None:
     # A bad rule is a config mistake: said when the config is read (at start-up),
     # not later by the first refresh.
-    from store.rules import RuleError, compile_rules, rules_from_toml
+    from store.search.rules import RuleError, compile_rules, rules_from_toml
 
     try:
         compile_rules(rules_from_toml({"rules": tables}))

@@ -9,7 +9,7 @@ feed's pubDate: a page date equal to the feed's date (in Istanbul time) keeps
 the feed's exact time; another date gets the feed's time of day on that date,
 or midnight Istanbul time (+03:00) when there is no feed time. An update that
 lands on or before the publication time (AA shows "Güncelleme" with the
-publication's own date on most stories) is no update: None, as ``store.parse``
+publication's own date on most stories) is no update: None, as ``store.parsing.feed``
 does for a feed's updated == published.
 """
 

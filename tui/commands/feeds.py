@@ -8,8 +8,8 @@ from typing import Any
 
 from store.aa.catalogue import catalogue, language_name
 from store.feeds import FeedError, add_feed, get_feed, list_feeds, remove_feed, rename_feed
+from store.interchange.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
 from store.model import Feed
-from store.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
 from tui.commands import CommandError, open_store, print_json
 
 

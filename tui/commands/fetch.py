@@ -14,8 +14,8 @@ from store.text import clean_line
 from tui.commands import CommandError, open_store, print_json
 
 if TYPE_CHECKING:
-    from store.refresh_report import RefreshReport
-    from store.rules import RuleSet
+    from store.fetching.report import RefreshReport
+    from store.search.rules import RuleSet
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,7 +73,7 @@ def _fetch(args: argparse.Namespace) -> int:
         raise CommandError("--timeout must be more than 0 seconds")
     if args.concurrency < 1:
         raise CommandError("--concurrency must be at least 1")
-    from store.refresh import refresh_feeds  # httpx loads only for a fetch
+    from store.fetching.refresh import refresh_feeds  # httpx loads only for a fetch
 
     rules = _tag_rules(args)
     started = clock.now_iso()
@@ -119,7 +119,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _tag_rules(args: argparse.Namespace) -> RuleSet | None:
     """The config's [[rules]], applied to new stories as they are stored."""
-    from store.rules import RuleError, compile_rules, rules_from_toml
+    from store.search.rules import RuleError, compile_rules, rules_from_toml
     from tui.config import ConfigError, load_config
 
     try:
@@ -138,7 +138,7 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
     (an update made only on the page shows up that way).
     """
     try:
-        from store.fulltext import pages_to_recheck, refresh_full_text
+        from store.pages.fulltext import pages_to_recheck, refresh_full_text
     except ImportError:
         print("aanews: full text is not available in this version", file=sys.stderr)
         return None
@@ -174,7 +174,7 @@ def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
         TextColumn("{task.fields[feed]}", markup=False),
         transient=True,
         # Redrawn from the callback, not by Rich's own thread: with no other thread
-        # running, the refresh can fork its parse workers (store.parse_workers).
+        # running, the refresh can fork its parse workers (store.fetching.workers).
         auto_refresh=False,
     ) as progress:
         task = progress.add_task("fetch", total=None, feed="")

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _search(args: argparse.Namespace) -> int:
     # Imported here so that building the parser stays light for every command.
-    from store.query import QueryError, count, parse_query, search_ids
+    from store.search.compiler import QueryError, count, parse_query, search_ids
 
     try:
         query = parse_query(args.query)

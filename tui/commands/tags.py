@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _tag(args: argparse.Namespace) -> int:
-    from store.query import QueryError, parse_query
+    from store.search.compiler import QueryError, parse_query
     from store.tags import tag_items, tag_query
 
     if args.query is not None:

@@ -14,15 +14,15 @@ from sqlite_utils import Database
 from store import clock
 from store.feeds import FeedError, add_feed, list_feeds
 from store.ingest import feed_signature, scoped_key
-from store.items import fetch_items
-from store.model import Entry, Revision
-from store.opml import (
+from store.interchange.opml import (
     ImportResult,
     SubscriptionListError,
     export_opml,
     import_subscriptions,
     read_subscriptions,
 )
+from store.items import fetch_items
+from store.model import Entry, Revision
 from store.tags import normalize_tag, tag_items
 from store.text import clean_line, strip_controls
 from tui.commands import CommandError, open_store

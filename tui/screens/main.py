@@ -1,6 +1,6 @@
 """The main screen: sidebar, story list and reader, and every key on them.
 
-Every view is a query string for ``store.query.search_ids``. Database reads and
+Every view is a query string for ``store.search.compiler.search_ids``. Database reads and
 network work run in thread workers, each with its own connection; results come
 back through ``call_from_thread``. Marking read/starred, selections and tags,
 searching and refreshing are mixins in ``marking.py``, ``tagging.py``,
@@ -24,7 +24,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.items import fetch_items
 from store.model import Item
-from store.query import QueryError, highlight_terms, search_ids, unread_count
+from store.search.compiler import QueryError, search_ids, unread_count
+from store.search.highlight import highlight_terms
 from tui import keys
 from tui.config import Config
 from tui.screens.help import HelpScreen

@@ -2,12 +2,12 @@
 
 A mixin of ``MainScreen``: ``R`` refreshes every feed, ``u`` the current one,
 and an interval from the config does it on its own; the config's tag rules see
-every new story. The fetching runs in a thread worker (``store.refresh`` runs
+every new story. The fetching runs in a thread worker (``store.fetching.refresh`` runs
 its own event loop there); progress comes back through ``call_from_thread``, so
 moving through the list stays smooth.
 
 A story shown in the reader for a moment (or opened with enter) gets its
-article page read (``store.fulltext``: politely, and not again within the hour),
+article page read (``store.pages.fulltext``: politely, and not again within the hour),
 then is drawn again in place. Never in ``--demo``, which stays off the network,
 and not with ``full_text_on_open = false``.
 """
@@ -29,12 +29,12 @@ from textual.worker import WorkerCancelled, WorkerState, get_current_worker
 from store.feeds import FeedError, is_fetchable_url
 from store.items import fetch_items
 from store.model import Item
-from store.rules import RuleSet, compile_rules, rules_from_toml
+from store.search.rules import RuleSet, compile_rules, rules_from_toml
 from tui.screens.reader_parts import ReaderParts
 from tui.widgets.story_view import read_story
 
 if TYPE_CHECKING:
-    from store.refresh_report import RefreshReport
+    from store.fetching.report import RefreshReport
 
 _STDERR_SWAP = threading.Lock()
 BACKGROUND_NICE = 10
@@ -49,7 +49,7 @@ T = TypeVar("T")
 def start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker with the real stderr.
 
-    ``store.refresh`` parses in a process pool. Starting one hands
+    ``store.fetching.refresh`` parses in a process pool. Starting one hands
     ``sys.stderr.fileno()`` to the tracker, and inside a Textual app stderr is a
     capture object whose fileno is -1, which fails ("bad value(s) in
     fds_to_keep"). Started once with the terminal's stderr, the tracker is reused.
@@ -160,7 +160,8 @@ class Refreshing(ReaderParts):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, feed_ids: list[int] | None, what: str) -> None:
         """Fetch and store feeds off the UI thread, reporting progress as it goes."""
-        from store.refresh import refresh_feeds  # httpx loads on the first refresh, not at start
+        # httpx loads on the first refresh, not at start.
+        from store.fetching.refresh import refresh_feeds
 
         start_resource_tracker()
         worker = get_current_worker()
@@ -234,7 +235,7 @@ class Refreshing(ReaderParts):
     @work(thread=True, group="page", exit_on_error=False)
     def read_page(self, item_id: int) -> None:
         """Read one story's article page (unless read lately), then draw the story again."""
-        from store.fulltext import pick_for_full_text, refresh_full_text  # loads httpx
+        from store.pages.fulltext import pick_for_full_text, refresh_full_text  # loads httpx
 
         call = self.app.call_from_thread
         worker = get_current_worker()

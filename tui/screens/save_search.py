@@ -1,6 +1,6 @@
 """Save the current search under a name, for the sidebar.
 
-The screen only asks; the caller saves with ``store.saved.save_search`` (in a
+The screen only asks; the caller saves with ``store.search.saved.save_search`` (in a
 worker), which also checks that the query parses.
 """
 

@@ -2,7 +2,7 @@
 
 A mixin of ``MainScreen`` (handlers by name: ``@on`` is only collected on
 Textual classes). Each pause in typing runs the text as the view's
-query (``store.query``), in the view's exclusive worker, so a newer search
+query (``store.search.compiler``), in the view's exclusive worker, so a newer search
 replaces an older one still running; a bad query shows its one-line error.
 """
 

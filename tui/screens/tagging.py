@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from textual import work
 
-from store.query import QueryError
-from store.saved import SavedSearchError, save_search
+from store.search.compiler import QueryError
+from store.search.saved import SavedSearchError, save_search
 from store.tags import item_tags
 from tui.keys import QUICK
 from tui.screens.marking import Marking

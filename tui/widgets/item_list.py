@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.model import Item
-from store.query import match_spans
+from store.search.highlight import match_spans
 from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100

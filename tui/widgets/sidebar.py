@@ -1,6 +1,6 @@
 """The sidebar: the views a reader picks from, each with its unread count.
 
-Every entry is a query string for ``store.query``: "is:unread", "feed:3",
+Every entry is a query string for ``store.search.compiler``: "is:unread", "feed:3",
 "tag:gazze", a saved search's own text. ``load_sidebar`` reads the counts (in a
 worker, with the worker's own connection); ``Sidebar.show`` draws them, keeping
 the cursor where it was.
@@ -19,8 +19,8 @@ from textual.widgets.tree import TreeNode
 
 from store.aa.catalogue import language_name
 from store.feeds import display_title, list_feeds
-from store.query import count, unread_count
-from store.saved import list_saved
+from store.search.compiler import count, unread_count
+from store.search.saved import list_saved
 from store.tags import list_tags
 
 BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from store.query import match_spans
+from store.search.highlight import match_spans
 from store.text import fold
 
 # How much text is kept around the first match (the row shows what fits).

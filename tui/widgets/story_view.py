@@ -21,7 +21,7 @@ from store.aa.catalogue import is_rtl
 from store.feeds import get_feed, is_fetchable_url
 from store.items import get_item
 from store.model import Item
-from store.query import match_spans
+from store.search.highlight import match_spans
 from store.text import strip_controls
 from tui.stamps import flag_label, stamp_line
 
@@ -114,7 +114,7 @@ def render_story(
     lead = item.summary.strip()
     if body and body != lead:
         for paragraph in body.split("\n\n"):
-            heading = paragraph.startswith("## ")  # store.aa.article_text.SUBHEAD
+            heading = paragraph.startswith("## ")  # store.pages.blocks.SUBHEAD
             paragraph = paragraph.removeprefix("## ")
             if paragraph.strip() == lead:
                 continue  # pages often repeat the lead in the body; once is enough

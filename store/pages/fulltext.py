@@ -1,9 +1,9 @@
 """Article pages: polite fetching, extraction, and storing with revisions.
 
-Politeness (store.pacing): one request at a time per host, at least half a second
+Politeness (store.fetching.pacing): one request at a time per host, at least half a second
 between the end of one and the start of the next, across every caller in the
 process (the reader's "open a story" worker and ``fetch --full-text`` share the
-gate). Each request goes through ``store.fetch`` (total deadline, decoded-size
+gate). Each request goes through ``store.fetching.http`` (total deadline, decoded-size
 cap, at most five redirects, http(s) only), conditionally with the page's
 ETag/Last-Modified once its text is stored.
 
@@ -33,14 +33,14 @@ import httpx
 from sqlite_utils import Database
 
 from store import clock
-from store.aa.article import Article, ArticleError, extract_article
 from store.aa.flags import split_flags
 from store.aa.ids import full_size_image, is_aa_url
 from store.db import in_chunks, open_db
 from store.feeds import is_fetchable_url
-from store.fetch import FetchError, fetch_feed, make_client
+from store.fetching.http import FetchError, fetch_feed, make_client
+from store.fetching.pacing import host_gate
 from store.ingest import revise_item, story_signature
-from store.pacing import host_gate
+from store.pages.article import Article, ArticleError, extract_article
 
 PAGE_MAX_BYTES = 4 * 1024 * 1024
 # A page read less than this long ago is not asked for again unless the feed
@@ -387,7 +387,7 @@ def _failed(db: Database, job: _Job, report: FullTextReport, reason: str) -> Non
 
 
 def _page_words(reason: str) -> str:
-    """store.fetch speaks of feeds; these are pages."""
+    """store.fetching.http speaks of feeds; these are pages."""
     return (
         reason.replace("no feed at this address", "no page at this address")
         .replace("the feed is gone; paused", "the page is gone")

@@ -11,7 +11,7 @@ In config.toml::
 Rules see only the stories first stored by a refresh (never older ones, and
 never a story again when it is updated), so a user who untags or unhides a
 story is not overruled at the next fetch. Pass a ``RuleSet`` as
-``on_new_items`` to ``store.ingest.store_feed`` / ``store.refresh``.
+``on_new_items`` to ``store.ingest.store_feed`` / ``store.fetching.refresh``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from store.db import in_chunks
 from store.items import set_hidden, set_read
-from store.query import Query, QueryError, _select, parse_query
+from store.search.compiler import Query, QueryError, _select, parse_query
 from store.tags import normalize_tag, tag_items
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.query import QueryError, parse_query
-from store.query import counts as count_matches
+from store.search.compiler import QueryError, parse_query
+from store.search.compiler import counts as count_matches
 from store.text import clean_line
 
 

@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from store import clock
 from store.db import in_chunks, open_db
 from store.feeds import FeedError, record_failure
-from store.fetch import (
+from store.fetching.http import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchError,
@@ -35,10 +35,10 @@ from store.fetch import (
     fetch_feed,
     make_client,
 )
+from store.fetching.report import FeedOutcome, RefreshReport
+from store.fetching.workers import parse_executor, parse_job
 from store.ingest import NewItemsHook, record_unchanged, store_feed
 from store.model import ParsedFeed
-from store.parse_workers import parse_executor, parse_job
-from store.refresh_report import FeedOutcome, RefreshReport
 
 ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]

@@ -16,14 +16,14 @@ from urllib.parse import urljoin
 import lxml.html
 from readability import Document
 
-from store.aa.article_text import (
+from store.aa.stamps import UpdateStamp, parse_stamp, split_authors
+from store.pages.blocks import (
     block_texts,
     drop_furniture,
     has_class,
     paragraphs_from,
     parse_page,
 )
-from store.aa.stamps import UpdateStamp, parse_stamp, split_authors
 from store.text import clean_line
 
 _AUTHOR_CLASSES = ("yazar", "author", "muhabir", "byline")

@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from store.aa.flags import split_flags
 from store.aa.ids import aa_story_id, is_aa_url
 from store.model import Entry, ParsedFeed
-from store.parse_lxml import NoChannel, RawItem, read_fast
+from store.parsing.fast import NoChannel, RawItem, read_fast
 from store.text import clean_line, html_to_text
 
 if TYPE_CHECKING:

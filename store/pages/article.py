@@ -5,7 +5,7 @@ metadata comes from JSON-LD ``NewsArticle`` and og:* first; the body from AA's
 classic layout, else the redesigned ``div.prose``, else JSON-LD
 ``articleBody``, else readability-lxml (a generic extractor for any site).
 
-``Article.body`` follows the convention in ``store.aa.article_text``:
+``Article.body`` follows the convention in ``store.pages.blocks``:
 paragraphs separated by a blank line, a subhead as its own paragraph starting
 with "## ". A paragraph that is only the dateline ("AA / Bagdad") is taken out
 of the body into ``dateline``; a dateline that opens a paragraph
@@ -20,11 +20,11 @@ from datetime import datetime
 
 from lxml import etree
 
-from store.aa.article_jsonld import PageMeta, read_meta
-from store.aa.article_layouts import Layout, classic_layout, generic_layout, prose_layout
-from store.aa.article_text import drop_boilerplate, parse_page
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 from store.aa.stamps import UpdateStamp, resolve, split_authors
+from store.pages.blocks import drop_boilerplate, parse_page
+from store.pages.jsonld import PageMeta, read_meta
+from store.pages.layouts import Layout, classic_layout, generic_layout, prose_layout
 from store.text import clean_line
 
 # Site names that pages append to titles and descriptions ("... - Anadolu Ajansı").

@@ -1,4 +1,4 @@
-"""Queries to story ids, newest first, straight from SQL (the language: ``store.query_parse``).
+"""Queries to story ids, newest first, straight from SQL (the language: ``store.search.parser``).
 
 Text terms go to the FTS5 index, which holds folded text; everything else is a
 plain condition on ``items``. The terms an AND needs from the index are sent as
@@ -8,14 +8,13 @@ stories are left out unless the query says ``is:hidden``.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.query_parse import (
+from store.search.parser import (
     And,
     Filter,
     Node,
@@ -27,15 +26,13 @@ from store.query_parse import (
     parse_query,
     relative_or_date,
 )
-from store.text import fold, fold_char
+from store.text import fold
 
 __all__ = [
     "Query",
     "QueryError",
     "count",
     "counts",
-    "highlight_terms",
-    "match_spans",
     "parse_query",
     "search_ids",
     "unread_count",
@@ -90,48 +87,6 @@ def unread_count(db: Database, query: str | Query) -> int:
     """How many of the stories the query matches are unread."""
     sql, params = _select(db, _parsed(query), "COUNT(*)", ordered=False, extra="i.read = 0")
     return int(_run(db, sql, params)[0][0])
-
-
-def highlight_terms(query: str | Query) -> list[str]:
-    """Folded words and phrases to mark on screen; prefixes end with ``*``."""
-    return list(_parsed(query).terms)
-
-
-def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the folded ``terms`` occur in the original ``text``, as sorted (start, end) spans.
-
-    Each original character is folded on its own, so "istanbul" marks "İSTANBUL".
-    A match starts at a word boundary; words and phrases also end at one.
-    """
-    folded_chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for piece in fold_char(char):
-            folded_chars.append(piece)
-            origin.append(index)
-    folded = "".join(folded_chars)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        words = re.findall(r"\w+", term)
-        if not words:
-            continue
-        # Like the index, any run of spaces or punctuation separates words.
-        pattern = r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words)
-        if not term.endswith("*"):
-            pattern += r"(?!\w)"
-        for found in re.finditer(pattern, folded):
-            spans.append((origin[found.start()], origin[found.end() - 1] + 1))
-    return _merge(spans)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _parsed(query: str | Query) -> Query:

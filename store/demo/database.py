@@ -1,6 +1,6 @@
 """The demo database: a few hundred AA-style dispatches, built fresh, no network.
 
-The stories (``store.demo_stories``) are ours, not AA's. Everything goes through
+The stories (``store.demo.stories``) are ours, not AA's. Everything goes through
 ``store.ingest.store_feed`` as a feed would send it, so revisions,
 one-story-many-feeds and the FTS index are real.
 
@@ -25,12 +25,12 @@ from sqlite_utils import Database
 from store import clock
 from store.aa.catalogue import lookup
 from store.db import open_db
-from store.demo_stories import DAYS, FIXED_NOW, LANGUAGES, DemoStory, demo_data, demo_stories
+from store.demo.stories import DAYS, FIXED_NOW, LANGUAGES, DemoStory, demo_data, demo_stories
 from store.feeds import add_feed, record_failure
 from store.ingest import store_feed
+from store.interchange.opml import catalogue_title
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
-from store.opml import catalogue_title
 from store.tags import tag_items
 
 # AA's stale all-news URL: it answers 404, so the sidebar has a feed in error.
@@ -177,7 +177,7 @@ def _tag_generated(db: Database, rng: random.Random) -> None:
 
 def _save_searches(db: Database) -> None:
     try:
-        from store.saved import save_search
+        from store.search.saved import save_search
     except ImportError:  # saved searches are another module's; the demo does without
         return
     for name, query in SAVED_SEARCHES.items():

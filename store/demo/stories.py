@@ -1,8 +1,8 @@
 """The demo's dispatches: hand-written flagship stories and ones made from templates.
 
 The stories are ours, not AA's: flagship dispatches (the ones that get updated,
-in several languages) in ``demo_data/flagship.toml``, and per-language sentence
-banks (``demo_data/<lang>.toml``) whose templates are filled with invented
+in several languages) in ``data/flagship.toml``, and per-language sentence
+banks (``data/<lang>.toml``) whose templates are filled with invented
 figures. ``demo_stories(now)`` is deterministic for a given ``now``.
 """
 
@@ -49,7 +49,7 @@ def demo_stories(now: datetime) -> list[DemoStory]:
 
 @cache
 def demo_data(name: str) -> dict[str, Any]:
-    text = resources.files("store").joinpath("demo_data", name).read_text(encoding="utf-8")
+    text = resources.files("store.demo").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -7,8 +7,6 @@ with "## ". Images, share blocks and scripts never become text.
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 from lxml import etree
 
@@ -155,11 +153,6 @@ def drop_boilerplate(paragraphs: list[str]) -> list[str]:
             del kept[index]
             break
     return kept
-
-
-def squeeze(text: str) -> str:
-    """Collapse whitespace; the comparison form of a line."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _is_text_div(element: lxml.html.HtmlElement) -> bool:

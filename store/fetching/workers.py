@@ -54,12 +54,12 @@ def _process_context() -> BaseContext:
     if threading.active_count() == 1:
         return get_context("fork")
     context = get_context("forkserver")
-    context.set_forkserver_preload(["store.parse"])
+    context.set_forkserver_preload(["store.parsing.feed"])
     return context
 
 
 def _warm_up() -> None:
-    import store.parse  # noqa: F401
+    import store.parsing.feed  # noqa: F401
 
 
 def _ignore_interrupts() -> None:
@@ -73,7 +73,7 @@ def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | st
     Runs in a worker (maybe another process), so it returns rather than raises,
     and imports the parser lazily to keep ``aanews`` start-up quick.
     """
-    from store.parse import FeedParseError, parse_feed
+    from store.parsing.feed import FeedParseError, parse_feed
 
     try:
         return parse_feed(body, url=url, lang=lang)

@@ -1,0 +1,1 @@
+"""Moving feeds and stories in and out: OPML, newsboat urls, JSON backup."""

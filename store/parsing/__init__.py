@@ -1,0 +1,3 @@
+"""Feed bytes to plain dataclasses: the lxml fast path (fast) and the feedparser fallback
+(feed).
+"""

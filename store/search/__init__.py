@@ -1,0 +1,3 @@
+"""The query language: parser, compiler to SQL (ids, counts), highlighting, saved searches,
+tag rules.
+"""
