@@ -69,6 +69,16 @@ def get_feed(db: Database, feed_id: int) -> Feed:
     return feed
 
 
+def find_feed(db: Database, url: str) -> Feed | None:
+    """The feed subscribed at exactly ``url``, if any."""
+    row = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", [url]).fetchone()
+    if row is None:
+        return None
+    feed = _feed(row)
+    feed.tags = feed_tags(db, feed.id)
+    return feed
+
+
 def list_feeds(db: Database, *, counts: bool = True) -> list[Feed]:
     """Every feed in the user's order, with unread and total counts."""
     rows = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY position, id").fetchall()

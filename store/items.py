@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -109,26 +108,6 @@ def revisions(db: Database, item_id: int) -> list[Revision]:
             [item_id],
         )
     ]
-
-
-def item_json(item: Item) -> dict[str, Any]:
-    """The stable JSON shape of a story, as ``search --json`` and ``show --json`` print it."""
-    return {
-        "id": item.id,
-        "guid": item.guid,
-        "link": item.link,
-        "title": item.title,
-        "summary": item.summary,
-        "published": clock.to_iso(item.published),
-        "updated": clock.to_iso(item.updated),
-        "lang": item.lang,
-        "image": item.image,
-        "dateline": item.dateline,
-        "tags": item.tags,
-        "feeds": item.feeds,
-        "read": item.read,
-        "starred": item.starred,
-    }
 
 
 def _set_flag(db: Database, column: str, item_ids: Iterable[int], value: bool) -> int:

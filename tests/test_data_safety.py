@@ -19,13 +19,13 @@ from sqlite_utils import Database
 from store.feeds import add_feed, get_feed, remove_feed
 from store.fetching.refresh import refresh_feeds
 from store.ingest import store_feed
+from store.interchange.backup import export_json, restore_json
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
 from store.pages.article import Article
 from store.pages.fulltext import store_article
 from store.parsing.feed import parse_feed
 from store.tags import item_tags, tag_items
-from tui.commands.transfer import export_json, restore_json
 
 ISTANBUL = timezone(timedelta(hours=3))
 PUBLISHED = datetime(2026, 11, 20, 10, 0, tzinfo=ISTANBUL)

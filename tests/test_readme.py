@@ -19,13 +19,13 @@ from sqlite_utils import Database
 
 from store.feeds import add_feed
 from store.ingest import store_feed
-from store.items import fetch_items, item_json
+from store.items import fetch_items
 from store.model import Entry, ParsedFeed
 from store.search.compiler import parse_query
 from store.search.rules import compile_rules, rules_from_toml
+from store.shapes import story_detail_json, story_json
 from tui import keys
 from tui.cli import build_parser
-from tui.commands.show import story_json
 from tui.config import parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,7 +163,7 @@ def test_the_json_keys_listed_are_the_ones_printed(db: Database) -> None:
     store_feed(db, feed.id, ParsedFeed(entries=[Entry(key="guid:1", title="t", published=when)]))
     item = fetch_items(db, [row[0] for row in db.execute("SELECT id FROM items")], full=True)[0]
     text = section(readme(), "Command line")
-    for key in [*item_json(item), *story_json(item, [])]:
+    for key in [*story_json(item), *story_detail_json(item, [])]:
         assert f"`{key}`" in text, f"--json key {key!r} is not in the README"
 
 

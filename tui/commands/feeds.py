@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any
 
 from store.aa.catalogue import catalogue, language_name
-from store.feeds import FeedError, add_feed, get_feed, list_feeds, remove_feed, rename_feed
+from store.feeds import (
+    FeedError,
+    add_feed,
+    find_feed,
+    get_feed,
+    list_feeds,
+    remove_feed,
+    rename_feed,
+)
 from store.interchange.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
-from store.model import Feed
+from store.shapes import feed_json
 from tui.commands import CommandError, open_store, print_json
 
 
@@ -42,26 +49,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     catalogue.add_argument("--lang", metavar="L", help="one language, e.g. tr, en, ar")
     catalogue.add_argument("--json", action="store_true", help="print JSON")
     catalogue.set_defaults(handler=_catalogue)
-
-
-def feed_json(feed: Feed) -> dict[str, Any]:
-    """The JSON shape of a feed, as ``feeds list --json`` and ``export --json`` print it."""
-    return {
-        "id": feed.id,
-        "url": feed.url,
-        "title": feed.title,
-        "lang": feed.lang,
-        "category": feed.category,
-        "tags": feed.tags,
-        "unread": feed.unread,
-        "total": feed.total,
-        "last_fetched": feed.last_fetched,
-        "last_status": feed.last_status,
-        "last_error": feed.last_error,
-        "last_error_at": feed.last_error_at,
-        "failures": feed.failures,
-        "paused": feed.paused,
-    }
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -109,7 +96,7 @@ def _add(args: argparse.Namespace) -> int:
         else:
             # An AA feed added by its URL is named and filed as the catalogue would.
             aa = aa_feed_fields(source)
-            known = db.execute("SELECT 1 FROM feeds WHERE url = ?", [source]).fetchone()
+            known = find_feed(db, source)
             feed = add_feed(
                 db,
                 source,

@@ -54,11 +54,12 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _print_json(db, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
-    from store.items import fetch_items, item_json
+    from store.items import fetch_items
+    from store.shapes import story_json
 
     stories = []
     for start in range(0, len(ids), _CHUNK):
-        stories += [item_json(i) for i in fetch_items(db, ids[start : start + _CHUNK], full=True)]
+        stories += [story_json(i) for i in fetch_items(db, ids[start : start + _CHUNK], full=True)]
     print_json(stories)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
 
-from store import clock
-from store.items import ItemNotFound, get_item, item_json, revisions
+from store.items import ItemNotFound, get_item, revisions
 from store.model import Item
+from store.shapes import story_detail_json
 from store.text import fold
 from tui.commands import CommandError, open_store, print_json
 
@@ -19,31 +18,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("item_id", type=int, metavar="ID", help="the story's id (see search)")
     show.add_argument("--json", action="store_true", help="print JSON, revisions included")
     show.set_defaults(handler=_show)
-
-
-def story_json(item: Item, earlier: list[Any]) -> dict[str, Any]:
-    """``item_json`` plus the full text, AA fields and every earlier version."""
-    return {
-        **item_json(item),
-        "body": item.body,
-        "location": item.location,
-        "category": item.category,
-        "authors": item.authors,
-        "flags": item.flags,
-        "keywords": item.keywords,
-        "is_updated": item.is_updated,
-        "hidden": item.hidden,
-        "revisions": [
-            {
-                "seen_at": revision.seen_at,
-                "title": revision.title,
-                "summary": revision.summary,
-                "body": revision.body,
-                "updated": clock.to_iso(revision.updated),
-            }
-            for revision in earlier
-        ],
-    }
 
 
 def story_text(item: Item) -> str:
@@ -96,7 +70,7 @@ def _show(args: argparse.Namespace) -> int:
     except ItemNotFound as error:
         raise CommandError(str(error)) from None
     if args.json:
-        print_json(story_json(item, revisions(db, item.id)))
+        print_json(story_detail_json(item, revisions(db, item.id)))
     else:
         print(story_text(item), end="")
     return 0

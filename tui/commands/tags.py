@@ -6,6 +6,7 @@ import argparse
 
 from sqlite_utils import Database
 
+from store.shapes import tag_json
 from tui.commands import CommandError, open_store, print_json
 
 
@@ -80,7 +81,7 @@ def _tags(args: argparse.Namespace) -> int:
         raise CommandError(str(error.args[0]) if error.args else str(error)) from None
     tags = list_tags(db)
     if args.json:
-        print_json([{"name": t.name, "count": t.count, "unread": t.unread} for t in tags])
+        print_json([tag_json(tag) for tag in tags])
     else:
         for t in tags:
             print(f"{t.name}\t{t.count}\t{t.unread}")
