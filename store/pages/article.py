@@ -3,7 +3,8 @@
 Which extractor reads the body depends on the page's markup, not its host: the
 metadata comes from JSON-LD ``NewsArticle`` and og:* first; the body from AA's
 classic layout, else the redesigned ``div.prose``, else JSON-LD
-``articleBody``, else readability-lxml (a generic extractor for any site).
+``articleBody`` unless it is only a teaser of the page's own text, else the
+generic extractor (``store.pages.generic``, for any site).
 
 ``Article.body`` follows the convention in ``store.pages.blocks``:
 paragraphs separated by a blank line, a subhead as its own paragraph starting
@@ -22,10 +23,10 @@ from lxml import etree
 
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 from store.aa.stamps import UpdateStamp, resolve, split_authors
-from store.pages.blocks import drop_boilerplate, parse_page
+from store.pages.blocks import SUBHEAD, drop_boilerplate, parse_page
 from store.pages.jsonld import PageMeta, read_meta
 from store.pages.layouts import Layout, classic_layout, generic_layout, prose_layout
-from store.text import clean_line
+from store.text import clean_line, fold
 
 # Site names that pages append to titles and descriptions ("... - Anadolu Ajansı").
 SITE_SUFFIXES = (
@@ -40,6 +41,9 @@ SITE_SUFFIXES = (
 _SUFFIX_SEPARATORS = (" - ", " | ", " – ", " — ")
 # The generic extractor must find at least this much text to be believed.
 MIN_GENERIC_CHARS = 120
+# A JSON-LD articleBody shorter than this share of the page's own text is a teaser.
+TEASER_SHARE = 0.6
+_WORDS = re.compile(r"\w+")
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 
 
@@ -95,11 +99,9 @@ def extract_article(
         raise ArticleError(f"not an HTML page ({error})") from error
     meta = read_meta(root)
     lang = lang or meta.lang
-    layout = classic_layout(root, url) or prose_layout(root, url) or _jsonld_layout(meta)
+    layout = classic_layout(root, url) or prose_layout(root, url)
     if layout is None or not drop_boilerplate(layout.paragraphs):
-        generic = generic_layout(page)
-        if len("".join(generic.paragraphs)) >= MIN_GENERIC_CHARS:
-            layout = _merge(layout, generic) if layout else generic
+        layout = _page_or_jsonld(layout, meta, root)
     if layout is None:
         raise ArticleError("no story text on the page")
     paragraphs = drop_boilerplate(layout.paragraphs)
@@ -130,6 +132,30 @@ def extract_article(
         keywords=meta.keywords,
         lang=lang,
     )
+
+
+def _page_or_jsonld(found: Layout | None, meta: PageMeta, root: etree._Element) -> Layout | None:
+    """No AA body: the page's own text, or JSON-LD ``articleBody`` where the page has
+    none of its own or only repeats it; a JSON-LD teaser never hides the page's story."""
+    jsonld = _jsonld_layout(meta)
+    generic: Layout | None = generic_layout(root)
+    if generic is not None and len("".join(generic.paragraphs)) < MIN_GENERIC_CHARS:
+        generic = None
+    if generic is not None and jsonld is not None and not _is_teaser(jsonld, generic):
+        generic = None
+    body = generic or jsonld
+    if body is None:
+        return found
+    return _merge(found, body) if found else body
+
+
+def _is_teaser(jsonld: Layout, page: Layout) -> bool:
+    """The JSON-LD body is a fraction of the page's text, and the page holds it."""
+    short, long = " ".join(jsonld.paragraphs), " ".join(page.paragraphs)
+    if len(short) >= TEASER_SHARE * len(long):
+        return False
+    words = set(_WORDS.findall(fold(short)))
+    return len(words & set(_WORDS.findall(fold(long)))) >= 0.7 * len(words)
 
 
 def _jsonld_layout(meta: PageMeta) -> Layout | None:
@@ -174,7 +200,7 @@ def _without_site(text: str, site_name: str | None) -> str:
 
 def _without_repeats(paragraphs: list[str], title: str, lead: str) -> list[str]:
     """Drop the title or lead repeated as the body's first paragraph (image captions do)."""
-    while paragraphs and clean_line(paragraphs[0]) in {title, lead} - {""}:
+    while paragraphs and clean_line(paragraphs[0].removeprefix(SUBHEAD)) in {title, lead} - {""}:
         paragraphs = paragraphs[1:]
     return paragraphs
 

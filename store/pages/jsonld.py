@@ -6,14 +6,16 @@ as markup: every string goes through ``clean_line``.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import lxml.html
 
-from store.text import clean_line, clean_text, fold
+from store.text import clean_line, clean_text, fold, html_to_text
 
 ARTICLE_TYPES = {
     "newsarticle",
@@ -26,6 +28,7 @@ ARTICLE_TYPES = {
     "backgroundnewsarticle",
 }
 MAX_KEYWORDS = 20
+_MARKUP = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|strong|em|b|i|a|span)\b", re.I)
 
 
 @dataclass
@@ -62,7 +65,7 @@ def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
         meta.updated = _when(article.get("dateModified"))
         meta.image = _url(article.get("image"))
         meta.keywords = keyword_list(article.get("keywords"))
-        meta.body = clean_text(_text(article.get("articleBody")))
+        meta.body = _body(_text(article.get("articleBody")))
         meta.dateline = clean_line(_text(article.get("dateline"))) or None
         meta.location = clean_line(" ".join(_names(article.get("contentLocation")))) or None
     tags = _meta_tags(root)
@@ -139,6 +142,15 @@ def _text(value: Any) -> str:
     if isinstance(value, list) and value and isinstance(value[0], str):
         return value[0]
     return ""
+
+
+def _body(text: str) -> str:
+    """An articleBody as text; some pages put HTML in it, some escape that HTML once more."""
+    if "&lt;" in text or "&#60;" in text:
+        text = html.unescape(text)
+    if _MARKUP.search(text):
+        return html_to_text(text)
+    return clean_text(text)
 
 
 def _strings(value: Any) -> list[str]:

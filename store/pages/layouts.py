@@ -4,7 +4,7 @@
   authors, ``span.tarih``) and ``div.detay-icerik`` (p, h3 subheads, h6 location
   label; ``div.detay-paylas`` and images dropped)
 - redesigned AA: the body in ``div.prose``
-- generic: readability-lxml on any other page (a blog, another agency)
+- generic: any other page (a blog, another agency), see ``store.pages.generic``
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
-from readability import Document
 
 from store.aa.stamps import UpdateStamp, parse_stamp, split_authors
 from store.pages.blocks import (
@@ -22,8 +21,8 @@ from store.pages.blocks import (
     drop_furniture,
     has_class,
     paragraphs_from,
-    parse_page,
 )
+from store.pages.generic import extract_generic
 from store.text import clean_line
 
 _AUTHOR_CLASSES = ("yazar", "author", "muhabir", "byline")
@@ -84,13 +83,10 @@ def prose_layout(root: lxml.html.HtmlElement, url: str | None) -> Layout | None:
     return layout
 
 
-def generic_layout(page: bytes | str) -> Layout:
-    """Any other page: readability-lxml finds the main block, our walker makes paragraphs."""
-    summary = Document(page).summary(html_partial=True)
-    container = parse_page(f"<html><body>{summary}</body></html>").body
-    drop_furniture(container)
-    blocks = [(tag, text) for tag, text in block_texts(container) if tag != "h1"]
-    return Layout(name="generic", paragraphs=paragraphs_from(blocks))
+def generic_layout(root: lxml.html.HtmlElement) -> Layout:
+    """Any other page: the best-scoring block of prose (``store.pages.generic``)."""
+    found = extract_generic(root)
+    return Layout(name="generic", paragraphs=found.paragraphs, authors=found.authors)
 
 
 def _stamp(root: lxml.html.HtmlElement) -> tuple[UpdateStamp | None, list[str]]:

@@ -1,0 +1,140 @@
+"""Article-body extraction: aanews's extractor (and trafilatura) against hand-made references.
+
+    uv run --group bench python bench/extraction_bench.py            # both, summary
+    uv run --group bench python bench/extraction_bench.py --pages    # and a per-page table
+    uv run python bench/extraction_bench.py --only aanews            # without trafilatura
+
+The evaluation set is ``bench/extraction/``: ``pages/*.html`` (pages we wrote in
+the shapes of common CMSs and of AA's layouts; see its README) and
+``ground-truth.json`` (each page's article body, by hand). The metric is the
+ScrapingHub article-extraction-benchmark's (``extraction_metric.py``). Time is
+the median of ``--repeat`` runs per page, after one warm-up pass, in ms a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from extraction_metric import Counts, compare, page_f1, summary  # noqa: E402
+
+SET = HERE / "extraction"
+Extractor = Callable[[bytes, str], str]
+
+
+def aanews_extractor() -> Extractor:
+    from store.pages.article import ArticleError, extract_article
+
+    def run(page: bytes, url: str) -> str:
+        try:
+            return extract_article(page, url=url).body
+        except ArticleError:
+            return ""
+
+    return run
+
+
+def trafilatura_extractor() -> Extractor:
+    import trafilatura
+
+    def run(page: bytes, url: str) -> str:
+        text = trafilatura.extract(
+            page, url=url, favor_precision=True, include_comments=False, include_tables=True
+        )
+        return text or ""
+
+    return run
+
+
+EXTRACTORS: dict[str, Callable[[], Extractor]] = {
+    "aanews": aanews_extractor,
+    "trafilatura": trafilatura_extractor,
+}
+
+
+def load_set(directory: Path) -> list[tuple[str, str, bytes, str]]:
+    """(name, url, page bytes, reference body) for every page of the set."""
+    truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
+    return [
+        (
+            name,
+            entry["url"],
+            (directory / "pages" / f"{name}.html").read_bytes(),
+            entry["articleBody"],
+        )
+        for name, entry in sorted(truth.items())
+    ]
+
+
+def measure(extract: Extractor, pages: list[tuple[str, str, bytes, str]], repeat: int):
+    """Per page: (name, counts, median ms)."""
+    for _, url, page, _ in pages:  # warm-up: imports, caches
+        extract(page, url)
+    results = []
+    for name, url, page, reference in pages:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            text = extract(page, url)
+            times.append((time.perf_counter() - start) * 1000)
+        results.append((name, compare(reference, text), statistics.median(times)))
+    return results
+
+
+def report(name: str, results: list[tuple[str, Counts, float]], per_page: bool) -> dict:
+    scores = summary([counts for _, counts, _ in results])
+    ms = statistics.mean(t for _, _, t in results)
+    if per_page:
+        print(f"\n{name}: per page (F1, precision, recall, ms)")
+        for page, counts, t in sorted(results, key=lambda r: page_f1(r[1])):
+            print(
+                f"  {page_f1(counts):.3f}  P {counts.precision:.3f}  R {counts.recall:.3f}"
+                f"  {t:6.1f} ms  {page}"
+            )
+    return {"extractor": name, **scores, "ms_per_page": ms, "pages": len(results)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
+    parser.add_argument(
+        "--set", type=Path, default=SET, help="folder with pages/ and ground-truth.json"
+    )
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pages", action="store_true", help="per-page scores, worst first")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    pages = load_set(args.set)
+    rows = []
+    for name in args.only or list(EXTRACTORS):
+        try:
+            extract = EXTRACTORS[name]()
+        except ImportError as error:
+            print(
+                f"{name}: not installed ({error}); try: uv run --group bench ...", file=sys.stderr
+            )
+            continue
+        rows.append(report(name, measure(extract, pages, args.repeat), args.pages))
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(f"\n{len(pages)} pages; F1 over 4-token shingles (ScrapingHub benchmark metric)")
+    print(f"{'extractor':<12} {'F1':>6} {'precision':>9} {'recall':>6} {'ms/page':>8}")
+    for row in rows:
+        print(
+            f"{row['extractor']:<12} {row['f1']:6.3f} {row['precision']:9.3f}"
+            f" {row['recall']:6.3f} {row['ms_per_page']:8.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

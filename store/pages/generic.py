@@ -1,0 +1,254 @@
+"""The generic extractor: the story text of any article page, read from its lxml tree.
+
+1. Text runs: every stretch of text between block boundaries and ``<br>``s, so
+   text loose in a ``section``, a ``span`` run, a mixed ``div`` or a table cell
+   counts as much as a ``<p>``. Page furniture is never entered: scripts, forms,
+   figures, ``nav``/``header``/``footer``/``aside``, hidden elements, and
+   elements whose class or id names furniture (comments, share, related,
+   cookie, newsletter, byline, caption, ads, ...).
+2. Scores, as readability does: a run of prose scores by its length and commas,
+   less its share of link text; the score goes to the element holding it (a
+   paragraph's parent) in full and to that element's parent in half. The body
+   is the best-scoring element, with the siblings that score close to it.
+3. Lines that are furniture even inside a body go (``store.pages.furniture``):
+   bylines (their names are kept as the authors), captions, share prompts,
+   comment notices, advert labels, "read more" links.
+
+The tree is only read, never changed: the caller reads title and metadata from it too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from store.aa.stamps import split_authors
+from store.pages.blocks import SUBHEAD
+from store.pages.furniture import is_byline, is_furniture_line
+from store.text import clean_line
+
+# Elements that start a new run; everything else is inline.
+_BLOCKS = frozenset(
+    "address article aside blockquote body center dd details div dl dt fieldset figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
+    "tbody td tfoot th thead tr ul".split()
+)
+_PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
+_SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP_TAGS = frozenset(
+    "script style noscript template iframe object embed svg canvas video audio picture img "
+    "figure figcaption form button input select textarea label nav header footer aside "
+    "menu dialog head title meta link".split()
+)
+# Class/id words that name furniture, matched against the words of class and id.
+_FURNITURE_WORDS = frozenset(
+    "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
+    "breadcrumbs byline caption comment comments commentlist consent cookie cookies credit "
+    "disqus etiket gdpr kicker menu meta modal navigation navbar newsletter pagination "
+    "paylas popup print promo recommended related relatedposts reply replies sharedaddy "
+    "share sharing sidebar signup skip social sponsor sponsored subscribe subscription "
+    "tags toolbar widget".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "nav-links")
+MIN_RUN = 25  # characters: shorter runs are kept but earn no score
+RETRY_CHARS = 120  # a body shorter than this is read again without class names
+PROSE = 80  # characters: a run this long earns a point for being a paragraph
+
+
+@dataclass
+class _Run:
+    holder: lxml.html.HtmlElement
+    parts: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    bold_only: bool = True
+
+    @property
+    def text(self) -> str:
+        return clean_line("".join(self.parts))
+
+
+@dataclass
+class GenericBody:
+    """What the generic extractor found: paragraphs ("## " subheads) and byline names."""
+
+    paragraphs: list[str]
+    authors: list[str]
+
+
+def extract_generic(root: lxml.html.HtmlElement) -> GenericBody:
+    """The story paragraphs of any page; empty paragraphs when there are none.
+
+    Should the class names hide the story (a site calling its body "post-meta"),
+    a second reading without them takes its place.
+    """
+    body = root.find("body")
+    if body is None:
+        return GenericBody([], [])
+    found = _read(body, by_class=True)
+    if len("".join(found.paragraphs)) < RETRY_CHARS:
+        plain = _read(body, by_class=False)
+        if len("".join(plain.paragraphs)) > len("".join(found.paragraphs)):
+            return GenericBody(plain.paragraphs, found.authors or plain.authors)
+    return found
+
+
+def _read(body: lxml.html.HtmlElement, *, by_class: bool) -> GenericBody:
+    bylines: list[str] = []
+    runs = _runs(body, bylines, by_class)
+    scores = _scores(runs)
+    if not scores:
+        return GenericBody([], _authors(bylines))
+    best = max(scores, key=scores.__getitem__)
+    chosen = _with_siblings(best, scores)
+    paragraphs: list[str] = []
+    for run in runs:
+        if not any(run.holder is c or _is_inside(run.holder, c) for c in chosen):
+            continue
+        text = run.text
+        if not text or run.holder.tag == "h1":
+            continue
+        if is_byline(text):
+            bylines.append(text)
+            continue
+        if is_furniture_line(text) or (run.link_chars > 0.6 * len(text) and len(text) < 200):
+            continue
+        subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
+        paragraphs.append(SUBHEAD + text if subhead else text)
+    return GenericBody(paragraphs, _authors(bylines))
+
+
+def _runs(body: lxml.html.HtmlElement, bylines: list[str], by_class: bool) -> list[_Run]:
+    """Every run of text outside furniture, in document order."""
+    runs: list[_Run] = []
+
+    def walk(block: lxml.html.HtmlElement) -> None:
+        run = _Run(block)
+        if block.text:
+            run.parts.append(block.text)
+            run.bold_only = not block.text.strip()
+        for child in block:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if not tag or _skipped(child, tag, bylines if by_class else None):
+                pass
+            elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
+                runs.append(run)
+                walk(child)
+                run = _Run(block)
+            elif tag == "br":
+                runs.append(run)
+                run = _Run(block)
+            else:
+                _inline(run, child, tag)
+            if child.tail:
+                run.parts.append(child.tail)
+                run.bold_only = run.bold_only and not child.tail.strip()
+        runs.append(run)
+
+    walk(body)
+    return [run for run in runs if run.parts and run.text]
+
+
+def _inline(run: _Run, element: lxml.html.HtmlElement, tag: str) -> None:
+    text = element.text_content()
+    run.parts.append(text)
+    if tag == "a":
+        run.link_chars += len(text.strip())
+    if text.strip() and tag not in ("b", "strong"):
+        run.bold_only = False
+
+
+def _skipped(element: lxml.html.HtmlElement, tag: str, bylines: list[str] | None) -> bool:
+    """Furniture: not entered. A byline's text is remembered for its names.
+
+    ``bylines`` None: class and id names are not looked at.
+    """
+    if tag in _SKIP_TAGS or element.get("hidden") is not None:
+        return True
+    if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or ""):
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    if bylines is None or not names.strip():
+        return False
+    words = set(_WORD.findall(names))
+    if words & _FURNITURE_WORDS or any(pair in names for pair in _FURNITURE_PAIRS):
+        if words & {"byline", "author", "authors"}:
+            bylines.append(clean_line(element.text_content()))
+        return True
+    return False
+
+
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    """An inline element wrapping blocks (``<a><div>...</div></a>``) is walked as a block."""
+    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants())
+
+
+def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for run in runs:
+        text = run.text
+        if len(text) < MIN_RUN or run.holder.tag in _HEADINGS:
+            continue
+        prose = 1 if len(text) >= PROSE else 0
+        score = (prose + text.count(",") + text.count("،") + min(len(text) / 100, 3)) * (
+            1 - min(run.link_chars / len(text), 1)
+        )
+        container = _container(run.holder, len(text))
+        scores[container] = scores.get(container, 0.0) + score
+        parent = container.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0.0) + score / 2
+    return scores
+
+
+def _container(holder: lxml.html.HtmlElement, length: int) -> lxml.html.HtmlElement:
+    """Where a run's score goes: above its paragraph, and above any element (a table
+    cell, a row, a wrapping div) that holds nothing but this run."""
+    container = holder
+    while container.tag in _PARAGRAPHS or (
+        container.tag != "body" and len(clean_line(container.text_content())) <= length + 10
+    ):
+        parent = container.getparent()
+        if parent is None:
+            break
+        container = parent
+        if holder.tag == "li" and container.tag in ("ul", "ol"):
+            continue
+    return container
+
+
+def _with_siblings(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """The best element and its siblings scoring at least a fifth of it."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    floor = max(10.0, scores[best] * 0.2)
+    return [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
+
+
+def _is_inside(element: etree._Element, ancestor: etree._Element) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _looks_like_subhead(text: str) -> bool:
+    return len(text) <= 100 and not text.endswith((".", "!", "?", ":", "…", "؟"))
+
+
+def _authors(bylines: list[str]) -> list[str]:
+    for line in bylines:
+        line = re.split(r"[,|·•]|\s[-–—]\s|\d", line, maxsplit=1)[0]
+        names = split_authors(line)
+        if names and len(line) < 100:
+            return names
+    return []

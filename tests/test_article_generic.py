@@ -1,0 +1,144 @@
+"""The generic extractor on the page shapes it used to get wrong (pages written by us)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.pages.article import extract_article
+from store.pages.furniture import is_byline, is_furniture_line
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def read(name: str, url: str = "https://news.example.org/story/1"):
+    return extract_article((PAGES / name).read_bytes(), url=url)
+
+
+def test_a_jsonld_teaser_gives_way_to_the_whole_story_on_the_page() -> None:
+    article = read("teaser-jsonld.html")
+    assert article.layout == "generic"
+    assert article.paragraphs == [
+        "Night buses will run again between the valley towns from the first weekend of March, "
+        "six years after the last service was withdrawn to save money.",
+        "Three routes will link Ashdale, Millbrook and Hatherton with the railway station, "
+        "leaving every forty minutes from ten in the evening until two in the morning on "
+        "Fridays and Saturdays.",
+        "## Paid for by the bars and theatres",
+        "The service is paid for jointly by the county council and a group of pubs, restaurants "
+        "and the town's two theatres, whose staff often finish work long after the last daytime "
+        "bus.",
+        "Fares will be the same as during the day, and weekly tickets will be valid on the night "
+        "routes too.",
+    ]
+    assert "…" not in article.body
+    # The metadata still comes from JSON-LD.
+    assert article.title == "Night buses return to the valley"
+    assert article.authors == ["Lina Novak"]
+    assert article.lead == "Three routes will run until 2am at weekends from March."
+
+
+def test_escaped_html_in_a_jsonld_body_becomes_paragraphs() -> None:
+    article = read("escaped-jsonld.html")
+    assert article.layout == "jsonld"
+    assert len(article.paragraphs) == 3
+    assert article.paragraphs[0].startswith("El puerto ampliará su terminal")
+    assert article.paragraphs[2].endswith("durante todo el año.")
+    for markup in ("<p>", "&lt;", "p&gt;", "</p>"):
+        assert markup not in article.body
+
+
+def test_text_loose_in_a_section_is_read_with_its_subhead() -> None:
+    article = read("loose-section.html")
+    assert article.paragraphs == [
+        "Belediyenin iki yıldır sürdürdüğü çalışma tamamlandı ve sahil yolu boyunca uzanan "
+        "11 kilometrelik bisiklet şeridi kullanıma açıldı.",
+        "Şerit, yaya yolundan ve araç trafiğinden ayrı tutuldu; kavşaklarda bisikletliler için "
+        "ayrı ışıklar yerleştirildi.",
+        "## Kiralık bisiklet istasyonları",
+        "Hat üzerinde 14 kiralık bisiklet istasyonu kuruldu. İlk yarım saatlik kullanım "
+        "öğrenciler için ücretsiz olacak.",
+    ]
+    for furniture in ("Etiketler", "Metroda", "Anasayfa", "Selin Acar"):
+        assert furniture not in article.body
+
+
+def test_a_story_laid_out_in_table_cells() -> None:
+    article = read("table-cells.html")
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[0].startswith("Nach mehr als einem Jahr Bauzeit")
+    assert article.paragraphs[2] == "## Konzert zur Einweihung"
+    assert article.paragraphs[3].endswith("um Spenden wird gebeten.")
+    for furniture in ("Startseite", "Meistgelesen", "Gemeindefest", "Impressum", "teilen", "Von "):
+        assert furniture not in article.body
+    assert article.title == "Neue Orgel für die Stadtkirche - Gemeindebrief Oberhain"
+
+
+def test_bylines_captions_share_prompts_and_comment_notices_leave_the_body() -> None:
+    article = read("furniture-inline.html")
+    assert article.authors == ["Harriet Cole"]
+    assert len(article.paragraphs) == 3
+    assert article.paragraphs[0].startswith("The keeper's cottage beside")
+    assert article.paragraphs[2].startswith("Volunteers spent three winters")
+    for furniture in ("Harriet", "Photo", "Advertisement", "Read more", "Share", "Comments"):
+        assert furniture not in article.body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Par Claire Dubois, à Nantes",
+        "By Sam Okafor and Ella Whitcombe",
+        "Von Gerda Lindner - 03.03.2026",
+        "بقلم سارة الحمد",
+    ],
+)
+def test_bylines_in_several_languages(line: str) -> None:
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Comments are closed.",
+        "Yorum yapabilmek için giriş yapmalısınız.",
+        "Les commentaires sont fermés.",
+        "كن أول من يعلق على هذا الخبر",
+        "Share on Facebook",
+        "Facebook'ta paylaş",
+        "Publicité",
+        "Lesen Sie auch: Neue Buslinie ab Dezember",
+        "Volunteers at the quay. (Photo: Sam Okafor)",
+        "14:05",
+    ],
+)
+def test_furniture_lines_in_several_languages(line: str) -> None:
+    assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By the end of the week the river had risen by two metres, the agency said.",
+        "Comments from residents at the meeting were mostly about parking and the new bus lane.",
+        "Readers who share photos of the storm are asked to stay away from the sea wall.",
+    ],
+)
+def test_story_sentences_with_those_words_stay(line: str) -> None:
+    assert not is_byline(line)
+    assert not is_furniture_line(line)
+
+
+def test_a_body_whose_class_names_look_like_furniture_is_still_read() -> None:
+    paragraph = (
+        "The ferry to the island will run twice a day through the winter, the operator said, "
+        "after a campaign by residents who had been cut off for days at a time."
+    )
+    page = (
+        "<html><body><h1>Winter ferry</h1><div class='story-meta-wrapper'>"
+        f"<p>{paragraph}</p><p>{paragraph.replace('twice', 'three times')}</p></div>"
+        "</body></html>"
+    )
+    article = extract_article(page)
+    assert article.paragraphs == [paragraph, paragraph.replace("twice", "three times")]
