@@ -8,7 +8,6 @@ import pytest
 
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 
-
 OURS = Path(__file__).parent / "fixtures" / "aa" / "renderings.txt"
 
 
@@ -38,11 +37,6 @@ def test_spanish_region_dateline_in_our_renderings() -> None:
 
 def test_no_ordinary_line_of_our_renderings_is_a_dateline() -> None:
     assert len([line for line in lines_of(OURS) if parse_dateline(line)]) == 3
-
-
-def rendering_lines(shared_dir: Path) -> list[str]:
-    text = (shared_dir / "aa" / "page-text-renderings.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def test_arabic_datelines_from_stored_pages(shared_dir: Path) -> None:

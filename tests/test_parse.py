@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from feedgen import write_feeds
 
 from store.parsing.feed import FeedParseError, parse_feed

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import socket
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
+import feedgen
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlite_utils import Database
@@ -21,8 +20,6 @@ from store.fetching.workers import PROCESS_POOL_MIN_FEEDS, parse_executor, parse
 from store.items import set_read, set_starred
 from store.tags import item_tags, tag_items
 from tui.cli import main
-
-import feedgen
 
 ETAG = '"abc"'
 LAST_MODIFIED = "Tue, 24 Nov 2026 10:00:00 GMT"
