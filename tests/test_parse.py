@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import http.server
 import pickle
+import re
 import subprocess
 import sys
-import threading
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from feedgen import write_feeds
+from pytest_httpserver import HTTPServer
 
 from store.parsing.feed import FeedParseError, parse_feed
 
@@ -251,30 +250,15 @@ def test_well_formed_aa_feeds_take_the_fast_path() -> None:
     assert parse_feed(AA_FEED.encode()).parser == "lxml"
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
-        _Recorder.hits.append(self.path)
-        body = b'<!ENTITY leak "LEAKED">'
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def recorder() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    _Recorder.hits = []
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def recorder(httpserver: HTTPServer) -> str:
+    """A server on 127.0.0.1 that answers anything with an entity a leak would show."""
+    httpserver.expect_request(re.compile(".*")).respond_with_data('<!ENTITY leak "LEAKED">')
+    return httpserver.url_for("").rstrip("/")
+
+
+def hits(httpserver: HTTPServer) -> list[str]:
+    return [request.path for request, _ in httpserver.log]
 
 
 @pytest.mark.parametrize(
@@ -285,7 +269,9 @@ def recorder() -> Iterator[str]:
         '<!DOCTYPE rss [<!ENTITY % p SYSTEM "{base}/param.dtd"> %p;]>',
     ],
 )
-def test_no_dtd_or_external_entity_is_ever_fetched(recorder: str, doctype: str) -> None:
+def test_no_dtd_or_external_entity_is_ever_fetched(
+    recorder: str, httpserver: HTTPServer, doctype: str
+) -> None:
     data = (
         '<?xml version="1.0"?>' + doctype.format(base=recorder) + '<rss version="2.0"><channel>'
         "<title>T</title><item><title>a&leak;b</title><guid>1</guid></item></channel></rss>"
@@ -294,11 +280,11 @@ def test_no_dtd_or_external_entity_is_ever_fetched(recorder: str, doctype: str) 
         feed = parse_feed(data)
     except FeedParseError:
         feed = None
-    assert _Recorder.hits == []
+    assert hits(httpserver) == []
     assert feed is None or all("LEAKED" not in e.title for e in feed.entries)
     with urllib.request.urlopen(recorder + "/probe", timeout=5):  # the recorder does record
         pass
-    assert _Recorder.hits == ["/probe"]
+    assert hits(httpserver) == ["/probe"]
 
 
 def _generated(tmp_path: Path, fmt: str) -> list[Path]:
