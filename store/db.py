@@ -9,7 +9,6 @@ so marking read, starring or tagging never touches it.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,6 @@ from sqlite_utils import Database
 from store.text import fold
 
 APP_NAME = "aanews"
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS: list[str] = [
@@ -162,6 +160,44 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS items_state
         ON items (id, hidden, read, starred, is_updated, published_ts, lang);
     """,
+    # 4: sync accounts (store/sync/): the accounts and how their last sync went; an
+    # account's feeds carry its id and the server's stream id; sync_items maps the
+    # server's story ids to ours; sync_queue holds local changes not yet pushed, in order.
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'greader',
+        url TEXT NOT NULL,
+        username TEXT NOT NULL,
+        server TEXT NOT NULL DEFAULT 'generic',
+        created_at TEXT NOT NULL,
+        last_sync TEXT,
+        last_error TEXT,
+        last_error_at TEXT,
+        cursor INTEGER,
+        UNIQUE (url, username)
+    );
+    ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts (id);
+    ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    CREATE INDEX feeds_account ON feeds (account_id, remote_id) WHERE account_id IS NOT NULL;
+    CREATE TABLE sync_items (
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        PRIMARY KEY (account_id, remote_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_items_item ON sync_items (item_id);
+    CREATE TABLE sync_queue (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        action TEXT NOT NULL,
+        item_id INTEGER REFERENCES items (id) ON DELETE SET NULL,
+        remote_id TEXT,
+        value TEXT,
+        queued_at TEXT NOT NULL
+    );
+    CREATE INDEX sync_queue_account ON sync_queue (account_id, id);
+    """,
 ]
 
 
@@ -240,7 +276,6 @@ def migrate(db: Database) -> None:
             f"this one knows {len(MIGRATIONS)})"
         )
     for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        log.info("migrating the database to schema %d", number)
         with db.atomic():
             for statement in _statements(script):
                 db.execute(statement)

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from store import clock
 from store.db import in_chunks
 from store.model import Item, Revision
+from store.sync.queue import queue_marks
 
 ITEM_COLUMNS = (
     "id, key, title, summary, body, guid, link, published, updated, lang, image, dateline, "
@@ -87,7 +88,11 @@ def set_hidden(db: Database, item_ids: Iterable[int], hidden: bool = True) -> in
 
 def mark_opened(db: Database, item_id: int) -> None:
     """The user read the story: it is read, and no longer 'updated since you read it'."""
-    db.execute("UPDATE items SET read = 1, is_updated = 0 WHERE id = ?", [item_id])
+    with db.atomic():
+        row = db.execute("SELECT read FROM items WHERE id = ?", [item_id]).fetchone()
+        db.execute("UPDATE items SET read = 1, is_updated = 0 WHERE id = ?", [item_id])
+        if row is not None and not row[0]:
+            queue_marks(db, [item_id], "read")  # a sync account's story tells its server
 
 
 def revisions(db: Database, item_id: int) -> list[Revision]:
@@ -110,16 +115,28 @@ def revisions(db: Database, item_id: int) -> list[Revision]:
     ]
 
 
+# The sync queue's action for each flag change (hidden stays on this machine).
+_SYNC_ACTIONS = {("read", True): "read", ("read", False): "unread"}
+_SYNC_ACTIONS |= {("starred", True): "star", ("starred", False): "unstar"}
+
+
 def _set_flag(db: Database, column: str, item_ids: Iterable[int], value: bool) -> int:
     ids = list(item_ids)
-    changed = 0
+    changed: list[int] = []
     with db.atomic():
         for chunk, marks in in_chunks(ids):
-            changed += db.execute(
-                f"UPDATE items SET {column} = ? WHERE {column} != ? AND id IN ({marks})",
-                [int(value), int(value), *chunk],
-            ).rowcount
-    return changed
+            changed += [
+                row[0]
+                for row in db.execute(
+                    f"UPDATE items SET {column} = ? WHERE {column} != ? AND id IN ({marks}) "
+                    "RETURNING id",
+                    [int(value), int(value), *chunk],
+                )
+            ]
+        action = _SYNC_ACTIONS.get((column, value))
+        if action and changed:
+            queue_marks(db, changed, action)  # stories of a sync account tell their server
+    return len(changed)
 
 
 def _attach(db: Database, items: list[Item], *, with_revisions: bool) -> None:

@@ -1,4 +1,4 @@
-"""The JSON shapes scripts see: one function per shape (story, feed, tag, saved search).
+"""The JSON shapes scripts see: one function per shape (story, feed, tag).
 
 ``search --json``, ``show --json``, ``feeds list --json``, ``tags --json`` and
 ``export --json`` all print through these, so a key means the same thing
@@ -11,7 +11,7 @@ from typing import Any
 
 from store import clock
 from store.model import Feed, Item, Revision
-from store.search.saved import SavedSearch
+from store.sync.accounts import Account
 from store.tags import TagCount
 
 
@@ -87,12 +87,18 @@ def tag_json(tag: TagCount) -> dict[str, Any]:
     return {"name": tag.name, "count": tag.count, "unread": tag.unread}
 
 
-def saved_search_json(search: SavedSearch) -> dict[str, Any]:
-    """A saved search with its counts (``searches list --json``)."""
+def account_json(account: Account) -> dict[str, Any]:
+    """A sync account and its status (``account list --json``); never its password."""
     return {
-        "id": search.id,
-        "name": search.name,
-        "query": search.query,
-        "unread": search.unread,
-        "total": search.total,
+        "id": account.id,
+        "kind": account.kind,
+        "url": account.url,
+        "user": account.user,
+        "server": account.server,
+        "status": account.status,
+        "last_sync": account.last_sync,
+        "last_error": account.last_error,
+        "last_error_at": account.last_error_at,
+        "feeds": account.feeds,
+        "queued": account.queued,
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store.sync.queue import queue_marks
 from store.text import clean_line, fold
 
 
@@ -63,10 +64,16 @@ def tag_items(db: Database, item_ids: Iterable[int], names: Iterable[str]) -> in
     with db.atomic():
         for name in names:
             tag_id = ensure_tag(db, name)
-            added += db.conn.executemany(
-                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
-                [(item_id, tag_id) for item_id in ids],
-            ).rowcount
+            fresh = [
+                item_id
+                for item_id in ids
+                if db.execute(
+                    "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
+                    [item_id, tag_id],
+                ).rowcount
+            ]
+            added += len(fresh)
+            queue_marks(db, fresh, "tag", normalize_tag(name))  # for sync accounts' stories
     return added
 
 
@@ -76,12 +83,17 @@ def untag_items(db: Database, item_ids: Iterable[int], names: Iterable[str]) -> 
     ids = list(item_ids)
     with db.atomic():
         for name in names:
-            for item_id in ids:
-                removed += db.execute(
+            gone = [
+                item_id
+                for item_id in ids
+                if db.execute(
                     "DELETE FROM item_tags WHERE item_id = ? AND tag_id IN "
                     "(SELECT id FROM tags WHERE folded = ?)",
                     [item_id, fold(normalize_tag(name))],
                 ).rowcount
+            ]
+            removed += len(gone)
+            queue_marks(db, gone, "untag", normalize_tag(name))  # for sync accounts' stories
     return removed
 
 
@@ -173,6 +185,11 @@ def delete_tag(db: Database, name: str) -> int:
         tag_id = _tag_id(db, name)
         removed = db.execute("SELECT COUNT(*) FROM item_tags WHERE tag_id = ?", [tag_id])
         count = int(removed.fetchone()[0])
+        name = db.execute("SELECT name FROM tags WHERE id = ?", [tag_id]).fetchone()[0]
+        tagged = [
+            r[0] for r in db.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", [tag_id])
+        ]
+        queue_marks(db, tagged, "untag", name)  # sync accounts' stories lose the label too
         db.execute("DELETE FROM item_tags WHERE tag_id = ?", [tag_id])
         db.execute("DELETE FROM feed_tags WHERE tag_id = ?", [tag_id])
         db.execute("DELETE FROM tags WHERE id = ?", [tag_id])

@@ -35,6 +35,7 @@ class Config:
     browser: list[str] = field(default_factory=list)
     quick_tags: list[str] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    accounts: list[dict[str, str]] = field(default_factory=list)  # [[accounts]]: sync servers
     full_text_on_open: bool = True  # read a story's article page when it is opened
     path: Path | None = None
 
@@ -100,9 +101,33 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("rules: expected [[rules]] tables")
             _check_rules(value)
             config.rules = value
+        elif key == "accounts":
+            config.accounts = _accounts(value)
         else:
             raise ConfigError(f"unknown key {key!r}")
     return config
+
+
+# What an [[accounts]] table may say; url and user are required.
+ACCOUNT_KEYS = ("type", "url", "user", "server", "password_file", "password_env")
+
+
+def _accounts(value: Any) -> list[dict[str, str]]:
+    """[[accounts]]: each a sync server, as ``aanews account add`` would add it."""
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise ConfigError("accounts: expected [[accounts]] tables")
+    for number, table in enumerate(value, start=1):
+        for key, item in table.items():
+            if key not in ACCOUNT_KEYS:
+                raise ConfigError(f"accounts #{number}: unknown key {key!r}")
+            if not isinstance(item, str) or not item.strip():
+                raise ConfigError(f"accounts #{number}: {key}: expected a string")
+        for key in ("url", "user"):
+            if key not in table:
+                raise ConfigError(f"accounts #{number}: {key} is missing")
+        if table.get("type", "greader") != "greader":
+            raise ConfigError(f'accounts #{number}: type: only "greader" is known')
+    return value
 
 
 def _check_rules(tables: list[dict[str, Any]]) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import queue
 import sqlite3
 import threading
@@ -67,9 +66,6 @@ class _Fetched:
     error: FetchError | None = None
 
 
-log = logging.getLogger(__name__)
-
-
 def refresh_feeds(
     db_path: str | Path | None,
     feed_ids: Iterable[int] | None = None,
@@ -115,7 +111,8 @@ def _select_feeds(
 ) -> tuple[list[_Target], list[tuple[int, str]]]:
     """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why)."""
     columns = (
-        "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang"
+        "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang, "
+        "account_id"
     )
     skipped: list[tuple[int, str]] = []
     if feed_ids is not None:
@@ -128,18 +125,22 @@ def _select_feeds(
         missing = [str(i) for i in wanted if i not in rows]
         if missing:
             raise FeedError(f"no feed with id {', '.join(missing)}")
+        synced = [str(i) for i in wanted if rows[i][10] is not None]
+        if synced:
+            # Its stories come from its account's server: fetching it too would double them.
+            raise FeedError(f"feed {', '.join(synced)} comes through a sync account: aanews sync")
         return [_target(rows[i]) for i in wanted], skipped
     now = clock.now()
     targets: list[_Target] = []
-    for row in db.execute(f"SELECT {columns} FROM feeds ORDER BY position, id"):
+    for row in db.execute(
+        f"SELECT {columns} FROM feeds WHERE account_id IS NULL ORDER BY position, id"
+    ):
         paused, retry_after = row[7], row[8]
         if paused:
-            log.info("feed %d skipped: paused", row[0])
             skipped.append((row[0], "paused"))
             continue
         until = clock.from_iso(retry_after)
         if until is not None and until > now:
-            log.info("feed %d skipped: the server asked to wait until %s", row[0], retry_after)
             skipped.append((row[0], f"server asked to wait until {retry_after}"))
             continue
         targets.append(_target(row))
@@ -390,19 +391,11 @@ class _Refresh:
         ).fetchone()
         if taken:
             return new_url
-        log.info("feed %d moved permanently to %s", target.id, new_url)
         self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
         target.url = new_url
         return None
 
     def _finish(self, outcome: FeedOutcome) -> None:
-        if outcome.status == "failed":
-            log.warning("feed %d %s: %s", outcome.feed_id, outcome.url, outcome.error)
-        else:
-            log.info(
-                "feed %d %s: %s, %d new, %d updated",
-                *(outcome.feed_id, outcome.url, outcome.status, outcome.new, outcome.updated),
-            )
         self.report.outcomes.append(outcome)
         self.done += 1
         if self.on_progress is not None:

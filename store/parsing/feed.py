@@ -79,6 +79,14 @@ def parse_feed(
 # --- shared: raw strings -> Entry --------------------------------------------------------
 
 
+def entry_from_raw(raw: RawItem, *, feed_url: str | None = None, lang: str | None = None) -> Entry:
+    """One story's raw strings as an ``Entry``, as a feed's would be (sync servers use it).
+
+    ``feed_url`` is the feed that carries it (an AA feed makes a bare numeric guid an AA id).
+    """
+    return _entry(raw, feed_url, feed_url, _lang(lang))
+
+
 # A title longer than this is not a headline; it would only stall the list.
 _LONGEST_TITLE = 1000
 

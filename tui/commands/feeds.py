@@ -17,6 +17,8 @@ from store.feeds import (
 )
 from store.interchange.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
 from store.shapes import feed_json
+from store.sync.accounts import account_of_feed
+from store.sync.subscriptions import unsubscribe
 from tui.commands import CommandError, open_store, print_json
 
 
@@ -118,10 +120,14 @@ def _remove(args: argparse.Namespace) -> int:
     db = open_store(args)
     try:
         feed = get_feed(db, args.feed_id)
-        deleted = remove_feed(db, args.feed_id)
+        synced = account_of_feed(db, args.feed_id) is not None
+        # A sync account's feed: the server is told to unsubscribe at the next sync.
+        deleted = unsubscribe(db, args.feed_id) if synced else remove_feed(db, args.feed_id)
     except FeedError as error:
         raise CommandError(str(error)) from None
     print(f"removed feed {feed.id} ({feed.title or feed.url}); {deleted} stories deleted")
+    if synced:
+        print("its account's server unsubscribes at the next sync (aanews sync)")
     return 0
 
 

@@ -16,6 +16,7 @@ from tui.commands import CommandError, open_store, print_json
 if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
     from store.search.rules import RuleSet
+    from store.sync.run import SyncReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +65,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --full-text: re-read a page only if it was last read MIN minutes ago or "
         "more (default 0: every page the feeds carry, newest 100 at most)",
     )
+    fetch.add_argument(
+        "--no-sync",
+        action="store_true",
+        help="do not sync the accounts first (a fetch with --feed never does)",
+    )
     fetch.add_argument("--json", action="store_true", help="print the report as JSON")
     fetch.set_defaults(handler=_fetch)
 
@@ -75,8 +81,9 @@ def _fetch(args: argparse.Namespace) -> int:
         raise CommandError("--concurrency must be at least 1")
     from store.fetching.refresh import refresh_feeds  # httpx loads only for a fetch
 
-    rules = _tag_rules(args)
+    rules = tag_rules(args)
     started = clock.now_iso()
+    synced = [] if args.feed_ids or args.no_sync else _sync_first(args)
     show_bar = sys.stdout.isatty() and not args.json
     with _progress(show_bar) as on_progress:
         report = refresh_feeds(
@@ -87,6 +94,9 @@ def _fetch(args: argparse.Namespace) -> int:
             on_progress=on_progress,
             on_new_items=rules or None,
         )
+    for done in synced:  # synced stories get their pages read like fetched ones
+        report.new_ids.extend(done.new_ids)
+        report.updated_ids.extend(done.updated_ids)
     full_text = _full_text(args, report, started) if args.full_text else None
     if args.json:
         print_json(
@@ -96,6 +106,7 @@ def _fetch(args: argparse.Namespace) -> int:
                 "new_ids": report.new_ids,
                 "updated_ids": report.updated_ids,
                 "full_text": full_text,
+                "sync": [asdict(done) for done in synced],
             }
         )
     else:
@@ -114,10 +125,18 @@ def _fetch(args: argparse.Namespace) -> int:
                 "which another feed already has",
                 file=sys.stderr,
             )
-    return 1 if report.failures or (args.full_text and full_text is None) else 0
+    failed_sync = any(done.error for done in synced)
+    return 1 if report.failures or failed_sync or (args.full_text and full_text is None) else 0
 
 
-def _tag_rules(args: argparse.Namespace) -> RuleSet | None:
+def _sync_first(args: argparse.Namespace) -> list[SyncReport]:
+    """The accounts' sync, before the feeds are fetched (nothing when there are none)."""
+    from tui.commands.account import sync_all
+
+    return sync_all(args, quiet=args.json)
+
+
+def tag_rules(args: argparse.Namespace) -> RuleSet | None:
     """The config's [[rules]], applied to new stories as they are stored."""
     from store.search.rules import RuleError, compile_rules, rules_from_toml
     from tui.config import ConfigError, load_config
@@ -131,14 +150,17 @@ def _tag_rules(args: argparse.Namespace) -> RuleSet | None:
         raise CommandError(str(error)) from None
 
 
-def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str:
-    """Read the article pages this refresh calls for; the summary line.
+def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str | None:
+    """Read the article pages this refresh calls for; the summary line, None if unavailable.
 
     New and updated stories, plus stale pages of stories the feeds still carry
     (an update made only on the page shows up that way).
     """
-    from store.pages.fulltext import pages_to_recheck, refresh_full_text
-
+    try:
+        from store.pages.fulltext import pages_to_recheck, refresh_full_text
+    except ImportError:
+        print("aanews: full text is not available in this version", file=sys.stderr)
+        return None
     refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
     db = open_store(args)
     try:
