@@ -9,6 +9,7 @@ so marking read, starring or tagging never touches it.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from sqlite_utils import Database
 from store.text import fold
 
 APP_NAME = "aanews"
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS: list[str] = [
@@ -276,6 +278,7 @@ def migrate(db: Database) -> None:
             f"this one knows {len(MIGRATIONS)})"
         )
     for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        log.info("migrating the database to schema %d", number)
         with db.atomic():
             for statement in _statements(script):
                 db.execute(statement)

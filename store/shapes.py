@@ -1,4 +1,4 @@
-"""The JSON shapes scripts see: one function per shape (story, feed, tag).
+"""The JSON shapes scripts see: one function per shape (story, feed, tag, saved search).
 
 ``search --json``, ``show --json``, ``feeds list --json``, ``tags --json`` and
 ``export --json`` all print through these, so a key means the same thing
@@ -11,6 +11,7 @@ from typing import Any
 
 from store import clock
 from store.model import Feed, Item, Revision
+from store.search.saved import SavedSearch
 from store.sync.accounts import Account
 from store.tags import TagCount
 
@@ -85,6 +86,17 @@ def feed_json(feed: Feed) -> dict[str, Any]:
 def tag_json(tag: TagCount) -> dict[str, Any]:
     """A tag with how many stories carry it (``tags --json``)."""
     return {"name": tag.name, "count": tag.count, "unread": tag.unread}
+
+
+def saved_search_json(search: SavedSearch) -> dict[str, Any]:
+    """A saved search with its counts (``searches list --json``)."""
+    return {
+        "id": search.id,
+        "name": search.name,
+        "query": search.query,
+        "unread": search.unread,
+        "total": search.total,
+    }
 
 
 def account_json(account: Account) -> dict[str, Any]:

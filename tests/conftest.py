@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,9 +34,41 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# CI sets this: there the external material must be present, and its absence fails.
+REQUIRE_SHARED = os.environ.get("AANEWS_REQUIRE_SHARED", "") not in ("", "0")
+SHARED_MISSING = (
+    f"../shared is missing ({SHARED}): the external corpus, AA samples and FreshRSS; "
+    "clone aanews beside its shared/ folder to run these tests"
+)
+_skipped_for_shared: list[str] = []
+
+
+def need_shared(what: str = "") -> Path:
+    """``../shared`` (or the part ``what`` of it); skip, or fail in CI, when it is not there."""
+    path = SHARED / what if what else SHARED
+    if path.exists():
+        return path
+    message = SHARED_MISSING if not SHARED.is_dir() else f"{path} is missing"
+    if REQUIRE_SHARED:
+        pytest.fail(f"{message} (AANEWS_REQUIRE_SHARED is set)")
+    pytest.skip(message)
+
+
 @pytest.fixture
 def shared_dir() -> Path:
-    """../shared beside the checkout (the corpus and AA samples live there)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared is missing: expected it at {SHARED}")
-    return SHARED
+    """../shared beside the checkout (the external corpus and AA samples live there)."""
+    return need_shared()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count the tests skipped for want of ../shared, for one line at the end."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        if "../shared is missing" in str(report.longrepr[2]):
+            _skipped_for_shared.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line, not one per test, saying what was skipped and why."""
+    if _skipped_for_shared:
+        terminalreporter.write_line(f"{len(_skipped_for_shared)} tests skipped: {SHARED_MISSING}")

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from store.db import open_db
 from store.items import set_read, set_starred
@@ -89,41 +90,36 @@ class FeedServer:
         self.documents: dict[str, tuple[bytes, str, str]] = {}
         self.requests: list[tuple[str, dict[str, str], int]] = []
         self.version = 0
-        server = self
+        self.http = HTTPServer(host="127.0.0.1")
+        self.http.expect_request(re.compile(".*")).respond_with_handler(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                found = server.documents.get(self.path)
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                if found is None:
-                    status, body = 404, b"not found"
-                elif server.validator == "etag" and headers.get("if-none-match") == found[1]:
-                    status, body = 304, b""
-                elif server.validator == "date" and headers.get("if-modified-since") == found[2]:
-                    status, body = 304, b""
-                else:
-                    status, body = 200, found[0]
-                server.requests.append((self.path, headers, status))
-                self.send_response(status)
-                if found is not None and server.validator == "etag":
-                    self.send_header("ETag", found[1])
-                if found is not None and server.validator == "date":
-                    self.send_header("Last-Modified", found[2])
-                if status != 304:
-                    self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if status != 304:
-                    self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
+    def _answer(self, request: Request) -> Response:
+        query = request.query_string.decode()
+        path = request.path + (f"?{query}" if query else "")
+        found = self.documents.get(path)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if found is None:
+            status, body = 404, b"not found"
+        elif self.validator == "etag" and headers.get("if-none-match") == found[1]:
+            status, body = 304, b""
+        elif self.validator == "date" and headers.get("if-modified-since") == found[2]:
+            status, body = 304, b""
+        else:
+            status, body = 200, found[0]
+        self.requests.append((path, headers, status))
+        answer = Response(
+            body,
+            status=f"{status} {HTTPStatus(status).phrase}",  # as servers write it: "Not Found"
+            content_type="application/rss+xml; charset=utf-8",
+        )
+        if found is not None and self.validator == "etag":
+            answer.headers["ETag"] = found[1]
+        if found is not None and self.validator == "date":
+            answer.headers["Last-Modified"] = found[2]
+        return answer
 
     def url(self, category: str) -> str:
-        return f"http://127.0.0.1:{self.port}/tr/rss/default?cat={category}"
+        return f"http://127.0.0.1:{self.http.port}/tr/rss/default?cat={category}"
 
     def serve(self, category: str, body: bytes) -> None:
         """From now on the feed of ``category`` is ``body`` (with a new ETag and date)."""
@@ -146,13 +142,11 @@ class FeedServer:
 def serving(validator: str = "etag") -> Iterator[FeedServer]:
     """A FeedServer running in a thread; ``validator`` is "etag" or "date" (Last-Modified)."""
     feeds = FeedServer(validator)
-    thread = threading.Thread(target=feeds.httpd.serve_forever, daemon=True)
-    thread.start()
+    feeds.http.start()
     try:
         yield feeds
     finally:
-        feeds.httpd.shutdown()
-        feeds.httpd.server_close()
+        feeds.http.stop()
 
 
 @pytest.fixture

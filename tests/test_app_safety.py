@@ -26,11 +26,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _ingest_crafted(path: Path, shared_dir: Path, pattern: str) -> list[str]:
-    """Parse and store crafted feeds the way a refresh would; returns their titles."""
+def _ingest_crafted(path: Path, pattern: str) -> list[str]:
+    """Parse and store our hostile feeds the way a refresh would; returns their titles."""
     db = open_db(path)
     titles = []
-    for name in sorted((shared_dir / "corpus/crafted").glob(pattern)):
+    for name in sorted((Path(__file__).parent / "fixtures" / "feeds").glob(pattern)):
         feed = add_feed(db, f"https://example.test/{name.stem}.xml", title=name.stem)
         parsed = parse_feed(name.read_bytes(), url=feed.url)
         for entry in parsed.entries:
@@ -41,9 +41,9 @@ def _ingest_crafted(path: Path, shared_dir: Path, pattern: str) -> list[str]:
     return titles
 
 
-async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path, shared_dir: Path) -> None:
+async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path) -> None:
     path = tmp_path / "f.db"
-    titles = _ingest_crafted(path, shared_dir, "markup_*.xml")
+    titles = _ingest_crafted(path, "markup_*.xml")
     assert "[link=https://evil.test/phish]Your bank[/link]" in titles
     db = open_db(path)
     feed = add_feed(db, "https://example.test/rich.xml", title="[bold]Feed[/bold]")
@@ -65,14 +65,14 @@ async def test_crafted_markup_titles_are_shown_literally(tmp_path: Path, shared_
             await pilot.press("j")
 
 
-async def test_no_control_character_reaches_the_screen(tmp_path: Path, shared_dir: Path) -> None:
+async def test_no_control_character_reaches_the_screen(tmp_path: Path) -> None:
     path = tmp_path / "f.db"
-    titles = _ingest_crafted(path, shared_dir, "esc_*.xml")
-    assert any("FAKE PROMPT" in title for title in titles)
+    titles = _ingest_crafted(path, "esc_*.xml")
+    assert any("Copy me" in title for title in titles)
     app = make_app(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        assert "FAKE PROMPT" in screen_text(app)  # the text stays, the escapes go
+        assert "Copy me" in screen_text(app)  # the text stays, the escapes go
         for _ in titles:
             await pilot.press("j")
             await settle(pilot)

@@ -8,10 +8,35 @@ import pytest
 
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 
+OURS = Path(__file__).parent / "fixtures" / "aa" / "renderings.txt"
+
+
+def lines_of(path: Path) -> list[str]:
+    """The page text of a renderings file: its "---" headers are ours, not the page's."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("---")]
+
 
 def rendering_lines(shared_dir: Path) -> list[str]:
-    text = (shared_dir / "aa" / "page-text-renderings.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return lines_of(shared_dir / "aa" / "page-text-renderings.txt")
+
+
+def test_arabic_datelines_in_our_renderings() -> None:
+    places = {d.place: d for d in (parse_dateline(line, lang="ar") for line in lines_of(OURS)) if d}
+    assert places["إسطنبول"].agency == "الأناضول"
+    assert places["أنقرة"].author == "سليم أوزتورك"
+    assert places["أنقرة"].display == "أنقرة / الأناضول"
+
+
+def test_spanish_region_dateline_in_our_renderings() -> None:
+    spanish = [d for d in (parse_dateline(line, lang="es") for line in lines_of(OURS)) if d]
+    spanish = [d for d in spanish if d.region]
+    assert [d.place for d in spanish] == ["Gazimagusa"]
+    assert spanish[0].display.startswith("Gazimagusa, ")
+
+
+def test_no_ordinary_line_of_our_renderings_is_a_dateline() -> None:
+    assert len([line for line in lines_of(OURS) if parse_dateline(line)]) == 3
 
 
 def test_arabic_datelines_from_stored_pages(shared_dir: Path) -> None:

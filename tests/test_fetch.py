@@ -9,7 +9,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -196,8 +195,8 @@ def test_an_oversized_body_without_length_stops_at_the_cap(httpserver: HTTPServe
     assert error.reason == "feed larger than 100000 bytes"
 
 
-def test_a_gzip_bomb_stops_at_the_decoded_cap(httpserver: HTTPServer, shared_dir: Path) -> None:
-    bomb = (shared_dir / "corpus/crafted/gzip_bomb_10MiB.xml.gz").read_bytes()
+def test_a_gzip_bomb_stops_at_the_decoded_cap(httpserver: HTTPServer) -> None:
+    bomb = gzip.compress(b"<?xml version='1.0'?><rss><channel><title>" + b"\0" * (10 << 20))
     httpserver.expect_request("/feed").respond_with_data(
         bomb, headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml"
     )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import socket
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
+import feedgen
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlite_utils import Database
@@ -27,21 +26,9 @@ LAST_MODIFIED = "Tue, 24 Nov 2026 10:00:00 GMT"
 
 
 @pytest.fixture(scope="module")
-def gen(shared_dir_path: Path) -> ModuleType:
-    """../shared/bench/gen_feeds.py: AA-shaped RSS, a pure function of (seed, feed, items)."""
-    spec = importlib.util.spec_from_file_location(
-        "gen_feeds", shared_dir_path / "bench" / "gen_feeds.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_feeds"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def shared_dir_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "shared"
+def gen() -> ModuleType:
+    """tests/feedgen.py: AA-shaped RSS, a pure function of (seed, feed, items)."""
+    return feedgen
 
 
 def rss(gen: ModuleType, feed: int = 0, items: int = 10, shift: int = 0) -> bytes:

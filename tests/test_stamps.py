@@ -26,6 +26,33 @@ def stamp_lines(shared_dir: Path) -> list[str]:
     return [line for line in text.splitlines() if STAMP_LINE.search(line) and "---" not in line]
 
 
+OURS = Path(__file__).parent / "fixtures" / "aa" / "renderings.txt"
+
+
+def lines_with_dates(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if STAMP_LINE.search(line) and "---" not in line]
+
+
+def test_every_stamp_line_of_our_renderings_parses_whatever_its_label() -> None:
+    stamps = [parse_stamp(line) for line in lines_with_dates(OURS)]
+    assert len(stamps) == 5 and all(stamps)
+    found = {(s.published, s.updated) for s in stamps if s}
+    assert (date(2018, 11, 12), date(2018, 11, 13)) in found  # English "Update"
+    assert (date(2022, 9, 19), None) in found  # "Name | date": no update part
+    assert (date(2023, 3, 14), date(2023, 3, 15)) in found  # Arabic label
+    assert (date(2020, 10, 8), None) in found  # a bare date
+    assert (date(2024, 6, 21), date(2024, 6, 21)) in found  # mangled "Actualızacıón"
+
+
+def test_authors_before_our_stamps_are_names_not_dates() -> None:
+    by_year = {s.published.year: s for s in map(parse_stamp, lines_with_dates(OURS)) if s}
+    assert by_year[2023].authors == ["Ayşe Nur Kaplan", "Emre Aydın"]
+    assert by_year[2022].authors == ["Deniz Yalçınkaya"]
+    assert by_year[2024].authors == ["Elif Demirtaş"]
+    assert by_year[2018].authors == []
+
+
 def test_tarih_span_from_a_2026_page(shared_dir: Path) -> None:
     fragment = (shared_dir / "aa" / "tarih-span-fragment-2026.html").read_text(encoding="utf-8")
     span = parse_page(fragment).xpath("//span[@class='tarih']")[0]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sqlite3
 import sys
 from pathlib import Path
 
+from store.text import clean_line
 from tui.commands import COMMAND_MODULES, CommandError
 
 
@@ -35,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the config file (default: config.toml in the user config directory)",
     )
     parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say what is going on (feeds fetched, skipped, failed; migrations) on stderr; "
+        "AANEWS_DEBUG=1 says more",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="open the reader on bundled sample stories, in a fresh temporary copy; no network",
@@ -49,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _set_up_logging(args)
     try:
         if args.command is None:
             return _open_reader(args)
@@ -64,6 +74,36 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"aanews: {error}", file=sys.stderr)
         return 1
+
+
+class _CleanRecord(logging.Filter):
+    """Log lines carry server text (reasons, URLs): they pass the one cleaning function."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = clean_line(record.getMessage())
+        record.args = None
+        return True
+
+
+def _set_up_logging(args: argparse.Namespace) -> None:
+    """store/ logs; only the command line decides whether and where it shows."""
+    debug = bool(os.environ.get("AANEWS_DEBUG"))
+    if not (debug or getattr(args, "verbose", False)):
+        return
+    if args.command is None:
+        # The reader owns the terminal: its log goes to a file beside the database.
+        from store.db import default_path
+
+        target = Path(args.db).expanduser() if args.db else default_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(target.with_suffix(".log"), "a", "utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("aanews: %(message)s"))
+    handler.addFilter(_CleanRecord())
+    root = logging.getLogger("store")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
 
 
 def _open_reader(args: argparse.Namespace) -> int:

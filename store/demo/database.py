@@ -31,6 +31,7 @@ from store.ingest import store_feed
 from store.interchange.opml import catalogue_title
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
+from store.search.saved import save_search
 from store.tags import tag_items
 
 # AA's stale all-news URL: it answers 404, so the sidebar has a feed in error.
@@ -176,10 +177,6 @@ def _tag_generated(db: Database, rng: random.Random) -> None:
 
 
 def _save_searches(db: Database) -> None:
-    try:
-        from store.search.saved import save_search
-    except ImportError:  # saved searches are another module's; the demo does without
-        return
     for name, query in SAVED_SEARCHES.items():
         save_search(db, name, query)
 

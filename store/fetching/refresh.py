@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import queue
 import sqlite3
 import threading
@@ -64,6 +65,9 @@ class _Fetched:
     parsed: ParsedFeed | None = None
     digest: str | None = None
     error: FetchError | None = None
+
+
+log = logging.getLogger(__name__)
 
 
 def refresh_feeds(
@@ -137,10 +141,12 @@ def _select_feeds(
     ):
         paused, retry_after = row[7], row[8]
         if paused:
+            log.info("feed %d skipped: paused", row[0])
             skipped.append((row[0], "paused"))
             continue
         until = clock.from_iso(retry_after)
         if until is not None and until > now:
+            log.info("feed %d skipped: the server asked to wait until %s", row[0], retry_after)
             skipped.append((row[0], f"server asked to wait until {retry_after}"))
             continue
         targets.append(_target(row))
@@ -391,11 +397,19 @@ class _Refresh:
         ).fetchone()
         if taken:
             return new_url
+        log.info("feed %d moved permanently to %s", target.id, new_url)
         self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
         target.url = new_url
         return None
 
     def _finish(self, outcome: FeedOutcome) -> None:
+        if outcome.status == "failed":
+            log.warning("feed %d %s: %s", outcome.feed_id, outcome.url, outcome.error)
+        else:
+            log.info(
+                "feed %d %s: %s, %d new, %d updated",
+                *(outcome.feed_id, outcome.url, outcome.status, outcome.new, outcome.updated),
+            )
         self.report.outcomes.append(outcome)
         self.done += 1
         if self.on_progress is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -81,6 +82,9 @@ class _Job:
     title: str
     etag: str | None
     last_modified: str | None
+
+
+log = logging.getLogger(__name__)
 
 
 def refresh_full_text(
@@ -271,6 +275,7 @@ def store_article(
 
 def record_page_failure(db: Database, item_id: int, reason: str) -> None:
     """The page could not be read: the story stays as it is, and says why."""
+    log.info("story %d: the page could not be read: %s", item_id, reason)
     db.execute(
         "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
         [reason[:300], clock.now_iso(), item_id],

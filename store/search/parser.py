@@ -180,49 +180,56 @@ def _lex(text: str) -> list[_Token]:
             tokens.append(_Token("(", sign=_negate(sign) if negated else sign))
             pos += 1
             continue
-        bare_end = pos
-        while bare_end < n and not text[bare_end].isspace() and text[bare_end] not in '()"':
-            bare_end += 1
-        bare = text[pos:bare_end]
-        pos = bare_end
-        key: str | None = None
-        match = _FILTER.match(bare)
-        quote_next = pos < n and text[pos] == '"'
-        # name:value, or name: with a quoted value next; but "Gaza:" as a pasted
-        # headline writes it (no value, not a filter) is the word itself.
-        if match and (match.group(2) or quote_next or match.group(1).lower() in KNOWN_FILTERS):
-            key, bare = match.group(1).lower(), match.group(2)
-        elif match:
-            bare = match.group(1)
-        if sign == "+" and key is None:
-            key = "tag"
-        if negated:
-            sign = _negate(sign)
-        if not bare and quote_next:
-            close = text.find('"', pos + 1)
-            if close < 0:
-                raise QueryError(f'unbalanced quote: {text[pos:]!r} has no closing "')
-            value = text[pos + 1 : close]
-            pos = close + 1
-            prefix = pos < n and text[pos] == "*"
-            if prefix:
-                pos += 1
-            tokens.append(_Token("term", sign, key, value, quoted=True, prefix=prefix))
-            continue
-        if not sign and key is None and bare == "OR":
-            tokens.append(_Token("OR"))
-            continue
-        if not sign and key is None and bare in ("AND", "NOT"):
-            # Habits from other search boxes: AND is what a space says; NOT is "-".
-            negate_next = bare == "NOT"
-            continue
-        if key is not None and not bare:
-            raise QueryError(f"{key}: needs a value, as in {key}:something")
-        prefix = bare.endswith("*")
-        tokens.append(
-            _Token("term", sign, key, bare.rstrip("*") if prefix else bare, False, prefix)
-        )
+        pos, negate_next = _lex_word(text, pos, sign, negated, tokens)
     return tokens
+
+
+def _lex_word(
+    text: str, pos: int, sign: str, negated: bool, tokens: list[_Token]
+) -> tuple[int, bool]:
+    """Read one word, filter or quoted phrase at ``pos`` into ``tokens``.
+
+    Returns where the next token starts, and whether a NOT asks to negate it.
+    """
+    n = len(text)
+    bare_end = pos
+    while bare_end < n and not text[bare_end].isspace() and text[bare_end] not in '()"':
+        bare_end += 1
+    bare = text[pos:bare_end]
+    pos = bare_end
+    key: str | None = None
+    match = _FILTER.match(bare)
+    quote_next = pos < n and text[pos] == '"'
+    # name:value, or name: with a quoted value next; but "Gaza:" as a pasted
+    # headline writes it (no value, not a filter) is the word itself.
+    if match and (match.group(2) or quote_next or match.group(1).lower() in KNOWN_FILTERS):
+        key, bare = match.group(1).lower(), match.group(2)
+    elif match:
+        bare = match.group(1)
+    if sign == "+" and key is None:
+        key = "tag"
+    if negated:
+        sign = _negate(sign)
+    if not bare and quote_next:
+        close = text.find('"', pos + 1)
+        if close < 0:
+            raise QueryError(f'unbalanced quote: {text[pos:]!r} has no closing "')
+        value = text[pos + 1 : close]
+        pos = close + 1
+        prefix = pos < n and text[pos] == "*"
+        tokens.append(_Token("term", sign, key, value, quoted=True, prefix=prefix))
+        return pos + prefix, False
+    if not sign and key is None and bare == "OR":
+        tokens.append(_Token("OR"))
+        return pos, False
+    if not sign and key is None and bare in ("AND", "NOT"):
+        # Habits from other search boxes: AND is what a space says; NOT is "-".
+        return pos, bare == "NOT"
+    if key is not None and not bare:
+        raise QueryError(f"{key}: needs a value, as in {key}:something")
+    prefix = bare.endswith("*")
+    tokens.append(_Token("term", sign, key, bare.rstrip("*") if prefix else bare, False, prefix))
+    return pos, False
 
 
 def _negate(sign: str) -> str:

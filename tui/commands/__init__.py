@@ -16,7 +16,9 @@ from sqlite_utils import Database
 
 from store.db import open_db
 
-COMMAND_MODULES = ("account", "feeds", "fetch", "search", "show", "tags", "transfer")
+COMMAND_MODULES = (
+    "account", "feeds", "fetch", "search", "searches", "show", "tags", "transfer"
+)  # fmt: skip
 
 
 class CommandError(Exception):

@@ -150,17 +150,14 @@ def tag_rules(args: argparse.Namespace) -> RuleSet | None:
         raise CommandError(str(error)) from None
 
 
-def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str | None:
-    """Read the article pages this refresh calls for; the summary line, None if unavailable.
+def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str:
+    """Read the article pages this refresh calls for; the summary line.
 
     New and updated stories, plus stale pages of stories the feeds still carry
     (an update made only on the page shows up that way).
     """
-    try:
-        from store.pages.fulltext import pages_to_recheck, refresh_full_text
-    except ImportError:
-        print("aanews: full text is not available in this version", file=sys.stderr)
-        return None
+    from store.pages.fulltext import pages_to_recheck, refresh_full_text
+
     refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
     db = open_store(args)
     try:

@@ -7,8 +7,6 @@ import sys
 
 from tui.commands import CommandError, open_store, print_json
 
-_CHUNK = 500
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``search``."""
@@ -54,22 +52,24 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _print_json(db, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    from store.db import in_chunks
     from store.items import fetch_items
     from store.shapes import story_json
 
     stories = []
-    for start in range(0, len(ids), _CHUNK):
-        stories += [story_json(i) for i in fetch_items(db, ids[start : start + _CHUNK], full=True)]
+    for chunk, _ in in_chunks(ids):
+        stories += [story_json(item) for item in fetch_items(db, chunk, full=True)]
     print_json(stories)
 
 
 def _print_lines(db, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    from store.db import in_chunks
     from store.items import fetch_items
     from store.text import clean_line
 
     out = sys.stdout
-    for start in range(0, len(ids), _CHUNK):
-        for item in fetch_items(db, ids[start : start + _CHUNK]):
+    for chunk, _ in in_chunks(ids):
+        for item in fetch_items(db, chunk):
             when = item.published.strftime("%Y-%m-%d %H:%M") if item.published else " " * 16
             fields = [
                 str(item.id),
