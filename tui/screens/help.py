@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.keys import KEYS, description, key_label
+from tui.screens.dialog import Dialog
 
 
 def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> Table:
@@ -27,19 +27,15 @@ def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> T
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists every binding; any of escape, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
-
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 2;
-    }
+    HelpScreen > VerticalScroll { width: 76; max-width: 100%; max-height: 100%; padding: 0 2; }
     HelpScreen Static { width: 1fr; }
     """
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         keymap: dict[str, str] = getattr(self.app, "key_overrides", {})

@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from store.text import clean_line, fold
+from tui.screens.dialog import Dialog
 
 
 class NameSuggester(Suggester):
@@ -57,20 +57,14 @@ class CompletingInput(Input):
     separator_after_completion = False
 
 
-class NamePrompt(ModalScreen[str | None]):
+class NamePrompt(Dialog[str | None]):
     """One line of input; dismisses with the cleaned name, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     DEFAULT_CSS = """
-    NamePrompt { align: center middle; }
-    NamePrompt > Vertical {
-        width: 70; max-width: 95%; height: auto;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    NamePrompt .hint { color: $text-muted; }
-    NamePrompt .error { color: $error; }
+    NamePrompt > Vertical { width: 70; }
     """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self,

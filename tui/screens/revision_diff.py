@@ -14,13 +14,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.db import open_db
 from store.diff import Op, has_changes, story_diff
 from store.items import get_item, revisions
 from store.model import Item, Revision
+from tui.screens.dialog import Dialog
 
 INSERT_STYLE = "green underline"
 DELETE_STYLE = "red strike"
@@ -61,22 +61,18 @@ def render_diff(item: Item, versions: list[Revision], index: int) -> RenderableT
     return Group(*parts)
 
 
-class RevisionDiffScreen(ModalScreen[None]):
+class RevisionDiffScreen(Dialog[None]):
     """Current version of a story against an earlier one; escape closes."""
+
+    DEFAULT_CSS = """
+    RevisionDiffScreen > VerticalScroll { width: 90%; height: 90%; padding: 0 2; }
+    """
 
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("left,left_square_bracket", "older", "Older version"),
         Binding("right,right_square_bracket", "newer", "Newer version"),
     ]
-
-    DEFAULT_CSS = """
-    RevisionDiffScreen { align: center middle; }
-    RevisionDiffScreen > VerticalScroll {
-        width: 90%; height: 90%;
-        border: thick $primary; background: $surface; padding: 0 2;
-    }
-    """
 
     def __init__(self, db_path: str | Path | None, item_id: int) -> None:
         super().__init__()

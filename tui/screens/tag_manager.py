@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +25,7 @@ from store.db import open_db
 from store.tags import TagCount, delete_tag, list_tags, merge_tags, rename_tag
 from store.text import fold
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import Dialog
 from tui.screens.name_prompt import NamePrompt
 
 HINT = "r rename · m merge into another · d delete · esc closes"
@@ -36,8 +36,13 @@ def quoted(name: str) -> str:
     return f"“{name}”"
 
 
-class TagManager(ModalScreen[None]):
+class TagManager(Dialog[None]):
     """The tag list; the caller refreshes its counts when this closes."""
+
+    DEFAULT_CSS = """
+    TagManager > Vertical { width: 80; max-height: 90%; }
+    TagManager DataTable { height: auto; max-height: 70vh; }
+    """
 
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
@@ -45,16 +50,6 @@ class TagManager(ModalScreen[None]):
         Binding("m", "merge", "Merge"),
         Binding("d", "delete", "Delete"),
     ]
-
-    DEFAULT_CSS = """
-    TagManager { align: center middle; }
-    TagManager > Vertical {
-        width: 80; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    TagManager DataTable { height: auto; max-height: 70vh; }
-    TagManager .hint { color: $text-muted; }
-    """
 
     def __init__(self, db_path: str | Path | None) -> None:
         super().__init__()

@@ -16,11 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from store.text import fold
+from tui.screens.dialog import Dialog
 from tui.screens.name_prompt import CompletingInput
 from tui.tag_actions import TagEdit, complete_last_word, parse_tag_edit, split_words
 
@@ -85,19 +85,14 @@ def stories_label(count: int) -> str:
     return "this story" if count == 1 else f"{count:,} selected stories"
 
 
-class TagPrompt(ModalScreen[TagEdit | None]):
+class TagPrompt(Dialog[TagEdit | None]):
     """Tags to add and remove on ``count`` stories; dismisses with a TagEdit or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     DEFAULT_CSS = """
-    TagPrompt { align: center middle; }
-    TagPrompt > Vertical {
-        width: 80; max-width: 95%; height: auto;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    TagPrompt .hint { color: $text-muted; }
+    TagPrompt > Vertical { width: 80; }
     """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, existing_tags: list[str], current: list[str], count: int) -> None:
         super().__init__()

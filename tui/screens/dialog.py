@@ -1,0 +1,27 @@
+"""The one kind of modal box: centred, bordered, over the reader."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal screen shown as a box in the middle; subclasses set only its size.
+
+    The look is here, in one place, and travels with the screen (a dialog shown by a
+    test's bare App looks as it does in the reader).
+    """
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical, Dialog > VerticalScroll {
+        height: auto; max-width: 95%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    Dialog .hint { color: $text-muted; }
+    Dialog .error { color: $error; }
+    """
