@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +26,12 @@ from store.text import fold
 APP_NAME = "aanews"
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# How long a write waits for another aanews (a cron fetch, the reader) to finish
+# writing before it gives up with DatabaseBusy; AANEWS_BUSY_TIMEOUT (seconds) changes it.
+BUSY_TIMEOUT = 10.0
+# SQLite's primary result codes that get a message of their own.
+_SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_FULL = 5, 8, 13
 
 MIGRATIONS: list[str] = [
     # 1: the first schema.
@@ -214,6 +222,79 @@ def in_chunks(values: Sequence[T], size: int = 500) -> Iterator[tuple[list[T], s
         yield chunk, ",".join("?" * len(chunk))
 
 
+class DatabaseBusy(sqlite3.OperationalError):
+    """Another connection held the write lock for longer than this one may wait."""
+
+
+class DatabaseReadOnly(sqlite3.OperationalError):
+    """The database file is read-only: reading works, writing does not."""
+
+
+class DiskFull(sqlite3.OperationalError):
+    """The disk (or the file's quota) is full: the write was rolled back whole."""
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """THE way to write: one transaction that begins IMMEDIATE and waits its turn.
+
+    BEGIN IMMEDIATE takes the write lock before anything is read, so SQLite's
+    busy timeout applies: a second writer waits (bounded, ``busy_timeout``) for
+    the first to commit instead of failing at once with "database is locked",
+    as a deferred transaction that reads before it writes does. Commits at the
+    end, rolls back on any error. Nested uses become savepoints of the outer one.
+    Raises DatabaseBusy, DatabaseReadOnly or DiskFull with a one-line message.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    started = time.monotonic()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise _write_error(error, time.monotonic() - started) from None
+    try:
+        yield db
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        _roll_back(conn)
+        translated = _write_error(error, time.monotonic() - started)
+        if translated is error:
+            raise
+        raise translated from None
+    except BaseException:
+        _roll_back(conn)
+        raise
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:  # some errors (a full disk) have rolled it back already
+        conn.execute("ROLLBACK")
+
+
+def _write_error(error: sqlite3.OperationalError, waited: float) -> sqlite3.OperationalError:
+    """The error a user reads when a write cannot happen: one line that says why."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == _SQLITE_BUSY:
+        return DatabaseBusy(f"database is busy (another aanews is writing); waited {waited:.0f} s")
+    if code == _SQLITE_READONLY:
+        return DatabaseReadOnly("the database is read-only: nothing can be changed")
+    if code == _SQLITE_FULL:
+        return DiskFull("disk full: nothing was written (free some space and try again)")
+    return error
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for another writer: AANEWS_BUSY_TIMEOUT, else BUSY_TIMEOUT."""
+    try:
+        seconds = float(os.environ.get("AANEWS_BUSY_TIMEOUT") or BUSY_TIMEOUT)
+    except ValueError:
+        return BUSY_TIMEOUT
+    return seconds if 0 <= seconds < 86400 else BUSY_TIMEOUT
+
+
 def default_path() -> Path:
     """Where the database lives when neither ``--db`` nor ``AANEWS_DB`` says."""
     env = os.environ.get("AANEWS_DB")
@@ -256,7 +337,7 @@ class DatabaseOpenError(RuntimeError):
 def _prepare(db: Database) -> None:
     conn = db.conn
     conn.create_function("aanews_fold", 1, fold, deterministic=True)
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not db.memory:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -270,7 +351,11 @@ def schema_version(db: Database) -> int:
 
 
 def migrate(db: Database) -> None:
-    """Apply every migration the file has not seen yet, each in its own transaction."""
+    """Apply every migration the file has not seen yet, each in its own transaction.
+
+    Two processes opening a new file at once: the second waits for the first's
+    migration, then finds it applied.
+    """
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise RuntimeError(
@@ -279,7 +364,9 @@ def migrate(db: Database) -> None:
         )
     for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
         log.info("migrating the database to schema %d", number)
-        with db.atomic():
+        with writing(db):
+            if schema_version(db) >= number:
+                continue
             for statement in _statements(script):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")

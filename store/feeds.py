@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from store import clock
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.model import Feed
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_line
@@ -40,8 +40,8 @@ def add_feed(
     url = url.strip()
     if not is_fetchable_url(url):
         raise FeedError(f"not an http(s) URL: {url!r}")
-    existing = db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
-    with db.atomic():
+    with writing(db):
+        existing = db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
         if existing:
             feed_id = int(existing[0])
             if title:
@@ -107,8 +107,8 @@ def remove_feed(db: Database, feed_id: int) -> int:
 
     Returns how many stories were deleted.
     """
-    get_feed(db, feed_id)
-    with db.atomic():
+    with writing(db):
+        get_feed(db, feed_id)
         orphans = [
             r[0]
             for r in db.execute(
@@ -128,7 +128,8 @@ def remove_feed(db: Database, feed_id: int) -> int:
 
 def rename_feed(db: Database, feed_id: int, title: str) -> None:
     """Give a feed the title the user wants."""
-    db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
+    with writing(db):
+        db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
 
 
 def record_failure(
@@ -141,11 +142,12 @@ def record_failure(
     retry_after: str | None = None,
 ) -> None:
     """Note that a fetch failed; the feed's stories stay as they were."""
-    db.execute(
-        "UPDATE feeds SET last_error = ?, last_error_at = ?, last_status = ?, "
-        "failures = failures + 1, paused = MAX(paused, ?), retry_after = ? WHERE id = ?",
-        [clean_line(error), clock.now_iso(), status, int(pause), retry_after, feed_id],
-    )
+    with writing(db):
+        db.execute(
+            "UPDATE feeds SET last_error = ?, last_error_at = ?, last_status = ?, "
+            "failures = failures + 1, paused = MAX(paused, ?), retry_after = ? WHERE id = ?",
+            [clean_line(error), clock.now_iso(), status, int(pause), retry_after, feed_id],
+        )
 
 
 def display_title(feed: Feed) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from store import clock
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.model import Entry, ParsedFeed
 
 # AA stories carry one numeric id across every AA feed; other keys are only
@@ -80,7 +80,7 @@ def store_feed(
     entries: dict[str, Entry] = {}
     for entry in parsed.entries:
         entries.setdefault(scoped_key(feed_id, entry.key), entry)
-    with db.atomic():
+    with writing(db):
         existing: dict[str, tuple[int, str | None]] = {}
         linked: set[int] = set()  # already carried by this feed: no item_feeds write
         keys = list(entries)
@@ -162,12 +162,13 @@ def record_unchanged(
     last_modified: str | None = None,
 ) -> None:
     """A 304, or the same bytes again: only the fetch state moves."""
-    db.execute(
-        "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
-        "last_error_at = NULL, failures = 0, retry_after = NULL, "
-        "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
-        [clock.now_iso(), status, etag, last_modified, feed_id],
-    )
+    with writing(db):
+        db.execute(
+            "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
+            "last_error_at = NULL, failures = 0, retry_after = NULL, "
+            "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
+            [clock.now_iso(), status, etag, last_modified, feed_id],
+        )
 
 
 _INSERT_COLUMNS = (
@@ -258,6 +259,21 @@ def revise_item(
     page is one revision. The feed (store_feed) and the page (store.pages.fulltext)
     both revise through here.
     """
+    with writing(db):
+        return _revise(db, item_id, title, summary, body, updated, now=now, since=since)
+
+
+def _revise(
+    db: Database,
+    item_id: int,
+    title: str | None,
+    summary: str | None,
+    body: str | None,
+    updated: str | None,
+    *,
+    now: str,
+    since: str | None,
+) -> bool:
     row = db.execute(
         "SELECT title, summary, body, updated, changed_at FROM items WHERE id = ?", [item_id]
     ).fetchone()

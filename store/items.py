@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from sqlite_utils import Database
 
 from store import clock
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.model import Item, Revision
 from store.sync.queue import queue_marks
 
@@ -88,7 +88,7 @@ def set_hidden(db: Database, item_ids: Iterable[int], hidden: bool = True) -> in
 
 def mark_opened(db: Database, item_id: int) -> None:
     """The user read the story: it is read, and no longer 'updated since you read it'."""
-    with db.atomic():
+    with writing(db):
         row = db.execute("SELECT read FROM items WHERE id = ?", [item_id]).fetchone()
         db.execute("UPDATE items SET read = 1, is_updated = 0 WHERE id = ?", [item_id])
         if row is not None and not row[0]:
@@ -123,7 +123,7 @@ _SYNC_ACTIONS |= {("starred", True): "star", ("starred", False): "unstar"}
 def _set_flag(db: Database, column: str, item_ids: Iterable[int], value: bool) -> int:
     ids = list(item_ids)
     changed: list[int] = []
-    with db.atomic():
+    with writing(db):
         for chunk, marks in in_chunks(ids):
             changed += [
                 row[0]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store.db import writing
 from store.sync.queue import queue_marks
 from store.text import clean_line, fold
 
@@ -28,16 +29,17 @@ def ensure_tag(db: Database, name: str) -> int:
     name = normalize_tag(name)
     if not name:
         raise ValueError("a tag needs a name")
-    row = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(name)]).fetchone()
-    if row:
-        return int(row[0])
-    cursor = db.execute("INSERT INTO tags (name, folded) VALUES (?, ?)", [name, fold(name)])
-    return int(cursor.lastrowid or 0)
+    with writing(db):
+        row = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(name)]).fetchone()
+        if row:
+            return int(row[0])
+        cursor = db.execute("INSERT INTO tags (name, folded) VALUES (?, ?)", [name, fold(name)])
+        return int(cursor.lastrowid or 0)
 
 
 def set_feed_tags(db: Database, feed_id: int, names: Iterable[str]) -> None:
     """Replace a feed's tags."""
-    with db.atomic():
+    with writing(db):
         db.execute("DELETE FROM feed_tags WHERE feed_id = ?", [feed_id])
         for name in names:
             if normalize_tag(name):
@@ -61,7 +63,7 @@ def tag_items(db: Database, item_ids: Iterable[int], names: Iterable[str]) -> in
     """Add tags to items; returns how many (item, tag) pairs were new."""
     added = 0
     ids = list(item_ids)
-    with db.atomic():
+    with writing(db):
         for name in names:
             tag_id = ensure_tag(db, name)
             fresh = [
@@ -81,7 +83,7 @@ def untag_items(db: Database, item_ids: Iterable[int], names: Iterable[str]) -> 
     """Remove tags from items; returns how many (item, tag) pairs went."""
     removed = 0
     ids = list(item_ids)
-    with db.atomic():
+    with writing(db):
         for name in names:
             gone = [
                 item_id
@@ -150,7 +152,7 @@ def merge_tags(db: Database, sources: Iterable[str], target: str, *, _rename: bo
     target = normalize_tag(target)
     if not target:
         raise ValueError("a tag needs a name")
-    with db.atomic():
+    with writing(db):
         source_ids = [_tag_id(db, name) for name in sources]
         existing = db.execute("SELECT id FROM tags WHERE folded = ?", [fold(target)]).fetchone()
         if existing is None and _rename and len(source_ids) == 1:
@@ -181,7 +183,7 @@ def merge_tags(db: Database, sources: Iterable[str], target: str, *, _rename: bo
 
 def delete_tag(db: Database, name: str) -> int:
     """Remove a tag from every story and feed; returns how many stories lost it."""
-    with db.atomic():
+    with writing(db):
         tag_id = _tag_id(db, name)
         removed = db.execute("SELECT COUNT(*) FROM item_tags WHERE tag_id = ?", [tag_id])
         count = int(removed.fetchone()[0])
@@ -202,7 +204,7 @@ def tag_query(db: Database, query: str, names: Iterable[str]) -> int:
         search_ids,  # store.search.compiler stays out of feeds' import path
     )
 
-    with db.atomic():
+    with writing(db):
         ids = search_ids(db, query)
         tag_items(db, ids, list(names))
     return len(ids)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from store.db import writing
 from store.tags import list_tags, normalize_tag, tag_items, untag_items
 from store.text import fold
 
@@ -161,7 +162,7 @@ def apply_tag_edit(db: Database, item_ids: Sequence[int], edit: TagEdit) -> Undo
     """Add and remove tags on the stories in one transaction; returns what really changed."""
     record = UndoRecord()
     ids = list(dict.fromkeys(item_ids))
-    with db.atomic():
+    with writing(db):
         for typed in edit.add:
             name = normalize_tag(typed)
             if not name or not ids:
@@ -197,7 +198,7 @@ def toggle_tag(db: Database, item_ids: Sequence[int], name: str) -> UndoRecord:
 def undo(db: Database, record: UndoRecord) -> UndoRecord:
     """Put back what ``record`` changed; returns the record of the undo (undo it to redo)."""
     back = UndoRecord()
-    with db.atomic():
+    with writing(db):
         for name, ids in _by_tag(record.removed):
             # The tag may be gone since (deleted); tag_items brings it back by name.
             was_missing = fold(name) not in tag_names(db)

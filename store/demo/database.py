@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.aa.catalogue import lookup
-from store.db import open_db
+from store.db import open_db, writing
 from store.demo.stories import DAYS, FIXED_NOW, LANGUAGES, DemoStory, demo_data, demo_stories
 from store.feeds import add_feed, record_failure
 from store.ingest import store_feed
@@ -184,7 +184,7 @@ def _save_searches(db: Database) -> None:
 def _pin_times(db: Database, stories: list[DemoStory], ids: dict[str, int], now: datetime) -> None:
     """Bookkeeping times as if fetched over the days, so a fixed ``now`` gives a fixed file."""
     fetched = clock.to_iso(now - timedelta(minutes=4))
-    with db.atomic():
+    with writing(db):
         db.execute("UPDATE feeds SET created_at = ?", [clock.to_iso(now - timedelta(days=DAYS))])
         db.execute("UPDATE feeds SET last_fetched = ? WHERE last_error IS NULL", [fetched])
         db.execute(

@@ -17,6 +17,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import httpx
 from sqlite_utils import Database
 
 from store import clock
-from store.db import in_chunks, open_db
+from store.db import DatabaseBusy, busy_timeout, in_chunks, open_db, writing
 from store.feeds import FeedError, record_failure
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
@@ -40,6 +41,9 @@ from store.fetching.report import FeedOutcome, RefreshReport
 from store.fetching.workers import parse_executor, parse_job
 from store.ingest import NewItemsHook, record_unchanged, store_feed
 from store.model import ParsedFeed
+
+# Seconds a whole refresh may take, however many feeds never answer.
+DEFAULT_DEADLINE = 300.0
 
 ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -75,6 +79,7 @@ def refresh_feeds(
     feed_ids: Iterable[int] | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
     concurrency: int = 8,
     per_host: int = 6,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -86,7 +91,11 @@ def refresh_feeds(
 
     Paused feeds and feeds a server asked to wait (Retry-After) are skipped unless
     named in ``feed_ids``. Unknown ids raise FeedError before anything is fetched.
+    ``deadline`` bounds the whole run: feeds without an answer by then fail, each
+    with its reason, and so does a feed that cannot be stored because another
+    process holds the database's write lock for too long.
     """
+    deadline_at = time.monotonic() + deadline
     db = open_db(db_path)
     try:
         targets, skipped = _select_feeds(db, feed_ids)
@@ -97,6 +106,8 @@ def refresh_feeds(
                 targets=targets,
                 report=report,
                 timeout=timeout,
+                deadline=deadline,
+                deadline_at=deadline_at,
                 concurrency=max(1, concurrency),
                 per_host=max(1, per_host),
                 max_bytes=max_bytes,
@@ -183,6 +194,8 @@ class _Refresh:
     targets: list[_Target]
     report: RefreshReport
     timeout: float
+    deadline: float
+    deadline_at: float  # time.monotonic() when the whole run must end
     concurrency: int
     per_host: int
     max_bytes: int
@@ -268,14 +281,30 @@ class _Refresh:
                     for target in self.targets
                 ]
                 try:
-                    for next_done in asyncio.as_completed(tasks):
-                        answers.put(await next_done)
+                    await self._hand_over(tasks, answers)
                 finally:
                     for task in tasks:
                         task.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
         except asyncio.CancelledError:
             pass  # the storing thread stopped the refresh
+
+    async def _hand_over(self, tasks: list[asyncio.Task], answers: queue.SimpleQueue) -> None:
+        """Each answer to the storing thread as it comes; at the deadline, the rest as failed."""
+        handed: set[int] = set()
+        left = max(0.0, self.deadline_at - time.monotonic())
+        try:
+            for next_done in asyncio.as_completed(tasks, timeout=left):
+                fetched = await next_done
+                handed.add(fetched.target.id)
+                answers.put(fetched)
+        except TimeoutError:
+            late = FetchError(f"no answer before the fetch's deadline ({self.deadline:g} s)")
+            for target, task in zip(self.targets, tasks, strict=True):
+                if target.id in handed:
+                    continue
+                done = task.done() and not task.cancelled() and task.exception() is None
+                answers.put(task.result() if done else _Fetched(target, error=late))
 
     def _host_slots(self, url: str) -> asyncio.Semaphore:
         try:
@@ -328,11 +357,28 @@ class _Refresh:
             return await loop.run_in_executor(self.executor, parse_job, body, url, lang)
 
     def _store(self, fetched: _Fetched) -> None:
-        """Write one feed's outcome: its stories in one transaction, or its failure."""
-        target, result = fetched.target, fetched.result
+        """Write one feed's outcome; a database that will not take it fails this feed alone.
+
+        Each write waits its turn (another aanews may be writing), but never past
+        the run's deadline.
+        """
+        target = fetched.target
+        left = min(busy_timeout(), max(0.0, self.deadline_at - time.monotonic()))
+        self.db.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
         outcome = FeedOutcome(
             feed_id=target.id, title=target.title, url=target.url, status="unchanged"
         )
+        try:
+            self._write(fetched, outcome)
+        except sqlite3.Error as error:
+            why = fetched.error.reason if fetched.error is not None else None
+            outcome.status = "failed"
+            outcome.error = f"{why} (not recorded: {error})" if why else f"not stored: {error}"
+            self._finish(outcome)
+
+    def _write(self, fetched: _Fetched, outcome: FeedOutcome) -> None:
+        """Its stories in one transaction, or its failure."""
+        target, result = fetched.target, fetched.result
         if result is not None:
             outcome.http_status = result.status
             if result.moved_to and result.moved_to != target.url:
@@ -372,6 +418,8 @@ class _Refresh:
                     status=result.status,
                     on_new_items=self.on_new_items,
                 )
+            except DatabaseBusy:
+                raise  # another writer, not this feed: nothing to record against it
             except (sqlite3.Error, ValueError, LookupError, RuntimeError) as error:
                 # store_feed rolled this feed back; the others carry on.
                 reason = f"could not store the feed: {error}"
@@ -392,13 +440,14 @@ class _Refresh:
 
     def _move(self, target: _Target, new_url: str) -> str | None:
         """Follow a permanent redirect: the feed takes its new URL unless another has it."""
-        taken = self.db.execute(
-            "SELECT id FROM feeds WHERE url = ? AND id != ?", [new_url, target.id]
-        ).fetchone()
-        if taken:
-            return new_url
-        log.info("feed %d moved permanently to %s", target.id, new_url)
-        self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
+        with writing(self.db):
+            taken = self.db.execute(
+                "SELECT id FROM feeds WHERE url = ? AND id != ?", [new_url, target.id]
+            ).fetchone()
+            if taken:
+                return new_url
+            log.info("feed %d moved permanently to %s", target.id, new_url)
+            self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
         target.url = new_url
         return None
 

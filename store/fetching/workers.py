@@ -7,9 +7,13 @@ bench/refresh.md has the measurements behind the choices here.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
+import sys
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
@@ -18,6 +22,10 @@ from store.model import ParsedFeed
 
 # From this many feeds on, parsing goes to a process pool.
 PROCESS_POOL_MIN_FEEDS = 8
+# prctl(2): deliver a signal to this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+# How often a worker checks that its parent is still the one that started it.
+_WATCH_SECONDS = 1.0
 
 
 def parse_executor(feeds: int) -> Executor | None:
@@ -36,7 +44,7 @@ def parse_executor(feeds: int) -> Executor | None:
     if mode == "process":
         workers = max(1, min(os.cpu_count() or 1, 4))
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
+            max_workers=workers, mp_context=_process_context(), initializer=_start_worker
         )
         # The workers start, and each loads the parser, while the first feeds download.
         for _ in range(workers):
@@ -62,9 +70,42 @@ def _warm_up() -> None:
     import store.parsing.feed  # noqa: F401
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C is the parent's to handle; workers just stop when the pool shuts down.
+def _start_worker() -> None:
+    """A worker lives only as long as its parent, and never holds the caller's terminal.
+
+    Ctrl-C is the parent's to handle (workers stop when the pool shuts down). A
+    parent killed outright (SIGKILL, SIGTERM, SIGHUP) takes its workers with it:
+    the kernel kills them (PR_SET_PDEATHSIG, Linux), and a watchdog thread
+    notices a new parent elsewhere. Their stdout and stderr go to /dev/null, so
+    ``aanews fetch | cat`` ends when ``fetch`` does.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(0)  # the parent died before the line above took effect
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # the watchdog still ends the worker
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | str:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store import clock
+from store.db import writing
 from store.feeds import FeedError, add_feed, list_feeds
 from store.ingest import feed_signature, scoped_key
 from store.interchange.opml import ImportResult
@@ -69,7 +70,7 @@ def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
     joined. One transaction: a bad file leaves the database as it was.
     """
     result = ImportResult()
-    with db.atomic():
+    with writing(db):
         feed_ids = _restore_feeds(db, _records(exported, "feeds", "url"), result)
         stored = dict(db.execute("SELECT key, id FROM items").fetchall())
         links: list[tuple[int, int]] = []

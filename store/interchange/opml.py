@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.aa.catalogue import CatalogueFeed, language_name, lookup
+from store.db import writing
 from store.feeds import add_feed, is_fetchable_url, list_feeds
 from store.model import Feed
 from store.text import clean_line
@@ -219,8 +220,8 @@ def aa_feed_fields(url: str) -> dict[str, str]:
 def import_subscriptions(db: Database, subscriptions: SubscriptionList) -> ImportResult:
     """Add every feed the list names; feeds already subscribed are left as they are."""
     result = ImportResult(skipped=list(subscriptions.skipped))
-    known = {row[0] for row in db.execute("SELECT url FROM feeds")}
-    with db.atomic():
+    with writing(db):
+        known = {row[0] for row in db.execute("SELECT url FROM feeds")}
         for sub in subscriptions.subscriptions:
             if sub.url in known:
                 result.existing += 1

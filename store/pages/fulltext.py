@@ -36,7 +36,7 @@ from sqlite_utils import Database
 from store import clock
 from store.aa.flags import split_flags
 from store.aa.ids import full_size_image, is_aa_url
-from store.db import in_chunks, open_db
+from store.db import in_chunks, open_db, writing
 from store.feeds import is_fetchable_url
 from store.fetching.http import FetchError, fetch_feed, make_client
 from store.fetching.pacing import host_gate
@@ -216,7 +216,7 @@ def store_article(
     sig = story_signature(title, article.lead, article.body, page_updated)
     now = clock.now_iso()
     changed = False
-    with db.atomic():
+    with writing(db):
         if old_sig is not None and sig != old_sig:
             changed = revise_item(
                 db,
@@ -276,10 +276,11 @@ def store_article(
 def record_page_failure(db: Database, item_id: int, reason: str) -> None:
     """The page could not be read: the story stays as it is, and says why."""
     log.info("story %d: the page could not be read: %s", item_id, reason)
-    db.execute(
-        "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
-        [reason[:300], clock.now_iso(), item_id],
-    )
+    with writing(db):
+        db.execute(
+            "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
+            [reason[:300], clock.now_iso(), item_id],
+        )
 
 
 def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: bool) -> list[_Job]:
@@ -362,10 +363,11 @@ async def _one_page(
         _failed(db, job, report, _page_words(error.reason))
         return
     if result.not_modified or result.body is None:
-        db.execute(
-            "UPDATE items SET page_fetched_at = ?, full_text_error = NULL WHERE id = ?",
-            [clock.now_iso(), job.item_id],
-        )
+        with writing(db):
+            db.execute(
+                "UPDATE items SET page_fetched_at = ?, full_text_error = NULL WHERE id = ?",
+                [clock.now_iso(), job.item_id],
+            )
         report.unchanged += 1
         return
     try:

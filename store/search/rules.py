@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.items import set_hidden, set_read
 from store.search.compiler import Query, QueryError, _select, parse_query
 from store.tags import normalize_tag, tag_items
@@ -86,7 +86,7 @@ def apply_rules(db: Database, item_ids: Sequence[int], ruleset: RuleSet) -> None
     ids = list(item_ids)
     if not ids or not ruleset.rules:
         return
-    with db.atomic():
+    with writing(db):
         for rule, query in ruleset.rules:
             matched: list[int] = []
             for chunk, _ in in_chunks(ids, 5000):

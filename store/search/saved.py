@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store.db import writing
 from store.search.compiler import QueryError, parse_query
 from store.search.compiler import counts as count_matches
 from store.text import clean_line
@@ -36,7 +37,7 @@ def save_search(db: Database, name: str, query: str) -> int:
         raise SavedSearchError("a saved search needs a name")
     query = clean_line(query)
     parse_query(query)
-    with db.atomic():
+    with writing(db):
         row = db.execute("SELECT id FROM saved_searches WHERE name = ?", [name]).fetchone()
         if row:
             db.execute("UPDATE saved_searches SET query = ? WHERE id = ?", [query, row[0]])
@@ -73,19 +74,21 @@ def rename_saved(db: Database, saved_id: int, name: str) -> None:
     name = clean_line(name)
     if not name:
         raise SavedSearchError("a saved search needs a name")
-    _get(db, saved_id)
-    clash = db.execute(
-        "SELECT id FROM saved_searches WHERE name = ? AND id != ?", [name, saved_id]
-    ).fetchone()
-    if clash:
-        raise SavedSearchError(f"there is already a saved search called {name!r}")
-    db.execute("UPDATE saved_searches SET name = ? WHERE id = ?", [name, saved_id])
+    with writing(db):
+        _get(db, saved_id)
+        clash = db.execute(
+            "SELECT id FROM saved_searches WHERE name = ? AND id != ?", [name, saved_id]
+        ).fetchone()
+        if clash:
+            raise SavedSearchError(f"there is already a saved search called {name!r}")
+        db.execute("UPDATE saved_searches SET name = ? WHERE id = ?", [name, saved_id])
 
 
 def delete_saved(db: Database, saved_id: int) -> None:
     """Forget a saved search (its stories stay)."""
-    _get(db, saved_id)
-    db.execute("DELETE FROM saved_searches WHERE id = ?", [saved_id])
+    with writing(db):
+        _get(db, saved_id)
+        db.execute("DELETE FROM saved_searches WHERE id = ?", [saved_id])
 
 
 def _get(db: Database, saved_id: int) -> None:

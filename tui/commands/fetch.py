@@ -44,6 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="total seconds allowed per feed, connection to last byte (default 30)",
     )
     fetch.add_argument(
+        "--deadline",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds the whole fetch may take (default 300): feeds that have not answered "
+        "by then fail, each reported, and the rest are stored",
+    )
+    fetch.add_argument(
         "--concurrency",
         type=int,
         default=8,
@@ -77,6 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _fetch(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise CommandError("--timeout must be more than 0 seconds")
+    if not 0 < args.deadline <= 86400:
+        raise CommandError("--deadline must be more than 0 seconds, at most a day")
     if args.concurrency < 1:
         raise CommandError("--concurrency must be at least 1")
     from store.fetching.refresh import refresh_feeds  # httpx loads only for a fetch
@@ -90,6 +100,7 @@ def _fetch(args: argparse.Namespace) -> int:
             args.db,
             args.feed_ids,
             timeout=args.timeout,
+            deadline=args.deadline,
             concurrency=args.concurrency,
             on_progress=on_progress,
             on_new_items=rules or None,

@@ -1,0 +1,70 @@
+"""Parse worker processes die with ``fetch``, however it dies, and never hold its output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.fetching.workers import PROCESS_POOL_MIN_FEEDS
+from tests.two_writers import cli, serving
+from tests.waiting import wait_for
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie nobody reaped yet is dead: it holds nothing and runs nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGHUP])
+def test_killing_fetch_leaves_no_worker_and_its_pipe_closes(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    with serving() as feeds:
+        feeds.hang.set()  # fetch stays busy until it is killed
+        for n in range(PROCESS_POOL_MIN_FEEDS):
+            add_feed(db, feeds.url(f"f{n}"))
+        db.close()
+        # `aanews fetch | cat`: the pipe ends only when every holder of it has gone.
+        fetch = cli("--db", str(path), "fetch", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        wait_for(lambda: len(_children(fetch.pid)) >= workers, what="the parse workers")
+        pool = _children(fetch.pid)
+        try:
+            os.kill(fetch.pid, sig)
+            assert fetch.stdout is not None
+            # read() returns at EOF: when nobody holds fetch's stdout any more.
+            reader = threading.Thread(target=fetch.stdout.read, daemon=True)
+            reader.start()
+            wait_for(lambda: not reader.is_alive(), timeout=10, what="fetch's stdout to close")
+            fetch.wait(timeout=30)
+            wait_for(lambda: not any(map(_alive, pool)), timeout=10, what="the workers to end")
+        finally:
+            for pid in filter(_alive, pool):
+                os.kill(pid, signal.SIGKILL)  # only if the test failed: leave nothing behind
