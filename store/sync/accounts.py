@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from store import clock
+from store.db import writing
 from store.feeds import is_fetchable_url, remove_feed
 from store.sync.quirks import SERVERS, guess_server
 from store.text import clean_line
@@ -74,7 +75,7 @@ def add_account(
         raise AccountError(f"unknown server kind {server!r} (known: {', '.join(SERVERS)})")
     if find_account(db, url, user) is not None:
         raise AccountError(f"there is already an account for {user} at {url}")
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             "INSERT INTO accounts (kind, url, username, server, created_at) VALUES (?, ?, ?, ?, ?)",
             [kind, url, user, server, clock.now_iso()],
@@ -109,7 +110,7 @@ def remove_account(db: Database, account_id: int) -> int:
     """Forget an account and its feeds; starred or tagged stories stay. Returns stories gone."""
     get_account(db, account_id)
     gone = 0
-    with db.atomic():
+    with writing(db):
         for (feed_id,) in db.execute(
             "SELECT id FROM feeds WHERE account_id = ?", [account_id]
         ).fetchall():
@@ -120,7 +121,7 @@ def remove_account(db: Database, account_id: int) -> int:
 
 def record_success(db: Database, account_id: int, *, cursor: int | None) -> None:
     """A sync went through: the time, the new cursor, no error."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "UPDATE accounts SET last_sync = ?, last_error = NULL, last_error_at = NULL, "
             "cursor = COALESCE(?, cursor) WHERE id = ?",
@@ -130,7 +131,7 @@ def record_success(db: Database, account_id: int, *, cursor: int | None) -> None
 
 def record_error(db: Database, account_id: int, error: str) -> None:
     """A sync failed: the account says why; nothing else changes."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "UPDATE accounts SET last_error = ?, last_error_at = ? WHERE id = ?",
             [clean_line(error), clock.now_iso(), account_id],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from store import clock
-from store.db import in_chunks
+from store.db import in_chunks, writing
 
 # What a queued row asks the server to do; "tag"/"untag" carry the tag name.
 MARK_ACTIONS = ("read", "unread", "star", "unstar", "tag", "untag")
@@ -92,7 +92,7 @@ def count_pending(db: Database, account_id: int) -> int:
 def forget(db: Database, change_ids: Iterable[int]) -> None:
     """The server took these changes: they leave the queue."""
     ids = list(change_ids)
-    with db.atomic():
+    with writing(db):
         for chunk, marks in in_chunks(ids):
             db.execute(f"DELETE FROM sync_queue WHERE id IN ({marks})", chunk)
 

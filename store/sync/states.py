@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from sqlite_utils import Database
 
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.sync.client import GReaderClient
 from store.sync.quirks import READ, READING_LIST, STARRED, label_name, label_stream
 from store.sync.stories import ServerStory, id_pages
@@ -65,14 +65,14 @@ def pull_states(db: Database, client: GReaderClient, account_id: int, folders: s
     """Every story of the account takes the server's read, starred and label states."""
     _load_ids(db, "unread", id_pages(client, READING_LIST, exclude=READ))
     _load_ids(db, "starred", id_pages(client, STARRED))
-    with db.atomic():
+    with writing(db):
         _reconcile(db, account_id, "read", "unread", on_means=False)
         _reconcile(db, account_id, "starred", "starred", on_means=True)
     if not client.quirks.labels:
         return
     for name in _server_labels(client, folders):
         _load_ids(db, "label", id_pages(client, label_stream(name)))
-        with db.atomic():
+        with writing(db):
             _reconcile_label(db, account_id, name)
 
 

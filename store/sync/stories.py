@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from store.aa.ids import is_aa_url
 from store.aa.stamps import ISTANBUL
-from store.db import in_chunks
+from store.db import in_chunks, writing
 from store.ingest import NewItemsHook, scoped_key, store_feed
 from store.model import Entry, ParsedFeed
 from store.parsing.fast import RawItem
@@ -181,7 +181,7 @@ def store_page(
     by_feed: dict[str, list[ServerStory]] = {}
     for story in stories:
         by_feed.setdefault(story.stream, []).append(story)
-    with db.atomic():
+    with writing(db):
         mapped: list[tuple[int, ServerStory]] = []
         for stream, group in by_feed.items():
             feed_id = subs.feeds[stream].id

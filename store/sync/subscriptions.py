@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store import clock
+from store.db import writing
 from store.feeds import FeedError, is_fetchable_url, remove_feed
 from store.sync.client import GReaderClient, SyncError
 from store.sync.queue import queue_subscription
@@ -48,7 +49,7 @@ def pull_subscriptions(db: Database, client: GReaderClient, account_id: int) -> 
     if not isinstance(listed, list):
         raise SyncError(f"{client.base}: subscription/list did not list subscriptions")
     result = Subscriptions()
-    with db.atomic():
+    with writing(db):
         for sub in listed:
             if not isinstance(sub, dict) or not isinstance(sub.get("id"), str):
                 continue
@@ -74,7 +75,7 @@ def subscribe(
         [account_id, url, stream],
     ).fetchone():
         raise FeedError(f"the account already has {url}")
-    with db.atomic():
+    with writing(db):
         feed_id = _insert_feed(db, account_id, stream, url, clean_line(title or ""), url)
         if folder:
             set_feed_tags(db, feed_id, [folder])
@@ -95,7 +96,7 @@ def unsubscribe(db: Database, feed_id: int) -> int:
     ).fetchone()
     if row is None:
         raise FeedError(f"feed {feed_id} does not come through a sync account")
-    with db.atomic():
+    with writing(db):
         queue_subscription(db, int(row[0]), "unsubscribe", stream=str(row[1]))
         return remove_feed(db, feed_id)
 
