@@ -22,7 +22,7 @@ from store.model import Entry, ParsedFeed
 from store.tags import item_tags
 from tui.app import ReaderApp, run_reader
 from tui.config import Config
-from tui.stamps import flag_label, stamp_line
+from tui.stamps import Clock, flag_label, stamp_line
 
 pytestmark = pytest.mark.anyio
 
@@ -87,8 +87,8 @@ async def test_opening_a_story_reads_its_page_and_redraws_it(
             assert "fetching the full story" not in text
             assert BODY_WORDS in text and "Des routes coupées" in text
             assert "AA / Bagdad" in text and "Ali Demir" in text
-            # The page's update stamp, in the story's own language.
-            assert "Publié 23.07.2021 14:05 · Mis à jour 24.07.2021 14:05, 1 j plus tard" in text
+            # The page's update stamp, in the story's language, on the reader's clock (UTC).
+            assert "Publié 23.07.2021 11:05 · Mis à jour 24.07.2021 11:05, 1 jour plus tard" in text
     finally:
         gate.set()
     assert len(httpserver.log) == 1
@@ -191,19 +191,19 @@ def test_flags_read_in_the_storys_language(lang: str, breaking: str, update: str
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "Publié 23.07.2021, il y a 2 j · Mis à jour 24.07.2021, 1 j plus tard"),
+        ("fr", "Publié 23.07.2021, il y a 2 jours · Mis à jour 24.07.2021, 1 jour plus tard"),
         ("tr", "Yayınlanma 23.07.2021, 2 gün önce · Güncelleme 24.07.2021, 1 gün sonra"),
-        ("en", "Published 23.07.2021, 2 d ago · Updated 24.07.2021, 1 d later"),
-        ("es", "Publicado 23.07.2021, hace 2 d · Actualizado 24.07.2021, 1 d después"),
-        ("ru", "Опубликовано 23.07.2021, 2 дн назад · Обновлено 24.07.2021, 1 дн спустя"),
-        ("ar", "نُشر 23.07.2021، منذ 2 يوم · محدث 24.07.2021، بعد 1 يوم"),
+        ("en", "Published 23.07.2021, 2 days ago · Updated 24.07.2021, 1 day later"),
+        ("es", "Publicado 23.07.2021, hace 2 días · Actualizado 24.07.2021, 1 día después"),
+        ("ru", "Опубликовано 23.07.2021, 2 дня назад · Обновлено 24.07.2021, спустя 1 день"),
+        ("ar", "نُشر 23.07.2021، منذ يومين · محدث 24.07.2021، بعد يوم"),
     ],
 )
 def test_stamps_are_labelled_in_the_articles_language(lang: str, expected: str) -> None:
     published = datetime(2021, 7, 23, 14, 5, tzinfo=ISTANBUL)
     updated = datetime(2021, 7, 24, 14, 30, tzinfo=ISTANBUL)
     now = datetime(2021, 7, 25, 15, 0, tzinfo=ISTANBUL)
-    assert stamp_line(published, updated, lang, now, "%d.%m.%Y") == expected
+    assert stamp_line(published, updated, lang, now, Clock(date_format="%d.%m.%Y")) == expected
 
 
 RSS = (

@@ -79,7 +79,12 @@ def test_search_prints_one_line_per_story_newest_first(
     assert status == 0
     lines = out.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["2", "1"]
-    assert lines[0].split("\t")[1:] == ["2024-05-02 09:30", "fr", "Gaza", "Sécurité à Gaza"]
+    assert lines[0].split("\t")[1:] == [
+        "2024-05-02 09:30 (+03:00)",
+        "fr",
+        "Gaza",
+        "Sécurité à Gaza",
+    ]
 
 
 def test_search_count_limit_and_json(db_path: str, capsys: pytest.CaptureFixture[str]) -> None:

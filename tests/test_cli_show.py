@@ -68,7 +68,7 @@ def test_show_as_text(capsys: pytest.CaptureFixture[str], path: Path) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Irak : le poste ouvert aux camions"
     assert lines[1] == "AA / Bagdad · Irak"
-    assert lines[2].startswith("25.11.2026 09:30 +03:00 - updated 26.11.2026 08:00 +03:00")
+    assert lines[2].startswith("25.11.2026 09:30 (+03:00) - updated 26.11.2026 08:00 (+03:00)")
     assert "1 earlier version" in lines[2]
     assert "#irak" in lines[4] and "(starred)" in lines[4]
     assert "Deuxième lead." in lines and "Un corridor commercial" in lines

@@ -15,8 +15,7 @@ from typing import Any
 import platformdirs
 
 from store.db import APP_NAME
-
-DEFAULT_DATE_FORMAT = "%d.%m.%Y %H:%M"
+from tui.stamps import DEFAULT_DATE_FORMAT, LOCAL, Clock, zone_error
 
 
 class ConfigError(ValueError):
@@ -32,12 +31,18 @@ class Config:
     dwell_seconds: float = 2.0
     auto_refresh_minutes: float = 0.0
     date_format: str = DEFAULT_DATE_FORMAT
+    time_zone: str = LOCAL  # "local", "story" (each story's own clock) or a zone name
     browser: list[str] = field(default_factory=list)
     quick_tags: list[str] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
     accounts: list[dict[str, str]] = field(default_factory=list)  # [[accounts]]: sync servers
     full_text_on_open: bool = True  # read a story's article page when it is opened
     path: Path | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """How the reader shows times: the zone and date format set here."""
+        return Clock(self.time_zone, self.date_format)
 
 
 def default_config_path() -> Path:
@@ -86,6 +91,11 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
             config.auto_refresh_minutes = _number(key, value, minimum=0)
         elif key == "date_format":
             config.date_format = _string(key, value)
+        elif key == "time_zone":
+            config.time_zone = _string(key, value)
+            problem = zone_error(config.time_zone)
+            if problem:
+                raise ConfigError(f"{key}: {problem}")
         elif key == "browser":
             config.browser = _string_list(key, value)
             if not config.browser:

@@ -1,7 +1,10 @@
-"""Publication and update stamps, and AA's title flags, in the story's own language.
+"""Every time the reader shows, and AA's title flags, in one place.
 
-"Publié 23.07.2021 14:05, il y a 2 j · Mis à jour 24.07.2021 09:30, 19 h plus tard":
-a wire reader wants both dates, in the article's language, and how far apart.
+The clock: times are shown in the reader's own zone ("local", the default), in
+a named zone ("Europe/Istanbul"), or each story's own clock with its offset
+named ("story": "10:40 (+03:00)"); the list, the reader and the diff view all
+ask ``Clock``. The stamp line reads in the story's language: "Publié 23.07.2021
+14:05, il y a 2 jours · Mis à jour 24.07.2021 09:30, 19 heures plus tard".
 The flags (``store.aa.flags``: "breaking", "update") read as AA's own words:
 "SON DAKİKA", "URGENT", "عاجل".
 """
@@ -9,7 +12,71 @@ The flags (``store.aa.flags``: "breaking", "update") read as AA's own words:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tui.plural import quantity
+
+LOCAL = "local"
+STORY = "story"
+DEFAULT_DATE_FORMAT = "%d.%m.%Y %H:%M"
+
+
+def zone_error(name: str) -> str | None:
+    """Why ``name`` cannot be a ``time_zone`` setting, or None when it can."""
+    if name in (LOCAL, STORY):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f'unknown time zone {name!r} (use "local", "story" or a name like "Europe/Istanbul")'
+    return None
+
+
+def offset_name(moment: datetime) -> str:
+    """A moment's UTC offset as people write it: "+03:00", "-05:00", "+00:00"."""
+    offset = moment.strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}" if offset else ""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How times are shown: which zone, and the reader's date format."""
+
+    zone: str = LOCAL
+    date_format: str = DEFAULT_DATE_FORMAT
+
+    def shown(self, moment: datetime, now: datetime) -> datetime:
+        """``moment`` on the clock the reader reads: ``now``'s zone, a named one, or its own."""
+        if self.zone == STORY or moment.tzinfo is None:
+            return moment
+        zone: tzinfo | None = now.tzinfo if self.zone == LOCAL else ZoneInfo(self.zone)
+        return moment.astimezone(zone)
+
+    def stamp(self, moment: datetime, now: datetime, date_format: str | None = None) -> str:
+        """A full date and time: "01.12.2026 07:40", or "01.12.2026 10:40 (+03:00)"."""
+        text = self.shown(moment, now).strftime(date_format or self.date_format)
+        if self.zone == STORY and offset_name(moment):
+            text += f" ({offset_name(moment)})"
+        return text
+
+    def list_time(self, moment: datetime | None, now: datetime) -> str:
+        """A list row's time: HH:MM today, DD.MM this year, DD.MM.YY before that.
+
+        On the story's clock, today's times carry a short offset: "10:40+03".
+        """
+        if moment is None:
+            return ""
+        shown = self.shown(moment, now)
+        today = self.shown(now, now).date()
+        if shown.date() == today:
+            text = shown.strftime("%H:%M")
+            if self.zone == STORY:
+                text += offset_name(shown).removesuffix(":00")
+            return text
+        if shown.year == today.year:
+            return shown.strftime("%d.%m")
+        return shown.strftime("%d.%m.%y")
 
 
 @dataclass(frozen=True)
@@ -20,21 +87,18 @@ class StampWords:
     updated: str
     later: str  # "{} later": the update, measured from publication
     ago: str  # "{} ago": publication, measured from now
-    minutes: str
-    hours: str
-    days: str
     comma: str = ", "  # Arabic script has its own: "،"
 
 
 WORDS: dict[str, StampWords] = {
-    "en": StampWords("Published", "Updated", "{} later", "{} ago", "min", "h", "d"),
-    "tr": StampWords("Yayınlanma", "Güncelleme", "{} sonra", "{} önce", "dk", "sa", "gün"),
-    "fr": StampWords("Publié", "Mis à jour", "{} plus tard", "il y a {}", "min", "h", "j"),
-    "es": StampWords("Publicado", "Actualizado", "{} después", "hace {}", "min", "h", "d"),
-    "ar": StampWords("نُشر", "محدث", "بعد {}", "منذ {}", "دقيقة", "ساعة", "يوم", "، "),
-    "ru": StampWords("Опубликовано", "Обновлено", "{} спустя", "{} назад", "мин", "ч", "дн"),
-    "fa": StampWords("منتشر شده", "به‌روزرسانی", "{} بعد", "{} پیش", "دقیقه", "ساعت", "روز", "، "),
-    "de": StampWords("Veröffentlicht", "Aktualisiert", "{} später", "vor {}", "Min.", "Std.", "T."),
+    "en": StampWords("Published", "Updated", "{} later", "{} ago"),
+    "tr": StampWords("Yayınlanma", "Güncelleme", "{} sonra", "{} önce"),
+    "fr": StampWords("Publié", "Mis à jour", "{} plus tard", "il y a {}"),
+    "es": StampWords("Publicado", "Actualizado", "{} después", "hace {}"),
+    "ar": StampWords("نُشر", "محدث", "بعد {}", "منذ {}", "، "),
+    "ru": StampWords("Опубликовано", "Обновлено", "спустя {}", "{} назад"),
+    "fa": StampWords("منتشر شده", "به‌روزرسانی", "{} بعد", "{} پیش", "، "),
+    "de": StampWords("Veröffentlicht", "Aktualisiert", "{} später", "vor {}"),
 }
 
 
@@ -51,14 +115,14 @@ def words_for(lang: str | None) -> StampWords:
     return WORDS.get(edition(lang), WORDS["en"])
 
 
-def span(delta: timedelta, words: StampWords) -> str:
-    """A duration in the largest whole unit: '45 min', '19 h', '2 j'."""
+def span(delta: timedelta, lang: str | None) -> str:
+    """A duration in the largest whole unit, in a language: '45 minutes', 'منذ ساعتين'."""
     minutes = max(int(delta.total_seconds() // 60), 0)
     if minutes < 60:
-        return f"{minutes} {words.minutes}"
+        return quantity(minutes, "minute", edition(lang))
     if minutes < 24 * 60:
-        return f"{minutes // 60} {words.hours}"
-    return f"{minutes // (24 * 60)} {words.days}"
+        return quantity(minutes // 60, "hour", edition(lang))
+    return quantity(minutes // (24 * 60), "day", edition(lang))
 
 
 def stamp_line(
@@ -66,20 +130,20 @@ def stamp_line(
     updated: datetime | None,
     lang: str | None,
     now: datetime,
-    date_format: str,
+    clock: Clock,
 ) -> str:
-    """The stamp line of a story; dates shown in the story's own offset."""
+    """The stamp line of a story, its dates on ``clock``."""
     words = words_for(lang)
     parts: list[str] = []
     if published is not None:
-        text = f"{words.published} {published.strftime(date_format)}"
-        if now - published < AGO_WITHIN:  # "il y a 1693 j" says less than the date
-            text += words.comma + words.ago.format(span(now - published, words))
+        text = f"{words.published} {clock.stamp(published, now)}"
+        if now - published < AGO_WITHIN:  # "il y a 1693 jours" says less than the date
+            text += words.comma + words.ago.format(span(now - published, lang))
         parts.append(text)
     if updated is not None and (published is None or updated > published):
-        text = f"{words.updated} {updated.strftime(date_format)}"
+        text = f"{words.updated} {clock.stamp(updated, now)}"
         if published is not None:
-            text += words.comma + words.later.format(span(updated - published, words))
+            text += words.comma + words.later.format(span(updated - published, lang))
         parts.append(text)
     return " · ".join(parts)
 

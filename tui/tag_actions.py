@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from store.db import writing
 from store.tags import list_tags, normalize_tag, tag_items, untag_items
 from store.text import fold
+from tui.plural import counted
 
 SEPARATORS = " ,\t"
 CHUNK = 500  # ids per IN (...): well under SQLite's parameter limit
@@ -46,7 +47,7 @@ class UndoRecord:
     def describe(self) -> str:
         """One line for a notification: 'Gazze added to 3 stories; Spor removed from 1.'"""
         parts = [
-            f"{name} {verb} {_stories(n)}"
+            f"{name} {verb} {counted(n, 'story')}"
             for pairs, verb in ((self.added, "added to"), (self.removed, "removed from"))
             for name, n in _per_tag(pairs)
         ]
@@ -254,7 +255,3 @@ def _by_tag(pairs: list[tuple[int, str]]) -> list[tuple[str, list[int]]]:
 
 def _per_tag(pairs: list[tuple[int, str]]) -> list[tuple[str, int]]:
     return [(name, len(ids)) for name, ids in _by_tag(pairs)]
-
-
-def _stories(n: int) -> str:
-    return "1 story" if n == 1 else f"{n:,} stories"

@@ -66,11 +66,14 @@ def _print_lines(db, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
     from store.db import in_chunks
     from store.items import fetch_items
     from store.text import clean_line
+    from tui.stamps import STORY, Clock
+
+    story_clock = Clock(STORY, "%Y-%m-%d %H:%M")
 
     out = sys.stdout
     for chunk, _ in in_chunks(ids):
         for item in fetch_items(db, chunk):
-            when = item.published.strftime("%Y-%m-%d %H:%M") if item.published else " " * 16
+            when = story_clock.stamp(item.published, item.published) if item.published else "-"
             fields = [
                 str(item.id),
                 when,

@@ -10,6 +10,9 @@ from store.model import Item
 from store.shapes import story_detail_json
 from store.text import fold
 from tui.commands import CommandError, open_store, print_json
+from tui.stamps import STORY, Clock
+
+STORY_CLOCK = Clock(STORY)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,12 +58,8 @@ def story_text(item: Item) -> str:
 
 
 def _stamp(moment: datetime | None) -> str:
-    """'26.11.2026 14:05 +03:00': AA's day-first order, with the story's own offset."""
-    if moment is None:
-        return ""
-    offset = moment.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
-    return f"{moment:%d.%m.%Y %H:%M} {offset}".strip()
+    """'26.11.2026 14:05 (+03:00)': AA's day-first order, on the story's own clock."""
+    return STORY_CLOCK.stamp(moment, moment) if moment is not None else ""
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -239,7 +239,7 @@ class MainScreen(Tagging, Searching, Refreshing):
         db = self.open_db()
         try:
             item, renderable = read_story(
-                db, item_id, now=self.now(), date_format=self.config.date_format, terms=self.terms
+                db, item_id, now=self.now(), clock=self.config.clock, terms=self.terms
             )
         finally:
             db.close()

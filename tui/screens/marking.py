@@ -15,6 +15,7 @@ from textual import work
 from store.items import mark_opened, set_read, set_starred
 from store.model import Item
 from tui.browser import open_link
+from tui.plural import counted
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.reader_parts import ReaderParts
 from tui.screens.revision_diff import RevisionDiffScreen
@@ -77,7 +78,7 @@ class Marking(ReaderParts):
         value = not rows or not all(getattr(row, flag) for row in rows)
         setter = set_read if flag == "read" else set_starred
         word = ("" if value else "un") + flag
-        count = "1 story" if len(ids) == 1 else f"{len(ids):,} stories"
+        count = counted(len(ids), "story")
 
         def apply() -> None:
             self.items.update_items(ids, **{flag: value})

@@ -273,7 +273,7 @@ class Refreshing(ReaderParts):
             db,
             item_id,
             now=self.now(),
-            date_format=self.config.date_format,
+            clock=self.config.clock,
             terms=self.terms,
             fetching=fetching,
         )

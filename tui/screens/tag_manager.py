@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from store.db import open_db
 from store.tags import TagCount, delete_tag, list_tags, merge_tags, rename_tag
 from store.text import fold
+from tui.plural import counted
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.screens.name_prompt import NamePrompt
@@ -166,7 +167,7 @@ class TagManager(Dialog[None]):
         tag = self.highlighted
         if tag is None:
             return
-        stories = "1 story" if tag.count == 1 else f"{tag.count:,} stories"
+        stories = counted(tag.count, "story")
         question = f"Delete the tag {quoted(tag.name)}? It comes off {stories}."
 
         def done(yes: bool | None) -> None:

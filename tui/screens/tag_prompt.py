@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from store.text import fold
+from tui.plural import counted
 from tui.screens.dialog import Dialog
 from tui.screens.name_prompt import CompletingInput
 from tui.tag_actions import TagEdit, complete_last_word, parse_tag_edit, split_words
@@ -82,7 +83,7 @@ def edit_preview(edit: TagEdit) -> Text:
 
 def stories_label(count: int) -> str:
     """'this story' or '3 selected stories'."""
-    return "this story" if count == 1 else f"{count:,} selected stories"
+    return "this story" if count == 1 else counted(count, "selected story")
 
 
 class TagPrompt(Dialog[TagEdit | None]):

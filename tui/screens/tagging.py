@@ -18,6 +18,7 @@ from store.search.compiler import QueryError
 from store.search.saved import SavedSearchError, save_search
 from store.tags import item_tags
 from tui.keys import QUICK
+from tui.plural import counted
 from tui.screens.marking import Marking
 from tui.screens.save_search import SaveSearch
 from tui.screens.tag_manager import TagManager
@@ -31,11 +32,6 @@ from tui.tag_actions import (
     toggle_tag,
     undo,
 )
-
-
-def stories(n: int) -> str:
-    """'1 story', '1,234 stories'."""
-    return "1 story" if n == 1 else f"{n:,} stories"
 
 
 class Tagging(Marking):
@@ -70,7 +66,7 @@ class Tagging(Marking):
         count = self.items.select_all()
         if count:
             self.notify(
-                f"Selected {stories(count)}: t, 1-9, r, s act on them; esc clears.",
+                f"Selected {counted(count, 'story')}: t, 1-9, r, s act on them; esc clears.",
                 timeout=4,
                 markup=False,
             )
@@ -115,7 +111,7 @@ class Tagging(Marking):
         name = names[number - 1]
         self._confirm_many(
             ids,
-            f"Tag {stories(len(ids))} “{name}” (or take it off)?",
+            f"Tag {counted(len(ids), 'story')} “{name}” (or take it off)?",
             lambda: self._tag_write(ids, lambda db: toggle_tag(db, ids, name)),
         )
 

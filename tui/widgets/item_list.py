@@ -24,23 +24,14 @@ from textual.strip import Strip
 
 from store.model import Item
 from store.search.highlight import match_spans
+from tui.stamps import Clock
 from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100
 CACHE_ROWS = 3000
 SNIPPET_MIN = 12  # cells: fewer left after the title and no snippet is drawn
-
-
-def list_time(moment: datetime | None, now: datetime) -> str:
-    """A row's time: HH:MM today, DD.MM this year, the year before that."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(now.tzinfo)
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if local.year == now.year:
-        return local.strftime("%d.%m")
-    return local.strftime("%Y")
+TIME_WIDTH = 5  # "HH:MM", "DD.MM"; wider when a row needs it ("DD.MM.YY")
+PLACE_WIDTH = 12  # at most: the column is as wide as the places in the view, or gone
 
 
 def city_of(item: Item) -> str:
@@ -141,7 +132,15 @@ class ItemList(ScrollView, can_focus=True):
         self._snippets: dict[int, Snippet | None] = {}  # worked out once per loaded row
         self._pending: set[int] = set()
         self._generation = 0
+        self.clock = Clock()
+        self._time_width = TIME_WIDTH
+        self._place_width = 0
         self.selected: set[int] = set()  # stories marked with v: t, 1-9, r, s act on them
+
+    def on_mount(self) -> None:
+        config = getattr(self.app, "config", None)  # the reader's; a bare test app has none
+        if config is not None:
+            self.clock = config.clock
 
     # -- what the screen calls ------------------------------------------------
 
@@ -187,9 +186,11 @@ class ItemList(ScrollView, can_focus=True):
         if reload:
             self._cache.clear()
             self._snippets.clear()
+            self._time_width, self._place_width = TIME_WIDTH, 0
         for item in rows or ():
             self._cache[item.id] = item
             self._snippets.pop(item.id, None)
+        self._measure(rows or ())
         self.ids = list(ids)
         if self.selected:  # a story gone from the view cannot stay selected
             self.selected.intersection_update(self.ids)
@@ -297,7 +298,8 @@ class ItemList(ScrollView, can_focus=True):
         meta = self.get_component_rich_style("item-list--meta", partial=True)
         state = "item-list--read" if item.read else "item-list--unread"
         base = self.rich_style + self.get_component_rich_style(state, partial=True)
-        city = Text(city_of(item)[:12].ljust(12), style=meta, overflow="ellipsis")
+        place = self._place_width
+        city = Text(city_of(item)[:place].ljust(place + 1) if place else "", style=meta)
         selected = item.id in self.selected
         text = Text.assemble(
             ("✓" if selected else " ", marker),
@@ -305,11 +307,10 @@ class ItemList(ScrollView, can_focus=True):
             ("★" if item.starred else " ", marker),
             ("↻" if item.is_updated else " ", marker),
             " ",
-            (list_time(item.published, self._now()).rjust(5), meta),
+            (self.clock.list_time(item.published, self._now()).rjust(self._time_width), meta),
             " ",
             ((item.lang or "")[:3].ljust(3), meta),
             city,
-            " ",
             flag_mark(item.flags),
             self._title(item.title),
             style=base,
@@ -368,6 +369,14 @@ class ItemList(ScrollView, can_focus=True):
             text.append("…")
         return Text.assemble(("  — ", style), text)
 
+    def _measure(self, items: Sequence[Item]) -> None:
+        """Widen the time and place columns to what these rows need (never narrow them
+        within a view, so columns stay put while pages load)."""
+        now = self._now()
+        for item in items:
+            self._time_width = max(self._time_width, len(self.clock.list_time(item.published, now)))
+            self._place_width = max(self._place_width, min(len(city_of(item)), PLACE_WIDTH))
+
     def _refresh_row(self, index: int) -> None:
         y = index - self.scroll_offset.y
         if 0 <= y < self.size.height:
@@ -406,6 +415,7 @@ class ItemList(ScrollView, can_focus=True):
             self._snippets.pop(gone, None)
         if generation == self._generation:
             self._pending.discard(page)
+            self._measure(items)
             self.refresh()
 
     # -- mouse -------------------------------------------------------------

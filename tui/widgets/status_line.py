@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from tui.plural import counted
+
 
 class StatusLine(Horizontal):
     """One row above the footer: what you are looking at, and what is running."""
@@ -30,8 +32,7 @@ class StatusLine(Horizontal):
         if error:
             text.append(f"  {error}", style="red")
         else:
-            plural = "y" if total == 1 else "ies"
-            text.append(f"  {total:,} stor{plural} · {unread:,} unread", style="dim")
+            text.append(f"  {counted(total, 'story')} · {unread:,} unread", style="dim")
         self.query_one("#status-view", Label).update(text)
 
     def show_progress(self, done: int, total: int, what: str) -> None:

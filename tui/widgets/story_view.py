@@ -23,7 +23,8 @@ from store.items import get_item
 from store.model import Item
 from store.search.highlight import match_spans
 from store.text import strip_controls
-from tui.stamps import flag_label, stamp_line
+from tui.plural import counted
+from tui.stamps import Clock, flag_label, stamp_line
 
 _SUBHEAD_MAX = 90
 MATCH_STYLE = "bold black on yellow"
@@ -44,7 +45,7 @@ def read_story(
     item_id: int,
     *,
     now: datetime,
-    date_format: str,
+    clock: Clock,
     terms: Sequence[str] = (),
     fetching: bool = False,
 ) -> tuple[Item, RenderableType]:
@@ -55,7 +56,7 @@ def read_story(
         item,
         feed_title=feed_title,
         now=now,
-        date_format=date_format,
+        clock=clock,
         terms=terms,
         fetching=fetching,
     )
@@ -67,7 +68,7 @@ def render_story(
     *,
     feed_title: str,
     now: datetime,
-    date_format: str,
+    clock: Clock,
     terms: Sequence[str] = (),
     fetching: bool = False,
 ) -> RenderableType:
@@ -96,7 +97,7 @@ def render_story(
     parts.append(marked(item.title or "(no title)", "bold"))
     if item.dateline:
         parts.append(Text(item.dateline, style="italic", justify=justify))
-    stamps = stamp_line(item.published, item.updated, item.lang, now, date_format)
+    stamps = stamp_line(item.published, item.updated, item.lang, now, clock)
     if stamps:
         parts.append(Text(stamps, style="dim", justify=justify))
     if item.authors:
@@ -135,8 +136,7 @@ def _banner(item: Item) -> Text:
     else:
         message = "Updated — press d to see what changed"
     if item.revision_count:
-        plural = "s" if item.revision_count > 1 else ""
-        message += f" ({item.revision_count} earlier version{plural})"
+        message += f" ({counted(item.revision_count, 'earlier version')})"
     return Text(f" ↻ {message} ", style="bold black on yellow")
 
 
