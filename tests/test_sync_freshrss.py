@@ -9,18 +9,18 @@ Without PHP or ../shared these tests skip with one line (CI fails instead).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REQUIRE_SHARED, need_shared
+from freshrss_server import NEEDS, FeedServer, FreshRSS, wait_for
 
 from store.db import open_db
 from store.items import set_read, set_starred
 from store.tags import tag_items
-from tests.freshrss_server import NEEDS, START_SH, FeedServer, FreshRSS, wait_for
 from tui.cli import main
 
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -29,14 +29,12 @@ STARRED = "user/-/state/com.google/starred"
 
 
 def _skip_without_freshrss() -> None:
-    why = None
-    if not START_SH.exists():
-        why = f"../shared/freshrss is missing (expected {START_SH})"
-    elif shutil.which("php") is None:
-        why = f"PHP is missing for FreshRSS: {NEEDS}"
-    if why and os.environ.get("AANEWS_REQUIRE_SHARED"):
-        pytest.fail(why)
-    if why:
+    """Skip (fail in CI) without ../shared/freshrss or without PHP, in one line."""
+    need_shared("freshrss/start.sh")
+    if shutil.which("php") is None:
+        why = f"PHP is missing for the FreshRSS tests: {NEEDS}"
+        if REQUIRE_SHARED:
+            pytest.fail(f"{why} (AANEWS_REQUIRE_SHARED is set)")
         pytest.skip(why)
 
 
@@ -321,3 +319,14 @@ def test_a_wrong_password_is_one_clear_line(
     assert "wrong user name or password" in err and "not-the-password" not in err
     assert world.aanews(db_path, "account", "list", "--json") == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_an_accounts_table_in_the_config_is_an_account(world: World, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[accounts]]\nurl = "{world.server.api_url}"\nuser = "{world.server.user}"\n'
+        f'password_file = "{world.password_file}"\n'
+    )
+    db_path = tmp_path / "from-config.db"
+    assert main(["--db", str(db_path), "--config", str(config), "sync"]) == 0
+    assert len(_story(db_path, 3001)["feeds"]) == 2

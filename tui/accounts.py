@@ -12,12 +12,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from store.sync.accounts import Account, AccountError, add_account, find_account
+from store.db import open_db
+from store.ingest import NewItemsHook
+from store.sync.accounts import Account, AccountError, add_account, find_account, list_accounts
 from store.sync.secrets import SecretError, load_password, read_password_file, secret_name
 from tui.config import Config, default_config_path
+
+if TYPE_CHECKING:
+    from store.sync.run import SyncProgress, SyncReport
 
 # The variable ``account add`` (and ``account test``) read a password from.
 PASSWORD_ENV = "AANEWS_PASSWORD"
@@ -57,3 +63,31 @@ def password_resolver(config: Config, config_path: str | Path | None) -> Callabl
         return load_password(secret_name(account.user, account.url), folder)
 
     return password_for
+
+
+def sync_for_reader(
+    db_path: str | Path | None,
+    config: Config,
+    *,
+    on_progress: SyncProgress | None = None,
+    on_new_items: NewItemsHook | None = None,
+) -> list[SyncReport]:
+    """Sync every account (the config's added first), as the reader's refresh does.
+
+    A failing account is in its report (and on the account), never raised.
+    """
+    from store.sync.run import sync_accounts  # httpx loads with the first sync
+
+    db = open_db(db_path)
+    try:
+        add_config_accounts(db, config)
+        if not list_accounts(db):
+            return []
+    finally:
+        db.close()
+    return sync_accounts(
+        db_path,
+        password_for=password_resolver(config, config.path),
+        on_progress=on_progress,
+        on_new_items=on_new_items,
+    )

@@ -147,6 +147,16 @@ def account_of_feed(db: Database, feed_id: int) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
+def account_feed_ids(db: Database, account_id: int) -> list[int]:
+    """The ids of an account's feeds, in the user's order."""
+    return [
+        int(row[0])
+        for row in db.execute(
+            "SELECT id FROM feeds WHERE account_id = ? ORDER BY position, id", [account_id]
+        )
+    ]
+
+
 def _with_counts(db: Database, account: Account) -> Account:
     account.feeds = int(
         db.execute("SELECT COUNT(*) FROM feeds WHERE account_id = ?", [account.id]).fetchone()[0]

@@ -48,7 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = account.add_subparsers(dest="account_command", metavar="ACTION")
     account.set_defaults(handler=_list)
 
-    add = actions.add_parser("add", help="add a Google Reader API account and check it")
+    # No abbreviations: "--password SECRET" must not pass as --password-file (and be echoed).
+    add = actions.add_parser(
+        "add", help="add a Google Reader API account and check it", allow_abbrev=False
+    )
     add.add_argument("kind", choices=["greader"], help="the API: greader (Google Reader API)")
     add.add_argument("url", metavar="URL", help="the API address, e.g. .../api/greader.php")
     add.add_argument("--user", required=True, metavar="NAME", help="the user name")

@@ -21,6 +21,7 @@ from store.aa.catalogue import language_name
 from store.feeds import display_title, list_feeds
 from store.search.compiler import count, unread_count
 from store.search.saved import list_saved
+from store.sync.accounts import account_feed_ids, list_accounts
 from store.tags import list_tags
 
 BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (
@@ -52,6 +53,8 @@ class SidebarData:
     feeds: dict[str, dict[str, list[View]]] = field(default_factory=dict)
     tags: list[View] = field(default_factory=list)
     saved: list[View] = field(default_factory=list)
+    # Sync accounts: each the view of its feeds, its last error shown like a feed's.
+    accounts: list[View] = field(default_factory=list)
 
     def all_views(self) -> list[View]:
         """Every entry, in the order the sidebar shows them."""
@@ -59,7 +62,7 @@ class SidebarData:
         for categories in self.feeds.values():
             for feeds in categories.values():
                 out.extend(feeds)
-        return out + self.tags + self.saved
+        return out + self.tags + self.saved + self.accounts
 
     def feed_views(self) -> list[View]:
         """The feeds alone, in sidebar order (for [ and ])."""
@@ -111,7 +114,22 @@ def load_sidebar(db: Database) -> SidebarData:
         data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
     for saved in list_saved(db):
         data.saved.append(View(saved.name, saved.query, saved.unread))
+    data.accounts = account_views(db)
     return data
+
+
+def account_views(db: Database) -> list[View]:
+    """One entry per sync account: its feeds' stories, its status as the error mark."""
+    views = []
+    for account in list_accounts(db):
+        feed_ids = account_feed_ids(db, account.id)
+        query = " OR ".join(f"feed:{i}" for i in feed_ids) or "feed:0"
+        error = account.last_error if account.status == "failing" else None
+        name = f"{account.user}@{account.url.split('//', 1)[-1].split('/', 1)[0]}"
+        if account.last_sync is None and error is None:
+            name += " (not synced yet)"
+        views.append(View(name, query, unread_count(db, query) if feed_ids else 0, error))
+    return views
 
 
 class Sidebar(Tree[View]):
@@ -159,7 +177,8 @@ class Sidebar(Tree[View]):
                         parent = lang_node.add(Text(category, style="italic"), expand=True)
                     for view in views:
                         self._add(parent, view)
-        for title, views in (("Tags", data.tags), ("Saved searches", data.saved)):
+        groups = (("Tags", data.tags), ("Saved searches", data.saved), ("Accounts", data.accounts))
+        for title, views in groups:
             if views:
                 group = self.root.add(Text(title, style="bold"), expand=True)
                 for view in views:
