@@ -124,7 +124,7 @@ def main() -> int:
         server.kill()
         serving.terminate()
     print(
-        f"\n{args.feeds} feeds x {args.items} stories; FreshRSS on 127.0.0.1 (PHP built-in server)\n"
+        f"\n{args.feeds} feeds x {args.items} stories, FreshRSS on 127.0.0.1 (PHP's server)\n"
     )
     print("| phase | client | wall s | peak RSS MiB | requests |")
     print("|---|---|---:|---:|---:|")
