@@ -1,21 +1,18 @@
 """Article pages: polite fetching, extraction, and storing with revisions.
 
-Politeness (store.fetching.pacing): one request at a time per host, at least half a second
-between the end of one and the start of the next, across every caller in the
-process (the reader's "open a story" worker and ``fetch --full-text`` share the
-gate). Each request goes through ``store.fetching.http`` (total deadline, decoded-size
-cap, at most five redirects, http(s) only), conditionally with the page's
-ETag/Last-Modified once its text is stored.
+Politeness (store.fetching.pacing): one request at a time per host, half a second
+apart, across every caller in the process (the reader and ``fetch --full-text``
+share the gate); each request through ``store.fetching.http`` (deadline, size cap,
+five redirects, http(s) only), conditional once the page's text is stored.
 
-Storing: the first page read of a story only fills in what the feed lacks
-(body, dateline, location, category, authors, stamps, image, keywords); no
-revision is made for gaining a body. Later, a page whose title, lead, body or
-update stamp differ from the page read before revises the story through
-``store.ingest.revise_item`` (the feed's path too): a revision only when the
-stored text really differs, and none more when the feed already made one in
-the same fetch run (``since``). The page is signed with only what it says
-itself, so a change the feed made never reads as a page change. Read, starred and tags
-are never written. A page that cannot be read leaves the story as it was and
+Storing: the first page read of a story only fills in what the feed lacks (body,
+dateline, location, category, authors, stamps, image, keywords), with no revision.
+Later, a page whose title, lead, body or update stamp differ from the page read
+before revises the story through ``store.ingest.revise_item`` (the feed's path
+too): only when the stored text really differs, and not again when the feed made
+one in the same fetch run (``since``). The page is signed with only what it says
+itself, so a change the feed made never reads as a page change. Read, starred and
+tags are never written. A page that cannot be read leaves the story as it was and
 says why in ``items.full_text_error``.
 """
 
@@ -57,12 +54,13 @@ ProgressHook = Callable[[int, int, str], None]
 
 @dataclass
 class FullTextReport:
-    """What one full-text pass did, story by story."""
+    """What one full-text pass did, story by story; ``waiting``: over the limit."""
 
     fetched: int = 0
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    waiting: int = 0
     revised_ids: list[int] = field(default_factory=list)
     errors: dict[int, str] = field(default_factory=dict)
 
@@ -72,7 +70,8 @@ class FullTextReport:
             f"full text: {self.fetched} read, {self.unchanged} unchanged, {self.failed} failed; "
             f"{len(self.revised_ids)} stor{'y' if len(self.revised_ids) == 1 else 'ies'} revised"
         )
-        return line + (f" ({self.skipped} fresh, skipped)" if self.skipped else "")
+        line += f" ({self.skipped} fresh, skipped)" if self.skipped else ""
+        return line + (f"; {self.waiting} left for the next pass" if self.waiting else "")
 
 
 @dataclass
@@ -114,9 +113,10 @@ def refresh_full_text(
         wanted = list(item_ids)
         wanted += pages_to_recheck(db, recheck_feeds, stale_minutes=stale_minutes, limit=limit)
         wanted = list(dict.fromkeys(wanted))
-        chosen = wanted if force else pick_for_full_text(db, wanted, stale_minutes=stale_minutes)
-        chosen = chosen[: max(0, limit)]
-        report = FullTextReport(skipped=len(wanted) - len(chosen))
+        picked = wanted if force else pick_for_full_text(db, wanted, stale_minutes=stale_minutes)
+        chosen = picked[: max(0, limit)]
+        report = FullTextReport(skipped=len(wanted) - len(picked))
+        report.waiting = len(picked) - len(chosen)
         jobs = _jobs(db, chosen, report, conditional=not force)
         if jobs:
             asyncio.run(_run(db, jobs, report, timeout, on_progress, since))
@@ -158,22 +158,26 @@ def pages_to_recheck(
     within_hours: float = RECHECK_WITHIN_HOURS,
     limit: int = DEFAULT_LIMIT,
 ) -> list[int]:
-    """Stories seen lately whose page was read more than ``stale_minutes`` ago.
+    """Stories still waiting for their page, longest-waiting first, then stale pages.
 
-    "Seen lately": a feed stored them at or after ``seen_since`` (the start of
-    a refresh), or ``feed_ids`` carried them within ``within_hours``. So an
-    update made only on the page (the feed unchanged) is noticed; stalest
-    first, at most ``limit``.
+    Waiting: never read (a pass stopped at ``limit``), carried by ``feed_ids`` or
+    stored at or after ``seen_since`` (a refresh's start): every story gets its
+    page within a few passes. Stale: seen since then (or by ``feed_ids`` within
+    ``within_hours``), read over ``stale_minutes`` ago, stalest first: so an update
+    made only on the page is noticed. At most ``limit`` in all.
     """
     now = clock.now()
     ids = list(feed_ids)
     if seen_since is None and not ids:
         return []
-    where = ["i.last_seen >= ?", "i.page_fetched_at IS NOT NULL", "i.page_fetched_at <= ?"]
-    params: list[object] = [
-        seen_since or clock.to_iso(now - timedelta(hours=within_hours)),
-        clock.to_iso(now - timedelta(minutes=stale_minutes)),
+    seen = seen_since or clock.to_iso(now - timedelta(hours=within_hours))
+    where = [
+        "(i.page_fetched_at IS NULL"
+        + (" AND i.last_seen >= ?" if seen_since else "")
+        + " OR i.last_seen >= ? AND i.page_fetched_at <= ?)"
     ]
+    params: list[object] = [seen_since] if seen_since else []
+    params += [seen, clock.to_iso(now - timedelta(minutes=stale_minutes))]
     if ids:
         marks = ",".join("?" * len(ids))
         where.append(f"i.id IN (SELECT item_id FROM item_feeds WHERE feed_id IN ({marks}))")
@@ -182,7 +186,8 @@ def pages_to_recheck(
         row[0]
         for row in db.execute(
             f"SELECT i.id FROM items i WHERE {' AND '.join(where)} "
-            "ORDER BY i.page_fetched_at LIMIT ?",
+            "ORDER BY i.page_fetched_at IS NOT NULL, "
+            "COALESCE(i.page_fetched_at, i.first_seen), i.id LIMIT ?",
             [*params, limit],
         )
     ]
