@@ -71,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0.0,
         metavar="MIN",
         help="with --full-text: re-read a page only if it was last read MIN minutes ago or "
-        "more (default 0: every page the feeds carry, newest 100 at most)",
+        "more (default 0: every page the feeds carry, 100 a pass at most)",
     )
     fetch.add_argument(
         "--no-sync",
