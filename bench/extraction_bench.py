@@ -64,14 +64,15 @@ def load_set(directory: Path) -> list[tuple[str, str, bytes, str]]:
     """(name, url, page bytes, reference body) for every page of the set."""
     truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
     return [
-        (
-            name,
-            entry["url"],
-            (directory / "pages" / f"{name}.html").read_bytes(),
-            entry["articleBody"],
-        )
-        for name, entry in sorted(truth.items())
+        (name, e["url"], (directory / "pages" / f"{name}.html").read_bytes(), e["articleBody"])
+        for name, e in sorted(truth.items())
     ]
+
+
+def groups(directory: Path) -> dict[str, str]:
+    """Each page's group: "tuning" (written with the extractor) or "held-out" (after it)."""
+    truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
+    return {name: entry.get("group", "tuning") for name, entry in truth.items()}
 
 
 def measure(extract: Extractor, pages: list[tuple[str, str, bytes, str]], repeat: int):
@@ -89,17 +90,26 @@ def measure(extract: Extractor, pages: list[tuple[str, str, bytes, str]], repeat
     return results
 
 
-def report(name: str, results: list[tuple[str, Counts, float]], per_page: bool) -> dict:
-    scores = summary([counts for _, counts, _ in results])
-    ms = statistics.mean(t for _, _, t in results)
-    if per_page:
-        print(f"\n{name}: per page (F1, precision, recall, ms)")
-        for page, counts, t in sorted(results, key=lambda r: page_f1(r[1])):
-            print(
-                f"  {page_f1(counts):.3f}  P {counts.precision:.3f}  R {counts.recall:.3f}"
-                f"  {t:6.1f} ms  {page}"
-            )
-    return {"extractor": name, **scores, "ms_per_page": ms, "pages": len(results)}
+def report(name: str, results: list[tuple[str, Counts, float]], group_of: dict[str, str]):
+    """Rows for every page, then one per group: F1, precision, recall, ms a page."""
+    rows = []
+    for group in ("all", *sorted(set(group_of.values()))):
+        chosen = [r for r in results if group == "all" or group_of[r[0]] == group]
+        scores = summary([counts for _, counts, _ in chosen])
+        ms = statistics.mean(t for _, _, t in chosen)
+        rows.append(
+            {"extractor": name, "group": group, **scores, "ms_per_page": ms, "pages": len(chosen)}
+        )
+    return rows
+
+
+def print_pages(name: str, results: list[tuple[str, Counts, float]]) -> None:
+    print(f"\n{name}: per page (F1, precision, recall, ms), worst first")
+    for page, counts, t in sorted(results, key=lambda r: page_f1(r[1])):
+        print(
+            f"  {page_f1(counts):.3f}  P {counts.precision:.3f}  R {counts.recall:.3f}"
+            f"  {t:6.1f} ms  {page}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,25 +123,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     pages = load_set(args.set)
+    group_of = groups(args.set)
     rows = []
     for name in args.only or list(EXTRACTORS):
         try:
             extract = EXTRACTORS[name]()
         except ImportError as error:
-            print(
-                f"{name}: not installed ({error}); try: uv run --group bench ...", file=sys.stderr
-            )
+            print(f"{name}: not installed ({error}); try uv run --group bench", file=sys.stderr)
             continue
-        rows.append(report(name, measure(extract, pages, args.repeat), args.pages))
+        results = measure(extract, pages, args.repeat)
+        if args.pages:
+            print_pages(name, results)
+        rows += report(name, results, group_of)
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
     print(f"\n{len(pages)} pages; F1 over 4-token shingles (ScrapingHub benchmark metric)")
-    print(f"{'extractor':<12} {'F1':>6} {'precision':>9} {'recall':>6} {'ms/page':>8}")
+    print(
+        f"{'extractor':<12} {'pages':<14} {'F1':>6} {'precision':>9} {'recall':>6} {'ms/page':>8}"
+    )
     for row in rows:
         print(
-            f"{row['extractor']:<12} {row['f1']:6.3f} {row['precision']:9.3f}"
-            f" {row['recall']:6.3f} {row['ms_per_page']:8.1f}"
+            f"{row['extractor']:<12} {row['group'] + ' (' + str(row['pages']) + ')':<14}"
+            f" {row['f1']:6.3f} {row['precision']:9.3f} {row['recall']:6.3f}"
+            f" {row['ms_per_page']:8.1f}"
         )
     return 0
 

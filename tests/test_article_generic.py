@@ -111,6 +111,8 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Lesen Sie auch: Neue Buslinie ab Dezember",
         "Volunteers at the quay. (Photo: Sam Okafor)",
         "14:05",
+        "6 min read",
+        "Haberin Devamı",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -142,3 +144,19 @@ def test_a_body_whose_class_names_look_like_furniture_is_still_read() -> None:
     )
     article = extract_article(page)
     assert article.paragraphs == [paragraph, paragraph.replace("twice", "three times")]
+
+
+def test_furniture_inside_a_body_hidden_by_its_class_names_still_goes() -> None:
+    paragraph = (
+        "The orchard's cider press, rebuilt by volunteers over the winter, pressed its first "
+        "apples on Saturday, and the juice will be sold at the village fete."
+    )
+    page = (
+        "<html><body><article class='typography newsletter-post'><h1>Cider</h1>"
+        f"<div class='body markup'><p>{paragraph}</p>"
+        "<div class='subscription-widget'><p>Thanks for reading! Subscribe for free to "
+        "receive new posts and support the orchard.</p></div>"
+        f"<p>{paragraph.replace('Saturday', 'Sunday')}</p></div></article></body></html>"
+    )
+    article = extract_article(page)
+    assert article.paragraphs == [paragraph, paragraph.replace("Saturday", "Sunday")]

@@ -39,6 +39,7 @@ _LABELS = frozenset(
         "werbung",
         "اعلان",
         "реклама",
+        "haberin devami",
         "haberin devami asagida",
         "continue reading below",
         "story continues below advertisement",
@@ -96,6 +97,12 @@ _NOTICES = (
     "чтобы оставить комментарий",
     "будьте первым, кто прокомментирует",
 )
+# "6 min read", "5 dk okuma", "3 minutes de lecture": a reading-time line.
+_READING_TIME = re.compile(
+    r"^\d+\s*(?:min|mins|minutes?|dk|dakika|minuten|minutos)\.?\s*(?:read|de lecture|okuma|"
+    r"lesezeit|de lectura)",
+    re.IGNORECASE,
+)
 _SHARE_VERBS = ("share", "partag", "compartir", "teilen", "paylas", "شارك", "поделиться")
 _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\bx\b|فيسبوك|اكس")
 _MAX_SHARE = 60
@@ -122,6 +129,8 @@ def is_furniture_line(line: str) -> bool:
     if folded in _LABELS or is_share_prompt(text) or _is_share_button(folded):
         return True
     if folded.startswith(_READ_MORE) or any(notice in folded for notice in _NOTICES):
+        return True
+    if _READING_TIME.match(folded):
         return True
     return bool(_CREDIT.search(text)) and len(text) < 160
 

@@ -83,26 +83,40 @@ class GenericBody:
 def extract_generic(root: lxml.html.HtmlElement) -> GenericBody:
     """The story paragraphs of any page; empty paragraphs when there are none.
 
-    Should the class names hide the story (a site calling its body "post-meta"),
-    a second reading without them takes its place.
+    Should the class names hide the story (an article of class "newsletter-post"),
+    the page is read without them to find where the story is, then again with
+    them everywhere but on the way down to it.
     """
     body = root.find("body")
     if body is None:
         return GenericBody([], [])
-    found = _read(body, by_class=True)
-    if len("".join(found.paragraphs)) < RETRY_CHARS:
-        plain = _read(body, by_class=False)
-        if len("".join(plain.paragraphs)) > len("".join(found.paragraphs)):
-            return GenericBody(plain.paragraphs, found.authors or plain.authors)
-    return found
+    found, _ = _read(body, frozenset())
+    if _length(found) >= RETRY_CHARS:
+        return found
+    plain, best = _read(body, None)
+    if best is None:
+        return found
+    again, _ = _read(body, frozenset({best, *best.iterancestors()}))
+    better = again if _length(again) >= RETRY_CHARS else plain
+    if _length(better) <= _length(found):
+        return found
+    return GenericBody(better.paragraphs, found.authors or better.authors)
 
 
-def _read(body: lxml.html.HtmlElement, *, by_class: bool) -> GenericBody:
+def _length(found: GenericBody) -> int:
+    return sum(len(p) for p in found.paragraphs)
+
+
+def _read(
+    body: lxml.html.HtmlElement, protected: frozenset[lxml.html.HtmlElement] | None
+) -> tuple[GenericBody, lxml.html.HtmlElement | None]:
+    """The story and the element it was found in; ``protected`` elements are entered
+    whatever their class names, and None means class names are not looked at."""
     bylines: list[str] = []
-    runs = _runs(body, bylines, by_class)
+    runs = _runs(body, bylines, protected)
     scores = _scores(runs)
     if not scores:
-        return GenericBody([], _authors(bylines))
+        return GenericBody([], _authors(bylines)), None
     best = max(scores, key=scores.__getitem__)
     chosen = _with_siblings(best, scores)
     paragraphs: list[str] = []
@@ -119,10 +133,14 @@ def _read(body: lxml.html.HtmlElement, *, by_class: bool) -> GenericBody:
             continue
         subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
         paragraphs.append(SUBHEAD + text if subhead else text)
-    return GenericBody(paragraphs, _authors(bylines))
+    return GenericBody(paragraphs, _authors(bylines)), best
 
 
-def _runs(body: lxml.html.HtmlElement, bylines: list[str], by_class: bool) -> list[_Run]:
+def _runs(
+    body: lxml.html.HtmlElement,
+    bylines: list[str],
+    protected: frozenset[lxml.html.HtmlElement] | None,
+) -> list[_Run]:
     """Every run of text outside furniture, in document order."""
     runs: list[_Run] = []
 
@@ -133,7 +151,7 @@ def _runs(body: lxml.html.HtmlElement, bylines: list[str], by_class: bool) -> li
             run.bold_only = not block.text.strip()
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if not tag or _skipped(child, tag, bylines if by_class else None):
+            if not tag or _skipped(child, tag, bylines, protected):
                 pass
             elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
                 runs.append(run)
@@ -162,17 +180,19 @@ def _inline(run: _Run, element: lxml.html.HtmlElement, tag: str) -> None:
         run.bold_only = False
 
 
-def _skipped(element: lxml.html.HtmlElement, tag: str, bylines: list[str] | None) -> bool:
-    """Furniture: not entered. A byline's text is remembered for its names.
-
-    ``bylines`` None: class and id names are not looked at.
-    """
+def _skipped(
+    element: lxml.html.HtmlElement,
+    tag: str,
+    bylines: list[str],
+    protected: frozenset[lxml.html.HtmlElement] | None,
+) -> bool:
+    """Furniture: not entered. A byline's text is remembered for its names."""
     if tag in _SKIP_TAGS or element.get("hidden") is not None:
         return True
     if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or ""):
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if bylines is None or not names.strip():
+    if protected is None or element in protected or not names.strip():
         return False
     words = set(_WORD.findall(names))
     if words & _FURNITURE_WORDS or any(pair in names for pair in _FURNITURE_PAIRS):
