@@ -280,7 +280,7 @@ def _write_error(error: sqlite3.OperationalError, waited: float) -> sqlite3.Oper
     if code == _SQLITE_BUSY:
         return DatabaseBusy(f"database is busy (another aanews is writing); waited {waited:.0f} s")
     if code == _SQLITE_READONLY:
-        return DatabaseReadOnly("the database is read-only: nothing can be changed")
+        return DatabaseReadOnly("the database file is read-only: nothing was changed")
     if code == _SQLITE_FULL:
         return DiskFull("disk full: nothing was written (free some space and try again)")
     return error
@@ -321,6 +321,8 @@ def open_db(path: str | Path | None = None) -> Database:
         except OSError as error:
             reason = f"{path}: cannot create its folder ({error.strerror})"
             raise DatabaseOpenError(reason) from None
+        if path.exists() and is_read_only(path):
+            return _open_read_only(path)
         db = Database(path)
     try:
         _prepare(db)
@@ -328,6 +330,36 @@ def open_db(path: str | Path | None = None) -> Database:
         db.close()
         raise DatabaseOpenError(f"{path}: {error}") from None
     return db
+
+
+def is_read_only(path: Path) -> bool:
+    """The file may not be written: no write permission for us, or none at all (even as root)."""
+    return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
+
+
+def _open_read_only(path: Path) -> Database:
+    """A read-only file opens read-only: reading works, a write says "read-only".
+
+    ``immutable`` when even the WAL index cannot be made (a read-only folder).
+    """
+    uri = path.resolve().as_uri()
+    for query in ("?mode=ro", "?immutable=1"):
+        db = Database(sqlite3.connect(uri + query, uri=True))
+        try:
+            db.conn.create_function("aanews_fold", 1, fold, deterministic=True)
+            version = schema_version(db)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            failure = error
+            continue
+        if version != len(MIGRATIONS):
+            db.close()
+            raise DatabaseOpenError(
+                f"{path}: the file is read-only and needs an upgrade (schema {version} of "
+                f"{len(MIGRATIONS)}); make it writable and open it once"
+            )
+        return db
+    raise DatabaseOpenError(f"{path}: cannot be read ({failure})") from None
 
 
 class DatabaseOpenError(RuntimeError):

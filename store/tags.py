@@ -6,12 +6,12 @@ user typed; lookups go through the folded name, so "Gazze" and "gazze" are one t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.db import writing
+from store.db import in_chunks, writing
 from store.sync.queue import queue_marks
 from store.text import clean_line, fold
 
@@ -215,3 +215,48 @@ def _tag_id(db: Database, name: str) -> int:
     if row is None:
         raise LookupError(f"no tag called {name!r}")
     return int(row[0])
+
+
+def tag_names(db: Database) -> dict[str, str]:
+    """Every tag row: folded name -> name as stored."""
+    return {folded: name for folded, name in db.execute("SELECT folded, name FROM tags")}
+
+
+def tags_of(db: Database, item_ids: Sequence[int]) -> list[str]:
+    """Tags any of these stories carries itself (not through its feed), sorted."""
+    names: set[tuple[str, str]] = set()
+    for chunk, marks in in_chunks(item_ids):
+        names.update(
+            db.execute(
+                "SELECT DISTINCT t.folded, t.name FROM item_tags it "
+                f"JOIN tags t ON t.id = it.tag_id WHERE it.item_id IN ({marks})",
+                chunk,
+            ).fetchall()
+        )
+    return [name for _, name in sorted(names)]
+
+
+def tagged_with(db: Database, name: str, item_ids: Sequence[int]) -> set[int]:
+    """Which of these stories carry the tag themselves."""
+    found: set[int] = set()
+    for chunk, marks in in_chunks(item_ids):
+        found.update(
+            row[0]
+            for row in db.execute(
+                "SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                f"WHERE t.folded = ? AND it.item_id IN ({marks})",
+                [fold(name), *chunk],
+            )
+        )
+    return found
+
+
+def delete_unused_tag(db: Database, name: str) -> None:
+    """Forget the tag ``name`` if no story and no feed carries it."""
+    with writing(db):
+        db.execute(
+            "DELETE FROM tags WHERE folded = ? "
+            "AND NOT EXISTS (SELECT 1 FROM item_tags WHERE tag_id = tags.id) "
+            "AND NOT EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = tags.id)",
+            [fold(name)],
+        )

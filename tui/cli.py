@@ -6,6 +6,7 @@ Subcommands never import Textual, so ``aanews fetch`` from cron starts fast.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import os
@@ -62,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_reader(args)
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
+    except BrokenPipeError:
+        return _reader_went_away()
     except CommandError as error:
         print(f"aanews: {error}", file=sys.stderr)
         return error.status
@@ -72,8 +77,28 @@ def main(argv: list[str] | None = None) -> int:
     except (sqlite3.Error, OSError, ValueError, LookupError, RuntimeError) as error:
         if os.environ.get("AANEWS_DEBUG"):
             raise
-        print(f"aanews: {error}", file=sys.stderr)
+        print(f"aanews: {_in_one_line(error)}", file=sys.stderr)
         return 1
+
+
+def _reader_went_away() -> int:
+    """``aanews search … | head``: the reader of stdout has gone; stop quietly.
+
+    stdout points to /dev/null from here on, so nothing fails again at exit.
+    The status is the shell's for a pipe closed early (128 + SIGPIPE).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141
+
+
+def _in_one_line(error: BaseException) -> str:
+    """What went wrong, for a person: a full disk says so, whichever layer noticed it."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == 13 or (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+        return "disk full: nothing more could be written (free some space and try again)"
+    return str(error)
 
 
 class _CleanRecord(logging.Filter):

@@ -8,18 +8,26 @@ name with spaces whole). Every change returns an ``UndoRecord`` naming the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from store.db import writing
-from store.tags import list_tags, normalize_tag, tag_items, untag_items
+from store.tags import (
+    delete_unused_tag,
+    list_tags,
+    normalize_tag,
+    tag_items,
+    tag_names,
+    tagged_with,
+    untag_items,
+)
+from store.tags import tags_of as tags_of  # the tag screens ask here, beside the edits
 from store.text import fold
 from tui.plural import counted
 
 SEPARATORS = " ,\t"
-CHUNK = 500  # ids per IN (...): well under SQLite's parameter limit
 
 
 @dataclass
@@ -139,26 +147,6 @@ def tags_for_completion(db: Database) -> list[str]:
     return [tag.name for tag in sorted(list_tags(db), key=lambda tag: -tag.count)]
 
 
-def tag_names(db: Database) -> dict[str, str]:
-    """Every tag row: folded name -> name as stored."""
-    return {folded: name for folded, name in db.execute("SELECT folded, name FROM tags")}
-
-
-def tags_of(db: Database, item_ids: Sequence[int]) -> list[str]:
-    """Tags any of these stories carries itself (not through its feed), sorted."""
-    names: set[tuple[str, str]] = set()
-    for chunk in _chunks(item_ids):
-        marks = ",".join("?" * len(chunk))
-        names.update(
-            db.execute(
-                "SELECT DISTINCT t.folded, t.name FROM item_tags it "
-                f"JOIN tags t ON t.id = it.tag_id WHERE it.item_id IN ({marks})",
-                list(chunk),
-            ).fetchall()
-        )
-    return [name for _, name in sorted(names)]
-
-
 def apply_tag_edit(db: Database, item_ids: Sequence[int], edit: TagEdit) -> UndoRecord:
     """Add and remove tags on the stories in one transaction; returns what really changed."""
     record = UndoRecord()
@@ -172,7 +160,7 @@ def apply_tag_edit(db: Database, item_ids: Sequence[int], edit: TagEdit) -> Undo
             if stored is None:
                 record.created.append(name)
                 stored = name
-            having = _having(db, stored, ids)
+            having = tagged_with(db, stored, ids)
             missing = [i for i in ids if i not in having]
             tag_items(db, missing, [stored])
             record.added += [(i, stored) for i in missing]
@@ -180,7 +168,7 @@ def apply_tag_edit(db: Database, item_ids: Sequence[int], edit: TagEdit) -> Undo
             stored = tag_names(db).get(fold(normalize_tag(typed)))
             if stored is None:
                 continue
-            having = _having(db, stored, ids)
+            having = tagged_with(db, stored, ids)
             present = [i for i in ids if i in having]
             untag_items(db, present, [stored])
             record.removed += [(i, stored) for i in present]
@@ -191,7 +179,7 @@ def toggle_tag(db: Database, item_ids: Sequence[int], name: str) -> UndoRecord:
     """A quick tag: if every story has it, remove it from all; else add it where missing."""
     stored = tag_names(db).get(fold(normalize_tag(name)))
     ids = list(dict.fromkeys(item_ids))
-    if stored is not None and ids and len(_having(db, stored, ids)) == len(ids):
+    if stored is not None and ids and len(tagged_with(db, stored, ids)) == len(ids):
         return apply_tag_edit(db, ids, TagEdit(remove=[stored]))
     return apply_tag_edit(db, ids, TagEdit(add=[name]))
 
@@ -203,47 +191,21 @@ def undo(db: Database, record: UndoRecord) -> UndoRecord:
         for name, ids in _by_tag(record.removed):
             # The tag may be gone since (deleted); tag_items brings it back by name.
             was_missing = fold(name) not in tag_names(db)
-            having = _having(db, name, ids)
+            having = tagged_with(db, name, ids)
             missing = [i for i in ids if i not in having]
             tag_items(db, missing, [name])
             back.added += [(i, name) for i in missing]
             if was_missing:
                 back.created.append(name)
         for name, ids in _by_tag(record.added):
-            having = _having(db, name, ids)
+            having = tagged_with(db, name, ids)
             present = [i for i in ids if i in having]
             untag_items(db, present, [name])
             back.removed += [(i, name) for i in present]
         for name in record.created:
             # A tag the action made and nothing uses any more goes again.
-            db.execute(
-                "DELETE FROM tags WHERE folded = ? "
-                "AND NOT EXISTS (SELECT 1 FROM item_tags WHERE tag_id = tags.id) "
-                "AND NOT EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = tags.id)",
-                [fold(name)],
-            )
+            delete_unused_tag(db, name)
     return back
-
-
-def _having(db: Database, name: str, item_ids: Sequence[int]) -> set[int]:
-    """Which of these stories carry the tag themselves."""
-    found: set[int] = set()
-    for chunk in _chunks(item_ids):
-        marks = ",".join("?" * len(chunk))
-        found.update(
-            row[0]
-            for row in db.execute(
-                "SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                f"WHERE t.folded = ? AND it.item_id IN ({marks})",
-                [fold(name), *chunk],
-            )
-        )
-    return found
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def _by_tag(pairs: list[tuple[int, str]]) -> list[tuple[str, list[int]]]:

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from store.db import open_db
 
 COMMAND_MODULES = (
-    "account", "feeds", "fetch", "search", "searches", "show", "tags", "transfer"
+    "account", "check", "feeds", "fetch", "search", "searches", "show", "tags", "transfer"
 )  # fmt: skip
 
 

@@ -1,0 +1,113 @@
+"""Backups that are backups: a damaged file is found and explained, read-only and full disks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import store_feed
+from store.parsing.feed import parse_feed
+from tests.two_writers import cli, rss
+from tui.cli import main
+
+
+def _filled(path: Path, stories: int = 300) -> list[int]:
+    db = open_db(path)
+    feed = add_feed(db, "http://127.0.0.1:9/one", title="One")
+    ids = store_feed(db, feed.id, parse_feed(rss("one", stories), url=feed.url)).new_ids
+    db.close()  # the last connection: the WAL is checkpointed into the file
+    return ids
+
+
+def _damage(path: Path, index: str = "items_newest") -> None:
+    """Overwrite the middle of one index page, as a bad sector or a stray write would."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [index]).fetchone()[0]
+    conn.close()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size + 8)
+        file.write(b"\xff" * (page_size // 2))
+
+
+def test_check_says_a_whole_database_is_ok(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "aanews.db"
+    _filled(path)
+    assert main(["--db", str(path), "check"]) == 0
+    assert "ok (300 stories, 1 feeds)" in capsys.readouterr().out
+
+
+def test_check_finds_a_damaged_page_and_says_how_to_recover(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "aanews.db"
+    _filled(path)
+    _damage(path)
+    assert main(["--db", str(path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "is damaged" in err
+    assert "export --json -o rescue.json" in err
+    assert ".recover" in err
+
+
+def test_a_read_only_file_opens_for_reading_and_writes_say_read_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "aanews.db"
+    ids = _filled(path, stories=3)
+    path.chmod(0o444)
+    assert main(["--db", str(path), "search", "story"]) == 0
+    assert "one story 2" in capsys.readouterr().out
+    assert main(["--db", str(path), "show", str(ids[0])]) == 0
+    assert "one story 0" in capsys.readouterr().out
+    assert main(["--db", str(path), "feeds", "list"]) == 0
+    assert "One" in capsys.readouterr().out
+    assert main(["--db", str(path), "tag", str(ids[0]), "kept"]) == 1
+    err = capsys.readouterr().err
+    assert "read-only" in err and "Traceback" not in err
+    path.chmod(0o644)
+    db = open_db(path)
+    assert db.execute("SELECT COUNT(*) FROM item_tags").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_full_disk_says_disk_full_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "aanews.db"
+    _filled(path, stories=3)
+    import store.db
+
+    prepare = store.db._prepare
+
+    def no_room_left(db: object) -> None:
+        prepare(db)  # type: ignore[arg-type]
+        pages = db.execute("PRAGMA page_count").fetchone()[0]  # type: ignore[attr-defined]
+        db.execute(f"PRAGMA max_page_count = {pages}")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(store.db, "_prepare", no_room_left)
+    stories = tmp_path / "more.json"
+    stories.write_text(
+        '{"aanews_export": 1, "feeds": [], "items": ['
+        + ",".join(f'{{"key": "guid:k{n}", "title": "t", "body": "{"x" * 2000}"}}' for n in range(200))
+        + "]}"
+    )
+    assert main(["--db", str(path), "import", str(stories)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("aanews: disk full") and err.count("\n") == 1, err
+
+
+def test_a_closed_pipe_ends_search_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "aanews.db"
+    _filled(path, stories=3000)  # more than a pipe holds: the writer meets the closed end
+    search = cli("--db", str(path), "search", "story", "--limit", "3000")
+    assert search.stdout is not None and search.stderr is not None
+    search.stdout.readline()
+    search.stdout.close()  # `| head -1`
+    err = search.stderr.read()
+    assert search.wait(timeout=60) == 141
+    assert err == ""
