@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -91,11 +92,8 @@ def test_a_full_disk_says_disk_full_in_one_line(
 
     monkeypatch.setattr(store.db, "_prepare", no_room_left)
     stories = tmp_path / "more.json"
-    stories.write_text(
-        '{"aanews_export": 1, "feeds": [], "items": ['
-        + ",".join(f'{{"key": "guid:k{n}", "title": "t", "body": "{"x" * 2000}"}}' for n in range(200))
-        + "]}"
-    )
+    big = [{"key": f"guid:k{n}", "title": "t", "body": "x" * 2000} for n in range(200)]
+    stories.write_text(json.dumps({"aanews_export": 1, "feeds": [], "items": big}))
     assert main(["--db", str(path), "import", str(stories)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("aanews: disk full") and err.count("\n") == 1, err
