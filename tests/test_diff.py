@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from textual.app import App
 
 from store.db import open_db
-from store.diff import has_changes, story_diff, word_diff
+from store.diff import SIZE_CAP, has_changes, line_diff, story_diff, text_diff, word_diff
 from store.ingest import save_revision
 from store.model import Item, Revision
 from tests.app_factory import settle
@@ -19,6 +20,7 @@ from tui.screens.revision_diff import (
     RevisionDiffScreen,
     diff_text,
     render_diff,
+    side_rows,
 )
 
 IST = timezone(timedelta(hours=3))
@@ -35,7 +37,7 @@ def new_text(ops: list[tuple[str, str]]) -> str:
 def test_word_diff_marks_whole_words_and_rebuilds_both_texts() -> None:
     old = "Des pluies record inondent le sud."
     new = "Des pluies diluviennes inondent le sud et l'ouest."
-    ops = word_diff(old, new)
+    ops = text_diff(old, new)
     assert ("delete", "record") in ops
     assert ("insert", "diluviennes") in ops
     assert old_text(ops) == old and new_text(ops) == new
@@ -44,15 +46,56 @@ def test_word_diff_marks_whole_words_and_rebuilds_both_texts() -> None:
 def test_paragraph_breaks_survive_a_diff() -> None:
     old = "Premier paragraphe.\n\nDeuxième paragraphe."
     new = "Premier paragraphe.\n\nUn paragraphe ajouté.\n\nDeuxième paragraphe."
-    ops = word_diff(old, new)
+    ops = text_diff(old, new)
     assert [kind for kind, _ in ops] == ["equal", "insert", "equal"]
     assert "Un paragraphe ajouté" in ops[1][1]
     assert new_text(ops) == new
 
 
 def test_identical_texts_have_no_changes() -> None:
-    assert not has_changes(word_diff("aynı metin", "aynı metin"))
-    assert word_diff("", "") == []
+    assert not has_changes(text_diff("aynı metin", "aynı metin"))
+    assert text_diff("", "") == []
+
+
+LEAD_OLD = "Teams continue to work to reopen the roads. Schools are closed in the city."
+LEAD_NEW = (
+    "Snow removal teams continue to work around the roads. Officials said on Tuesday that "
+    "every school in the province would stay shut until Friday."
+)
+
+
+def test_a_rewritten_lead_keeps_its_spaces_and_reads_old_then_new() -> None:
+    ops = text_diff(LEAD_OLD, LEAD_NEW)
+    assert old_text(ops) == LEAD_OLD and new_text(ops) == LEAD_NEW
+    # the sentence rewritten: struck whole, the new one after it, no words interleaved
+    assert ("delete", "Schools are closed in the city.") in ops
+    assert ops[-1][0] == "insert" and ops[-1][1].startswith("Officials said on Tuesday")
+    # the sentence changed a little: its words, neighbouring changes as one run
+    assert ("delete", "to reopen") in ops and ("insert", "around") in ops
+    shown = diff_text(ops).plain
+    assert "Teams Snow removal teams continue to work to reopen around the roads." in shown
+    assert "TeamsSnow" not in shown and "toaround" not in shown and "reopenthe" not in shown
+
+
+def test_side_by_side_rows_pair_paragraphs() -> None:
+    old = "Same start.\n\nOld middle paragraph here.\n\nSame end."
+    new = "Same start.\n\nA wholly different middle.\n\nSame end."
+    rows = side_rows(text_diff(old, new))
+    assert [(a.plain, b.plain) for a, b in rows] == [
+        ("Same start.", "Same start."),
+        ("Old middle paragraph here.", "A wholly different middle."),
+        ("Same end.", "Same end."),
+    ]
+
+
+def test_huge_texts_fall_back_to_whole_lines() -> None:
+    old = "\n".join(f"Line {n} of a very long story." for n in range(8000))
+    new = old.replace("Line 4000 of", "Line four thousand of")
+    assert len(old) + len(new) > SIZE_CAP
+    ops = text_diff(old, new)
+    assert ops == line_diff(old, new)
+    assert ("delete", "Line 4000 of a very long story.\n") in ops
+    assert old_text(ops) == old and new_text(ops) == new
 
 
 def test_story_diff_covers_title_lead_body_and_update_stamp() -> None:
@@ -78,20 +121,21 @@ def test_story_diff_covers_title_lead_body_and_update_stamp() -> None:
     assert not has_changes(diff["lead"])
     assert ("insert", "etkili oldu") in diff["title"]
     assert ("delete", "açık") in diff["body"]
-    assert new_text(diff["updated"]) == "2026-11-27T09:00:00+03:00"
+    assert new_text(diff["updated"]) == "2026-11-27T09:00:00+03:00"  # ISO unless told
+    shown = story_diff(revision, item, lambda moment: f"{moment:%d.%m.%Y %H:%M}")
+    assert new_text(shown["updated"]) == "27.11.2026 09:00"
 
 
 def test_screen_text_styles_changes_and_never_reads_markup() -> None:
     text = diff_text(word_diff("[bold]eski[/]", "[bold]yeni[/]"))
-    assert text.plain == "[bold]eskiyeni[/]"
+    assert text.plain == "[bold]eski yeni[/]"
     styles = {str(span.style) for span in text.spans}
     assert {INSERT_STYLE, DELETE_STYLE} <= styles
     assert "[bold]" in text.plain  # shown as characters, not as bold
 
 
 def test_render_diff_without_revisions_says_so() -> None:
-    item = Item(id=1, key="aa:1", title="x")
-    assert "No earlier version" in str(render_diff(item, [], 0))
+    assert "No earlier version" in str(render_diff([], 0, None))
 
 
 def screen_text(app: App[None]) -> str:
@@ -141,6 +185,44 @@ async def test_screen_pages_through_versions_and_closes(tmp_path: Path, anyio_ba
         await pilot.press("right")
         await settle(pilot)
         assert "Version 2 of 2" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RevisionDiffScreen)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_diff_is_worked_out_off_the_screen_and_its_failure_is_told(
+    tmp_path: Path, anyio_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.db"
+    item_id = story_with_two_earlier_versions(path)
+    release = threading.Event()
+
+    def slow_then_broken(*args: object, **kwargs: object) -> None:
+        release.wait(timeout=30)
+        raise ValueError("the diff broke")
+
+    monkeypatch.setattr("tui.screens.revision_diff.story_diff", slow_then_broken)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(RevisionDiffScreen(path, item_id))
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):  # the story is read; its diff is still being worked out
+            await pilot.pause(0.02)
+            if "Working out what changed" in screen_text(app):
+                break
+        assert "Working out what changed" in screen_text(app)
+        await pilot.press("s")  # keys still answer while the worker runs
+        assert app.screen.side_by_side  # type: ignore[attr-defined]
+        release.set()
+        await settle(pilot)
+        assert "Could not show what changed: ValueError: the diff broke" in screen_text(app)
+        notes = [n.message for n in app._notifications]
+        assert any("the diff broke" in note for note in notes)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, RevisionDiffScreen)
