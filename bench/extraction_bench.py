@@ -8,7 +8,8 @@ The evaluation set is ``bench/extraction/``: ``pages/*.html`` (pages we wrote in
 the shapes of common CMSs and of AA's layouts; see its README) and
 ``ground-truth.json`` (each page's article body, by hand). The metric is the
 ScrapingHub article-extraction-benchmark's (``extraction_metric.py``). Time is
-the median of ``--repeat`` runs per page, after one warm-up pass, in ms a page.
+the median of ``--repeat`` runs per page, after one warm-up pass, in ms a page: wall
+clock, and this process's CPU time (steadier on a machine others are busy on).
 """
 
 from __future__ import annotations
@@ -75,49 +76,65 @@ def groups(directory: Path) -> dict[str, str]:
     return {name: entry.get("group", "tuning") for name, entry in truth.items()}
 
 
+Timing = tuple[float, float]  # median wall ms, median CPU ms
+Result = tuple[str, Counts, Timing]
+
+
 def measure(extract: Extractor, pages: list[tuple[str, str, bytes, str]], repeat: int):
-    """Per page: (name, counts, median ms)."""
+    """Per page: (name, counts, (median wall ms, median CPU ms))."""
     for _, url, page, _ in pages:  # warm-up: imports, caches
         extract(page, url)
-    results = []
+    results: list[Result] = []
     for name, url, page, reference in pages:
-        times = []
+        wall, cpu = [], []
         for _ in range(repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             text = extract(page, url)
-            times.append((time.perf_counter() - start) * 1000)
-        results.append((name, compare(reference, text), statistics.median(times)))
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        timing = (statistics.median(wall), statistics.median(cpu))
+        results.append((name, compare(reference, text), timing))
     return results
 
 
-def report(name: str, results: list[tuple[str, Counts, float]], group_of: dict[str, str]):
-    """Rows for every page, then one per group: F1, precision, recall, ms a page."""
+def report(name: str, results: list[Result], group_of: dict[str, str]) -> list[dict]:
+    """One row for all pages, then one per group: F1, precision, recall, ms a page."""
     rows = []
     for group in ("all", *sorted(set(group_of.values()))):
         chosen = [r for r in results if group == "all" or group_of[r[0]] == group]
-        scores = summary([counts for _, counts, _ in chosen])
-        ms = statistics.mean(t for _, _, t in chosen)
-        rows.append(
-            {"extractor": name, "group": group, **scores, "ms_per_page": ms, "pages": len(chosen)}
-        )
+        row = {"extractor": name, "group": group, "pages": len(chosen)}
+        row.update(summary([counts for _, counts, _ in chosen]))
+        row["ms_per_page"] = statistics.mean(t[0] for _, _, t in chosen)
+        row["cpu_ms_per_page"] = statistics.mean(t[1] for _, _, t in chosen)
+        rows.append(row)
     return rows
 
 
-def print_pages(name: str, results: list[tuple[str, Counts, float]]) -> None:
+def print_pages(name: str, results: list[Result]) -> None:
     print(f"\n{name}: per page (F1, precision, recall, ms), worst first")
     for page, counts, t in sorted(results, key=lambda r: page_f1(r[1])):
         print(
             f"  {page_f1(counts):.3f}  P {counts.precision:.3f}  R {counts.recall:.3f}"
-            f"  {t:6.1f} ms  {page}"
+            f"  {t[0]:6.1f} ms  {page}"
+        )
+
+
+def print_table(rows: list[dict], pages: int) -> None:
+    print(f"\n{pages} pages; F1 over 4-token shingles (ScrapingHub benchmark metric)")
+    print(f"{'extractor':<12} {'pages':<14} {'F1':>6} {'precision':>9} {'recall':>6}", end="")
+    print(f" {'ms/page':>8} {'CPU ms':>7}")
+    for row in rows:
+        print(
+            f"{row['extractor']:<12} {row['group'] + ' (' + str(row['pages']) + ')':<14}"
+            f" {row['f1']:6.3f} {row['precision']:9.3f} {row['recall']:6.3f}"
+            f" {row['ms_per_page']:8.1f} {row['cpu_ms_per_page']:7.1f}"
         )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
-    parser.add_argument(
-        "--set", type=Path, default=SET, help="folder with pages/ and ground-truth.json"
-    )
+    parser.add_argument("--set", type=Path, default=SET, help="pages/ and ground-truth.json")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pages", action="store_true", help="per-page scores, worst first")
     parser.add_argument("--json", action="store_true")
@@ -137,17 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += report(name, results, group_of)
     if args.json:
         print(json.dumps(rows, indent=1))
-        return 0
-    print(f"\n{len(pages)} pages; F1 over 4-token shingles (ScrapingHub benchmark metric)")
-    print(
-        f"{'extractor':<12} {'pages':<14} {'F1':>6} {'precision':>9} {'recall':>6} {'ms/page':>8}"
-    )
-    for row in rows:
-        print(
-            f"{row['extractor']:<12} {row['group'] + ' (' + str(row['pages']) + ')':<14}"
-            f" {row['f1']:6.3f} {row['precision']:9.3f} {row['recall']:6.3f}"
-            f" {row['ms_per_page']:8.1f}"
-        )
+    else:
+        print_table(rows, len(pages))
     return 0
 
 
