@@ -131,6 +131,22 @@ def print_table(rows: list[dict], pages: int) -> None:
         )
 
 
+def time_large(paragraphs: int) -> None:
+    """aanews on one long page (cost must grow with the page, not with its square)."""
+    from store.pages.article import extract_article
+
+    text = "The council said the work would take longer than planned, and residents were told. "
+    page = f"<html><body><nav><a href='/'>Home</a></nav><div>{f'<p>{text * 2}</p>' * paragraphs}"
+    page += "</div><footer>Contact</footer></body></html>"
+    start = time.process_time()
+    found = len(extract_article(page).paragraphs)
+    ms = (time.process_time() - start) * 1000
+    print(
+        f"one page of {paragraphs} paragraphs ({len(page) // 1024} KiB):"
+        f" {ms:.0f} CPU ms, {found} read"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
@@ -138,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pages", action="store_true", help="per-page scores, worst first")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--large", type=int, metavar="N", help="also time a page of N paragraphs")
     args = parser.parse_args(argv)
     pages = load_set(args.set)
     group_of = groups(args.set)
@@ -156,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=1))
     else:
         print_table(rows, len(pages))
+    if args.large:
+        time_large(args.large)
     return 0
 
 

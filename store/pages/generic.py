@@ -209,6 +209,7 @@ def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
 
 def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
     scores: dict[lxml.html.HtmlElement, float] = {}
+    lengths: dict[lxml.html.HtmlElement, int] = {}  # each element's text length, once
     for run in runs:
         text = run.text
         if len(text) < MIN_RUN or run.holder.tag in _HEADINGS:
@@ -217,7 +218,7 @@ def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
         score = (prose + text.count(",") + text.count("،") + min(len(text) / 100, 3)) * (
             1 - min(run.link_chars / len(text), 1)
         )
-        container = _container(run.holder, len(text))
+        container = _container(run.holder, len(text), lengths)
         scores[container] = scores.get(container, 0.0) + score
         parent = container.getparent()
         if parent is not None:
@@ -225,20 +226,26 @@ def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
     return scores
 
 
-def _container(holder: lxml.html.HtmlElement, length: int) -> lxml.html.HtmlElement:
+def _container(
+    holder: lxml.html.HtmlElement, length: int, lengths: dict[lxml.html.HtmlElement, int]
+) -> lxml.html.HtmlElement:
     """Where a run's score goes: above its paragraph, and above any element (a table
     cell, a row, a wrapping div) that holds nothing but this run."""
     container = holder
     while container.tag in _PARAGRAPHS or (
-        container.tag != "body" and len(clean_line(container.text_content())) <= length + 10
+        container.tag != "body" and _length_of(container, lengths) <= length + 10
     ):
         parent = container.getparent()
         if parent is None:
             break
         container = parent
-        if holder.tag == "li" and container.tag in ("ul", "ol"):
-            continue
     return container
+
+
+def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> int:
+    if element not in lengths:
+        lengths[element] = len(clean_line(element.text_content()))
+    return lengths[element]
 
 
 def _with_siblings(
