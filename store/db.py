@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +34,56 @@ BUSY_TIMEOUT = 10.0
 # SQLite's primary result codes that get a message of their own.
 _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_FULL = 5, 8, 13
 
-MIGRATIONS: list[str] = [
+
+
+def _feeds_never_reuse_ids(db: Database) -> None:
+    """Rebuild ``feeds`` with ``AUTOINCREMENT``: a removed feed's id is never given again.
+
+    Every column, index, id and reference is kept (``migrate`` runs this with
+    foreign keys off, so dropping the old table cascades nothing, and checks
+    them before committing). The counter starts above every feed id a saved
+    search names, so ``feed:18`` can never come to mean another feed.
+    """
+    (sql,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feeds'"
+    ).fetchone()
+    if "AUTOINCREMENT" in sql.upper():
+        return
+    rebuilt = re.sub(
+        r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b",
+        "id INTEGER PRIMARY KEY AUTOINCREMENT",
+        sql,
+        count=1,
+        flags=re.IGNORECASE,
+    )
+    rebuilt = re.sub(r'^CREATE TABLE\s+"?feeds"?', "CREATE TABLE feeds_rebuilt", rebuilt)
+    extras = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'feeds' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+        )
+    ]
+    columns = ", ".join(f'"{row[1]}"' for row in db.execute("PRAGMA table_info(feeds)"))
+    db.execute(rebuilt)
+    db.execute(f"INSERT INTO feeds_rebuilt ({columns}) SELECT {columns} FROM feeds")
+    db.execute("DROP TABLE feeds")
+    db.execute("ALTER TABLE feeds_rebuilt RENAME TO feeds")
+    for statement in extras:
+        db.execute(statement)
+    named = [
+        int(number)
+        for (query,) in db.execute("SELECT query FROM saved_searches")
+        for number in re.findall(r"\bfeed:(\d{1,18})\b", query)
+    ]
+    highest = max([0, *named, *(row[0] or 0 for row in db.execute("SELECT MAX(id) FROM feeds"))])
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'feeds'")
+    db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('feeds', ?)", [highest])
+
+
+Migration = str | Callable[[Database], None]
+
+MIGRATIONS: list[Migration] = [
     # 1: the first schema.
     """
     CREATE TABLE feeds (
@@ -207,6 +257,19 @@ MIGRATIONS: list[str] = [
         queued_at TEXT NOT NULL
     );
     CREATE INDEX sync_queue_account ON sync_queue (account_id, id);
+    """,
+    # 5: feed ids are never reused (AUTOINCREMENT; a table rebuild keeping everything).
+    _feeds_never_reuse_ids,
+    # 6: feeds of the user's own: a folder ('' for none, "News/World" nests), and
+    # per-feed settings, NULL meaning "as the config says": minutes between
+    # refreshes, article pages on (1) or off (0), how many stories and how many
+    # days of them to keep (store/retention.py).
+    """
+    ALTER TABLE feeds ADD COLUMN folder TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN refresh_minutes REAL;
+    ALTER TABLE feeds ADD COLUMN full_text INTEGER;
+    ALTER TABLE feeds ADD COLUMN max_stories INTEGER;
+    ALTER TABLE feeds ADD COLUMN max_age_days REAL;
     """,
 ]
 
@@ -387,6 +450,8 @@ def migrate(db: Database) -> None:
 
     Two processes opening a new file at once: the second waits for the first's
     migration, then finds it applied.
+    Foreign keys are off while migrating (SQLite's way to rebuild a table: a
+    dropped table must not cascade) and checked before each commit.
     """
     current = schema_version(db)
     if current > len(MIGRATIONS):
@@ -394,14 +459,26 @@ def migrate(db: Database) -> None:
             f"the database was written by a newer aanews (schema {current}, "
             f"this one knows {len(MIGRATIONS)})"
         )
-    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        log.info("migrating the database to schema %d", number)
-        with writing(db):
-            if schema_version(db) >= number:
-                continue
-            for statement in _statements(script):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
+    if current == len(MIGRATIONS):
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+            log.info("migrating the database to schema %d", number)
+            with writing(db):
+                if schema_version(db) >= number:
+                    continue
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in _statements(step):
+                        db.execute(statement)
+                broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration {number} broke references: {broken[:3]}")
+                db.execute(f"PRAGMA user_version = {number}")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def _statements(script: str) -> list[str]:

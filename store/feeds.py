@@ -6,13 +6,14 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import in_chunks, writing
-from store.model import Feed
+from store.model import Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_line
 
 _FEED_COLUMNS = (
     "id, url, title, feed_title, lang, category, source, site_url, etag, last_modified, "
-    "last_fetched, last_status, last_error, last_error_at, failures, paused"
+    "last_fetched, last_status, last_error, last_error_at, failures, paused, folder, "
+    "refresh_minutes, full_text, max_stories, max_age_days"
 )
 
 
@@ -35,8 +36,9 @@ def add_feed(
     category: str | None = None,
     source: str | None = None,
     tags: list[str] | None = None,
+    folder: str | None = None,
 ) -> Feed:
-    """Subscribe to ``url``; adding a URL already there updates its title and tags."""
+    """Subscribe to ``url``; adding a URL already there updates its title, tags and folder."""
     url = url.strip()
     if not is_fetchable_url(url):
         raise FeedError(f"not an http(s) URL: {url!r}")
@@ -56,6 +58,8 @@ def add_feed(
             feed_id = int(cursor.lastrowid or 0)
         if tags is not None:
             set_feed_tags(db, feed_id, tags)
+        if folder is not None:
+            db.execute("UPDATE feeds SET folder = ? WHERE id = ?", [clean_folder(folder), feed_id])
     return get_feed(db, feed_id)
 
 
@@ -132,6 +136,60 @@ def rename_feed(db: Database, feed_id: int, title: str) -> None:
         db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
 
 
+def set_paused(db: Database, feed_id: int, paused: bool) -> None:
+    """Pause a feed (an all-feeds refresh leaves it out) or resume it."""
+    get_feed(db, feed_id)
+    with writing(db):
+        db.execute("UPDATE feeds SET paused = ? WHERE id = ?", [int(paused), feed_id])
+
+
+def clean_folder(name: str | None) -> str:
+    """A folder name as stored: each step a clean line, steps joined by '/'."""
+    return "/".join(step for step in (clean_line(part) for part in (name or "").split("/")) if step)
+
+
+def set_folder(db: Database, feed_id: int, folder: str | None) -> str:
+    """File a feed in a folder of the user's own ('' or None: no folder); returns the name."""
+    get_feed(db, feed_id)
+    name = clean_folder(folder)
+    with writing(db):
+        db.execute("UPDATE feeds SET folder = ? WHERE id = ?", [name, feed_id])
+    return name
+
+
+def list_folders(db: Database) -> list[tuple[str, int, int]]:
+    """Every folder in use, by name: (name, feeds in it, unread stories of those feeds)."""
+    rows = db.execute(
+        "SELECT f.folder, COUNT(DISTINCT f.id), "
+        "(SELECT COUNT(DISTINCT i.id) FROM feeds g JOIN item_feeds x ON x.feed_id = g.id "
+        " JOIN items i ON i.id = x.item_id WHERE g.folder = f.folder "
+        " AND i.read = 0 AND i.hidden = 0) "
+        "FROM feeds f WHERE f.folder != '' GROUP BY f.folder"
+    ).fetchall()
+    return sorted(((r[0], int(r[1]), int(r[2] or 0)) for r in rows), key=lambda r: r[0].casefold())
+
+
+def set_settings(db: Database, feed_id: int, settings: FeedSettings) -> None:
+    """Store a feed's own settings (None: as the config says); bad values are ValueError."""
+    get_feed(db, feed_id)
+    for name in ("refresh_minutes", "max_stories", "max_age_days"):
+        value = getattr(settings, name)
+        if value is not None and value <= 0:
+            raise FeedError(f"{name.replace('_', '-')}: must be more than 0 (or 'off')")
+    full_text = None if settings.full_text is None else int(settings.full_text)
+    db.execute(
+        "UPDATE feeds SET refresh_minutes = ?, full_text = ?, max_stories = ?, max_age_days = ? "
+        "WHERE id = ?",
+        [
+            settings.refresh_minutes,
+            full_text,
+            settings.max_stories,
+            settings.max_age_days,
+            feed_id,
+        ],
+    )
+
+
 def record_failure(
     db: Database,
     feed_id: int,
@@ -173,6 +231,11 @@ def _feed(row: tuple) -> Feed:
         last_error_at,
         failures,
         paused,
+        folder,
+        refresh_minutes,
+        full_text,
+        max_stories,
+        max_age_days,
     ) = row
     return Feed(
         id=feed_id,
@@ -190,4 +253,11 @@ def _feed(row: tuple) -> Feed:
         last_error_at=last_error_at,
         failures=failures,
         paused=bool(paused),
+        folder=folder or "",
+        settings=FeedSettings(
+            refresh_minutes=refresh_minutes,
+            full_text=None if full_text is None else bool(full_text),
+            max_stories=max_stories,
+            max_age_days=max_age_days,
+        ),
     )

@@ -71,6 +71,18 @@ class Feed:
     paused: bool = False
     unread: int = 0
     total: int = 0
+    folder: str = ""  # the user's folder, "" for none; "News/World" nests
+    settings: FeedSettings = field(default_factory=lambda: FeedSettings())
+
+
+@dataclass
+class FeedSettings:
+    """A feed's own settings; None means "as the config says"."""
+
+    refresh_minutes: float | None = None  # at most one fetch this often
+    full_text: bool | None = None  # read its stories' article pages
+    max_stories: int | None = None  # keep this many newest (store/retention.py)
+    max_age_days: float | None = None  # keep stories this young
 
 
 @dataclass

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -148,7 +149,8 @@ def _select_feeds(
     now = clock.now()
     targets: list[_Target] = []
     for row in db.execute(
-        f"SELECT {columns} FROM feeds WHERE account_id IS NULL ORDER BY position, id"
+        f"SELECT {columns}, refresh_minutes, last_fetched FROM feeds WHERE account_id IS NULL "
+        "ORDER BY position, id"
     ):
         paused, retry_after = row[7], row[8]
         if paused:
@@ -160,8 +162,20 @@ def _select_feeds(
             log.info("feed %d skipped: the server asked to wait until %s", row[0], retry_after)
             skipped.append((row[0], f"server asked to wait until {retry_after}"))
             continue
+        due = _next_due(row[10], row[11])
+        if due is not None and due > now:
+            skipped.append((row[0], f"refreshed every {row[10]:g} minutes; next after {due}"))
+            continue
         targets.append(_target(row))
     return targets, skipped
+
+
+def _next_due(every_minutes: float | None, last_fetched: str | None) -> datetime | None:
+    """When a feed with its own refresh interval may be fetched again (None: now)."""
+    last = clock.from_iso(last_fetched)
+    if not every_minutes or last is None:
+        return None
+    return last + timedelta(minutes=every_minutes)
 
 
 def _target(row: tuple) -> _Target:

@@ -113,6 +113,8 @@ def refresh_full_text(
         wanted = list(item_ids)
         wanted += pages_to_recheck(db, recheck_feeds, stale_minutes=stale_minutes, limit=limit)
         wanted = list(dict.fromkeys(wanted))
+        if not force:
+            wanted = pages_allowed(db, wanted)
         picked = wanted if force else pick_for_full_text(db, wanted, stale_minutes=stale_minutes)
         chosen = picked[: max(0, limit)]
         report = FullTextReport(skipped=len(wanted) - len(picked))
@@ -123,6 +125,26 @@ def refresh_full_text(
         return report
     finally:
         db.close()
+
+
+def pages_allowed(db: Database, item_ids: Sequence[int], *, only_on: bool = False) -> list[int]:
+    """The stories whose feeds' setting lets their page be read, in the order given.
+
+    A story is left out when every feed carrying it has full text off; with
+    ``only_on``, kept only when a feed carrying it has full text on.
+    """
+    ids = list(item_ids)
+    verdict: dict[int, int] = {}
+    for chunk, marks in in_chunks(ids):
+        for item_id, best in db.execute(
+            "SELECT x.item_id, MAX(COALESCE(f.full_text, -1)) FROM item_feeds x "
+            f"JOIN feeds f ON f.id = x.feed_id WHERE x.item_id IN ({marks}) GROUP BY x.item_id",
+            chunk,
+        ):
+            verdict[item_id] = int(best)
+    if only_on:
+        return [i for i in ids if verdict.get(i) == 1]
+    return [i for i in ids if verdict.get(i, -1) != 0]
 
 
 def pick_for_full_text(

@@ -108,7 +108,7 @@ def _fetch(args: argparse.Namespace) -> int:
     for done in synced:  # synced stories get their pages read like fetched ones
         report.new_ids.extend(done.new_ids)
         report.updated_ids.extend(done.updated_ids)
-    full_text = _full_text(args, report, started) if args.full_text else None
+    full_text = _full_text(args, report, started)
     if args.json:
         print_json(
             {
@@ -161,24 +161,32 @@ def tag_rules(args: argparse.Namespace) -> RuleSet | None:
         raise CommandError(str(error)) from None
 
 
-def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str:
-    """Read the article pages this refresh calls for; the summary line.
+def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) -> str | None:
+    """Read the article pages this refresh calls for; the summary line, None if none.
 
-    New and updated stories, plus stale pages of stories the feeds still carry
-    (an update made only on the page shows up that way).
+    With --full-text: new and updated stories, plus stale pages of stories the
+    feeds still carry (an update made only on the page shows up that way).
+    Without: only the new and updated stories of feeds whose full text is on.
     """
-    from store.pages.fulltext import pages_to_recheck, refresh_full_text
+    from store.pages.fulltext import pages_allowed, pages_to_recheck, refresh_full_text
 
     refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
     db = open_store(args)
     try:
-        # Feeds answering 304 or the same bytes do not move last_seen: ask by feed.
-        recheck = (
-            pages_to_recheck(db, refreshed, stale_minutes=args.recheck_after) if refreshed else []
-        )
+        if args.full_text:
+            # Feeds answering 304 or the same bytes do not move last_seen: ask by feed.
+            recheck = (
+                pages_to_recheck(db, refreshed, stale_minutes=args.recheck_after)
+                if refreshed
+                else []
+            )
+            item_ids = list(dict.fromkeys(report.new_ids + report.updated_ids + recheck))
+        else:
+            item_ids = pages_allowed(db, report.new_ids + report.updated_ids, only_on=True)
     finally:
         db.close()
-    item_ids = list(dict.fromkeys(report.new_ids + report.updated_ids + recheck))
+    if not args.full_text and not item_ids:
+        return None
     pages = refresh_full_text(
         args.db, item_ids, timeout=args.timeout, since=started, stale_minutes=args.recheck_after
     )
