@@ -35,7 +35,6 @@ BUSY_TIMEOUT = 10.0
 _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_FULL = 5, 8, 13
 
 
-
 def _feeds_never_reuse_ids(db: Database) -> None:
     """Rebuild ``feeds`` with ``AUTOINCREMENT``: a removed feed's id is never given again.
 

@@ -177,17 +177,18 @@ def set_settings(db: Database, feed_id: int, settings: FeedSettings) -> None:
         if value is not None and value <= 0:
             raise FeedError(f"{name.replace('_', '-')}: must be more than 0 (or 'off')")
     full_text = None if settings.full_text is None else int(settings.full_text)
-    db.execute(
-        "UPDATE feeds SET refresh_minutes = ?, full_text = ?, max_stories = ?, max_age_days = ? "
-        "WHERE id = ?",
-        [
-            settings.refresh_minutes,
-            full_text,
-            settings.max_stories,
-            settings.max_age_days,
-            feed_id,
-        ],
-    )
+    with writing(db):
+        db.execute(
+            "UPDATE feeds SET refresh_minutes = ?, full_text = ?, max_stories = ?, "
+            "max_age_days = ? WHERE id = ?",
+            [
+                settings.refresh_minutes,
+                full_text,
+                settings.max_stories,
+                settings.max_age_days,
+                feed_id,
+            ],
+        )
 
 
 def record_failure(
@@ -206,6 +207,20 @@ def record_failure(
             "failures = failures + 1, paused = MAX(paused, ?), retry_after = ? WHERE id = ?",
             [clean_line(error), clock.now_iso(), status, int(pause), retry_after, feed_id],
         )
+
+
+def describe_settings(settings: FeedSettings) -> str:
+    """A feed's own settings in words, for listings: 'every 30 min, full text off'."""
+    parts = []
+    if settings.refresh_minutes:
+        parts.append(f"refreshed every {settings.refresh_minutes:g} min")
+    if settings.full_text is not None:
+        parts.append(f"full text {'on' if settings.full_text else 'off'}")
+    if settings.max_stories:
+        parts.append(f"keeps {settings.max_stories} stories")
+    if settings.max_age_days:
+        parts.append(f"keeps {settings.max_age_days:g} days")
+    return ", ".join(parts) or "as the config says"
 
 
 def display_title(feed: Feed) -> str:

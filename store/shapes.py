@@ -7,6 +7,7 @@ everywhere. Keys are only ever added, never renamed.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from store import clock
@@ -80,6 +81,8 @@ def feed_json(feed: Feed) -> dict[str, Any]:
         "last_error_at": feed.last_error_at,
         "failures": feed.failures,
         "paused": feed.paused,
+        "folder": feed.folder,
+        "settings": asdict(feed.settings),
     }
 
 

@@ -34,7 +34,7 @@ def test_add_list_rename_remove(capsys: pytest.CaptureFixture[str], path: Path) 
     (feed,) = json.loads(out)
     assert set(feed) == {
         "id", "url", "title", "lang", "category", "tags", "unread", "total", "last_fetched",
-        "last_status", "last_error", "last_error_at", "failures", "paused",
+        "last_status", "last_error", "last_error_at", "failures", "paused", "folder", "settings",
     }  # fmt: skip
     assert (feed["title"], feed["tags"], feed["total"]) == ("My feed", ["tech"], 0)
     status, out, _ = run(capsys, path, "feeds", "remove", feed_id)
@@ -105,3 +105,32 @@ def test_catalogue_marks_subscribed_and_unconfirmed(
         assert ("unconfirmed" in line) == (ref in unconfirmed)
     status, _, err = run(capsys, path, "feeds", "catalogue", "--lang", "zz")
     assert status == 1 and "no AA feeds" in err
+
+
+def test_pause_folder_and_settings(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    feed_id = run(capsys, path, "feeds", "add", "https://a.test/rss", "--folder", "News/World")[1]
+    feed_id = feed_id.strip()
+    assert run(capsys, path, "feeds", "pause", feed_id)[1].strip().endswith("paused")
+    status, out, _ = run(capsys, path, "feeds", "folder", feed_id, "Sport")
+    assert (status, out) == (0, f"feed {feed_id} in folder Sport\n")
+    status, out, _ = run(
+        capsys, path, "feeds", "set", feed_id, "--max-stories", "50", "--full-text", "off",
+        "--refresh-minutes", "30",
+    )  # fmt: skip
+    assert status == 0
+    assert out.strip().endswith("refreshed every 30 min, full text off, keeps 50 stories")
+    (feed,) = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
+    assert (feed["folder"], feed["paused"]) == ("Sport", True)
+    assert feed["settings"] == {
+        "refresh_minutes": 30, "full_text": False, "max_stories": 50, "max_age_days": None,
+    }  # fmt: skip
+    listing = run(capsys, path, "feeds", "list")[1]
+    assert "folder: Sport" in listing and "PAUSED" in listing and "keeps 50 stories" in listing
+    run(capsys, path, "feeds", "resume", feed_id)
+    run(capsys, path, "feeds", "folder", feed_id, "")
+    run(capsys, path, "feeds", "set", feed_id, "--max-stories", "off", "--full-text", "default")
+    (feed,) = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
+    assert (feed["folder"], feed["paused"], feed["settings"]["max_stories"]) == ("", False, None)
+    assert feed["settings"]["refresh_minutes"] == 30
+    status, _, err = run(capsys, path, "feeds", "set", feed_id, "--max-stories", "-3")
+    assert status == 1 and "must be more than 0" in err

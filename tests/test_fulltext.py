@@ -357,3 +357,23 @@ def test_a_page_changed_right_after_behind_an_identical_feed_is_one_revision(
     assert item.title == V2_TITLE and NEW_PARAGRAPH in item.body and item.is_updated
     assert item.updated is not None and item.updated.date().isoformat() == "2021-07-25"
     assert item.read and item_tags(db, item_id) == ["irak"]
+
+
+def test_a_feeds_full_text_setting_chooses_its_pages(db: Database) -> None:
+    from store.feeds import add_feed, set_settings
+    from store.ingest import store_feed
+    from store.model import Entry, FeedSettings, ParsedFeed
+    from store.pages.fulltext import pages_allowed
+
+    off = add_feed(db, "https://off.test/rss")
+    on = add_feed(db, "https://on.test/rss")
+    plain = add_feed(db, "https://plain.test/rss")
+    set_settings(db, off.id, FeedSettings(full_text=False))
+    set_settings(db, on.id, FeedSettings(full_text=True))
+    only_off = store_feed(db, off.id, ParsedFeed(entries=[Entry(key="aa:1", title="a")]))
+    shared = store_feed(db, off.id, ParsedFeed(entries=[Entry(key="aa:2", title="b")]))
+    store_feed(db, on.id, ParsedFeed(entries=[Entry(key="aa:2", title="b")]))
+    mine = store_feed(db, plain.id, ParsedFeed(entries=[Entry(key="aa:3", title="c")]))
+    ids = only_off.item_ids + shared.item_ids + mine.item_ids
+    assert pages_allowed(db, ids) == shared.item_ids + mine.item_ids
+    assert pages_allowed(db, ids, only_on=True) == shared.item_ids

@@ -33,16 +33,19 @@ NESTED_OPML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_nested_outlines_and_category_become_tags() -> None:
+def test_nested_outlines_become_folders_and_category_tags() -> None:
     found = read_subscriptions(NESTED_OPML.encode())
     assert found.format == "opml"
     by_url = {sub.url: sub for sub in found.subscriptions}
     monde = by_url["https://www.lemonde.fr/rss/une.xml"]
     assert monde.title == "Le Monde"
-    assert monde.tags == ["Haber", "Dünya", "fr", "presse", "quotidien"]
+    assert monde.folder == "Haber/Dünya"
+    assert monde.tags == ["fr", "presse", "quotidien"]
     assert monde.site_url == "https://www.lemonde.fr/"
-    assert by_url["https://www.aa.com.tr/tr/rss/default?cat=ekonomi"].tags == ["Haber"]
-    assert by_url["http://top.test/feed.xml"].tags == []
+    aa = by_url["https://www.aa.com.tr/tr/rss/default?cat=ekonomi"]
+    assert (aa.folder, aa.tags) == ("Haber", [])
+    top = by_url["http://top.test/feed.xml"]
+    assert (top.folder, top.tags) == ("", [])
     assert found.skipped == [("file:///etc/passwd", "not http(s)")]
 
 
@@ -79,6 +82,26 @@ def test_opml_round_trip_keeps_feeds_titles_and_tags(db: Database, tmp_path) -> 
         return {(f.url, f.title, tuple(f.tags)) for f in list_feeds(database)}
 
     assert shape(fresh) == shape(db)
+
+
+def test_folders_round_trip_through_opml(db: Database, tmp_path) -> None:
+    from store.db import open_db
+
+    import_subscriptions(db, read_subscriptions(NESTED_OPML))
+    add_feed(db, "https://b.test/rss", folder="Haber")
+    add_feed(db, "https://c.test/rss", folder=" Spor /  Futbol\x1b ")
+    text = export_opml(db)
+    assert text.count('<outline text="Haber">') == 1  # one folder, not one per feed
+    fresh = open_db(tmp_path / "fresh.db")
+    import_subscriptions(fresh, read_subscriptions(text))
+
+    def folders(database: Database) -> dict[str, str]:
+        return {f.url: f.folder for f in list_feeds(database)}
+
+    assert folders(fresh) == folders(db)
+    assert folders(fresh)["https://c.test/rss"] == "Spor/Futbol"
+    assert folders(fresh)["https://www.lemonde.fr/rss/une.xml"] == "Haber/Dünya"
+    assert folders(fresh)["http://top.test/feed.xml"] == ""
 
 
 @pytest.mark.parametrize(

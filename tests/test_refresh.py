@@ -411,3 +411,23 @@ def test_hooks_run_in_the_callers_thread_and_a_fetching_bug_reaches_it(
     with pytest.raises(RuntimeError, match="a bug while fetching"):
         refresh_feeds(db_path(db))
     assert all(thread.name != "aanews-fetch" for thread in threading.enumerate())
+
+
+def test_a_feed_with_its_own_interval_waits_its_turn(
+    db: Database, httpserver: HTTPServer, gen: ModuleType
+) -> None:
+    from store.feeds import set_settings
+    from store.model import FeedSettings
+
+    slow = add_feed(db, httpserver.url_for("/slow.xml"))
+    fast = add_feed(db, httpserver.url_for("/fast.xml"))
+    httpserver.expect_request("/slow.xml").respond_with_data(rss(gen, feed=0))
+    httpserver.expect_request("/fast.xml").respond_with_data(rss(gen, feed=1))
+    set_settings(db, slow.id, FeedSettings(refresh_minutes=60))
+    refresh_feeds(db_path(db))
+    again = refresh_feeds(db_path(db))
+    assert [feed_id for feed_id, _why in again.skipped] == [slow.id]
+    assert "every 60 minutes" in again.skipped[0][1]
+    assert [o.feed_id for o in again.outcomes] == [fast.id]
+    named = refresh_feeds(db_path(db), [slow.id])  # asked for by id: fetched anyway
+    assert [o.feed_id for o in named.outcomes] == [slow.id]

@@ -331,3 +331,21 @@ def test_apostrophes_fts_words_and_arabic_find_the_right_stories(db: Database) -
                 search_ids(db, query)
             continue
         assert sorted(search_ids(db, query)) == sorted(ids[n] for n in expected), query
+
+
+def test_folder_filter_finds_a_folder_and_its_sub_folders(db: Database) -> None:
+    from store.feeds import add_feed
+    from store.ingest import store_feed
+    from store.model import Entry, ParsedFeed
+    from store.search.compiler import search_ids
+
+    world = add_feed(db, "https://w.test/rss", folder="Haber/Dünya")
+    news = add_feed(db, "https://n.test/rss", folder="Haber")
+    sport = add_feed(db, "https://s.test/rss", folder="Haberler")
+    ids = {
+        feed.id: store_feed(db, feed.id, ParsedFeed(entries=[Entry(key=f"aa:{feed.id}")])).item_ids
+        for feed in (world, news, sport)
+    }
+    assert sorted(search_ids(db, "folder:haber")) == sorted(ids[world.id] + ids[news.id])
+    assert search_ids(db, "folder:haber/dunya") == ids[world.id]
+    assert search_ids(db, "folder:nowhere") == []

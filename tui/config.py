@@ -1,4 +1,4 @@
-"""The reader's config file: keys, theme, timings, browser, quick tags and tag rules.
+"""The reader's config file: keys, theme, timings, commands, quick tags, rules, retention.
 
 A TOML file in the platform config directory (``--config PATH`` overrides).
 A missing file means the defaults; a bad one raises ``ConfigError`` with a
@@ -37,6 +37,11 @@ class Config:
     rules: list[dict[str, Any]] = field(default_factory=list)
     accounts: list[dict[str, str]] = field(default_factory=list)  # [[accounts]]: sync servers
     full_text_on_open: bool = True  # read a story's article page when it is opened
+    max_stories: int | None = None  # prune: stories a feed keeps unless it says (off)
+    max_age_days: float | None = None  # prune: days a feed keeps stories unless it says
+    pipe_command: list[str] = field(default_factory=list)  # | pipes the story to it
+    notify_command: list[str] = field(default_factory=list)  # run for a notify rule's story
+    images: bool = True  # show the story's photo where the terminal can
     path: Path | None = None
 
     @property
@@ -102,10 +107,19 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("browser: give the command as a non-empty list of strings")
         elif key == "quick_tags":
             config.quick_tags = _string_list(key, value)
-        elif key == "full_text_on_open":
+        elif key in ("full_text_on_open", "images"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
-            config.full_text_on_open = value
+            setattr(config, key, value)
+        elif key == "max_stories":
+            config.max_stories = int(_number(key, value, minimum=1))
+        elif key == "max_age_days":
+            config.max_age_days = _number(key, value, minimum=0.001)
+        elif key in ("pipe_command", "notify_command"):
+            command = _string_list(key, value)
+            if not command or not command[0].strip():
+                raise ConfigError(f"{key}: give the command as a non-empty list of strings")
+            setattr(config, key, command)
         elif key == "rules":
             if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
                 raise ConfigError("rules: expected [[rules]] tables")

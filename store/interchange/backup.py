@@ -15,11 +15,11 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import writing
-from store.feeds import FeedError, add_feed, list_feeds
+from store.feeds import FeedError, add_feed, list_feeds, set_paused, set_settings
 from store.ingest import feed_signature, scoped_key
 from store.interchange.opml import ImportResult
 from store.items import fetch_items
-from store.model import Entry, Revision
+from store.model import Entry, FeedSettings, Revision
 from store.shapes import feed_json, story_detail_json
 from store.tags import normalize_tag, tag_items
 from store.text import clean_line, strip_controls
@@ -142,13 +142,40 @@ def _restore_feeds(
                 category=old.get("category"),
                 source=old.get("source"),
                 tags=[str(tag) for tag in _list(old, "tags")],
+                folder=str(old.get("folder") or ""),
             )
+            _restore_settings(db, feed.id, old)
         except FeedError:
             result.skipped.append((url, "not http(s)"))
             continue
         known[url] = feed_ids[old.get("id")] = feed.id
         result.added.append(feed.id)
     return feed_ids
+
+
+def _restore_settings(db: Database, feed_id: int, old: dict[str, Any]) -> None:
+    """A restored feed keeps its pause and its own settings (values of the wrong kind are left)."""
+    settings = old.get("settings") if isinstance(old.get("settings"), dict) else {}
+    assert isinstance(settings, dict)
+
+    def number(name: str) -> float | None:
+        value = settings.get(name)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        return value if ok else None
+
+    full_text = settings.get("full_text")
+    stories = number("max_stories")
+    set_settings(
+        db,
+        feed_id,
+        FeedSettings(
+            refresh_minutes=number("refresh_minutes"),
+            full_text=full_text if isinstance(full_text, bool) else None,
+            max_stories=int(stories) if stories else None,
+            max_age_days=number("max_age_days"),
+        ),
+    )
+    set_paused(db, feed_id, old.get("paused") is True)
 
 
 def _restored_key(key: str, feeds: list[int], feed_ids: dict[Any, int]) -> str:

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from store import clock
 from store.aa.catalogue import CatalogueFeed, language_name, lookup
 from store.db import writing
-from store.feeds import add_feed, is_fetchable_url, list_feeds
+from store.feeds import add_feed, clean_folder, find_feed, is_fetchable_url, list_feeds
 from store.model import Feed
 from store.text import clean_line
 
@@ -37,6 +37,7 @@ class Subscription:
     title: str = ""
     tags: list[str] = field(default_factory=list)
     site_url: str | None = None
+    folder: str = ""  # the OPML folders around it, outermost first: "News/World"
 
 
 @dataclass
@@ -88,7 +89,7 @@ def read_subscriptions(data: bytes | str) -> SubscriptionList:
 
 
 def parse_opml(data: bytes) -> SubscriptionList:
-    """Feeds of an OPML document; folders and ``category`` paths become tags."""
+    """Feeds of an OPML document: outlines around a feed are its folder, ``category`` its tags."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -118,13 +119,13 @@ def _walk_outlines(parent: etree._Element, path: list[str], out: SubscriptionLis
         name = clean_line(attrs.get("title") or attrs.get("text"))
         url = clean_line(attrs.get("xmlurl"))
         if not url:
-            # A folder: its name is a tag of every feed inside it.
+            # A folder: every feed inside it is filed there.
             _walk_outlines(outline, [*path, name] if name else path, out)
             continue
         if not is_fetchable_url(url):
             out.skipped.append((url, "not http(s)"))
             continue
-        tags = list(path) + _category_tags(attrs.get("category") or "")
+        tags = _category_tags(attrs.get("category") or "")
         site = clean_line(attrs.get("htmlurl")) or None
         out.subscriptions.append(
             Subscription(
@@ -132,6 +133,7 @@ def _walk_outlines(parent: etree._Element, path: list[str], out: SubscriptionLis
                 title=name if name != url else "",
                 tags=_unique(tags),
                 site_url=site if site and is_fetchable_url(site) else None,
+                folder=clean_folder("/".join(path)),
             )
         )
         _walk_outlines(outline, path, out)
@@ -235,6 +237,7 @@ def import_subscriptions(db: Database, subscriptions: SubscriptionList) -> Impor
                 category=aa.get("category"),
                 source=aa.get("source"),
                 tags=sub.tags,
+                folder=sub.folder,
             )
             if sub.site_url:
                 db.execute("UPDATE feeds SET site_url = ? WHERE id = ?", [sub.site_url, feed.id])
@@ -244,7 +247,7 @@ def import_subscriptions(db: Database, subscriptions: SubscriptionList) -> Impor
 
 
 def export_opml(db: Database, *, title: str = "aanews subscriptions") -> str:
-    """Every feed as OPML 2.0: title, xmlUrl, htmlUrl and its tags as ``category``."""
+    """Every feed as OPML 2.0: folders as outlines around feeds, tags as ``category``."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -255,23 +258,48 @@ def export_opml(db: Database, *, title: str = "aanews subscriptions") -> str:
         "  </head>",
         "  <body>",
     ]
-    for feed in list_feeds(db, counts=False):
-        name = feed.title or feed.url
-        attrs = [
-            f"text={quoteattr(name)}",
-            f"title={quoteattr(name)}",
-            'type="rss"',
-            f"xmlUrl={quoteattr(feed.url)}",
-        ]
-        if feed.site_url:
-            attrs.append(f"htmlUrl={quoteattr(feed.site_url)}")
-        if feed.lang:
-            attrs.append(f"language={quoteattr(feed.lang)}")
-        if feed.tags:
-            attrs.append(f"category={quoteattr(','.join(feed.tags))}")
-        lines.append(f"    <outline {' '.join(attrs)}/>")
+    feeds = list_feeds(db, counts=False)
+    # Folders nest as outlines; a folder's own feeds come before its sub-folders.
+    opened: list[str] = []
+    for feed in sorted(feeds, key=lambda f: _folder_key(f.folder)):
+        steps = feed.folder.split("/") if feed.folder else []
+        common = 0
+        while common < min(len(opened), len(steps)) and opened[common] == steps[common]:
+            common += 1
+        while len(opened) > common:
+            opened.pop()
+            lines.append(f"{'  ' * (len(opened) + 2)}</outline>")
+        for step in steps[common:]:
+            lines.append(f"{'  ' * (len(opened) + 2)}<outline text={quoteattr(step)}>")
+            opened.append(step)
+        lines.append(f"{'  ' * (len(opened) + 2)}{_feed_outline(feed)}")
+    while opened:
+        opened.pop()
+        lines.append(f"{'  ' * (len(opened) + 2)}</outline>")
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
+
+
+def _folder_key(folder: str) -> list[tuple[int, str]]:
+    # Feeds outside any folder first; sorted() is stable, so the user's order stays within.
+    return [(1, step.casefold()) for step in folder.split("/")] if folder else [(0, "")]
+
+
+def _feed_outline(feed: Feed) -> str:
+    name = feed.title or feed.url
+    attrs = [
+        f"text={quoteattr(name)}",
+        f"title={quoteattr(name)}",
+        'type="rss"',
+        f"xmlUrl={quoteattr(feed.url)}",
+    ]
+    if feed.site_url:
+        attrs.append(f"htmlUrl={quoteattr(feed.site_url)}")
+    if feed.lang:
+        attrs.append(f"language={quoteattr(feed.lang)}")
+    if feed.tags:
+        attrs.append(f"category={quoteattr(','.join(feed.tags))}")
+    return f"<outline {' '.join(attrs)}/>"
 
 
 def _escape_text(text: str) -> str:
@@ -296,4 +324,37 @@ def add_catalogue_feed(
         category=entry.slug,
         source="aa",
         tags=tags,
+    )
+
+
+def subscribe(
+    db: Database,
+    source: str,
+    *,
+    title: str | None = None,
+    tags: list[str] | None = None,
+    folder: str | None = None,
+) -> Feed:
+    """Subscribe to a URL or an AA catalogue reference ('aa:tr/ekonomi').
+
+    An AA feed added by its URL is named and filed as the catalogue would name it.
+    FeedError for a URL that is not http(s); ValueError for an unknown catalogue feed.
+    """
+    source = source.strip()
+    if source.lower().startswith("aa:"):
+        feed = add_catalogue_feed(db, source, title=title, tags=tags)
+        if folder is not None:
+            feed = add_feed(db, feed.url, folder=folder)
+        return feed
+    aa = aa_feed_fields(source)
+    known = find_feed(db, source)
+    return add_feed(
+        db,
+        source,
+        title=title or (None if known else aa.get("title")),
+        lang=aa.get("lang"),
+        category=aa.get("category"),
+        source=aa.get("source"),
+        tags=tags,
+        folder=folder,
     )

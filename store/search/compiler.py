@@ -306,6 +306,13 @@ class _Compiler:
                 if value in fold(title or feed_title)
             ]
             return (self.in_feeds(ids) if ids else "0"), []
+        if name == "folder":
+            ids = [
+                feed_id
+                for feed_id, folder in self.db.execute("SELECT id, folder FROM feeds")
+                if folder and (fold(folder) == value or fold(folder).startswith(value + "/"))
+            ]
+            return (self.in_feeds(ids) if ids else "0"), []
         if name == "lang":
             feed_ids = [
                 r[0]

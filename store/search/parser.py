@@ -11,6 +11,7 @@
     tag:x  +x              tagged x (the story's own tags or its feeds' tags)
     -tag:x                 not tagged x (``-x`` is *not* a tag: it excludes the word x)
     feed:12  feed:dunya    a feed by id, or by a folded piece of its title
+    folder:news            the feeds in a folder of the user's (and its sub-folders)
     lang:fr  cat:monde     language; category (the story's, or its feed's slug)
     dateline:bagdad        a word (or prefix with *) of the dateline
     is:unread|read|starred|updated|hidden
@@ -34,6 +35,7 @@ from store.text import fold
 KNOWN_FILTERS = (
     "tag",
     "feed",
+    "folder",
     "lang",
     "cat",
     "dateline",

@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from store.db import open_db
 
 COMMAND_MODULES = (
-    "account", "check", "feeds", "fetch", "search", "searches", "show", "tags", "transfer"
+    "account", "check", "feeds", "fetch", "prune", "search", "searches", "show", "tags",
+    "transfer",
 )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""``aanews feeds``: list, add, remove and rename subscriptions; the AA catalogue."""
+"""``aanews feeds``: list, add, remove, rename, pause, file and tune feeds; the AA catalogue."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from dataclasses import asdict
 from store.aa.catalogue import catalogue, language_name
 from store.feeds import (
     FeedError,
-    add_feed,
-    find_feed,
+    describe_settings,
+    display_title,
     get_feed,
     list_feeds,
     remove_feed,
     rename_feed,
+    set_folder,
+    set_paused,
+    set_settings,
 )
-from store.interchange.opml import aa_feed_fields, add_catalogue_feed, catalogue_title
+from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
 from store.sync.accounts import account_of_feed
 from store.sync.subscriptions import unsubscribe
@@ -36,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("source", metavar="URL|aa:LANG/CAT", help="http(s) URL, or e.g. aa:tr/ekonomi")
     add.add_argument("--title", help="the name to show")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeatable")
+    add.add_argument("--folder", metavar="FOLDER", help="file it in a folder, e.g. News/World")
     add.set_defaults(handler=_add)
 
     remove = actions.add_parser("remove", help="unsubscribe (starred and tagged stories stay)")
@@ -46,6 +50,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("feed_id", type=int, metavar="ID")
     rename.add_argument("title", metavar="TITLE")
     rename.set_defaults(handler=_rename)
+
+    for name, what in (("pause", "leave a feed out of refreshes"), ("resume", "refresh it again")):
+        pause = actions.add_parser(name, help=what)
+        pause.add_argument("feed_id", type=int, metavar="ID")
+        pause.set_defaults(handler=_pause)
+
+    folder = actions.add_parser("folder", help="file a feed in a folder ('' for none)")
+    folder.add_argument("feed_id", type=int, metavar="ID")
+    folder.add_argument("folder", metavar="FOLDER", help="e.g. News or News/World; '' for none")
+    folder.set_defaults(handler=_folder)
+
+    settings = actions.add_parser("set", help="a feed's own refresh, full text and story caps")
+    settings.add_argument("feed_id", type=int, metavar="ID")
+    settings.add_argument(
+        "--refresh-minutes", metavar="N|off", help="fetch it at most every N minutes"
+    )
+    settings.add_argument(
+        "--full-text", choices=("on", "off", "default"), help="read its stories' pages"
+    )
+    settings.add_argument("--max-stories", metavar="N|off", help="prune keeps its N newest stories")
+    settings.add_argument(
+        "--max-age-days", metavar="N|off", help="prune keeps its stories of the last N days"
+    )
+    settings.set_defaults(handler=_set)
 
     catalogue = actions.add_parser("catalogue", help="the AA feeds one can subscribe to")
     catalogue.add_argument("--lang", metavar="L", help="one language, e.g. tr, en, ar")
@@ -70,11 +98,16 @@ def _list(args: argparse.Namespace) -> int:
             f"{feed.id:>{width}}  {feed.title or feed.url}  [{where}]  "
             f"{feed.unread}/{feed.total} unread  {fetched}"
         )
+        if feed.folder:
+            line += f"  folder: {feed.folder}"
         if feed.paused:
             line += "  PAUSED"
         if feed.tags:
             line += "  tags: " + ", ".join(feed.tags)
         print(line)
+        own = describe_settings(feed.settings)
+        if own != "as the config says":
+            print(f"{'':>{width}}  {own}")
         if feed.last_error:
             status = f" {feed.last_status}" if feed.last_status else ""
             when = _short_time(feed.last_error_at)
@@ -91,29 +124,68 @@ def _short_time(iso: str | None) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     db = open_store(args)
-    source = args.source.strip()
     try:
-        if source.lower().startswith("aa:"):
-            feed = add_catalogue_feed(db, source, title=args.title, tags=args.tag or None)
-        else:
-            # An AA feed added by its URL is named and filed as the catalogue would.
-            aa = aa_feed_fields(source)
-            known = find_feed(db, source)
-            feed = add_feed(
-                db,
-                source,
-                title=args.title or (None if known else aa.get("title")),
-                lang=aa.get("lang"),
-                category=aa.get("category"),
-                source=aa.get("source"),
-                tags=args.tag or None,
-            )
+        feed = subscribe(
+            db, args.source, title=args.title, tags=args.tag or None, folder=args.folder
+        )
     except FeedError as error:
         raise CommandError(f"{error} (only http:// and https:// feeds can be added)") from None
     except ValueError as error:  # an unknown catalogue feed: lookup says which exist
         raise CommandError(str(error)) from None
     print(feed.id)
     return 0
+
+
+def _pause(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    paused = args.feeds_command == "pause"
+    try:
+        set_paused(db, args.feed_id, paused)
+        feed = get_feed(db, args.feed_id)
+    except FeedError as error:
+        raise CommandError(str(error)) from None
+    print(f"feed {feed.id} ({display_title(feed)}) {'paused' if paused else 'resumed'}")
+    return 0
+
+
+def _folder(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    try:
+        name = set_folder(db, args.feed_id, args.folder)
+    except FeedError as error:
+        raise CommandError(str(error)) from None
+    print(f"feed {args.feed_id} in folder {name}" if name else f"feed {args.feed_id} in no folder")
+    return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    db = open_store(args)
+    try:
+        settings = get_feed(db, args.feed_id).settings
+        for name in ("refresh_minutes", "max_stories", "max_age_days"):
+            value = getattr(args, name)
+            if value is not None:
+                setattr(settings, name, _number_or_off(name, value))
+        if args.full_text is not None:
+            settings.full_text = {"on": True, "off": False, "default": None}[args.full_text]
+        set_settings(db, args.feed_id, settings)
+    except FeedError as error:
+        raise CommandError(str(error)) from None
+    print(f"feed {args.feed_id}: {describe_settings(get_feed(db, args.feed_id).settings)}")
+    return 0
+
+
+def _number_or_off(name: str, value: str) -> float | None:
+    option = "--" + name.replace("_", "-")
+    if value.strip().lower() in ("off", "default", "none"):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise CommandError(f"{option}: expected a number or 'off', got {value!r}") from None
+    if number <= 0:
+        raise CommandError(f"{option}: must be more than 0 (or 'off')")
+    return int(number) if name == "max_stories" else number
 
 
 def _remove(args: argparse.Namespace) -> int:
