@@ -162,9 +162,9 @@ def _select_feeds(
             log.info("feed %d skipped: the server asked to wait until %s", row[0], retry_after)
             skipped.append((row[0], f"server asked to wait until {retry_after}"))
             continue
-        due = _next_due(row[10], row[11])
+        due = _next_due(row[-2], row[-1])
         if due is not None and due > now:
-            skipped.append((row[0], f"refreshed every {row[10]:g} minutes; next after {due}"))
+            skipped.append((row[0], f"refreshed every {row[-2]:g} minutes; next after {due}"))
             continue
         targets.append(_target(row))
     return targets, skipped
