@@ -71,7 +71,7 @@ def load_set(directory: Path) -> list[tuple[str, str, bytes, str]]:
 
 
 def groups(directory: Path) -> dict[str, str]:
-    """Each page's group: "tuning" (written with the extractor) or "held-out" (after it)."""
+    """Each page's group: "tuning" (written with the extractor), "held-out", "held-out-2"."""
     truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
     return {name: entry.get("group", "tuning") for name, entry in truth.items()}
 
