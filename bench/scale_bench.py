@@ -1,0 +1,302 @@
+"""aanews at 10k, 100k and 500k stories: does each cost stay flat as the database grows?
+
+    uv run python bench/scale_bench.py [--sizes 10000 100000 500000] [--runs 20]
+
+For each size a database from ``bench/build_db.py`` (built once, kept in /tmp as
+``aanews-scale-SIZE.db``), then:
+
+- launch: a fresh process opens the reader headless (``App.run_test``, 160x48, as
+  bench/ui_bench.py does) and is timed to the first drawn list rows; its peak
+  memory is taken after the counts are in and 40 keys and a G were pressed;
+- search: p50/p95 of the first page (50 ids) for each query kind of bench/search.md,
+  and of ``counts`` (total, unread) for the same query;
+- counts: the sidebar's feed list with unread/total, and the tag list with counts;
+- fetch 500: a copy of the database gets one new feed of 500 new stories served
+  on 127.0.0.1; wall time and peak memory of ``aanews fetch``;
+- export: wall time and peak memory of ``aanews export --json``.
+
+Prints one markdown table per measure, sizes as columns. Every loop is bounded;
+the local server stops with the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.server
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+QUERIES = {
+    "rare word": "zeplin",
+    "common word": "istanbul",
+    "phrase": '"merkez bankasi"',
+    "prefix": "ekono*",
+    "filters only": "is:unread lang:fr",
+    "combined": "(gaza OR gazze) is:unread -tag:spor since:2020-01-01",
+    "empty (all)": "",
+    "tag": "tag:ekonomi",
+    "rank": "sort:rank securite",
+    "feed": "feed:7",
+    "unread": "is:unread",
+    "starred": "is:starred",
+}
+AANEWS = str(ROOT / ".venv" / "bin" / "aanews")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(int(len(ordered) * share + 0.5) - 1, 0)]
+
+
+def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(p50, p95) milliseconds of ``fn()`` over ``runs`` calls, after one warm-up."""
+    fn()
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def database(size: int) -> tuple[Path, float | None]:
+    """The cached database of ``size`` stories, built if missing (with its build time)."""
+    path = Path(tempfile.gettempdir()) / f"aanews-scale-{size}.db"
+    if path.exists():
+        return path, None
+    import build_db
+
+    partial = path.with_suffix(".building")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    began = time.perf_counter()
+    build_db.build(partial, size, seed=1)
+    seconds = time.perf_counter() - began
+    partial.rename(path)
+    return path, seconds
+
+
+def search_rows(path: Path, runs: int) -> dict[str, tuple[float, float, float, float, int]]:
+    from store.db import open_db
+    from store.query import counts, search_ids
+
+    db = open_db(path)
+    out = {}
+    for kind, query in QUERIES.items():
+        page = timed(lambda q=query: search_ids(db, q, limit=50), runs)
+        both = timed(lambda q=query: counts(db, q), max(3, runs // 4))
+        out[kind] = (*page, *both, counts(db, query)[0])
+    db.close()
+    return out
+
+
+def count_rows(path: Path, runs: int) -> dict[str, tuple[float, float]]:
+    from store.db import open_db
+    from store.feeds import list_feeds
+    from store.tags import list_tags
+
+    db = open_db(path)
+    out = {
+        "feed list with unread/total": timed(lambda: list_feeds(db, counts=True), runs),
+        "tag list with counts": timed(lambda: list_tags(db), runs),
+    }
+    db.close()
+    return out
+
+
+def run_measured(cmd: list[str], timeout: int = 900) -> tuple[float, float, str]:
+    """(wall s, peak RSS MiB, stderr) of a command, through GNU time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%e %M", "-o", timing.name, *cmd],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=timeout,
+        )
+        wall, rss = timing.read().split()[-2:]
+    if done.returncode:
+        raise SystemExit(f"{cmd[:4]} failed ({done.returncode}): {done.stderr[-400:]}")
+    return float(wall), int(rss) / 1024, done.stderr
+
+
+def reader(path: Path) -> dict[str, float]:
+    """Launch time and peak memory of the reader on ``path`` (in a fresh process)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--reader", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if out.returncode:
+        raise SystemExit(f"reader failed: {out.stderr[-600:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+async def _reader_child(path: Path) -> dict[str, float]:
+    from textual import events
+
+    from tui.app import ReaderApp
+    from tui.config import Config
+    from tui.widgets.item_list import ItemList
+
+    began = time.perf_counter()
+    app = ReaderApp(path, Config(dwell_seconds=3600, full_text_on_open=False))
+    async with app.run_test(size=(160, 48)) as pilot:
+        items = app.screen.query_one(ItemList)
+        deadline = time.perf_counter() + 120
+        while not (items.ids and items.cached(items.ids[0])) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.002)
+        await pilot.pause()
+        launch = time.perf_counter() - began
+        await app.workers.wait_for_complete()
+        for key in "j" * 40 + "G":
+            app.post_message(events.Key(key, key))
+            await asyncio.sleep(0.02)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"launch_s": launch, "rss_mib": rss, "stories": len(items.ids)}
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def new_stories_feed(folder: Path) -> str:
+    """One AA-shaped feed of 500 stories whose AA ids no built database holds."""
+    spec = importlib.util.spec_from_file_location(
+        "gen_feeds", ROOT.parent / "shared" / "bench" / "gen_feeds.py"
+    )
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Feed 90 of the generator: AA ids 11,000,000 and up (build_db uses 2,000,000 + n).
+    (folder / "new500.xml").write_text(gen.render_rss(1, 90, 500, 0), encoding="utf-8")
+    return "new500.xml"
+
+
+def fetch_500(path: Path, work: Path, base: str, name: str) -> tuple[float, float]:
+    """Wall s and peak MiB of ``aanews fetch`` storing 500 new stories into a copy."""
+    from store.db import open_db
+    from store.feeds import add_feed
+
+    copy = work / "fetch.db"
+    shutil.copyfile(path, copy)
+    db = open_db(copy)
+    before = db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    db.execute("UPDATE feeds SET paused = 1")
+    add_feed(db, f"{base}/{name}", title="500 new stories", lang="tr")
+    db.close()
+    wall, rss, _ = run_measured([AANEWS, "--db", str(copy), "fetch"])
+    db = open_db(copy)
+    stored = db.execute("SELECT COUNT(*) FROM items").fetchone()[0] - before
+    db.close()
+    for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        leftover.unlink(missing_ok=True)
+    if stored != 500:
+        raise SystemExit(f"fetch stored {stored} new stories, not 500")
+    return wall, rss
+
+
+def table(title: str, sizes: list[int], rows: dict[str, list[str]]) -> str:
+    head = f"| {title} | " + " | ".join(f"{s:,}" for s in sizes) + " |"
+    rule = "|---|" + "---:|" * len(sizes)
+    return "\n".join([head, rule, *(f"| {k} | " + " | ".join(v) + " |" for k, v in rows.items())])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 500_000])
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the child process
+    a = ap.parse_args(argv)
+    if a.reader:
+        print(json.dumps(asyncio.run(_reader_child(a.reader))))
+        return 0
+    if not 1 <= a.runs <= 200:
+        ap.error("--runs must be 1..200")
+    work = Path(tempfile.mkdtemp(prefix="aanews-scale-"))
+    server, base = serve(work / "www")
+    name = new_stories_feed(work / "www")
+    results: dict[int, dict] = {}
+    try:
+        for size in a.sizes:
+            path, built = database(size)
+            r: dict = {"built": built, "MiB": path.stat().st_size / 2**20}
+            r["reader"] = reader(path)
+            r["search"] = search_rows(path, a.runs)
+            r["counts"] = count_rows(path, a.runs)
+            r["fetch"] = fetch_500(path, work, base, name)
+            out = work / "export.json"
+            r["export"] = run_measured(
+                [AANEWS, "--db", str(path), "export", "--json", "-o", str(out)]
+            )[:2]
+            r["export_MiB"] = out.stat().st_size / 2**20
+            out.unlink()
+            results[size] = r
+            print(f"size {size:,} done", file=sys.stderr, flush=True)
+    finally:
+        server.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+    sizes = list(results)
+    col = lambda f: [f(results[s]) for s in sizes]  # noqa: E731
+    general = {
+        "database MiB": col(lambda r: f"{r['MiB']:.0f}"),
+        "build s": col(lambda r: "cached" if r["built"] is None else f"{r['built']:.1f}"),
+        "launch to first drawn list, s": col(lambda r: f"{r['reader']['launch_s']:.2f}"),
+        "reader peak RSS, MiB": col(lambda r: f"{r['reader']['rss_mib']:.0f}"),
+        "fetch of 500 new stories, s": col(lambda r: f"{r['fetch'][0]:.2f}"),
+        "fetch peak RSS, MiB": col(lambda r: f"{r['fetch'][1]:.0f}"),
+        "export --json, s": col(lambda r: f"{r['export'][0]:.1f}"),
+        "export peak RSS, MiB": col(lambda r: f"{r['export'][1]:.0f}"),
+        "export file, MiB": col(lambda r: f"{r['export_MiB']:.0f}"),
+    }
+    for kind in results[sizes[0]]["counts"]:
+        general[f"{kind}, p50 / p95 ms"] = col(
+            lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["counts"][k])
+        )
+    search = {
+        f"{kind} `{q}`": col(lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["search"][k][:2]))
+        for kind, q in QUERIES.items()
+    }
+    count = {
+        kind: col(lambda r, k=kind: "{:.1f} / {:.1f} ({:,})".format(*r["search"][k][2:]))
+        for kind in QUERIES
+    }
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(table("measure", sizes, general))
+    print()
+    print(table("search page (50 ids), p50 / p95 ms", sizes, search))
+    print()
+    print(table("counts() (total, unread), p50 / p95 ms (matches)", sizes, count))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
