@@ -93,7 +93,7 @@ def database(size: int) -> tuple[Path, float | None]:
 
 def search_rows(path: Path, runs: int) -> dict[str, tuple[float, float, float, float, int]]:
     from store.db import open_db
-    from store.query import counts, search_ids
+    from store.search.compiler import counts, search_ids
 
     db = open_db(path)
     out = {}

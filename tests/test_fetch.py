@@ -14,12 +14,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from store.fetching.client import make_client
 from store.fetching.http import (
     USER_AGENT,
     FetchError,
     FetchResult,
     fetch_feed,
-    make_client,
     parse_retry_after,
 )
 

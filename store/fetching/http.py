@@ -27,6 +27,8 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
+# A body read only so that its connection can be reused: at most this much.
+_SMALL_BODY = 64 * 1024
 # Decompress in slices no larger than this, so a bomb never inflates in one go.
 _INFLATE_SLICE = 256 * 1024
 
@@ -42,6 +44,8 @@ class FetchResult:
     last_modified: str | None = None
     # Where a 301/308 chain from the feed's URL ended up: the URL to remember.
     moved_to: str | None = None
+    # "HTTP/1.1" or "HTTP/2": a host that multiplexes can take more requests at once.
+    http_version: str = "HTTP/1.1"
 
     @property
     def not_modified(self) -> bool:
@@ -65,24 +69,6 @@ class FetchError(Exception):
         self.status = status
         self.pause = pause
         self.retry_after = retry_after
-
-
-def make_client(*, max_connections: int = 8, timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
-    """An httpx client for feeds: our User-Agent, gzip only, no automatic redirects."""
-    return httpx.AsyncClient(
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept-Encoding": "gzip, deflate",
-            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-            "text/xml;q=0.9, */*;q=0.5",
-        },
-        follow_redirects=False,
-        timeout=httpx.Timeout(timeout),
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        trust_env=False,
-    )
 
 
 async def fetch_feed(
@@ -152,8 +138,10 @@ async def _follow(
                 permanent = permanent and status in PERMANENT_REDIRECTS
                 if permanent:
                     moved_to = current
+                await _finish_small(response)
                 continue
             if status == 304:
+                await _finish_small(response)
                 return FetchResult(
                     url=current,
                     status=304,
@@ -161,8 +149,10 @@ async def _follow(
                     etag=response.headers.get("ETag") or etag,
                     last_modified=response.headers.get("Last-Modified") or last_modified,
                     moved_to=moved_to,
+                    http_version=response.http_version,
                 )
             if status != 200:
+                await _finish_small(response)
                 raise status_error(status, response.reason_phrase, response.headers)
             body = await read_capped(response, max_bytes)
             return FetchResult(
@@ -172,10 +162,28 @@ async def _follow(
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
                 moved_to=moved_to,
+                http_version=response.http_version,
             )
         finally:
             await response.aclose()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")  # pragma: no cover
+
+
+async def _finish_small(response: httpx.Response) -> None:
+    """Read the end of an answer that has no body worth keeping (a 304, a redirect, an error).
+
+    An HTTP/1.1 connection goes back to the pool only once its answer was read to
+    the end: without this, every 304 of a refresh would open (and for https,
+    handshake) a new connection. A long body is not worth it: the connection closes.
+    """
+    size = 0
+    try:
+        async for raw in response.aiter_raw():
+            size += len(raw)
+            if size > _SMALL_BODY:
+                return
+    except httpx.HTTPError:
+        pass  # the connection closes; the answer itself was complete enough
 
 
 async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:

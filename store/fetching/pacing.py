@@ -1,7 +1,10 @@
-"""Politeness: one request at a time per host, half a second apart.
+"""Politeness: how hard one host is asked at once.
 
 Article pages come from the story's site, one request after another with a
 pause between, however many workers (the reader, ``fetch --full-text``) ask.
+Feeds (``store.fetching.refresh``) go a few at a time per host over HTTP/1.1,
+each on its own kept-alive connection; a host that answers over HTTP/2 carries
+more requests at once on its one connection (``FeedHostLimit``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import time
 from urllib.parse import urlsplit
 
 HOST_SPACING = 0.5
+# Feed requests at once to one host: over HTTP/1.1 each is a connection of its own,
+# and 6 is what browsers allow; over HTTP/2 they are streams of one connection.
+FEED_CONNECTIONS_PER_HOST = 6
+FEED_STREAMS_PER_HOST = 48
 
 
 class HostGate:
@@ -47,3 +54,31 @@ def host_gate(url: str) -> HostGate:
     host = (urlsplit(url).hostname or "").lower()
     with _GATES_LOCK:
         return _GATES.setdefault(host, HostGate())
+
+
+class FeedHostLimit:
+    """Feed requests in flight to one host: ``per_host``, or ``streams`` once it speaks HTTP/2.
+
+    Used from one event loop. ``multiplexed`` tells the caller that this host's
+    requests share one connection (so they need no connection slot of their own).
+    """
+
+    def __init__(
+        self, per_host: int = FEED_CONNECTIONS_PER_HOST, streams: int = FEED_STREAMS_PER_HOST
+    ) -> None:
+        self._slots = asyncio.Semaphore(per_host)
+        self._more = max(0, streams - per_host)
+        self.multiplexed = False
+
+    async def __aenter__(self) -> None:
+        await self._slots.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._slots.release()
+
+    def answered_over(self, http_version: str) -> None:
+        """Note the protocol of an answer: the first HTTP/2 one lets more requests in."""
+        if http_version == "HTTP/2" and not self.multiplexed:
+            self.multiplexed = True
+            for _ in range(self._more):
+                self._slots.release()

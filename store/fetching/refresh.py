@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,14 +31,15 @@ from sqlite_utils import Database
 from store import clock
 from store.db import DatabaseBusy, busy_timeout, in_chunks, open_db, writing
 from store.feeds import FeedError, record_failure
+from store.fetching.client import make_client
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchError,
     FetchResult,
     fetch_feed,
-    make_client,
 )
+from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
 from store.fetching.report import FeedOutcome, RefreshReport
 from store.fetching.workers import parse_executor, parse_job
 from store.ingest import NewItemsHook, record_unchanged, store_feed
@@ -82,7 +84,7 @@ def refresh_feeds(
     timeout: float = DEFAULT_TIMEOUT,
     deadline: float = DEFAULT_DEADLINE,
     concurrency: int = 8,
-    per_host: int = 6,
+    per_host: int = FEED_CONNECTIONS_PER_HOST,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: ProgressHook | None = None,
     on_new_items: NewItemsHook | None = None,
@@ -198,6 +200,9 @@ def content_digest(body: bytes) -> str:
 
 # Put on the answers queue when the event loop has finished fetching.
 _FETCHING_DONE = object()
+# Feeds fetched (and parsed) but not yet stored, at most: when storing falls behind,
+# fetching waits, so a run holds a few feeds in memory, not all of them.
+_BACKLOG = 16
 
 
 @dataclass
@@ -218,9 +223,10 @@ class _Refresh:
     should_cancel: CancelCheck
     done: int = 0
     executor: Executor | None = None
-    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _hosts: dict[str, FeedHostLimit] = field(default_factory=dict)
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task | None = None
+    _backlog: asyncio.Semaphore | None = None
 
     def run(self) -> None:
         """Fetch and parse on an event loop in its own thread; store here, feed by feed.
@@ -247,6 +253,7 @@ class _Refresh:
                     raise answer
                 assert isinstance(answer, _Fetched)
                 self._store(answer)
+                self._stored_one()
                 if self.should_cancel():
                     self.report.cancelled = True
                     break
@@ -271,6 +278,16 @@ class _Refresh:
             started.set()  # even if the loop never ran its first step
             answers.put(_FETCHING_DONE)
 
+    def _stored_one(self) -> None:
+        """Make room in the backlog (from the storing thread)."""
+        loop, backlog = self._loop, self._backlog
+        if loop is None or backlog is None:
+            return
+        try:
+            loop.call_soon_threadsafe(backlog.release)
+        except RuntimeError:
+            pass  # the loop has closed: fetching is over
+
     def _stop_fetching(self) -> None:
         loop, task = self._loop, self._task
         if loop is None or task is None:
@@ -284,12 +301,13 @@ class _Refresh:
         """Hand every target's answer to the storing thread as soon as it is parsed."""
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
+        self._backlog = asyncio.Semaphore(_BACKLOG)
         started.set()
+        # Connections at once, over all hosts; requests to an HTTP/2 host share one.
         slots = asyncio.Semaphore(self.concurrency)
         try:
-            async with make_client(
-                max_connections=self.concurrency, timeout=self.timeout
-            ) as client:
+            # The slots and the host limits bound the connections, not the pool.
+            async with make_client(max_connections=None, timeout=self.timeout) as client:
                 tasks = [
                     asyncio.create_task(self._fetch_and_parse(client, slots, target))
                     for target in self.targets
@@ -320,37 +338,46 @@ class _Refresh:
                 done = task.done() and not task.cancelled() and task.exception() is None
                 answers.put(task.result() if done else _Fetched(target, error=late))
 
-    def _host_slots(self, url: str) -> asyncio.Semaphore:
+    def _host_limit(self, url: str) -> FeedHostLimit:
         try:
             host = httpx.URL(url).host
         except (httpx.InvalidURL, ValueError):
             host = ""
         if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(self.per_host)
+            self._hosts[host] = FeedHostLimit(self.per_host)
         return self._hosts[host]
 
     async def _fetch_and_parse(
         self, client: httpx.AsyncClient, slots: asyncio.Semaphore, target: _Target
     ) -> _Fetched:
         """Fetch one feed and parse bytes not seen before; ``run`` stores the result."""
-        async with slots, self._host_slots(target.url):
+        host = self._host_limit(target.url)
+        assert self._backlog is not None
+        async with host:
             try:
-                result = await fetch_feed(
-                    client,
-                    target.url,
-                    etag=target.etag,
-                    last_modified=target.last_modified,
-                    timeout=self.timeout,
-                    max_bytes=self.max_bytes,
-                )
+                async with nullcontext() if host.multiplexed else slots:
+                    result = await fetch_feed(
+                        client,
+                        target.url,
+                        etag=target.etag,
+                        last_modified=target.last_modified,
+                        timeout=self.timeout,
+                        max_bytes=self.max_bytes,
+                    )
+                host.answered_over(result.http_version)
             except FetchError as error:
+                await self._backlog.acquire()
                 return _Fetched(target, error=error)
+            # Released by the storing thread; this host's next request waits till then.
+            await self._backlog.acquire()
         if result.body is None:
             return _Fetched(target, result)
-        digest = content_digest(result.body)
+        body, result.body = result.body, None  # only the parsed feed is kept
+        digest = content_digest(body)
         if digest == target.content_hash:
             return _Fetched(target, result, digest=digest)
-        parsed = await self._parse(result.body, result.url, target.lang)
+        parsed = await self._parse(body, result.url, target.lang)
+        del body
         if isinstance(parsed, str):
             return _Fetched(target, result, error=FetchError(parsed, status=result.status))
         return _Fetched(target, result, parsed, digest)

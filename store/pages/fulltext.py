@@ -35,7 +35,8 @@ from store.aa.flags import split_flags
 from store.aa.ids import full_size_image, is_aa_url
 from store.db import in_chunks, open_db, writing
 from store.feeds import is_fetchable_url
-from store.fetching.http import FetchError, fetch_feed, make_client
+from store.fetching.client import make_client
+from store.fetching.http import FetchError, fetch_feed
 from store.fetching.pacing import host_gate
 from store.ingest import revise_item, story_signature
 from store.pages.article import Article, ArticleError, extract_article

@@ -1,0 +1,141 @@
+"""Connections of a refresh: HTTP/2 when the server offers it, few kept-alive ones otherwise.
+
+The feeds are served over HTTPS by bench/h2_server.py (the benchmark's server,
+with a self-signed certificate made at start) on 127.0.0.1; its statistics say
+which protocol each request came over and how many connections were opened.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from store.feeds import add_feed, get_feed
+from store.fetching.refresh import refresh_feeds
+
+SERVER = Path(__file__).resolve().parents[1] / "bench" / "h2_server.py"
+FEEDS = 24  # more than the connections a host gets over HTTP/1.1, and than the backlog
+
+
+def wait_for(predicate: Callable[[], object], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting")
+        time.sleep(0.02)
+
+
+def feed_xml(number: int, items: int = 5) -> str:
+    entries = "".join(
+        f"<item><title>Feed {number} story {n}</title><guid>urn:f{number}:{n}</guid>"
+        f"<link>https://example.org/{number}/{n}</link>"
+        f"<pubDate>Tue, 24 Nov 2026 10:{n:02d}:00 GMT</pubDate>"
+        f"<description>Lead {n} of feed {number}</description></item>"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Feed {number}</title><link>https://example.org/{number}</link>"
+        f"{entries}</channel></rss>"
+    )
+
+
+class Server:
+    def __init__(self, work: Path, http1_only: bool) -> None:
+        self.www = work / "www"
+        self.www.mkdir()
+        for number in range(FEEDS):
+            (self.www / f"f{number}.xml").write_text(feed_xml(number), encoding="utf-8")
+        self.ca = work / "ca.pem"
+        self.stats_file = work / "stats.json"
+        port_file = work / "port"
+        cmd = [sys.executable, str(SERVER), "--dir", str(self.www), "--ca-file", str(self.ca),
+               "--port-file", str(port_file), "--stats-file", str(self.stats_file),
+               "--lifetime", "300"]  # fmt: skip
+        self.proc = subprocess.Popen(
+            [*cmd, "--http1-only"] if http1_only else cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: port_file.exists() and self.ca.exists() or self.proc.poll() is not None)
+        assert self.proc.poll() is None, "bench/h2_server.py did not start"
+        self.base = f"https://127.0.0.1:{int(port_file.read_text())}"
+
+    def stats(self) -> dict:
+        return json.loads(self.stats_file.read_text()) if self.stats_file.exists() else {}
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+@pytest.fixture(params=[False, True], ids=["h2", "http1"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path, http1_only=request.param)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def h2_server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path, http1_only=False)
+    yield running
+    running.stop()
+
+
+def subscribe(db: Database, server: Server) -> list[int]:
+    return [add_feed(db, f"{server.base}/f{n}.xml").id for n in range(FEEDS)]
+
+
+def db_path(db: Database) -> str:
+    return str(db.conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+def test_a_refresh_speaks_http2_when_offered_and_reuses_its_connections(
+    db: Database, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(server.ca))
+    subscribe(db, server)
+    report = refresh_feeds(db_path(db))
+    assert report.count("new") == FEEDS and report.new == FEEDS * 5
+    first = server.stats()
+    h2 = "--http1-only" not in server.proc.args
+    if h2:  # one connection carries every feed
+        assert first["protocols"] == {"h2": FEEDS} and first["connections"] == 1
+    else:  # a few kept-alive connections, each carrying several feeds
+        assert first["protocols"] == {"http/1.1": FEEDS}
+        assert 1 <= first["connections"] <= 6
+    # Nothing changed: every answer is a 304, and they too keep their connections.
+    again = refresh_feeds(db_path(db))
+    assert again.count("unchanged") == FEEDS
+    second = server.stats()
+    assert second["304"] - first["304"] == FEEDS
+    assert 1 <= second["connections"] - first["connections"] <= (1 if h2 else 6)
+
+
+def test_a_self_signed_server_is_trusted_only_through_the_variable(
+    db: Database, h2_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AANEWS_CA_BUNDLE", raising=False)
+    ids = subscribe(db, h2_server)
+    report = refresh_feeds(db_path(db))  # more failures than the refresh keeps waiting
+    assert report.count("failed") == FEEDS
+    assert "TLS error with 127.0.0.1" in (get_feed(db, ids[-1]).last_error or "")
+
+
+def test_an_unreadable_ca_bundle_is_a_clear_error(
+    db: Database, h2_server: Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere.pem"
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(missing))
+    ids = subscribe(db, h2_server)
+    with pytest.raises(ValueError, match="AANEWS_CA_BUNDLE=.*nowhere.pem.*cannot load"):
+        refresh_feeds(db_path(db), ids[:1])
+    assert get_feed(db, ids[0]).failures == 0
