@@ -23,7 +23,7 @@ from textual.widgets import Input  # noqa: E402
 
 from store.db import open_db  # noqa: E402
 from store.demo.database import FIXED_NOW, fixture_db  # noqa: E402
-from tui.app import ReaderApp  # noqa: E402
+from tui.app import Delays, reader_app  # noqa: E402
 from tui.config import Config  # noqa: E402
 from tui.widgets.item_list import ItemList  # noqa: E402
 
@@ -31,9 +31,9 @@ Step = Callable[[Pilot], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
-    """Every worker done, the screen caught up."""
+    """Every worker done, the screen caught up (the delays are 0: nothing waits on a timer)."""
     for _ in range(3):
-        await pilot.pause(0.05)  # short timers (story, search) fire
+        await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -58,7 +58,6 @@ async def updated_story(pilot: Pilot) -> None:
 async def search(pilot: Pilot) -> None:
     """Live search results as you type."""
     await pilot.press("slash", *"gazze", "enter")
-    await asyncio.sleep(0.4)
 
 
 async def help_screen(pilot: Pilot) -> None:
@@ -77,7 +76,8 @@ SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
 
 async def shoot(name: str, step: Step, size: tuple[int, int], db_path: Path, out: Path) -> Path:
     """One screenshot on a fresh copy of the demo database."""
-    app = ReaderApp(db_path, Config(dwell_seconds=3600), demo=True, now=lambda: FIXED_NOW)
+    config = Config(dwell_seconds=3600)
+    app = reader_app(db_path, config, demo=True, now=lambda: FIXED_NOW, delays=Delays(0, 0, 0))
     async with app.run_test(size=size) as pilot:
         app.screen.query_one(Input).cursor_blink = False
         await settle(pilot)

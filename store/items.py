@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -74,6 +75,35 @@ def fetch_items(
 def set_read(db: Database, item_ids: Iterable[int], read: bool = True) -> int:
     """Mark stories read or unread; returns how many changed."""
     return _set_flag(db, "read", item_ids, read)
+
+
+@dataclass
+class ReadChange:
+    """Stories one mark turned read (or unread): undoing it turns just those back."""
+
+    read: bool
+    item_ids: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.item_ids)
+
+
+def mark_read(db: Database, item_ids: Sequence[int], read: bool = True) -> ReadChange:
+    """Mark stories read or unread, remembering which really changed (for undo)."""
+    changed: list[int] = []
+    with writing(db):
+        for chunk, marks in in_chunks(list(dict.fromkeys(item_ids))):
+            rows = db.execute(
+                f"SELECT id FROM items WHERE read != ? AND id IN ({marks})", [int(read), *chunk]
+            )
+            changed += [row[0] for row in rows]
+        set_read(db, changed, read)
+    return ReadChange(read, changed)
+
+
+def undo_read_change(db: Database, change: ReadChange) -> ReadChange:
+    """Put back the stories ``change`` marked; returns the change that made (to redo)."""
+    return mark_read(db, change.item_ids, not change.read)
 
 
 def set_starred(db: Database, item_ids: Iterable[int], starred: bool = True) -> int:

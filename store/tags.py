@@ -7,7 +7,7 @@ user typed; lookups go through the folded name, so "Gazze" and "gazze" are one t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -260,3 +260,112 @@ def delete_unused_tag(db: Database, name: str) -> None:
             "AND NOT EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = tags.id)",
             [fold(name)],
         )
+
+
+@dataclass
+class TagEdit:
+    """Tags to add to and remove from the chosen stories."""
+
+    add: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+
+@dataclass
+class TagChange:
+    """What one tag action changed: (story id, tag name as stored) pairs, so undo is exact."""
+
+    added: list[tuple[int, str]] = field(default_factory=list)
+    removed: list[tuple[int, str]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # tags that did not exist before
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+    @property
+    def item_ids(self) -> list[int]:
+        """Every story the change touched, sorted."""
+        return sorted({item_id for item_id, _ in self.added + self.removed})
+
+    def per_tag(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """(tag, how many stories) added, and removed."""
+        return _counts(self.added), _counts(self.removed)
+
+
+def tags_by_use(db: Database) -> list[str]:
+    """Every tag in use, most used first (the order completion tries them in)."""
+    return [tag.name for tag in sorted(list_tags(db), key=lambda tag: -tag.count)]
+
+
+def apply_tag_edit(db: Database, item_ids: Sequence[int], edit: TagEdit) -> TagChange:
+    """Add and remove tags on the stories in one transaction; returns what really changed."""
+    change = TagChange()
+    ids = list(dict.fromkeys(item_ids))
+    with writing(db):
+        for typed in edit.add:
+            name = normalize_tag(typed)
+            if not name or not ids:
+                continue
+            stored = tag_names(db).get(fold(name))
+            if stored is None:
+                change.created.append(name)
+                stored = name
+            having = tagged_with(db, stored, ids)
+            missing = [i for i in ids if i not in having]
+            tag_items(db, missing, [stored])
+            change.added += [(i, stored) for i in missing]
+        for typed in edit.remove:
+            stored = tag_names(db).get(fold(normalize_tag(typed)))
+            if stored is None:
+                continue
+            having = tagged_with(db, stored, ids)
+            present = [i for i in ids if i in having]
+            untag_items(db, present, [stored])
+            change.removed += [(i, stored) for i in present]
+    return change
+
+
+def toggle_tag(db: Database, item_ids: Sequence[int], name: str) -> TagChange:
+    """A quick tag: if every story has it, remove it from all; else add it where missing."""
+    stored = tag_names(db).get(fold(normalize_tag(name)))
+    ids = list(dict.fromkeys(item_ids))
+    if stored is not None and ids and len(tagged_with(db, stored, ids)) == len(ids):
+        return apply_tag_edit(db, ids, TagEdit(remove=[stored]))
+    return apply_tag_edit(db, ids, TagEdit(add=[name]))
+
+
+def undo_tag_change(db: Database, change: TagChange) -> TagChange:
+    """Put back what ``change`` did; returns the change the undo made (undo it to redo)."""
+    back = TagChange()
+    with writing(db):
+        for name, ids in _by_tag(change.removed):
+            # The tag may be gone since (deleted); tag_items brings it back by name.
+            was_missing = tag_names(db).get(fold(name)) is None
+            having = tagged_with(db, name, ids)
+            missing = [i for i in ids if i not in having]
+            tag_items(db, missing, [name])
+            back.added += [(i, name) for i in missing]
+            if was_missing:
+                back.created.append(name)
+        for name, ids in _by_tag(change.added):
+            having = tagged_with(db, name, ids)
+            present = [i for i in ids if i in having]
+            untag_items(db, present, [name])
+            back.removed += [(i, name) for i in present]
+        for name in change.created:
+            # A tag the action made and nothing uses any more goes again.
+            delete_unused_tag(db, name)
+    return back
+
+
+def _by_tag(pairs: list[tuple[int, str]]) -> list[tuple[str, list[int]]]:
+    grouped: dict[str, list[int]] = {}
+    for item_id, name in pairs:
+        grouped.setdefault(name, []).append(item_id)
+    return list(grouped.items())
+
+
+def _counts(pairs: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    return [(name, len(ids)) for name, ids in _by_tag(pairs)]

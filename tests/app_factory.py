@@ -2,26 +2,33 @@
 
 ``build_fixture_db`` writes a small, fixed database (four languages, an updated
 story, a starred one, a title full of brackets); ``make_app`` opens the reader
-on it with a fixed clock and no dwell, so what it draws never depends on
-the day the tests run.
+on it (``tui.app.reader_app``, as ``aanews`` does) with a fixed clock, no dwell
+and no pause before a search, so what it draws never depends on the day the
+tests run or on how fast the machine is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import weakref
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+from textual.app import App
 
 from store.db import open_db
 from store.feeds import add_feed, record_failure
 from store.ingest import store_feed
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
-from tui.app import ReaderApp
+from tui.app import Delays, ReaderApp, reader_app
 from tui.config import Config
 
 NOW = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
 ISTANBUL = timezone(timedelta(hours=3))
+AT_ONCE = Delays(search=0.0, story=0.0, page=0.0)
 
 # (lang, category, title, city, minutes before NOW)
 STORIES: list[tuple[str, str, str, str, int]] = [
@@ -117,15 +124,20 @@ def build_fixture_db(path: Path) -> Path:
     return path
 
 
-def make_app(db_path: Path, config: Config | None = None, *, pages: bool = False) -> ReaderApp:
+def make_app(
+    db_path: Path, config: Config | None = None, *, pages: bool = False, demo: bool = False
+) -> ReaderApp:
     """The reader on ``db_path`` with a fixed clock; nothing is read by dwelling.
 
     Article pages are read on opening only with ``pages`` (the fixture's links
-    are aa.com.tr's, and no test goes online).
+    are aa.com.tr's, and no test goes online). A search runs as soon as a key
+    is typed (no pause to wait for).
     """
     config = dataclasses.replace(config or Config(dwell_seconds=3600))
     config.full_text_on_open = pages and config.full_text_on_open
-    return ReaderApp(db_path, config, now=lambda: NOW)
+    app = reader_app(db_path, config, demo=demo, now=lambda: NOW, delays=AT_ONCE)
+    record_notifications(app)
+    return app
 
 
 def fixture_app(tmp_path: Path, config: Config | None = None) -> ReaderApp:
@@ -133,16 +145,48 @@ def fixture_app(tmp_path: Path, config: Config | None = None) -> ReaderApp:
     return make_app(build_fixture_db(tmp_path / "fixture.db"), config)
 
 
-def screen_text(app: ReaderApp) -> str:
-    """What the terminal shows right now, as plain lines."""
+@dataclass
+class Note:
+    """One notification the app showed."""
+
+    message: str
+    title: str
+    severity: str
+
+
+_NOTES: weakref.WeakKeyDictionary[App[Any], list[Note]] = weakref.WeakKeyDictionary()
+
+
+def record_notifications(app: App[Any]) -> None:
+    """Keep every notification ``app`` shows (``App.notify`` is where they all go)."""
+    shown: list[Note] = []
+    _NOTES[app] = shown
+    notify = app.notify
+
+    def recording(
+        message: str, *, title: str = "", severity: Any = "information", **kw: Any
+    ) -> None:
+        shown.append(Note(str(message), title, str(severity)))
+        notify(message, title=title, severity=severity, **kw)
+
+    app.notify = recording  # type: ignore[method-assign]
+
+
+def notifications(app: App[Any]) -> list[Note]:
+    """The notifications shown so far (from ``make_app`` or ``record_notifications``)."""
+    return _NOTES[app]
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows right now, as plain lines (Textual has no public way)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
-async def settle(pilot: object) -> None:
+async def settle(pilot: Any) -> None:
     """Wait until every worker is done and the screen has caught up."""
-    app = pilot.app  # type: ignore[attr-defined]
+    app = pilot.app
     for _ in range(3):
-        await pilot.pause(0.05)  # type: ignore[attr-defined]  # short timers (story, search) fire
+        await pilot.pause()
         await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from app_factory import build_fixture_db, make_app, screen_text, settle
+from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
+from waiting import pilot_wait_for
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -88,24 +88,23 @@ async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> No
             await pilot.pause()
             status = app.screen.query_one("#status")
             assert status.has_class("-busy")
+            story = app.screen.query_one("#story")
             for key in "jjjk":  # the list and the reader answer while the fetch is on
                 before = items.cursor
                 await pilot.press(key)
                 await pilot.pause()
                 assert items.cursor == before + (1 if key == "j" else -1)
-                story = app.screen.query_one("#story")
-                for _ in range(100):  # the story follows (its worker, not the refresh)
-                    if story.item is not None and story.item.id == items.current_id:
-                        break
-                    await pilot.pause(0.05)
-                assert story.item.id == items.current_id
-            assert status.has_class("-busy"), [str(n.message) for n in app._notifications]
+                # The story follows (its worker, not the refresh).
+                await pilot_wait_for(
+                    pilot, lambda: story.item is not None and story.item.id == items.current_id
+                )
+            assert status.has_class("-busy"), [str(n.message) for n in notifications(app)]
             server.gate.set()
             await settle(pilot)
             text = screen_text(app)
             assert "Fresh story 2" in text
             assert "⚠ Local gone" in text  # the failed feed is marked in the sidebar
-            notes = [str(n.message) for n in app._notifications]
+            notes = [str(n.message) for n in notifications(app)]
             assert any("Local gone" in note and "404" in note for note in notes)
             assert not app.screen.query_one("#status").has_class("-busy")
     finally:
@@ -156,11 +155,8 @@ async def test_u_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
         app = make_app(path, Config(dwell_seconds=3600, auto_refresh_minutes=0.005))
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
-            for _ in range(100):  # every 0.3 s, with no key pressed
-                if _flags_failures(path, gone.id) >= 1:
-                    break
-                await asyncio.sleep(0.1)
-            assert _flags_failures(path, gone.id) >= 1
+            # Every 0.3 s, with no key pressed.
+            await pilot_wait_for(pilot, lambda: _flags_failures(path, gone.id) >= 1)
     finally:
         server.close()
 

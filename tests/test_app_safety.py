@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_factory import NOW, build_fixture_db, make_app, screen_text, settle
+from app_factory import NOW, build_fixture_db, make_app, notifications, screen_text, settle
+from waiting import pilot_wait_for
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -108,10 +108,7 @@ async def test_o_opens_the_link_as_one_argument_and_refuses_other_schemes(tmp_pa
         items = app.screen.query_one(ItemList)
         first = app.screen.query_one("#story").item
         await pilot.press("o")
-        for _ in range(300):
-            if record.exists() and record.read_text():
-                break
-            await asyncio.sleep(0.05)
+        await pilot_wait_for(pilot, lambda: record.exists() and record.read_text())
         assert record.read_text() == first.link  # one argument, exactly the link
         record.unlink()
         await pilot.press("G")
@@ -119,6 +116,5 @@ async def test_o_opens_the_link_as_one_argument_and_refuses_other_schemes(tmp_pa
         assert items.cached(items.current_id).link == bad
         await pilot.press("o")
         await settle(pilot)
-        await asyncio.sleep(0.3)
         assert not record.exists()
-        assert any("only http(s) links" in str(n.message) for n in app._notifications)
+        assert any("only http(s) links" in str(n.message) for n in notifications(app))

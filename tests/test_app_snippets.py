@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,7 +78,6 @@ def _styles(items: ItemList, title: str) -> dict[str, Style]:
 
 async def _search(pilot: Pilot, words: str) -> None:
     await pilot.press("slash", *words, "enter")
-    await asyncio.sleep(0.4)  # past the typing pause
     await settle(pilot)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_factory import NOW, build_fixture_db, make_app, screen_text, settle
+from app_factory import NOW, build_fixture_db, make_app, notifications, screen_text, settle
 from textual.pilot import Pilot
 
 from store.db import open_db
@@ -63,7 +63,7 @@ def _main(app: ReaderApp) -> MainScreen:
 
 
 def _notes(app: ReaderApp) -> list[str]:
-    return [str(note.message) for note in app._notifications]
+    return [str(note.message) for note in notifications(app)]
 
 
 async def _select(pilot: Pilot, count: int) -> list[int]:
@@ -205,7 +205,6 @@ async def test_S_saves_the_search_and_the_sidebar_shows_it(path: Path) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"gaza", "enter")
-        await pilot.pause(0.4)
         await settle(pilot)
         await pilot.press("S")
         await settle(pilot)

@@ -10,8 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from app_factory import ISTANBUL, NOW, make_app, screen_text, settle
+from app_factory import ISTANBUL, make_app, screen_text, settle
 from pytest_httpserver import HTTPServer
+from waiting import pilot_wait_for
 from werkzeug import Request, Response
 
 from store.db import open_db
@@ -20,7 +21,7 @@ from store.ingest import store_feed
 from store.items import get_item
 from store.model import Entry, ParsedFeed
 from store.tags import item_tags
-from tui.app import ReaderApp, run_reader
+from tui.app import run_reader
 from tui.config import Config
 from tui.stamps import Clock, flag_label, stamp_line
 
@@ -73,12 +74,9 @@ async def test_opening_a_story_reads_its_page_and_redraws_it(
     app = make_app(path, CONFIG, pages=True)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.2)
+            await pilot_wait_for(pilot, lambda: LEAD in screen_text(app))
             await pilot.press("enter")
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if "fetching the full story" in screen_text(app):
-                    break
+            await pilot_wait_for(pilot, lambda: "fetching the full story" in screen_text(app))
             text = screen_text(app)
             assert "fetching the full story" in text and LEAD in text
             gate.set()
@@ -118,7 +116,8 @@ async def test_a_story_in_view_for_a_moment_gets_its_page_once(
     path = story_db(tmp_path / "w.db", httpserver.url_for(STORY_PATH))
     app = make_app(path, CONFIG, pages=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(1.0)  # no key: the story stayed in the reader
+        # No key: the story stayed in the reader (for the page delay, 0 here).
+        await pilot_wait_for(pilot, lambda: BODY_WORDS in screen_text(app))
         await settle(pilot)
         assert BODY_WORDS in screen_text(app)
         await pilot.press("enter")  # read a moment ago: not asked for again
@@ -133,8 +132,7 @@ async def test_the_option_turns_it_off(tmp_path: Path, httpserver: HTTPServer) -
     app = make_app(path, config, pages=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await pilot.pause(0.8)
-        await settle(pilot)
+        await settle(pilot)  # past the page delay (0 here)
         assert LEAD in screen_text(app)
     assert httpserver.log == []
 
@@ -146,10 +144,10 @@ async def test_the_demo_never_fetches(tmp_path: Path, httpserver: HTTPServer) ->
     db = open_db(path)
     add_feed(db, httpserver.url_for("/rss"), title="Local")
     db.close()
-    app = ReaderApp(path, CONFIG, demo=True, now=lambda: NOW)
+    app = make_app(path, CONFIG, pages=True, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settle(pilot)  # past the page delay (0 here)
         await pilot.press("R")
         await settle(pilot)
         assert LEAD in screen_text(app)

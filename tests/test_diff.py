@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.worker import Worker
 
 from store.db import open_db
 from store.diff import SIZE_CAP, has_changes, line_diff, story_diff, text_diff, word_diff
 from store.ingest import save_revision
 from store.model import Item, Revision
-from tests.app_factory import settle
+from tests.app_factory import notifications, record_notifications, screen_text, settle
+from tests.waiting import pilot_wait_for
 from tui.screens.revision_diff import (
     DELETE_STYLE,
     INSERT_STYLE,
@@ -22,6 +24,7 @@ from tui.screens.revision_diff import (
     render_diff,
     side_rows,
 )
+from tui.workers import report_failure
 
 IST = timezone(timedelta(hours=3))
 
@@ -138,12 +141,6 @@ def test_render_diff_without_revisions_says_so() -> None:
     assert "No earlier version" in str(render_diff([], 0, None))
 
 
-def screen_text(app: App[None]) -> str:
-    """What the terminal shows right now, as plain lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
 def story_with_two_earlier_versions(path: Path) -> int:
     db = open_db(path)
     db.execute(
@@ -172,7 +169,11 @@ async def test_screen_pages_through_versions_and_closes(tmp_path: Path, anyio_ba
         def on_mount(self) -> None:
             self.push_screen(RevisionDiffScreen(path, item_id))
 
+        def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+            report_failure(self, event)  # the reader's one failure handler
+
     app = Host()
+    record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RevisionDiffScreen)
@@ -211,17 +212,14 @@ async def test_the_diff_is_worked_out_off_the_screen_and_its_failure_is_told(
 
     app = Host()
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):  # the story is read; its diff is still being worked out
-            await pilot.pause(0.02)
-            if "Working out what changed" in screen_text(app):
-                break
-        assert "Working out what changed" in screen_text(app)
+        # The story is read; its diff is still being worked out.
+        await pilot_wait_for(pilot, lambda: "Working out what changed" in screen_text(app))
         await pilot.press("s")  # keys still answer while the worker runs
         assert app.screen.side_by_side  # type: ignore[attr-defined]
         release.set()
         await settle(pilot)
         assert "Could not show what changed: ValueError: the diff broke" in screen_text(app)
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in notifications(app)]
         assert any("the diff broke" in note for note in notes)
         await pilot.press("escape")
         await settle(pilot)

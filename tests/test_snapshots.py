@@ -6,7 +6,6 @@ Update them after an intended change with ``uv run pytest tests/test_snapshots.p
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 
-def _before(*keys: str, wait: float = 0.0):  # type: ignore[no-untyped-def]
+def _before(*keys: str):  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot) -> None:
         pilot.app.screen.query_one(Input).cursor_blink = False
         await settle(pilot)
         if keys:
             await pilot.press(*keys)
-        if wait:
-            await asyncio.sleep(wait)
         await settle(pilot)
 
     return run_before
@@ -40,9 +37,7 @@ def test_a_story_updated_since_it_was_read(snap_compare, tmp_path: Path) -> None
 
 def test_search_results(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     keys = ["slash", *"gaza", "enter"]
-    assert snap_compare(
-        fixture_app(tmp_path), terminal_size=(140, 40), run_before=_before(*keys, wait=0.4)
-    )
+    assert snap_compare(fixture_app(tmp_path), terminal_size=(140, 40), run_before=_before(*keys))
 
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

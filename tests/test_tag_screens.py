@@ -7,29 +7,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_factory import build_fixture_db, screen_text, settle
+from app_factory import build_fixture_db, notifications, record_notifications, screen_text, settle
 from sqlite_utils import Database
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker
 
 from store.db import open_db
 from store.items import set_read
 from store.search.saved import list_saved, save_search
-from store.tags import delete_tag, item_tags, list_tags, tag_items
+from store.tags import (
+    TagEdit,
+    apply_tag_edit,
+    delete_tag,
+    item_tags,
+    list_tags,
+    tag_items,
+    toggle_tag,
+)
+from store.tags import undo_tag_change as undo
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.name_prompt import NamePrompt
 from tui.screens.save_search import SaveSearch
 from tui.screens.tag_manager import TagManager
 from tui.screens.tag_prompt import TagPrompt
-from tui.tag_actions import (
-    TagEdit,
-    apply_tag_edit,
-    complete_last_word,
-    parse_tag_edit,
-    toggle_tag,
-    undo,
-)
+from tui.tag_actions import complete_last_word, parse_tag_edit
+from tui.wording import describe_tag_change
+from tui.workers import report_failure
 
 pytestmark = pytest.mark.anyio
 
@@ -49,6 +54,10 @@ class Host(App[None]):
         super().__init__()
         self.pushed = screen
         self.result: object = UNSET
+        record_notifications(self)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)  # the reader's one failure handler
 
     def on_mount(self) -> None:
         self.push_screen(self.pushed, self._done)
@@ -186,7 +195,7 @@ async def test_a_prompted_edit_adds_and_removes_tags_in_the_database(fixture_pat
     assert item_tags(db, first) == ["gazze", "new york"]
     assert item_tags(db, second) == ["gazze", "new york"]
     assert record.removed == [(first, "Spor")]
-    assert record.describe() == (
+    assert describe_tag_change(record) == (
         "new york added to 2 stories; gazze added to 2 stories; Spor removed from 1 story."
     )
     db.close()
@@ -291,7 +300,7 @@ async def test_rename_onto_an_existing_tag_merges_them(fixture_path: Path) -> No
         await pilot.press("ctrl+u", *"Gazze", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TagManager)
-        notes = [str(n.message) for n in app._notifications]
+        notes = [str(n.message) for n in notifications(app)]
     assert notes == ["Merged “gaza” into “Gazze”."]
     assert _tags(fixture_path) == {"Gazze": 4, "[bold]x": 1}
 
@@ -360,7 +369,7 @@ async def test_a_failed_change_is_a_notification_and_the_list_catches_up(
         await pilot.press("d", "y")
         await settle(pilot)
         assert isinstance(app.screen, TagManager)
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = [str(n.message) for n in notifications(app) if n.severity == "error"]
         text = screen_text(app)
     assert errors == ["no tag called 'gaza'"]
     assert not re.search(r"gaza\s+2", text)

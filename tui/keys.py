@@ -23,9 +23,13 @@ class Key:
     show: bool = False
     key_display: str | None = None
     footer: str = ""  # a short label for the footer, when shown there
+    # Who answers: the main "screen" (moving, views), the "panes" (keys that change
+    # stories, from any pane), or the "app" (from anywhere, dialogs too).
+    part: str = "screen"
 
 
 QUICK = range(1, 10)  # the quick-tag keys 1-9
+SCREEN, PANES, APP = "screen", "panes", "app"
 
 KEYS: tuple[Key, ...] = (
     # help first: the footer is cut short on a narrow terminal, and ? must show.
@@ -38,18 +42,23 @@ KEYS: tuple[Key, ...] = (
     Key("bottom", "G,end", "Last story"),
     Key("open", "enter", "Open the story in the reader", True, "⏎", "Open"),
     Key("page", "space", "Page the story, then the next one", key_display="␣"),
-    Key("open_link", "o", "Open the link in the browser", True, footer="Browser"),
-    Key("toggle_read", "r", "Toggle read", True, footer="Read"),
-    Key("toggle_star", "s", "Toggle star", True, footer="Star"),
-    Key("mark_all_read", "A", "Mark every story in the view read"),
-    Key("select", "v,x", "Select the story (or unselect it) and move down"),
-    Key("select_all", "V", "Select every story in the view"),
-    Key("tag", "t", "Tag the story or the selection (-name removes)", True, footer="Tag"),
-    *(Key(f"quick_tag_{n}", str(n), f"Toggle quick tag {n} (config quick_tags)") for n in QUICK),
-    Key("undo_tag", "U,ctrl+z", "Undo the last tag change (again: redo it)"),
-    Key("manage_tags", "T", "Tags: rename, merge, delete"),
-    Key("save_search", "S", "Save the view's search in the sidebar"),
-    Key("show_changes", "d", "What changed: the story against its earlier versions"),
+    Key("open_link", "o", "Open the link in the browser", True, footer="Browser", part=PANES),
+    Key("toggle_read", "r", "Toggle read", True, footer="Read", part=PANES),
+    Key("toggle_star", "s", "Toggle star", True, footer="Star", part=PANES),
+    Key("mark_all_read", "A", "Mark every story in the view read", part=PANES),
+    Key("select", "v,x", "Select the story (or unselect it) and move down", part=PANES),
+    Key("select_all", "V", "Select every story in the view", part=PANES),
+    Key(
+        "tag", "t", "Tag the story or the selection (-name removes)", True, footer="Tag", part=PANES
+    ),
+    *(
+        Key(f"quick_tag_{n}", str(n), f"Toggle quick tag {n} (config quick_tags)", part=PANES)
+        for n in QUICK
+    ),
+    Key("undo", "U,ctrl+z", "Undo the last tag change or mark of many (again: redo)", part=PANES),
+    Key("manage_tags", "T", "Tags: rename, merge, delete", part=PANES),
+    Key("save_search", "S", "Save the view's search in the sidebar", part=PANES),
+    Key("show_changes", "d", "What changed: the story against its earlier versions", part=PANES),
     Key("refresh_all", "R", "Refresh all feeds", True, footer="Refresh"),
     Key("refresh_feed", "u", "Refresh the current feed"),
     Key("search", "slash", "Search", True, "/"),
@@ -58,15 +67,31 @@ KEYS: tuple[Key, ...] = (
     Key("previous_feed", "left_square_bracket", "Previous feed", key_display="["),
     Key("next_feed", "right_square_bracket", "Next feed", key_display="]"),
     Key("toggle_sidebar", "b", "Show or hide the sidebar"),
-    Key("back", "escape", "Back to the list; clear the selection"),
-    Key("quit", "q", "Quit", True),
+    Key("back", "escape", "Back to the list; clear the selection; end a search"),
+    Key("close", "q", "Back a level (full story, search); at the top, quit", True, footer="Quit"),
+    Key("quit", "Q", "Quit from anywhere", part=APP),
 )
 
 ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
 
+# The footer's keys, most wanted first: a narrow footer drops them from the end.
+FOOTER: tuple[str, ...] = (
+    "help",
+    "close",
+    "open",
+    "next_unread",
+    "toggle_read",
+    "search",
+    "toggle_star",
+    "tag",
+    "refresh_all",
+    "open_link",
+)
 
-def bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
-    """The main screen's BINDINGS, each with the action as its id (for the keymap).
+
+def bindings(part: str = SCREEN) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """The BINDINGS of one part (the main screen, the panes, the app), each with the
+    action as its id (for the keymap).
 
     The footer shows the short label; help and the command palette the description.
     """
@@ -80,6 +105,7 @@ def bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
             id=k.action,
         )
         for k in KEYS
+        if k.part == part
     ]
 
 

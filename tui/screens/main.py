@@ -1,10 +1,11 @@
-"""The main screen: sidebar, story list and reader, and every key on them.
+"""The main screen: sidebar, story list and reader, and the keys that move between them.
 
-Every view is a query string for ``store.search.compiler.search_ids``. Database reads and
-network work run in thread workers, each with its own connection; results come
-back through ``call_from_thread``. Marking read/starred, selections and tags,
-searching and refreshing are mixins in ``marking.py``, ``tagging.py``,
-``searching.py`` and ``refreshing.py``.
+The screen wires its parts together and owns little state of its own: the view
+being shown and the one before a search. The parts own theirs — the widgets
+(``Sidebar``, ``SearchBox``, ``ItemList``, ``StoryView``, ``StatusLine``) and the
+controllers (``ViewReader``, ``StoryReader``, ``Refresher``, ``Marker``), whose
+results come back as messages. The keys that change stories (read, star, tags)
+belong to the ``Panes`` (``tui/widgets/panes.py``).
 """
 
 from __future__ import annotations
@@ -14,104 +15,127 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.containers import Vertical
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Header
 
-from store.items import fetch_items
-from store.model import Item
-from store.search.compiler import QueryError, search_ids, unread_count
+from store.search.compiler import QueryError
 from store.search.highlight import highlight_terms
 from tui import keys
 from tui.config import Config
+from tui.controllers.marks import Marker
+from tui.controllers.refresher import Refresher
+from tui.controllers.stories import PAGE_DELAY, StoryReader
+from tui.controllers.views import ViewReader
 from tui.screens.help import HelpScreen
-from tui.screens.refreshing import Refreshing
-from tui.screens.searching import Searching
-from tui.screens.tagging import Tagging
-from tui.widgets.item_list import PAGE, ItemList
-from tui.widgets.sidebar import Sidebar, SidebarData, View, load_sidebar
+from tui.widgets.item_list import ItemList
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.panes import Panes
+from tui.widgets.search_box import SEARCH_DELAY, SearchBox
+from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_view import StoryView, read_story
+from tui.widgets.story_view import StoryView
 
 NARROW = 100
 WIDE = 180
-FIRST_PAGE = 200
 STORY_DELAY = 0.03
+ALL = View("All", "")
 
 
-class MainScreen(Tagging, Searching, Refreshing):
+class MainScreen(Screen[None]):
     """The reader: pick a view on the left, move through stories, read on the right."""
 
     BINDINGS = keys.bindings()
-    ALLOW_IN_MAXIMIZED_VIEW = "Header, StatusLine, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "Header, StatusLine, KeyFooter"
 
-    def __init__(self, db_path: Path, config: Config, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        config: Config,
+        now: Callable[[], datetime],
+        *,
+        offline: bool = False,
+        search_delay: float = SEARCH_DELAY,
+        story_delay: float = STORY_DELAY,
+        page_delay: float = PAGE_DELAY,
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.config = config
         self.now = now
-        self.view = View("All", "")
-        self.terms: list[str] = []  # search terms to mark in the list and the story
-        self._before_search: View | None = None
-        self._dwell: Timer | None = None
+        self.view = ALL
+        self.before_search: View | None = None  # the view a search came from
+        self.views = ViewReader(db_path)
+        self.stories = StoryReader(db_path, config, now, offline=offline, page_delay=page_delay)
+        self.refresher = Refresher(db_path, config, offline=offline)
+        self.marker = Marker(db_path, config.dwell_seconds)
+        self._search_delay = search_delay
+        self._story_delay = story_delay
         self._story_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._sidebar_hidden: bool | None = None  # None: as the width suggests
         self._sidebar_started = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="panes"):
-            yield Sidebar(id="sidebar")
-            with Vertical(id="content"):
-                yield Input(
-                    placeholder='Search: words, "a phrase", is:unread, tag:x, lang:fr', id="search"
-                )
-                yield ItemList(self.now, id="items")
-                yield StoryView(id="story")
+        search = SearchBox(delay=self._search_delay, id="search")
+        content = Vertical(
+            search, ItemList(self.now, id="items"), StoryView(id="story"), id="content"
+        )
+        yield Panes(
+            Sidebar(id="sidebar"),
+            content,
+            db_path=self.db_path,
+            config=self.config,
+            marker=self.marker,
+            id="panes",
+        )
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter()
+        yield from (self.views, self.stories, self.refresher)
 
     def on_mount(self) -> None:
-        self.query_one(ItemList).focus()
+        self.items.focus()
         self.sub_title = self.view.name
-        self.load_view()  # the sidebar's counts follow the first rows (see _view_loaded)
-        self.start_auto_refresh()
+        self.load_view()  # the sidebar's counts follow the first rows
 
-    @work(thread=True, group="rows", exit_on_error=False)
-    def load_rows(self, message: ItemList.RowsWanted) -> None:
-        """Read a page of list rows the list is about to draw."""
-        db = self.open_db()
-        try:
-            rows = fetch_items(db, message.ids, with_text=message.with_text)
-        finally:
-            db.close()
-        self.app.call_from_thread(
-            message.item_list.rows_loaded, message.generation, message.page, rows
-        )
+    # -- the panes, by name -------------------------------------------------------
 
-    def on_item_list_rows_wanted(self, message: ItemList.RowsWanted) -> None:
-        """The list scrolled onto rows it has not loaded."""
-        self.load_rows(message)
+    @property
+    def items(self) -> ItemList:
+        """The story list."""
+        return self.query_one(ItemList)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's failure ends here, as a notification rather than a crash."""
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            self.notify(
-                f"{type(error).__name__}: {error}",
-                title="Something failed",
-                severity="error",
-                markup=False,
-            )
+    @property
+    def story(self) -> StoryView:
+        """The reader pane."""
+        return self.query_one(StoryView)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        """The sidebar."""
+        return self.query_one(Sidebar)
+
+    @property
+    def status(self) -> StatusLine:
+        """The status line."""
+        return self.query_one(StatusLine)
+
+    @property
+    def panes(self) -> Panes:
+        """The panes, with the keys that change stories."""
+        return self.query_one(Panes)
+
+    @property
+    def search_box(self) -> SearchBox:
+        """The search box under ``/``."""
+        return self.query_one(SearchBox)
 
     # -- layout ------------------------------------------------------------
 
-    def on_resize(self, event: Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Narrow: list above reader, no sidebar; wide: three columns."""
         self.set_class(event.size.width < NARROW, "-narrow")
         self.set_class(event.size.width >= WIDE, "-wide")
@@ -125,154 +149,249 @@ class MainScreen(Tagging, Searching, Refreshing):
         if hidden and self.sidebar.has_focus:
             self.items.focus()
 
-    # -- loading views, stories and counts ---------------------------------------
+    # -- the user, and dialogs over the reader -------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """The first key starts the reading: the story in view begins its dwell."""
+        self.marker.start()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click starts the reading too."""
+        self.marker.start()
+
+    def on_screen_suspend(self) -> None:
+        """A dialog covers the story: it is not being read."""
+        self.marker.pause_dwell()
+
+    def on_screen_resume(self) -> None:
+        """The dialog closed: the story in view counts from now."""
+        self.marker.resume_dwell()
+
+    # -- views ----------------------------------------------------------------
 
     def show_view(self, view: View) -> None:
         """Switch the list to another view."""
         self.view = view
+        self.panes.view = view
         self.sub_title = view.name
         self.items.clear_selection()  # a selection belongs to the view it was made in
         try:
-            self.terms = highlight_terms(view.query)
+            terms = highlight_terms(view.query)
         except QueryError:
-            self.terms = []
-        self.items.highlight = self.terms
+            terms = []
+        self.items.highlight = terms
+        self.stories.terms = terms
         self.load_view()
 
-    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def load_view(self, keep: int | None = None, reload: bool = True) -> None:
-        """Run the view's query; the list gets ids only.
+    def load_view(self, keep: int | None = None) -> None:
+        """Read the view's stories again (``keep``: stay on that story)."""
+        self.views.load(self.view, with_text=bool(self.items.highlight), keep=keep)
 
-        A new view shows its first screenful at once, then the whole list:
-        ordering 100,000 ids takes a moment, the top rows do not.
-        """
-        view = self.view
-        worker = get_current_worker()
-        db = self.open_db()
-        try:
-            if keep is None:
-                first = search_ids(db, view.query, limit=FIRST_PAGE)
-                rows = fetch_items(db, first[:PAGE], with_text=bool(self.terms))
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(self._view_loaded, view, first, None, None, True, rows)
-                keep, reload = -1, False
-            ids = search_ids(db, view.query)
-            unread = unread_count(db, view.query)
-        except QueryError as error:
-            self.app.call_from_thread(self._query_failed, view, str(error))
-            return
-        finally:
-            db.close()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._view_loaded, view, ids, unread, keep, reload)
+    def load_counts(self) -> None:
+        """Fresh counts in the sidebar and the status line."""
+        self.views.count(self.view)
 
-    def _view_loaded(
-        self,
-        view: View,
-        ids: list[int],
-        unread: int | None,
-        keep: int | None,
-        reload: bool,
-        rows: list[Item] | None = None,
-    ) -> None:
-        if view is not self.view:
+    def on_view_reader_first_page(self, message: ViewReader.FirstPage) -> None:
+        """A new view's first screenful, drawn before the rest is ordered."""
+        if message.view is self.view:
+            self.search_box.remove_class("-error")
+            self.items.set_ids(message.ids, rows=message.rows)
+
+    def on_view_reader_loaded(self, message: ViewReader.Loaded) -> None:
+        """The whole view: the list keeps the story the user is on."""
+        if message.view is not self.view:
             return
-        self.query_one("#search").remove_class("-error")
-        if keep == -1:  # the whole list after the first page: stay where the user is
-            keep = self.items.current_id
-        self.items.set_ids(ids, keep=keep, reload=reload, rows=rows)
-        if unread is not None:
-            self.status.show_view(view.name, len(ids), unread)
+        self.search_box.remove_class("-error")
+        keep = self.items.current_id if message.reload is False else message.keep
+        if message.keep is None:  # after its first page: stay where the user is, keep rows
+            self.items.set_ids(message.ids, keep=self.items.current_id, reload=False)
+        else:
+            self.items.set_ids(message.ids, keep=keep)
+        self.status.show_view(message.view.name, len(message.ids), message.unread)
         if not self._sidebar_started:
             self._sidebar_started = True
-            self.load_sidebar()
+            self.load_counts()
 
-    def _query_failed(self, view: View, message: str) -> None:
-        self.query_one("#search").add_class("-error")
-        self.status.show_view(view.name, 0, 0, error=message)
+    def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
+        """A query that cannot run: its error in one line, and no stale results under it."""
+        if message.view is not self.view:
+            return
+        self.search_box.add_class("-error")
+        self.items.set_ids([])
+        self.status.show_view(message.view.name, 0, 0, error=message.error)
 
-    @work(thread=True, exclusive=True, group="sidebar", exit_on_error=False)
-    def load_sidebar(self) -> None:
-        """Fresh counts for every view in the sidebar and for the status line."""
-        view = self.view
-        db = self.open_db()
-        try:
-            data = load_sidebar(db)
-            try:
-                unread = unread_count(db, view.query)
-            except QueryError:  # a search being typed; its error shows elsewhere
-                unread = 0
-        finally:
-            db.close()
-        self.app.call_from_thread(self._sidebar_loaded, data, view, unread)
-
-    def _sidebar_loaded(self, data: SidebarData, view: View, unread: int) -> None:
-        self.sidebar.show(data)
+    def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
+        """Fresh counts for the sidebar and the status line."""
+        self.sidebar.show(message.data)
         self.sidebar.select_query(self.view.query)
-        if view is self.view:
-            self.status.show_view(view.name, len(self.items.ids), unread)
+        if message.view is self.view:
+            self.status.show_view(self.view.name, len(self.items.ids), message.unread)
+
+    def on_item_list_rows_wanted(self, message: ItemList.RowsWanted) -> None:
+        """The list scrolled onto rows it has not loaded."""
+        self.views.load_rows(message)
+
+    def on_view_reader_rows_loaded(self, message: ViewReader.RowsLoaded) -> None:
+        """Rows the list asked for."""
+        self.items.rows_loaded(message.generation, message.page, message.rows)
+
+    def on_sidebar_view_chosen(self, message: Sidebar.ViewChosen) -> None:
+        """A view picked in the sidebar replaces the list (and ends a search)."""
+        self._end_search()
+        self.show_view(message.view)
+        self.items.focus()
+
+    # -- the story under the cursor ----------------------------------------------
 
     def on_item_list_highlighted(self, message: ItemList.Highlighted) -> None:
         """The cursor moved: show the story, and restart the dwell before it counts as read."""
-        if self._dwell is not None:
-            self._dwell.stop()
-            self._dwell = None
         if self._story_timer is not None:
             self._story_timer.stop()
+        self.stories.current_id = message.item_id
+        self.marker.dwell_on(message.item_id)
         if message.item_id is None:
             self.story.show(None)
             return
         # Held-down j should redraw the list, not read every story it passes.
-        self._story_timer = self.set_timer(STORY_DELAY, partial(self.load_story, message.item_id))
-        self._dwell = self.set_timer(
-            self.config.dwell_seconds, partial(self._dwelt, message.item_id)
-        )
+        if self._story_delay <= 0:
+            self.stories.load(message.item_id)
+        else:
+            load = partial(self.stories.load, message.item_id)
+            self._story_timer = self.set_timer(self._story_delay, load)
 
     def on_item_list_selected(self, message: ItemList.Selected) -> None:
         """A double click opens the story like enter does."""
         self.action_open()
 
-    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
-    def load_story(self, item_id: int) -> None:
-        """Read one whole story and draw it (drawing is cheap; reading is not)."""
-        db = self.open_db()
-        try:
-            item, renderable = read_story(
-                db, item_id, now=self.now(), clock=self.config.clock, terms=self.terms
-            )
-        finally:
-            db.close()
-        self.app.call_from_thread(self._story_loaded, item, renderable)
-
-    def _story_loaded(self, item: Item, renderable: object) -> None:
+    def on_story_reader_read(self, message: StoryReader.Read) -> None:
+        """A story read from the database (or again after its page): draw it in place."""
+        item = message.item
         if item.id == self.items.current_id:
-            self.story.show(item, renderable)  # type: ignore[arg-type]
-            self.page_wanted(item)  # the full text, from the article page (refreshing.py)
+            first_time = self.story.item is None or self.story.item.id != item.id
+            self.story.show(item, message.renderable)
+            if first_time and message.row is None:
+                self.stories.page_wanted(item)  # the full text, from the article page
+        if message.row is not None:
+            row = message.row
+            self.items.update_item(
+                row.id,
+                title=row.title,
+                flags=row.flags,
+                dateline=row.dateline,
+                location=row.location,
+                is_updated=row.is_updated,
+            )
 
-    # -- sidebar --------------------------------------------------------------
+    # -- after a change of marks or tags --------------------------------------------
 
-    def on_sidebar_view_chosen(self, message: Sidebar.ViewChosen) -> None:
-        """A view picked in the sidebar replaces the list (and ends a search)."""
-        search = self.query_one("#search", Input)
-        search.value = ""
-        self._before_search = None
-        self.remove_class("-searching")
-        self.show_view(message.view)
+    def on_marker_written(self, message: Marker.Written) -> None:
+        """Only the counts: the list keeps its rows, so a story just read stays
+        under the cursor even in the Unread view."""
+        self.load_counts()
+
+    def on_marker_changed(self, message: Marker.Changed) -> None:
+        """Counts follow; the story in the reader shows its new tags."""
+        self.load_counts()
+        current = self.items.current_id
+        if current in message.tags and self.story.item is not None:
+            self.stories.load(current)
+
+    def on_marker_saved(self, message: Marker.Saved) -> None:
+        """A saved search joins the sidebar."""
+        self.load_counts()
+
+    def on_panes_stories_changed(self, message: Panes.StoriesChanged) -> None:
+        """Tags renamed or deleted: the view's stories and the tags shown may differ."""
+        self.load_counts()
+        self.load_view(keep=self.items.current_id)
+        if self.items.current_id is not None:
+            self.stories.load(self.items.current_id)
+
+    # -- refreshing ------------------------------------------------------------
+
+    def on_refresher_progress(self, message: Refresher.Progress) -> None:
+        """A refresh moved on: the bar and the feed it is on."""
+        self.status.show_progress(message.done, message.total, message.what)
+
+    def on_refresher_finished(self, message: Refresher.Finished) -> None:
+        """Counts and list catch up; each failed feed gets its own notification."""
+        self.status.done()
+        report = message.report
+        if report is None:
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
+            return
+        self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
+        for failure in report.failures:
+            self.notify(
+                f"{failure.title or failure.url}: {failure.error}",
+                title="Feed failed",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+        self.load_counts()
+        if report.new or report.updated:
+            self.load_view(keep=self.items.current_id)
+
+    def action_refresh_all(self) -> None:
+        """Refresh every feed in the background."""
+        self.refresher.start(None, "all feeds")
+
+    def action_refresh_feed(self) -> None:
+        """Refresh the feed of the current view, or the current story's feeds."""
+        if self.view.query.startswith("feed:") and self.view.query[5:].isdigit():
+            self.refresher.start([int(self.view.query[5:])], self.view.name)
+            return
+        item = self.story.item
+        if item is not None and item.feeds:
+            self.refresher.start(list(item.feeds), "this story's feeds")
+            return
+        self.notify("Pick a feed (or a story) to refresh; R refreshes them all.", markup=False)
+
+    # -- searching ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Show the search box; results follow as you type."""
+        if self.before_search is None:
+            self.before_search = self.view
+        self.add_class("-searching")
+        self.search_box.focus()
+
+    def on_search_box_search(self, message: SearchBox.Search) -> None:
+        """A pause in typing (or enter): the text becomes the view."""
+        if message.text:
+            self.show_view(View(f"Search: {message.text}", message.text))
+        else:
+            self.show_view(self.before_search or ALL)
+        if message.done:
+            self.items.focus()
+
+    def on_search_box_done(self, message: SearchBox.Done) -> None:
+        """Enter on a search already shown: go to its results."""
         self.items.focus()
 
-    def _step_feed(self, step: int) -> None:
-        feeds = self.sidebar.data_now.feed_views()
-        if not feeds:
-            self.notify("No feeds yet: add one with `aanews feeds add URL`.", markup=False)
-            return
-        queries = [v.query for v in feeds]
-        index = queries.index(self.view.query) + step if self.view.query in queries else 0
-        view = feeds[index % len(feeds)]
-        self.sidebar.select_query(view.query)
-        self.show_view(view)
+    @property
+    def searching(self) -> bool:
+        """Whether a search (or the box for one) is showing."""
+        return self.has_class("-searching")
 
-    # -- actions: moving ------------------------------------------------------
+    def close_search(self) -> None:
+        """Back to the view the search came from."""
+        before = self.before_search
+        showing_search = self.view is not before
+        self._end_search()
+        if showing_search:
+            self.show_view(before or ALL)
+        self.items.focus()
+
+    def _end_search(self) -> None:
+        self.search_box.clear_search()
+        self.search_box.remove_class("-error")
+        self.before_search = None
+        self.remove_class("-searching")
+
+    # -- moving ----------------------------------------------------------------
 
     def action_down(self) -> None:
         """Next story (or next sidebar entry when the sidebar has the focus)."""
@@ -297,40 +416,57 @@ class MainScreen(Tagging, Searching, Refreshing):
         self.items.move_to(len(self.items.ids) - 1)
 
     def action_next_unread(self) -> None:
-        """Next unread story in the view."""
-        self._find_unread(1)
+        """Next unread story in the view (past the last: from the top)."""
+        self.views.find_unread(self.items.ids, self.items.cursor, 1)
 
     def action_previous_unread(self) -> None:
-        """Previous unread story in the view."""
-        self._find_unread(-1)
+        """Previous unread story in the view (past the first: from the bottom)."""
+        self.views.find_unread(self.items.ids, self.items.cursor, -1)
 
-    @work(thread=True, exclusive=True, group="seek", exit_on_error=False)
-    def _find_unread(self, step: int) -> None:
-        ids = self.items.ids
-        start = self.items.cursor + step
-        indices = range(start, len(ids)) if step > 0 else range(start, -1, -1)
-        db = self.open_db()
-        try:
-            for chunk_start in range(0, len(indices), 500):
-                chunk = [ids[i] for i in indices[chunk_start : chunk_start + 500]]
-                for item in fetch_items(db, chunk):
-                    if not item.read:
-                        self.app.call_from_thread(self._go_to, item.id, ids)
-                        return
-        finally:
-            db.close()
-        self.app.call_from_thread(self.notify, "No more unread stories in this view.")
+    def on_view_reader_unread_found(self, message: ViewReader.UnreadFound) -> None:
+        """Go to the unread story found, if the list is still the one searched."""
+        if message.ids is not self.items.ids:
+            return
+        if message.item_id is None:
+            self.notify("No other unread story in this view.", markup=False)
+            return
+        self.items.move_to(message.ids.index(message.item_id))
+        if message.wrapped:
+            self.notify("Past the end of the list: went on from the other end.", timeout=2)
 
-    def _go_to(self, item_id: int, ids: list[int]) -> None:
-        if ids is self.items.ids:
-            self.items.move_to(ids.index(item_id))
+    def _step_feed(self, step: int) -> None:
+        feeds = self.sidebar.data_now.feed_views()
+        if not feeds:
+            self.notify("No feeds yet: add one with `aanews feeds add URL`.", markup=False)
+            return
+        queries = [v.query for v in feeds]
+        if self.view.query in queries:
+            index = queries.index(self.view.query) + step
+        else:
+            index = 0 if step > 0 else len(feeds) - 1
+        if not 0 <= index < len(feeds):
+            where = "last" if step > 0 else "first"
+            self.notify(f"This is the {where} feed.", timeout=2, markup=False)
+            return
+        view = feeds[index]
+        self.sidebar.select_query(view.query)
+        self._end_search()
+        self.show_view(view)
+
+    def action_next_feed(self) -> None:
+        """Open the next feed in the sidebar."""
+        self._step_feed(1)
+
+    def action_previous_feed(self) -> None:
+        """Open the previous feed in the sidebar."""
+        self._step_feed(-1)
 
     def action_open(self) -> None:
         """Read the story under the cursor in the reader pane."""
         if self.items.current_id is None:
             return
         if self.story.item is not None and self.story.item.id == self.items.current_id:
-            self.page_wanted(self.story.item, at_once=True)
+            self.stories.page_wanted(self.story.item, at_once=True)
         self.story.focus()
         if self.has_class("-narrow"):
             self.maximize(self.story, container=False)
@@ -343,15 +479,29 @@ class MainScreen(Tagging, Searching, Refreshing):
             self.story.scroll_page_down(animate=False)
 
     def action_back(self) -> None:
-        """Close the search box or the full-screen reader, or clear the selection."""
+        """Clear the selection, leave the full-screen story or the search box, end a search."""
         if self.items.has_focus and self.items.clear_selection():
             return
         if self.maximized is not None:
             self.minimize()
-        if self.has_class("-searching"):
-            self._close_search()
+        elif self.search_box.has_focus:
+            pass  # out of the box, to the results
+        elif self.searching and self.items.has_focus:
+            self.close_search()
             return
         self.items.focus()
+
+    def action_close(self) -> None:
+        """Back a level: the full-screen story, the story pane, a search; at the top, quit."""
+        if self.maximized is not None:
+            self.minimize()
+            self.items.focus()
+        elif self.story.has_focus:
+            self.items.focus()
+        elif self.searching:
+            self.close_search()
+        else:
+            self.app.exit(0)
 
     def action_next_pane(self) -> None:
         """Move the focus to the next pane."""
@@ -361,14 +511,6 @@ class MainScreen(Tagging, Searching, Refreshing):
         """Move the focus to the previous pane."""
         self.focus_previous()
 
-    def action_next_feed(self) -> None:
-        """Open the next feed in the sidebar."""
-        self._step_feed(1)
-
-    def action_previous_feed(self) -> None:
-        """Open the previous feed in the sidebar."""
-        self._step_feed(-1)
-
     def action_toggle_sidebar(self) -> None:
         """Show or hide the sidebar."""
         self._sidebar_hidden = not self.has_class("-no-sidebar")
@@ -377,7 +519,3 @@ class MainScreen(Tagging, Searching, Refreshing):
     def action_help(self) -> None:
         """Every key, with what it does."""
         self.app.push_screen(HelpScreen())
-
-    def action_quit(self) -> None:
-        """Leave the reader."""
-        self.app.exit(0)

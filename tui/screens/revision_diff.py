@@ -17,14 +17,12 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from store import clock as store_clock
 from store.db import open_db
@@ -33,6 +31,7 @@ from store.items import get_item, revisions
 from store.model import Item, Revision
 from tui.screens.dialog import Dialog
 from tui.stamps import Clock
+from tui.workers import in_thread
 
 INSERT_STYLE = "green underline"
 DELETE_STYLE = "red strike"
@@ -146,6 +145,13 @@ class RevisionDiffScreen(Dialog[None]):
             self.item = item
             self.versions = versions
 
+    class Failed(Message):
+        """Reading the story or working out its diff failed."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
     class Worked(Message):
         """The diff against version ``index`` is worked out."""
 
@@ -184,14 +190,18 @@ class RevisionDiffScreen(Dialog[None]):
         now = getattr(self.app, "now", None)
         return now() if callable(now) else datetime.now().astimezone()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="revision-diff")
+    @in_thread("revision-diff", exclusive=True)
     def _load(self) -> None:
-        db = open_db(self.db_path)
         try:
-            item = get_item(db, self.item_id)
-            versions = revisions(db, self.item_id)
-        finally:
-            db.close()
+            db = open_db(self.db_path)
+            try:
+                item = get_item(db, self.item_id)
+                versions = revisions(db, self.item_id)
+            finally:
+                db.close()
+        except Exception as error:
+            self.post_message(self.Failed(error))
+            raise  # and the App's one handler notifies
         self.post_message(self.Loaded(item, versions))
 
     def on_revision_diff_screen_loaded(self, message: Loaded) -> None:
@@ -199,10 +209,14 @@ class RevisionDiffScreen(Dialog[None]):
         self.index = max(0, len(self.versions) - 1)  # the version just before the current one
         self._show()
 
-    @work(thread=True, exit_on_error=False, group="revision-diff")
+    @in_thread("revision-diff-work")
     def _work_out(self, item: Item, old: Revision, index: int) -> None:
         clock, now = self.clock, self._now()
-        diffs = story_diff(old, item, lambda moment: clock.stamp(moment, now))
+        try:
+            diffs = story_diff(old, item, lambda moment: clock.stamp(moment, now))
+        except Exception as error:
+            self.post_message(self.Failed(error))
+            raise  # and the App's one handler notifies
         self.post_message(self.Worked(index, diffs))
 
     def on_revision_diff_screen_worked(self, message: Worked) -> None:
@@ -210,13 +224,11 @@ class RevisionDiffScreen(Dialog[None]):
         if message.index == self.index:
             self._show()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failure says so, here and in a notification; the reader goes on."""
-        error = event.worker.error
-        if event.state == WorkerState.ERROR and error is not None:
-            message = f"Could not show what changed: {type(error).__name__}: {error}"
-            self.notify(message, title="Something failed", severity="error", markup=False)
-            self._view.update(Text(message, style="red"))
+    def on_revision_diff_screen_failed(self, message: Failed) -> None:
+        """A failure says so here (the App's failure handler notifies); the reader goes on."""
+        error = message.error
+        text = f"Could not show what changed: {type(error).__name__}: {error}"
+        self._view.update(Text(text, style="red"))
 
     def on_resize(self, event: Resize) -> None:
         if self.side_by_side:

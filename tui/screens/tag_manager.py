@@ -3,7 +3,8 @@
 ``r`` renames the highlighted tag (a name that is already a tag merges the
 two), ``m`` merges it into another, ``d`` deletes it after asking. Reads and
 writes run in thread workers with their own connection; a failure becomes a
-notification. Tag names are user data: they reach the screen as Text only.
+notification (the App's one handler) and the list is read again. Tag names
+are user data: they reach the screen as Text only.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from pathlib import Path
 
 from rich.text import Text
 from sqlite_utils import Database
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
 from store.db import open_db
 from store.tags import TagCount, delete_tag, list_tags, merge_tags, rename_tag
@@ -28,6 +28,7 @@ from tui.plural import counted
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.screens.name_prompt import NamePrompt
+from tui.workers import in_thread
 
 HINT = "r rename · m merge into another · d delete · esc closes"
 
@@ -52,6 +53,20 @@ class TagManager(Dialog[None]):
         Binding("d", "delete", "Delete"),
     ]
 
+    class Loaded(Message):
+        """The tags with their counts; ``select`` the tag to put the cursor on."""
+
+        def __init__(self, tags: list[TagCount], select: str | None) -> None:
+            super().__init__()
+            self.tags, self.select = tags, select
+
+    class Changed(Message):
+        """A write is done (``message`` says what it did; None: it failed)."""
+
+        def __init__(self, message: str | None, select: str | None) -> None:
+            super().__init__()
+            self.message, self.select = message, select
+
     def __init__(self, db_path: str | Path | None) -> None:
         super().__init__()
         self.db_path = db_path
@@ -73,7 +88,7 @@ class TagManager(Dialog[None]):
         self._table.focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="tag-manager-read")
+    @in_thread("tag-manager-read", exclusive=True)
     def load(self, select: str | None = None) -> None:
         """Read the tags with their counts; ``select`` keeps the cursor on that tag."""
         db = open_db(self.db_path)
@@ -81,9 +96,11 @@ class TagManager(Dialog[None]):
             tags = list_tags(db)
         finally:
             db.close()
-        self.app.call_from_thread(self._loaded, tags, select)
+        self.post_message(self.Loaded(tags, select))
 
-    def _loaded(self, tags: list[TagCount], select: str | None) -> None:
+    def on_tag_manager_loaded(self, message: TagManager.Loaded) -> None:
+        """Draw the tags, keeping the cursor on the tag it was on (or its line)."""
+        tags, select = message.tags, message.select
         keep = select or (self.highlighted.name if self.highlighted else None)
         row = self._table.cursor_row
         self.tags = tags
@@ -167,8 +184,7 @@ class TagManager(Dialog[None]):
         tag = self.highlighted
         if tag is None:
             return
-        stories = counted(tag.count, "story")
-        question = f"Delete the tag {quoted(tag.name)}? It comes off {stories}."
+        question = f"Delete the tag {quoted(tag.name)}? It comes off {counted(tag.count, 'story')}."
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -176,28 +192,31 @@ class TagManager(Dialog[None]):
 
         self.app.push_screen(ConfirmScreen(question), done)
 
-    @work(thread=True, exit_on_error=False, group="tag-manager-write")
+    @in_thread("tag-manager-write")
     def change(
         self, write: Callable[[Database], object], message: str, select: str | None = None
     ) -> None:
-        """Run one write with its own connection, then say so and reload the list."""
-        db = open_db(self.db_path)
+        """Run one write with its own connection, then say so and reload the list.
+
+        A failed write (another window deleted the tag) is the App's to report;
+        the list is read again all the same, to show the tags as they are.
+        """
+        done: str | None = None
         try:
-            write(db)
+            db = open_db(self.db_path)
+            try:
+                write(db)
+                done = message
+            finally:
+                db.close()
         finally:
-            db.close()
-        self.app.call_from_thread(self._changed, message, select)
+            self.post_message(self.Changed(done, select if done else None))
 
-    def _changed(self, message: str, select: str | None) -> None:
-        self.notify(message, timeout=3, markup=False)
-        self.load(select)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed read or write is a notification, not a crash."""
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(str(event.worker.error), severity="error", markup=False)
-            if event.worker.group == "tag-manager-write":
-                self.load()  # someone else changed the tags: show them as they are
+    def on_tag_manager_changed(self, message: TagManager.Changed) -> None:
+        """Say what the write did, and show the tags as they are now."""
+        if message.message:
+            self.notify(message.message, timeout=3, markup=False)
+        self.load(message.select)
 
     def action_close(self) -> None:
         """Back to the reader."""

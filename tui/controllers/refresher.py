@@ -1,0 +1,173 @@
+"""Refreshing feeds in the background: ``R`` every feed, ``u`` the current one, a timer.
+
+The fetching runs in a thread worker (``store.fetching.refresh`` runs its own
+event loop there) at a lower CPU priority; progress comes back as messages
+that replace each other, so the storing thread never waits for the screen.
+The config's tag rules (compiled once) see every new story. The demo never
+goes online.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.message import Message
+from textual.worker import WorkerCancelled, WorkerState, get_current_worker
+
+from store.feeds import FeedError
+from store.search.rules import RuleSet, compile_rules, rules_from_toml
+from tui.config import Config
+from tui.controllers import Controller
+from tui.workers import in_thread
+
+if TYPE_CHECKING:
+    from store.fetching.report import RefreshReport
+
+_STDERR_SWAP = threading.Lock()
+BACKGROUND_NICE = 10
+T = TypeVar("T")
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    ``store.fetching.refresh`` parses in a process pool. Starting one hands
+    ``sys.stderr.fileno()`` to the tracker, and inside a Textual app stderr is a
+    capture object whose fileno is -1, which fails ("bad value(s) in
+    fds_to_keep"). Started once with the terminal's stderr, the tracker is reused.
+    """
+    from multiprocessing import resource_tracker
+
+    with _STDERR_SWAP:
+        captured = sys.stderr
+        try:
+            sys.stderr = sys.__stderr__
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
+
+
+def in_background_thread(job: Callable[[], T], give_up: Callable[[], bool] | None = None) -> T:
+    """Run ``job`` in a new thread of lower CPU priority and wait for it.
+
+    On Linux a thread has its own nice value, and the processes it starts (the
+    refresh's parser pool) inherit it: ingesting and parsing then yield the CPU
+    to the screen. A fresh thread, because Textual reuses its worker threads
+    and a raised nice value cannot be lowered again without privileges.
+    ``give_up`` (polled) stops the waiting, not the job.
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        if sys.platform.startswith("linux"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+            except OSError:
+                pass
+        try:
+            outcome.append(job())
+        except BaseException as error:  # handed to the waiting worker
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="aanews-refresh", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+        if give_up is not None and give_up():
+            # Quitting must not wait for a slow page; the daemon thread ends with the app.
+            raise WorkerCancelled("given up")
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+class Refresher(Controller):
+    """Starts refreshes (one at a time) and reports on them."""
+
+    class Progress(Message):
+        """A refresh is on feed ``done`` of ``total``; a newer one replaces an unshown one."""
+
+        def __init__(self, done: int, total: int, what: str) -> None:
+            super().__init__()
+            self.done, self.total, self.what = done, total, what
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Refresher.Progress)
+
+    class Finished(Message):
+        """The refresh is over; ``report`` says what it did (None: it failed or stopped)."""
+
+        def __init__(self, report: RefreshReport | None, error: str | None = None) -> None:
+            super().__init__()
+            self.report, self.error = report, error
+
+    def __init__(self, db_path: Path, config: Config, *, offline: bool) -> None:
+        super().__init__(db_path)
+        self.config = config
+        self.offline = offline
+        # Compiled once (the config was checked when it was read), not at every refresh.
+        self.rules: RuleSet | None = None
+        if config.rules:
+            self.rules = compile_rules(rules_from_toml({"rules": config.rules})) or None
+
+    def on_mount(self) -> None:
+        minutes = self.config.auto_refresh_minutes
+        if minutes > 0:
+            self.set_interval(minutes * 60, lambda: self.start(None, "all feeds", quiet=True))
+
+    @property
+    def running(self) -> bool:
+        """Whether a refresh is under way."""
+        return any(
+            worker.group == "refresh" and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.app.workers
+        )
+
+    def start(self, feed_ids: list[int] | None, what: str, *, quiet: bool = False) -> None:
+        """Refresh ``feed_ids`` (None: all) unless one is running (it would fetch the same)."""
+        if self.running:
+            if not quiet:
+                self.notify("A refresh is already running.", markup=False)
+            return
+        if self.offline:
+            if not quiet:
+                self.notify("The demo stays offline: nothing to refresh.", markup=False)
+            return
+        self.post_message(self.Progress(0, 0, what))
+        self._run(feed_ids, what)
+
+    @in_thread("refresh", exclusive=True)
+    def _run(self, feed_ids: list[int] | None, what: str) -> None:
+        """Fetch and store feeds off the UI thread, reporting progress as it goes."""
+        from store.fetching.refresh import refresh_feeds  # httpx loads on the first refresh
+
+        start_resource_tracker()
+        worker = get_current_worker()
+
+        def progress(done: int, total: int, title: str) -> None:
+            if not worker.is_cancelled:
+                self.post_message(self.Progress(done, total, title))
+
+        try:
+            report = in_background_thread(
+                lambda: refresh_feeds(
+                    self.db_path,
+                    feed_ids,
+                    on_progress=progress,
+                    on_new_items=self.rules,
+                    should_cancel=lambda: worker.is_cancelled,
+                )
+            )
+        except FeedError as error:
+            self.post_message(self.Finished(None, str(error)))
+            return
+        except BaseException:
+            self.post_message(self.Finished(None))
+            raise
+        self.post_message(self.Finished(report))

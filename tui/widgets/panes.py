@@ -1,0 +1,293 @@
+"""The panes (sidebar, list, reader) and the keys that change stories: read, star, tags.
+
+The focus is always somewhere inside the panes, so their keys work from the
+list, the reader and the sidebar alike. ``v`` selects stories (``V`` the whole
+view); the tag keys, ``r`` and ``s`` act on the selection when there is one,
+else on the story under the cursor. The writes are the ``Marker``'s; the rows
+change at once. The screen tells the panes which view they show (``view``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+
+from store.items import ReadChange
+from store.model import Item
+from store.tags import TagEdit, apply_tag_edit, toggle_tag
+from tui import keys
+from tui.browser import open_link
+from tui.config import Config
+from tui.controllers.marks import Marker
+from tui.plural import counted
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.revision_diff import RevisionDiffScreen
+from tui.screens.save_search import SaveSearch
+from tui.screens.tag_manager import TagManager
+from tui.screens.tag_prompt import TagPrompt
+from tui.widgets.item_list import ItemList
+from tui.widgets.sidebar import Sidebar, View
+from tui.widgets.story_view import StoryView
+from tui.wording import describe_read_change, describe_tag_change
+
+CONFIRM_ABOVE = 50
+
+
+class Panes(Horizontal):
+    """The sidebar and the content; the keys on stories, with the Marker that writes them."""
+
+    BINDINGS = keys.bindings(keys.PANES)
+
+    class StoriesChanged(Message):
+        """Tags were renamed or deleted: the view, its counts and the story need reading again."""
+
+    def __init__(
+        self, *children: Widget, db_path: Path, config: Config, marker: Marker, id: str
+    ) -> None:
+        super().__init__(*children, marker, id=id)
+        self.db_path = db_path
+        self.config = config
+        self.marker = marker
+        self.view = View("All", "")
+
+    @property
+    def items(self) -> ItemList:
+        """The story list."""
+        return self.query_one(ItemList)
+
+    @property
+    def story(self) -> StoryView:
+        """The reader pane."""
+        return self.query_one(StoryView)
+
+    def targets(self) -> list[int]:
+        """What a key acts on: the selection when there is one, else the current story."""
+        if self.items.selection:
+            return self.items.selection
+        current = self.items.current_id
+        return [] if current is None else [current]
+
+    def current(self) -> Item | None:
+        """The story under the cursor, as loaded."""
+        item_id = self.items.current_id
+        if item_id is None:
+            return None
+        story = self.story.item
+        return self.items.cached(item_id) or (story if story and story.id == item_id else None)
+
+    def _confirm_many(self, ids: list[int], question: str, apply: Callable[[], object]) -> None:
+        """Run ``apply`` at once, or after a yes when it touches more than CONFIRM_ABOVE."""
+        if len(ids) <= CONFIRM_ABOVE:
+            apply()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                apply()
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    # -- what the Marker reports -------------------------------------------------
+
+    def on_marker_dwelt(self, message: Marker.Dwelt) -> None:
+        """The story stayed in view for the dwell: it has been read."""
+        item = self.current()
+        if message.item_id != self.items.current_id:
+            return
+        if item is not None and item.read and not item.is_updated:
+            return
+        self.items.update_item(message.item_id, read=True, is_updated=False)
+        self.marker.opened(message.item_id)
+
+    def on_marker_changed(self, message: Marker.Changed) -> None:
+        """An undoable change landed: the rows follow, and a note says what it did."""
+        change = message.change
+        if isinstance(change, ReadChange):
+            self.items.update_items(change.item_ids, read=change.read)
+            note = describe_read_change(change)
+        else:
+            for item_id, names in message.tags.items():
+                self.items.update_item(item_id, tags=names)
+            note = describe_tag_change(change)
+        prefix = "Undone: " if message.undoing else ""
+        self.notify(prefix + note, timeout=3, markup=False)
+
+    def on_marker_saved(self, message: Marker.Saved) -> None:
+        """A saved search is in the sidebar (or says why not)."""
+        if message.error:
+            self.notify(f"Not saved: {message.error}", severity="error", markup=False)
+        else:
+            self.notify(f"Saved “{message.name}”: it is in the sidebar.", markup=False)
+
+    def on_marker_tags_read(self, message: Marker.TagsRead) -> None:
+        """The tags to complete from are read: ask which to add and remove."""
+        ids = message.ids
+
+        def apply(edit: TagEdit | None) -> None:
+            if edit:
+                self.marker.change_tags(lambda db: apply_tag_edit(db, ids, edit))
+
+        self.app.push_screen(TagPrompt(message.existing, message.current, len(ids)), apply)
+
+    # -- read and star -------------------------------------------------------------
+
+    def _set_on_selection(self, flag: str, ids: list[int]) -> None:
+        """r or s with stories selected: on for all unless every loaded one has it."""
+        rows = [row for row in map(self.items.cached, ids) if row is not None]
+        value = not rows or not all(getattr(row, flag) for row in rows)
+        word = ("" if value else "un") + flag
+
+        def apply() -> None:
+            if flag == "read":
+                self.marker.mark_read(ids, value)  # the note comes with the change
+                return
+            self.items.update_items(ids, starred=value)
+            self.marker.set_starred(ids, value)
+            self.notify(f"Marked {counted(len(ids), 'story')} {word}.", timeout=2, markup=False)
+
+        self._confirm_many(ids, f"Mark the {counted(len(ids), 'story')} selected {word}?", apply)
+
+    def action_toggle_read(self) -> None:
+        """Mark the story (or the selection) read, or unread again."""
+        if self.items.selection:
+            self._set_on_selection("read", self.items.selection)
+            return
+        item = self.current()
+        if item is None:
+            return
+        read = not item.read
+        self.items.update_item(item.id, read=read)
+        self.marker.set_read([item.id], read)
+
+    def action_toggle_star(self) -> None:
+        """Star the story (or the selection), or unstar it."""
+        if self.items.selection:
+            self._set_on_selection("starred", self.items.selection)
+            return
+        item = self.current()
+        if item is None:
+            return
+        starred = not item.starred
+        self.items.update_item(item.id, starred=starred)
+        self.marker.set_starred([item.id], starred)
+        self.notify("Starred." if starred else "Unstarred.", timeout=1.5, markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every story in the view read (U undoes it); asks first when there are many."""
+        ids = list(self.items.ids)
+        if not ids:
+            return
+        question = f"Mark all {len(ids):,} stories in “{self.view.name}” read?"
+        self._confirm_many(ids, question, lambda: self.marker.mark_read(ids, True))
+
+    def action_open_link(self) -> None:
+        """Open the story's link in the browser (http and https only)."""
+        item = self.current()
+        if item is None or not item.link:
+            self.notify("This story has no link.", severity="warning", markup=False)
+            return
+        problem = open_link(item.link, self.config.browser)
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+
+    def action_show_changes(self) -> None:
+        """The story against its earlier versions, word by word."""
+        item = self.story.item
+        if item is None or item.id != self.items.current_id:
+            return
+        if not item.revision_count:
+            self.notify("This story has no earlier version.", markup=False)
+            return
+        self.app.push_screen(RevisionDiffScreen(self.db_path, item.id))
+
+    # -- selections and tags -------------------------------------------------------
+
+    def action_select(self) -> None:
+        """Select the story under the cursor, or unselect it, and move down."""
+        current = self.items.current_id
+        if current is None:
+            return
+        self.items.toggle_selected(current)
+        self.items.move_by(1)
+
+    def action_select_all(self) -> None:
+        """Select every story in the view (a search's results, a feed, a tag)."""
+        count = self.items.select_all()
+        if count:
+            self.notify(
+                f"Selected {counted(count, 'story')}: t, 1-9, r, s act on them; esc clears.",
+                timeout=4,
+                markup=False,
+            )
+
+    def action_tag(self) -> None:
+        """Prompt for tags to add and remove on the story or the selection."""
+        ids = self.targets()
+        if ids:
+            self.marker.read_tags(ids)
+
+    def action_quick_tag(self, number: int) -> None:
+        """Keys 1-9: the config's quick tag on, or off when every story has it."""
+        names = self.config.quick_tags
+        if not 1 <= number <= len(names):
+            self.notify(
+                f"Quick tag {number} is not set: list it in quick_tags in the config file.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        ids = self.targets()
+        if not ids:
+            return
+        name = names[number - 1]
+        self._confirm_many(
+            ids,
+            f"Tag {counted(len(ids), 'story')} “{name}” (or take it off)?",
+            lambda: self.marker.change_tags(lambda db: toggle_tag(db, ids, name)),
+        )
+
+    def action_undo(self) -> None:
+        """Put back what the last tag change or mark did (press again to redo)."""
+        if not self.marker.undo():
+            self.notify("No tag change to undo.", markup=False)
+
+    def action_save_search(self) -> None:
+        """Save the current view's query under a name, for the sidebar."""
+        query = self.view.query
+        if not query.strip():
+            self.notify("Search first (/) or pick a view, then save it with S.", markup=False)
+            return
+        saved = self.query_one(Sidebar).data_now.saved
+        known = {view.query: view.name for view in saved}
+
+        def save(name: str | None) -> None:
+            if name:
+                self.marker.save_search(name, query)
+
+        taken = [view.name for view in saved]
+        self.app.push_screen(SaveSearch(query, name=known.get(query, ""), taken=taken), save)
+
+    def action_manage_tags(self) -> None:
+        """Every tag with its counts: rename, merge, delete."""
+
+        def closed(_: None) -> None:
+            self.post_message(self.StoriesChanged())
+
+        self.app.push_screen(TagManager(self.db_path), closed)
+
+
+def _quick_tag_action(number: int) -> Callable[[Panes], None]:
+    def action(self: Panes) -> None:
+        self.action_quick_tag(number)
+
+    action.__doc__ = f"Quick tag {number}: the config's quick_tags[{number - 1}], on or off."
+    return action
+
+
+# One action per key (quick_tag_1 ... quick_tag_9), so [keys] can rebind each.
+for _number in keys.QUICK:
+    setattr(Panes, f"action_quick_tag_{_number}", _quick_tag_action(_number))
