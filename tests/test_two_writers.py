@@ -21,9 +21,8 @@ from store.items import fetch_items, mark_opened, set_read, set_starred
 from store.parsing.feed import parse_feed
 from store.search.rules import Rule, compile_rules
 from store.search.saved import list_saved, save_search
-from store.tags import item_tags, list_tags, tag_items, tag_query
+from store.tags import item_tags, list_tags, tag_items, tag_query, toggle_tag
 from tests.two_writers import cli, lock_held, rss, serving
-from tui.tag_actions import toggle_tag
 
 
 def _feeds_named(stderr: str, reason: str) -> set[int]:
