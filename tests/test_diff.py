@@ -159,21 +159,28 @@ def story_with_two_earlier_versions(path: Path) -> int:
     return item_id
 
 
+class DiffHost(App[None]):
+    """Shows one diff screen, with the reader's one failure handler; keeps its notes."""
+
+    def __init__(self, screen: RevisionDiffScreen) -> None:
+        super().__init__()
+        self.diff_screen = screen
+        record_notifications(self)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.diff_screen)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_screen_pages_through_versions_and_closes(tmp_path: Path, anyio_backend: str) -> None:
     path = tmp_path / "d.db"
     item_id = story_with_two_earlier_versions(path)
 
-    class Host(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(RevisionDiffScreen(path, item_id))
-
-        def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-            report_failure(self, event)  # the reader's one failure handler
-
-    app = Host()
-    record_notifications(app)
+    app = DiffHost(RevisionDiffScreen(path, item_id))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RevisionDiffScreen)
@@ -206,11 +213,7 @@ async def test_the_diff_is_worked_out_off_the_screen_and_its_failure_is_told(
 
     monkeypatch.setattr("tui.screens.revision_diff.story_diff", slow_then_broken)
 
-    class Host(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(RevisionDiffScreen(path, item_id))
-
-    app = Host()
+    app = DiffHost(RevisionDiffScreen(path, item_id))
     async with app.run_test(size=(100, 30)) as pilot:
         # The story is read; its diff is still being worked out.
         await pilot_wait_for(pilot, lambda: "Working out what changed" in screen_text(app))
