@@ -56,7 +56,7 @@ _FURNITURE_WORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "nav-links")
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
-RETRY_CHARS = 120  # a body shorter than this is read again without class names
+RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
 PROSE = 80  # characters: a run this long earns a point for being a paragraph
 
 

@@ -1,0 +1,49 @@
+"""The extraction benchmark: its metric, and aanews's score on our evaluation set."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+from extraction_bench import main  # noqa: E402
+from extraction_metric import compare, page_f1, summary  # noqa: E402
+
+REFERENCE = "The river rose two metres overnight and the old bridge was closed to traffic."
+
+
+def test_the_same_text_scores_one_and_nothing_scores_zero() -> None:
+    assert page_f1(compare(REFERENCE, REFERENCE)) == 1.0
+    assert page_f1(compare(REFERENCE, "")) == 0.0
+    # Markup marks and spacing are not words.
+    assert page_f1(compare(REFERENCE, "## " + REFERENCE.replace(" ", "\n\n"))) == 1.0
+
+
+def test_furniture_costs_precision_and_a_lost_paragraph_costs_recall() -> None:
+    extra = compare(REFERENCE, REFERENCE + " Share this article on Facebook and X today.")
+    assert extra.recall == 1.0 and 0.5 < extra.precision < 1.0
+    half = "The river rose two metres overnight and the old"
+    lost = compare(REFERENCE, half)
+    assert lost.precision == 1.0 and 0.3 < lost.recall < 0.7
+
+
+def test_scores_are_averaged_over_pages_not_words() -> None:
+    long = " ".join([REFERENCE] * 20)
+    pages = [compare(long, long), compare(REFERENCE, "")]
+    scores = summary(pages)
+    # The empty page counts in recall only (as in the ScrapingHub benchmark).
+    assert scores["precision"] == 1.0 and scores["recall"] == 0.5
+    assert scores["f1"] == pytest.approx(2 / 3)
+
+
+def test_aanews_reads_the_evaluation_set_well(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--only", "aanews", "--repeat", "1", "--json"]) == 0
+    rows = {row["group"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["all"]["pages"] >= 60
+    assert rows["all"]["f1"] >= 0.99
+    assert min(row["f1"] for row in rows.values()) >= 0.97
