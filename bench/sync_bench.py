@@ -123,9 +123,7 @@ def main() -> int:
     finally:
         server.kill()
         serving.terminate()
-    print(
-        f"\n{args.feeds} feeds x {args.items} stories, FreshRSS on 127.0.0.1 (PHP's server)\n"
-    )
+    print(f"\n{args.feeds} feeds x {args.items} stories, FreshRSS on 127.0.0.1 (PHP's server)\n")
     print("| phase | client | wall s | peak RSS MiB | requests |")
     print("|---|---|---:|---:|---:|")
     for phase, client, wall, rss, requests in rows:

@@ -11,7 +11,10 @@ import pytest
 from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
+from store.items import set_starred
 from store.parsing.feed import parse_feed
+from store.search.saved import save_search
+from store.tags import tag_items
 from tests.two_writers import cli, rss
 from tui.cli import main
 
@@ -109,3 +112,33 @@ def test_a_closed_pipe_ends_search_quietly(tmp_path: Path) -> None:
     err = search.stderr.read()
     assert search.wait(timeout=60) == 141
     assert err == ""
+
+
+def test_export_json_is_everything_one_record_per_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "aanews.db"
+    ids = _filled(path, stories=3)
+    db = open_db(path)
+    save_search(db, "Mine", "tag:mine")
+    tag_items(db, ids[:1], ["mine"])
+    set_starred(db, ids[1:2])
+    db.execute("UPDATE feeds SET paused = 1")
+    db.execute(
+        "UPDATE items SET page_sig = 'sig', page_etag = '\"e1\"', full_text_at = ? WHERE id = ?",
+        ["2026-11-30T10:00:00+00:00", ids[2]],
+    )
+    db.close()
+    out = tmp_path / "backup.json"
+    assert main(["--db", str(path), "export", "--json", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    whole = json.loads("\n".join(lines))  # one JSON document
+    assert whole["aanews_export"] == 2
+    assert [s["name"] for s in whole["saved_searches"]] == ["Mine"]
+    assert [t["name"] for t in whole["tags"]] == ["mine"]
+    assert whole["feeds"][0]["paused"] is True and whole["feeds"][0]["position"] == 1
+    stories = {story["id"]: story for story in whole["items"]}
+    assert stories[ids[0]]["tags"] == ["mine"] and stories[ids[1]]["starred"] is True
+    assert stories[ids[2]]["page_etag"] == '"e1"' and stories[ids[2]]["page_sig"] == "sig"
+    # and one record per line: each story is a line of its own
+    assert sum(1 for line in lines if line.startswith('{"id": ') and '"key":' in line) == 3

@@ -9,6 +9,8 @@ failure ("XPASS strict"): then drop the mark.
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,6 +33,13 @@ ISTANBUL = timezone(timedelta(hours=3))
 PUBLISHED = datetime(2026, 11, 20, 10, 0, tzinfo=ISTANBUL)
 WORLD = "https://www.aa.com.tr/en/rss/default?cat=world"
 ECONOMY = "https://www.aa.com.tr/en/rss/default?cat=economy"
+
+
+def backup_of(db: Database) -> dict:
+    """What ``export --json`` writes, read back as one document."""
+    out = io.StringIO()
+    export_json(db, out)
+    return json.loads(out.getvalue())
 
 
 def db_path(db: Database) -> str:
@@ -321,7 +330,7 @@ def test_stories_kept_after_removing_their_feed_survive_export_and_restore(
     remove_feed(db, feed_id)
     fresh = open_db(tmp_path / "fresh.db")
     try:
-        restore_json(fresh, export_json(db))
+        restore_json(fresh, backup_of(db))
         assert snapshot(fresh) == snapshot(db)
     finally:
         fresh.close()
@@ -331,7 +340,7 @@ def test_restoring_an_export_over_the_same_stories_loses_nothing(db: Database) -
     feed_id = add_feed(db, WORLD).id
     _feed(db, feed_id, "One v1")
     _feed(db, feed_id, "One v2")
-    exported = export_json(db)
+    exported = backup_of(db)
     set_starred(db, [1])
     set_read(db, [1])
     tag_items(db, [1], ["later"])
@@ -351,7 +360,7 @@ def test_a_hidden_story_stays_hidden_through_export_and_restore(
     db.execute("UPDATE items SET hidden = 1 WHERE id = ?", [ids[0]])
     fresh = open_db(tmp_path / "fresh.db")
     try:
-        restore_json(fresh, export_json(db))
+        restore_json(fresh, backup_of(db))
         hidden = fresh.execute("SELECT key FROM items WHERE hidden = 1").fetchall()
         assert hidden == [("aa:1000",)]
     finally:

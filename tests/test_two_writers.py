@@ -127,7 +127,7 @@ def test_fetch_with_the_lock_held_too_long_reports_each_feed_and_stores_later(
 def test_two_fetches_at_once_store_every_feed(path: Path) -> None:
     db = open_db(path)
     with serving() as feeds:
-        for n in range(20):
+        for n in range(50):
             feeds.documents[f"f{n}"] = rss(f"f{n}", 30)
             add_feed(db, feeds.url(f"f{n}"))
         runs = [cli("--db", str(path), "fetch", "--json") for _ in range(2)]

@@ -9,54 +9,110 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from sqlite_utils import Database
 
 from store import clock
-from store.db import writing
+from store.db import in_chunks, writing
 from store.feeds import FeedError, add_feed, list_feeds, set_paused, set_settings
 from store.ingest import feed_signature, scoped_key
+from store.interchange.backup_format import write_document
 from store.interchange.opml import ImportResult
 from store.items import fetch_items
 from store.model import Entry, FeedSettings, Revision
+from store.search.saved import list_saved
 from store.shapes import feed_json, story_detail_json
-from store.tags import normalize_tag, tag_items
+from store.tags import normalize_tag, tag_items, tag_names
 from store.text import clean_line, strip_controls
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 
-def export_json(db: Database, page: int = 500) -> dict[str, Any]:
-    """Feeds, and every story with its user state and earlier versions."""
-    earlier: dict[int, list[Revision]] = {}
-    for row in db.execute(
-        "SELECT id, item_id, seen_at, title, summary, body, updated FROM revisions ORDER BY id"
-    ):
-        earlier.setdefault(row[1], []).append(
-            Revision(row[0], row[1], row[2], row[3], row[4], row[5], clock.from_iso(row[6]))
-        )
-    # What the feed last sent, as a digest: a restored story the feed sends again
-    # unchanged is then not taken for an update (its body may be the page's, not the feed's).
-    signatures = dict(db.execute("SELECT id, feed_sig FROM items").fetchall())
-    ids = [row[0] for row in db.execute("SELECT id FROM items ORDER BY published_ts, id")]
-    stories = []
-    for start in range(0, len(ids), page):
-        for item in fetch_items(db, ids[start : start + page], full=True):
+def export_json(db: Database, out: IO[str], page: int = 500) -> int:
+    """Write everything to ``out``, a story at a time; returns how many stories.
+
+    Feeds with their settings, every tag, the saved searches, and every story
+    with its user state, earlier versions and page state (backup_format.py has
+    the layout). Memory stays bounded: stories are read ``page`` at a time.
+    """
+    counted = [0]
+
+    def stories() -> Iterator[dict[str, Any]]:
+        for story in _stories(db, page):
+            counted[0] += 1
+            yield story
+
+    header = {"aanews_export": EXPORT_VERSION, "exported_at": clock.now_iso()}
+    write_document(
+        out,
+        header,
+        [
+            ("feeds", _feeds(db)),
+            ("tags", ({"name": name} for name in sorted(tag_names(db).values()))),
+            ("saved_searches", _saved(db)),
+            ("items", stories()),
+        ],
+    )
+    return counted[0]
+
+
+def _feeds(db: Database) -> Iterator[dict[str, Any]]:
+    for position, feed in enumerate(list_feeds(db), start=1):
+        yield {**feed_json(feed), "site_url": feed.site_url, "source": feed.source,
+               "position": position}  # fmt: skip
+
+
+def _saved(db: Database) -> Iterator[dict[str, Any]]:
+    for search in list_saved(db, counts=False):
+        yield {"name": search.name, "query": search.query}
+
+
+# Per story, beside what ``show --json`` prints: what the feed last sent (as a
+# digest: a restored story the feed sends again unchanged is then not taken for
+# an update) and what is known of its article page.
+_STATE_COLUMNS = (
+    "feed_sig",
+    "last_seen",
+    "changed_at",
+    "page_sig",
+    "page_fetched_at",
+    "page_etag",
+    "page_last_modified",
+    "full_text_at",
+    "full_text_error",
+)
+
+
+def _stories(db: Database, page: int) -> Iterator[dict[str, Any]]:
+    last = 0
+    columns = ", ".join(_STATE_COLUMNS)
+    while True:
+        rows = db.execute(
+            f"SELECT id, {columns} FROM items WHERE id > ? ORDER BY id LIMIT ?", [last, page]
+        ).fetchall()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        last = ids[-1]
+        state = {row[0]: dict(zip(_STATE_COLUMNS, row[1:], strict=True)) for row in rows}
+        earlier: dict[int, list[Revision]] = {}
+        for chunk, marks in in_chunks(ids):
+            for row in db.execute(
+                "SELECT id, item_id, seen_at, title, summary, body, updated FROM revisions "
+                f"WHERE item_id IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                earlier.setdefault(row[1], []).append(
+                    Revision(row[0], row[1], row[2], row[3], row[4], row[5], clock.from_iso(row[6]))
+                )
+        for item in fetch_items(db, ids, full=True):
             story = story_detail_json(item, earlier.get(item.id, []))
             story["key"] = item.key
             story["first_seen"] = item.first_seen
-            story["feed_sig"] = signatures.get(item.id)
-            stories.append(story)
-    return {
-        "aanews_export": EXPORT_VERSION,
-        "exported_at": clock.now_iso(),
-        "feeds": [
-            {**feed_json(feed), "site_url": feed.site_url, "source": feed.source}
-            for feed in list_feeds(db)
-        ],
-        "items": stories,
-    }
+            story.update(state[item.id])
+            yield story
 
 
 def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:

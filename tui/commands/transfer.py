@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from store.interchange.backup import export_json, restore_json
 from store.interchange.opml import (
@@ -69,14 +73,25 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     db = open_store(args)
     if args.opml:
-        text = export_opml(db)
+        _write(args.output, lambda out: out.write(export_opml(db)))
     else:
-        text = json.dumps(export_json(db), ensure_ascii=False, indent=1) + "\n"
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
-    else:
-        sys.stdout.write(text)
+        _write(args.output, lambda out: export_json(db, out))
     return 0
+
+
+def _write(target: str | None, write: Callable[[TextIO], object]) -> None:
+    """To stdout, or to a file that appears only once complete (an old backup survives)."""
+    if not target:
+        write(sys.stdout)
+        return
+    path = Path(target)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            write(out)
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        if error.errno == errno.ENOSPC:
+            raise CommandError(f"cannot write {target}: disk full") from None
+        raise CommandError(f"cannot write {target}: {error.strerror or error}") from None

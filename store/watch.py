@@ -1,0 +1,47 @@
+"""Noticing other writers: a cron ``fetch`` stores stories while the reader is open.
+
+SQLite bumps ``PRAGMA data_version`` on a connection whenever another
+connection commits to the file; reading it costs no I/O beyond the WAL index.
+The reader asks every few seconds and, when something changed, whether new
+stories arrived (the list must grow) or only state moved (counts suffice).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class OutsideChange:
+    """Someone else committed: ``new_stories`` when stories were added since the last look."""
+
+    new_stories: bool
+
+
+class DatabaseWatch:
+    """A small read-only connection of its own, asked from one thread at a time."""
+
+    def __init__(self, path: Path) -> None:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._version, self._newest = self._look()
+
+    def changed(self) -> OutsideChange | None:
+        """What others committed since the last call, or None when nothing was."""
+        version, newest = self._look()
+        if version == self._version:
+            return None
+        grew = newest != self._newest
+        self._version, self._newest = version, newest
+        return OutsideChange(new_stories=grew)
+
+    def close(self) -> None:
+        """Let go of the file."""
+        self._conn.close()
+
+    def _look(self) -> tuple[int, int]:
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        newest = self._conn.execute("SELECT MAX(id) FROM items").fetchone()[0]
+        return int(version), int(newest or 0)
