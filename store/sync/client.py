@@ -207,7 +207,8 @@ class GReaderClient:
         said = clean_line(response.text[:120])
         label = f"HTTP {status} {phrase}".strip()
         if status in (401, 403):
-            why = "wrong user name or password" if path == "accounts/ClientLogin" else "refused"
+            login = path == "accounts/ClientLogin"
+            why = "wrong user name or password" if login else "the server refused the session"
             return AuthError(
                 f"{self._where()}: {why} ({label})",
                 status=status,

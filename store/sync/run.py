@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from sqlite_utils import Database
 
 from store.db import open_db
@@ -28,6 +29,7 @@ from store.sync.secrets import SecretError
 from store.sync.states import page_states, pull_states
 from store.sync.stories import read_story, store_page, story_pages
 from store.sync.subscriptions import pull_subscriptions
+from store.text import clean_line
 
 # (stories so far, total or None when the server does not say, the account's name)
 SyncProgress = Callable[[int, int | None, str], None]
@@ -111,6 +113,10 @@ def sync_account(
             _sync(db, client, account, report, on_progress, on_new_items)
     except (SyncError, SecretError, sqlite3.Error) as error:
         report.error = str(error)
+    except (httpx.HTTPError, ValueError, LookupError, RuntimeError) as error:
+        # Not foreseen, but one account must not stop the others or the reader.
+        report.error = f"{account.name}: {type(error).__name__}: {clean_line(str(error))[:200]}"
+    if report.error is not None:
         record_error(db, account.id, report.error)
     return report
 
