@@ -140,11 +140,10 @@ def run_phases(
     )
     with server.api() as api:
         opml = f'<?xml version="1.0"?><opml version="2.0"><body>{outline}</body></opml>'
-        api.http.post(
-            api.base + "reader/api/0/subscription/import", content=opml
-        ).raise_for_status()
+        url = api.base + "reader/api/0/subscription/import"
+        api.http.post(url, content=opml, timeout=900).raise_for_status()
     started = time.monotonic()
-    server.actualize()
+    server.actualize(timeout=1800)
     print(
         f"FreshRSS fetched {args.feeds} feeds in {time.monotonic() - started:.1f} s",
         file=sys.stderr,
@@ -164,15 +163,17 @@ def run_phases(
         report = json.loads(out)[0]
         assert report["error"] is None, report["error"]
         rows.append((phase, "aanews sync", wall, rss, f"{report['stories']} stories"))
+        print(rows[-1], file=sys.stderr)
         curl = Curl(server.api_url, server.user, server.password)
         if callable(curl_extra):
             curl_extra(curl)
         curl.pull(since)
         rows.append((phase, "curl (floor)", curl.wall, curl.rss, str(curl.requests)))
+        print(rows[-1], file=sys.stderr)
 
     measure("first sync", None)
     subprocess.run([*gen, "--shift", str(args.items // 10)], check=True, capture_output=True)
-    server.actualize()
+    server.actualize(timeout=1800)
     measure("incremental (10% new)", _cursor(db_path))
     db = open_db(db_path)
     unread = [r[0] for r in db.execute(f"SELECT id FROM items WHERE read = 0 LIMIT {args.marks}")]

@@ -95,14 +95,14 @@ class FreshRSS:
                 if not sub["url"].startswith("http://127.0.0.1"):
                     api.edit("subscription/edit", [("ac", "unsubscribe"), ("s", sub["id"])])
 
-    def actualize(self) -> str:
+    def actualize(self, timeout: float = 60) -> str:
         """Make FreshRSS fetch its feeds now; what it said."""
         # FreshRSS keeps a fetched feed for 800 s in its SimplePie cache: read afresh.
         for cached in (self.work / "server" / "data" / "cache").glob("*.spc"):
             cached.unlink()
         done = subprocess.run(
             shlex.split(self.env["FRESHRSS_ACTUALIZE"]),
-            capture_output=True, text=True, timeout=60, check=False,
+            capture_output=True, text=True, timeout=timeout, check=False,
         )  # fmt: skip
         assert "actualized" in done.stdout, done.stderr
         return done.stdout
