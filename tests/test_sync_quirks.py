@@ -70,7 +70,7 @@ def test_a_freshrss_story_reads_like_the_feed_it_came_from() -> None:
     assert story.entry.published.isoformat() == "2024-01-01T06:28:17+03:00"  # Istanbul time
     assert story.entry.summary.startswith("Tunisie entraîneur")
     assert (story.read, story.starred, story.labels) == (True, True, {"Foo"})  # World: a folder
-    assert story.crawled == 1796117034
+    assert story.crawled == 1796117034357712  # microseconds
 
 
 def test_other_servers_keep_fullwidth_marks_in_titles() -> None:

@@ -40,7 +40,7 @@ class Account:
     last_sync: str | None = None
     last_error: str | None = None
     last_error_at: str | None = None
-    # Newest crawl time (seconds) seen on the server: the next pull starts there.
+    # Newest crawl time (microseconds) seen on the server: the next pull starts there.
     cursor: int | None = None
     feeds: int = 0
     queued: int = 0

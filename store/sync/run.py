@@ -27,7 +27,7 @@ from store.sync.queue import count_pending
 from store.sync.quirks import quirks_for
 from store.sync.secrets import SecretError
 from store.sync.states import page_states, pull_states
-from store.sync.stories import read_story, store_page, story_pages
+from store.sync.stories import is_new, read_story, store_page, story_pages
 from store.sync.subscriptions import pull_subscriptions
 from store.text import clean_line
 
@@ -148,7 +148,8 @@ def _sync(
     newest = account.cursor
     apply = page_states(account.id)
     for page in story_pages(client, account.cursor):
-        stories = [s for s in (read_story(i, client.quirks, subs) for i in page) if s]
+        read = (read_story(item, client.quirks, subs) for item in page)
+        stories = [s for s in read if s is not None and is_new(s, account.cursor)]
         stored = store_page(
             db, account.id, stories, subs, on_new_items=on_new_items, apply_states=apply
         )

@@ -48,7 +48,7 @@ class ServerStory:
     read: bool
     starred: bool
     labels: set[str]
-    crawled: int  # seconds
+    crawled: int  # when the server first saw it, in microseconds (0: it does not say)
 
 
 @dataclass
@@ -58,24 +58,31 @@ class PageResult:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
     stories: int = 0
-    newest: int | None = None  # newest crawl time seen, seconds
+    newest: int | None = None  # newest crawl time seen, microseconds
 
 
 def story_pages(client: GReaderClient, since: int | None) -> Iterator[list[dict[str, Any]]]:
-    """The reading list, newest first, a page at a time; since ``since`` when given."""
+    """The reading list, newest first, a page at a time; only what the server saw after
+    ``since`` (microseconds) when given.
+
+    ``ot`` counts whole seconds, and FreshRSS gives a whole fetch run one moment, so
+    it also returns the stories of the second already seen: the paging stops at the
+    first page that reaches ``since``, and ``is_new`` leaves those stories out.
+    """
+    seconds = since // 1_000_000 if since is not None else None
     if not client.quirks.stream_contents:
-        yield from _pages_by_ids(client, since)
+        yield from _pages_by_ids(client, seconds)
         return
     params: list[tuple[str, str | int]] = [("n", PAGE_SIZE)]
-    if since is not None and client.quirks.honours_ot:
-        params.append(("ot", since))
+    if seconds is not None and client.quirks.honours_ot:
+        params.append(("ot", seconds))
     continuation: str | None = None
     for _ in range(MOST_PAGES):
         asked = params + ([("c", continuation)] if continuation else [])
         answer = client.get_json("stream/contents/" + READING_LIST, asked)
         if isinstance(answer, list) and not answer:
             # Miniflux answers [] for calls it does not have: ask by ids instead.
-            yield from _pages_by_ids(client, since)
+            yield from _pages_by_ids(client, seconds)
             return
         items = answer.get("items") if isinstance(answer, dict) else None
         if not isinstance(items, list):
@@ -84,8 +91,9 @@ def story_pages(client: GReaderClient, since: int | None) -> Iterator[list[dict[
         following = answer.get("continuation")
         if not items or not isinstance(following, str | int) or str(following) == continuation:
             return
-        if since is not None and all(_crawled(item) < since for item in items):
-            return  # a server that ignores ot: the rest is older still
+        crawled = [c for c in map(_crawled, items) if c]
+        if since is not None and crawled and min(crawled) <= since:
+            return  # the rest was seen before (a server that ignores ot gets here too)
         continuation = str(following)
 
 
@@ -237,13 +245,18 @@ def _stamp(value: Any, zone: Any) -> str | None:
         return None
 
 
+def is_new(story: ServerStory, since: int | None) -> bool:
+    """A story the last sync did not already take (``since``: its newest crawl time)."""
+    return since is None or not story.crawled or story.crawled > since
+
+
 def _crawled(item: Any) -> int:
-    """When the server first saw a story, in seconds (0 if it does not say)."""
+    """When the server first saw a story, in microseconds (0 if it does not say)."""
     if not isinstance(item, dict):
         return 0
-    for name, scale in (("crawlTimeMsec", 1000), ("timestampUsec", 1_000_000)):
+    for name, scale in (("timestampUsec", 1), ("crawlTimeMsec", 1000)):
         try:
-            return int(item[name]) // scale
+            return int(item[name]) * scale
         except (KeyError, TypeError, ValueError):
             continue
     return 0

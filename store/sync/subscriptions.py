@@ -1,4 +1,4 @@
-"""An account's subscriptions as aanews feeds, with their folders as the feeds' tags.
+"""An account's subscriptions as aanews feeds, each filed in its folder on the server.
 
 Pulling makes the account's feeds match the server's ``subscription/list``: a
 new subscription becomes a feed (``account_id`` and the server's stream id
@@ -17,11 +17,10 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import writing
-from store.feeds import FeedError, is_fetchable_url, remove_feed
+from store.feeds import FeedError, is_fetchable_url, remove_feed, set_folder
 from store.sync.client import GReaderClient, SyncError
 from store.sync.queue import queue_subscription
 from store.sync.quirks import label_name
-from store.tags import set_feed_tags
 from store.text import clean_line
 
 
@@ -56,7 +55,8 @@ def pull_subscriptions(db: Database, client: GReaderClient, account_id: int) -> 
             folders = _folders(sub)
             result.folders.update(folders)
             feed = _keep_feed(db, account_id, client.base, sub)
-            set_feed_tags(db, feed.id, sorted(folders))
+            # A Google Reader subscription may sit in several folders; aanews files it in one.
+            set_folder(db, feed.id, sorted(folders)[0] if folders else "")
             result.feeds[clean_line(sub["id"])] = feed
         _drop_unlisted(db, account_id, {feed.id for feed in result.feeds.values()})
     return result
@@ -78,7 +78,7 @@ def subscribe(
     with writing(db):
         feed_id = _insert_feed(db, account_id, stream, url, clean_line(title or ""), url)
         if folder:
-            set_feed_tags(db, feed_id, [folder])
+            set_folder(db, feed_id, folder)
         queue_subscription(
             db, account_id, "subscribe", stream=stream, value=_subscribe_value(title, folder)
         )
