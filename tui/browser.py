@@ -5,15 +5,22 @@ from __future__ import annotations
 import subprocess
 import threading
 import webbrowser
+from collections.abc import Callable
 
 from store.feeds import is_fetchable_url
 from store.text import strip_controls
 
 
-def open_link(link: str, browser: list[str] | None = None) -> str | None:
+def open_link(
+    link: str,
+    browser: list[str] | None = None,
+    on_failure: Callable[[str], None] | None = None,
+) -> str | None:
     """Open ``link`` with the configured command (an argument list) or the system browser.
 
-    Returns a one-line problem for the user, or None when the browser was started.
+    Returns a one-line problem for the user (no browser configured or found, or it
+    could not start), or None when it was started; a system browser that fails
+    later calls ``on_failure`` with the reason, from its own thread.
     The link is one argument of a list: feed text never reaches a shell.
     """
     link = strip_controls(link).strip()
@@ -31,6 +38,25 @@ def open_link(link: str, browser: list[str] | None = None) -> str | None:
         except OSError as error:
             return f"Could not start the browser {browser[0]!r}: {error}"
         return None
-    # webbrowser may block (text browsers) or be slow to find one: keep it off the UI thread.
-    threading.Thread(target=webbrowser.open, args=(link,), daemon=True).start()
+    try:
+        found = webbrowser.get()
+    except webbrowser.Error:
+        return (
+            "No browser found to open the link: set browser = [...] in the config, "
+            "or the BROWSER environment variable."
+        )
+
+    def run() -> None:
+        try:
+            started = found.open(link)
+        except OSError as error:
+            started, why = False, str(error)
+        else:
+            why = "it gave up"
+        if not started and on_failure is not None:
+            name = getattr(found, "name", "") or type(found).__name__
+            on_failure(f"The browser {name!r} could not open the link: {why}")
+
+    # webbrowser may block (text browsers) or be slow: keep it off the UI thread.
+    threading.Thread(target=run, daemon=True).start()
     return None

@@ -1,0 +1,135 @@
+"""The feed manager (also the welcome screen) and the AA catalogue picker, by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_factory import screen_text, settle
+from textual.app import App
+from textual.screen import Screen
+
+from store.db import open_db
+from store.feeds import add_feed, list_feeds
+from store.ingest import store_feed
+from store.items import set_starred
+from store.model import Entry, ParsedFeed
+from tui.screens.catalogue_picker import CataloguePicker
+from tui.screens.feed_manager import FeedManager
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+class Host(App[None]):
+    """Pushes one screen and keeps what it dismissed with."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.pushed = screen
+        self.result: object = None
+
+    def on_mount(self) -> None:
+        self.push_screen(self.pushed, self._done)
+
+    def _done(self, value: object) -> None:
+        self.result = value
+
+
+def feeds_of(path: Path) -> list[tuple[int, str, str, bool]]:
+    db = open_db(path)
+    try:
+        return [(f.id, f.title, f.folder, f.paused) for f in list_feeds(db)]
+    finally:
+        db.close()
+
+
+async def test_welcome_subscribes_from_the_catalogue_by_language(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    open_db(path).close()
+    app = Host(FeedManager(path, welcome=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "There are no feeds yet" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CataloguePicker)
+        assert "Türkçe (tr)" in screen_text(app)
+        await pilot.press("down")  # the second edition (English)
+        await settle(pilot)
+        await pilot.press("right", "space", "down", "space")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedManager)
+        await pilot.press("escape")
+        await settle(pilot)
+    titles = [title for _, title, _, _ in feeds_of(path)]
+    assert len(titles) == 2 and all(title.startswith("AA English · ") for title in titles)
+    assert app.result == [feed_id for feed_id, *_ in feeds_of(path)]
+
+
+async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    kept = add_feed(db, "https://kept.test/rss", title="Kept")
+    story = store_feed(db, kept.id, ParsedFeed(entries=[Entry(key="guid:1", title="star")]))
+    set_starred(db, story.item_ids)
+    db.close()
+    app = Host(FeedManager(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"file:///etc/passwd", "enter")
+        await settle(pilot)
+        assert len(feeds_of(path)) == 1  # refused: said in a notification
+        await pilot.press("a")
+        await pilot.press(*"https://new.test/rss", "enter")
+        await settle(pilot)
+        assert [url_id for url_id, *_ in feeds_of(path)] == [kept.id, kept.id + 1]
+        await pilot.press("r", "ctrl+u", *"Yeni", "enter")  # the new feed is under the cursor
+        await settle(pilot)
+        await pilot.press("m", *"Haber/Dünya", "enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert feeds_of(path)[1][1:] == ("Yeni", "Haber/Dünya", True)
+        assert "Haber/Dünya" in screen_text(app) and "paused" in screen_text(app)
+        await pilot.press("up", "d")
+        await settle(pilot)
+        assert "starred and tagged" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert [title for _, title, _, _ in feeds_of(path)] == ["Yeni"]
+    db = open_db(path)
+    assert db.execute("SELECT title FROM items").fetchall() == [("star",)]  # starred stays
+    db.close()
+    assert app.result == [kept.id + 1]
+
+
+async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    open_db(path).close()
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="Tech">'
+        '<outline text="One" xmlUrl="https://one.test/rss"/></outline></body></opml>',
+        encoding="utf-8",
+    )
+    app = Host(FeedManager(path, welcome=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *str(tmp_path / "missing.opml"), "enter")
+        await settle(pilot)
+        assert feeds_of(path) == []
+        await pilot.press("i", *str(opml), "enter")
+        await settle(pilot)
+        assert "One" in screen_text(app) and "Tech" in screen_text(app)
+    assert [(title, folder) for _, title, folder, _ in feeds_of(path)] == [("One", "Tech")]

@@ -1,0 +1,261 @@
+"""Every feed: add (a URL, the AA catalogue, a file), remove, rename, pause, file in folders.
+
+Also the welcome screen: an empty database opens here, with a word on how to
+begin. Reads and writes run in thread workers with their own connection; a
+failure becomes a notification. Feed titles and folder names are data: they
+reach the screen as Text only. Dismisses with the ids of the feeds added, for
+the reader to fetch (with its progress bar).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from sqlite_utils import Database
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
+
+from store.db import open_db
+from store.feeds import (
+    display_title,
+    list_feeds,
+    list_folders,
+    remove_feed,
+    rename_feed,
+    set_folder,
+    set_paused,
+)
+from store.interchange.opml import import_subscriptions, read_subscriptions, subscribe
+from store.model import Feed
+from tui.screens.catalogue_picker import CataloguePicker
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import Dialog
+from tui.screens.name_prompt import NamePrompt
+
+HINT = (
+    "c AA catalogue · a add a URL · i import a file · d remove · r rename · p pause/resume · "
+    "m move to a folder · esc back (new feeds are fetched)"
+)
+WELCOME = (
+    "Welcome to aanews. There are no feeds yet: press c to pick Anadolu Agency feeds "
+    "by language and category, a to add any RSS/Atom URL, or i to import an OPML or "
+    "newsboat urls file. Esc then fetches them."
+)
+Write = Callable[[Database], object]
+
+
+class FeedManager(Dialog[list[int]]):
+    """The feed list and what one can do to a feed."""
+
+    DEFAULT_CSS = """
+    FeedManager > Vertical { width: 110; max-height: 95%; }
+    FeedManager DataTable { height: auto; max-height: 60vh; }
+    FeedManager #welcome { margin: 1 0; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back"),
+        Binding("c", "catalogue", "Catalogue"),
+        Binding("a", "add", "Add URL"),
+        Binding("i", "import_file", "Import"),
+        Binding("d", "remove", "Remove"),
+        Binding("r", "rename", "Rename"),
+        Binding("p", "pause", "Pause/resume"),
+        Binding("m", "move", "Folder"),
+    ]
+
+    def __init__(self, db_path: str | Path | None, *, welcome: bool = False) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.welcome = welcome
+        self.feeds: list[Feed] = []
+        self.folders: list[str] = []
+        self.added: list[int] = []
+        self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        self._status = Static(Text("Loading…", style="dim"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Content("Welcome" if self.welcome else "Feeds")
+            if self.welcome:
+                yield Static(Text(WELCOME), id="welcome")
+            yield self._status
+            yield self._table
+            yield Static(Text(HINT), classes="hint")
+
+    def on_mount(self) -> None:
+        for label, key in (("Id", "id"), ("Folder", "folder"), ("Feed", "feed")):
+            self._table.add_column(Text(label), key=key)
+        self._table.add_column(Text("Unread", justify="right"), key="unread")
+        self._table.add_column(Text("State"), key="state")
+        self._table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="feed-manager-read")
+    def load(self, select: int | None = None) -> None:
+        """Read the feeds and folders; ``select`` puts the cursor on that feed."""
+        db = open_db(self.db_path)
+        try:
+            feeds, folders = list_feeds(db), [name for name, _, _ in list_folders(db)]
+        finally:
+            db.close()
+        self.app.call_from_thread(self._loaded, feeds, folders, select)
+
+    def _loaded(self, feeds: list[Feed], folders: list[str], select: int | None) -> None:
+        keep = select if select is not None else (self.current.id if self.current else None)
+        row = self._table.cursor_row
+        self.feeds, self.folders = feeds, folders
+        self._table.clear()
+        for feed in feeds:
+            state = "paused" if feed.paused else ""
+            if feed.last_error:
+                state = (state + " ⚠ " + feed.last_error).strip()
+            self._table.add_row(
+                Text(str(feed.id)),
+                Text(feed.folder or "—", style="" if feed.folder else "dim"),
+                Text(display_title(feed)),
+                Text(f"{feed.unread:,}/{feed.total:,}", justify="right"),
+                Text(state[:50], style="dim" if feed.paused else "red"),
+            )
+        if not feeds:
+            self._status.update(Text("No feeds yet.", style="dim"))
+            return
+        word = "feed" if len(feeds) == 1 else "feeds"
+        self._status.update(Text(f"{len(feeds):,} {word} · ↑↓ to choose", style="dim"))
+        ids = [feed.id for feed in feeds]
+        if keep in ids:
+            row = ids.index(keep)
+        self._table.move_cursor(row=max(0, min(row, len(feeds) - 1)))
+
+    @property
+    def current(self) -> Feed | None:
+        """The feed under the cursor."""
+        row = self._table.cursor_row
+        return self.feeds[row] if self.feeds and 0 <= row < len(self.feeds) else None
+
+    def action_catalogue(self) -> None:
+        """Pick AA feeds by language and category."""
+
+        def done(refs: list[str] | None) -> None:
+            if refs:
+                self.change(lambda db: [subscribe(db, ref).id for ref in refs], "Subscribed")
+
+        self.app.push_screen(CataloguePicker({feed.url for feed in self.feeds}), done)
+
+    def action_add(self) -> None:
+        """Subscribe to a URL (or an 'aa:tr/ekonomi' reference)."""
+
+        def done(source: str | None) -> None:
+            if source:
+                self.change(lambda db: [subscribe(db, source).id], "Subscribed")
+
+        question = Text("The feed's address (http or https), or aa:LANG/CAT:")
+        self.app.push_screen(NamePrompt("Add a feed", question, hint=_ENTER_ADDS), done)
+
+    def action_import_file(self) -> None:
+        """Import an OPML or newsboat urls file (folders and tags come along)."""
+
+        def done(path: str | None) -> None:
+            if path:
+                self.change(lambda db: _import(db, path), "Imported")
+
+        question = Text("The file to import (OPML, or newsboat's urls):")
+        self.app.push_screen(NamePrompt("Import feeds", question, hint=_ENTER_ADDS), done)
+
+    def action_remove(self) -> None:
+        """Unsubscribe after asking; starred and tagged stories stay."""
+        feed = self.current
+        if feed is None:
+            return
+        question = (
+            f"Remove “{display_title(feed)}”? Its stories go, except starred and tagged "
+            "ones and those other feeds carry."
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.change(lambda db: remove_feed(db, feed.id), f"Removed feed {feed.id}")
+
+        self.app.push_screen(ConfirmScreen(question), done)
+
+    def action_rename(self) -> None:
+        """Give the feed another name."""
+        feed = self.current
+        if feed is None:
+            return
+
+        def done(title: str | None) -> None:
+            if title:
+                self.change(lambda db: rename_feed(db, feed.id, title), "Renamed", feed.id)
+
+        question = Text("Rename ").append(display_title(feed), style="bold").append(" to:")
+        self.app.push_screen(NamePrompt("Rename feed", question, value=feed.title), done)
+
+    def action_pause(self) -> None:
+        """Pause the feed (refreshes leave it out) or resume it."""
+        feed = self.current
+        if feed is not None:
+            word = "Resumed" if feed.paused else "Paused"
+            self.change(lambda db: set_paused(db, feed.id, not feed.paused), word, feed.id)
+
+    def action_move(self) -> None:
+        """File the feed in a folder of yours ('-' takes it out of any)."""
+        feed = self.current
+        if feed is None:
+            return
+
+        def done(folder: str | None) -> None:
+            if folder:
+                name = "" if folder.strip() == "-" else folder
+                self.change(lambda db: set_folder(db, feed.id, name), "Moved", feed.id)
+
+        question = Text("Move ").append(display_title(feed), style="bold")
+        question.append(" to the folder (a/b nests; - for none):")
+        prompt = NamePrompt(
+            "Folder", question, value=feed.folder, names=self.folders, hint=_TAB_COMPLETES
+        )
+        self.app.push_screen(prompt, done)
+
+    @work(thread=True, exit_on_error=False, group="feed-manager-write")
+    def change(self, write: Write, message: str, select: int | None = None) -> None:
+        """Run one write with its own connection, then say so and reload the list."""
+        db = open_db(self.db_path)
+        try:
+            result = write(db)
+        finally:
+            db.close()
+        added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
+        self.app.call_from_thread(self._changed, message, added, select)
+
+    def _changed(self, message: str, added: list[int], select: int | None) -> None:
+        self.added += [feed_id for feed_id in added if feed_id not in self.added]
+        if added:
+            message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
+        self.notify(message + ".", timeout=3, markup=False)
+        self.load(added[-1] if added else select)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed read or write is a notification, not a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(str(event.worker.error), severity="error", markup=False)
+
+    def action_close(self) -> None:
+        """Back to the reader, which fetches the feeds added."""
+        self.dismiss(self.added)
+
+
+_ENTER_ADDS = "enter adds · esc cancels"
+_TAB_COMPLETES = "tab completes an existing folder · enter moves · esc cancels"
+
+
+def _import(db: Database, path: str) -> list[int]:
+    """Import a subscription file; the new feeds' ids (ValueError/OSError say why not)."""
+    data = Path(path).expanduser().read_bytes()
+    return import_subscriptions(db, read_subscriptions(data)).added
