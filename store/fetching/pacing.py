@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 HOST_SPACING = 0.5
 # Feed requests at once to one host: over HTTP/1.1 each is a connection of its own,
-# and 6 is what browsers allow; over HTTP/2 they are streams of one connection.
+# and 6 is what browsers allow; over HTTP/2 they are streams of one connection, and
+# the server caps them too (SETTINGS_MAX_CONCURRENT_STREAMS, often 100).
 FEED_CONNECTIONS_PER_HOST = 6
-FEED_STREAMS_PER_HOST = 48
+FEED_STREAMS_PER_HOST = 100
 
 
 class HostGate:

@@ -253,6 +253,7 @@ class _Refresh:
                     raise answer
                 assert isinstance(answer, _Fetched)
                 self._store(answer)
+                answer.parsed = None  # its task keeps the answer to the end: not the stories
                 self._stored_one()
                 if self.should_cancel():
                     self.report.cancelled = True

@@ -223,8 +223,6 @@ def sync_all(
 ) -> list[SyncReport]:
     """Sync the accounts (config ones added first), a progress bar on a terminal; the
     summary lines printed unless ``quiet``. ``aanews fetch`` calls this too."""
-    from store.sync.run import sync_accounts
-
     config = _config(args)
     db = open_store(args)
     try:
@@ -233,6 +231,8 @@ def sync_all(
             return []
     finally:
         db.close()
+    from store.sync.run import sync_accounts  # loaded only when there is an account
+
     with _progress(sys.stdout.isatty() and not quiet) as on_progress:
         try:
             reports = sync_accounts(

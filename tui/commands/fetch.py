@@ -168,6 +168,8 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
     feeds still carry (an update made only on the page shows up that way).
     Without: only the new and updated stories of feeds whose full text is on.
     """
+    if not args.full_text and not (report.new_ids or report.updated_ids):
+        return None  # no story to read a page for: not even the page code is loaded
     from store.pages.fulltext import pages_allowed, pages_to_recheck, refresh_full_text
 
     refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
