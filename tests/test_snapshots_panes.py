@@ -55,3 +55,8 @@ def test_diff_of_a_rewritten_lead_inline(snap_compare, tmp_path: Path) -> None: 
 def test_diff_of_a_rewritten_lead_side_by_side(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = rewritten_lead_app(tmp_path)
     assert snap_compare(app, terminal_size=(140, 40), run_before=_before("j", "d", "s"))
+
+
+def test_sidebar_at_80_columns(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(build_fixture_db(tmp_path / "fixture.db"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_before("b"))

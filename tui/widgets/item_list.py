@@ -32,6 +32,7 @@ CACHE_ROWS = 3000
 SNIPPET_MIN = 12  # cells: fewer left after the title and no snippet is drawn
 TIME_WIDTH = 5  # "HH:MM", "DD.MM"; wider when a row needs it ("DD.MM.YY")
 PLACE_WIDTH = 12  # at most: the column is as wide as the places in the view, or gone
+PLACE_ROOM = 56  # cells: a narrower list drops the place column to keep room for titles
 
 
 def city_of(item: Item) -> str:
@@ -298,7 +299,7 @@ class ItemList(ScrollView, can_focus=True):
         meta = self.get_component_rich_style("item-list--meta", partial=True)
         state = "item-list--read" if item.read else "item-list--unread"
         base = self.rich_style + self.get_component_rich_style(state, partial=True)
-        place = self._place_width
+        place = self._place_width if width >= PLACE_ROOM else 0
         city = Text(city_of(item)[:place].ljust(place + 1) if place else "", style=meta)
         selected = item.id in self.selected
         text = Text.assemble(

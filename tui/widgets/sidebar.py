@@ -1,5 +1,9 @@
 """The sidebar: the views a reader picks from, each with its unread count.
 
+Every row counts the same thing, unread stories, right-aligned in one column at
+the sidebar's edge (none when there are none); a long name is cut with "…",
+never the count.
+
 Every entry is a query string for ``store.search.compiler``: "is:unread", "feed:3",
 "tag:gazze", a saved search's own text. ``load_sidebar`` reads the counts (in a
 worker, with the worker's own connection); ``Sidebar.show`` draws them, keeping
@@ -11,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from rich.style import Style
 from rich.text import Text
 from sqlite_utils import Database
 from textual.message import Message
@@ -19,7 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from store.aa.catalogue import language_name
 from store.feeds import display_title, list_feeds
-from store.search.compiler import count, unread_count
+from store.search.compiler import unread_count
 from store.search.saved import list_saved
 from store.sync.accounts import account_feed_ids, list_accounts
 from store.tags import list_tags
@@ -40,8 +45,6 @@ class View:
     query: str
     unread: int = 0
     error: str | None = None
-    # Shown instead of the unread count (e.g. how many stories are starred).
-    total: int | None = None
 
 
 @dataclass
@@ -79,9 +82,13 @@ def language_label(lang: str | None) -> str:
     return language_name(lang) if lang else "Other"
 
 
-def _shorten(views: list[View]) -> None:
-    """Drop the name part every feed of a language shares ("AA English · "), if any."""
-    if len(views) < 2:
+def _shorten(views: list[View], language: str) -> None:
+    """Drop the name part every feed of a language shares ("AA English · "), if any.
+
+    A language with one feed drops it too when it names the language, which the
+    heading above already says ("AA Español · Últimas noticias" -> "Últimas noticias").
+    """
+    if not views:
         return
     prefix = os.path.commonprefix([v.name for v in views])
     for separator in (" · ", " — ", " - ", ": "):
@@ -90,6 +97,8 @@ def _shorten(views: list[View]) -> None:
             prefix = prefix[: cut + len(separator)]
             break
     else:
+        return
+    if len(views) == 1 and language.casefold() not in prefix.casefold():
         return
     for view in views:
         if len(view.name) > len(prefix):
@@ -100,16 +109,13 @@ def load_sidebar(db: Database) -> SidebarData:
     """Read every view's count from the database."""
     data = SidebarData()
     for name, query in BUILTIN_VIEWS:
-        view = View(name, query, unread_count(db, query))
-        if query in ("is:starred", "is:updated"):
-            view.total = count(db, query)
-        data.views.append(view)
+        data.views.append(View(name, query, unread_count(db, query)))
     for feed in sorted(list_feeds(db), key=lambda f: (f.lang or "~", f.category or "", f.title)):
         view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
         language = language_label(feed.lang)
         data.feeds.setdefault(language, {}).setdefault(feed.category or "", []).append(view)
-    for categories in data.feeds.values():
-        _shorten([v for views in categories.values() for v in views])
+    for language, categories in data.feeds.items():
+        _shorten([v for views in categories.values() for v in views], language)
     for tag in list_tags(db):
         data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
     for saved in list_saved(db):
@@ -197,14 +203,39 @@ class Sidebar(Tree[View]):
 
     @staticmethod
     def _label(view: View) -> Text:
+        """The name part of an entry's row (``render_label`` adds the count)."""
         label = Text()
         if view.error:
             label.append("⚠ ", style="bold red")
         label.append(Text(view.name))  # feed titles are data, never markup
-        number = view.total if view.total is not None else view.unread
-        if number:
-            label.append(f" {number}", style="bold" if view.total is None else "dim")
         return label
+
+    def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
+        """An entry as name … count, the count right-aligned at the sidebar's edge."""
+        label = super().render_label(node, base_style, style)
+        view = node.data
+        if view is None:
+            return label
+        count = f"{view.unread:,}" if view.unread else ""
+        room = self.scrollable_content_region.width - self._indent(node) - 1  # off the border
+        name_room = max(room - len(count) - (1 if count else 0), 1)
+        label.truncate(name_room, overflow="ellipsis", pad=True)
+        if count:
+            label.append(" ")
+            label.append(count, style=style + Style(bold=True))
+        return label
+
+    def get_label_width(self, node: TreeNode[View]) -> int:
+        """Rows fit the sidebar whatever its width: it never scrolls sideways."""
+        return 1
+
+    def _indent(self, node: TreeNode[View]) -> int:
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        return depth * self.guide_depth
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[View]) -> None:
         """Enter or a click on an entry opens its view."""
