@@ -28,10 +28,11 @@ def anyio_backend() -> str:
 def test_a_language_with_one_feed_drops_the_part_its_heading_says() -> None:
     views = [View("AA Español · Últimas noticias", "feed:1")]
     _shorten(views, "Español")
-    assert views[0].name == "Últimas noticias"
+    assert views[0].short == "Últimas noticias"
+    assert views[0].name == "AA Español · Últimas noticias"  # the list's title keeps it all
     other = [View("Hacker News: Front Page", "feed:2")]
     _shorten(other, "English")  # the prefix does not name the language: kept whole
-    assert other[0].name == "Hacker News: Front Page"
+    assert other[0].short == ""
 
 
 def test_every_row_counts_unread(db: Database) -> None:

@@ -45,6 +45,7 @@ class View:
     query: str
     unread: int = 0
     error: str | None = None
+    short: str = ""  # the name in the sidebar when the heading above says the rest
 
 
 @dataclass
@@ -102,7 +103,7 @@ def _shorten(views: list[View], language: str) -> None:
         return
     for view in views:
         if len(view.name) > len(prefix):
-            view.name = view.name[len(prefix) :]
+            view.short = view.name[len(prefix) :]
 
 
 def load_sidebar(db: Database) -> SidebarData:
@@ -207,7 +208,7 @@ class Sidebar(Tree[View]):
         label = Text()
         if view.error:
             label.append("⚠ ", style="bold red")
-        label.append(Text(view.name))  # feed titles are data, never markup
+        label.append(Text(view.short or view.name))  # feed titles are data, never markup
         return label
 
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
