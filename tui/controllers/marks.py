@@ -10,6 +10,7 @@ undone with U (again: redo); ``last_change`` is what U puts back.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -33,6 +34,8 @@ from tui.controllers import Controller
 from tui.workers import in_thread
 
 Change = ReadChange | TagChange
+# Rows as they were before a mark: item id -> {"read": False, ...}.
+Rows = dict[int, dict[str, bool]]
 
 
 class Marker(Controller):
@@ -47,6 +50,14 @@ class Marker(Controller):
 
     class Written(Message):
         """A mark reached the database: the counts may have changed."""
+
+    class WriteFailed(Message):
+        """A mark could not be stored (another aanews held the file too long, a read-only
+        file, a full disk): ``before`` is each row's state to put back, ``reason`` why."""
+
+        def __init__(self, before: Rows, reason: str) -> None:
+            super().__init__()
+            self.before, self.reason = before, reason
 
     class Changed(Message):
         """An undoable change was made (or undone); ``tags`` the touched stories' own tags."""
@@ -118,18 +129,18 @@ class Marker(Controller):
 
     # -- writes -----------------------------------------------------------------
 
-    def opened(self, item_id: int) -> None:
+    def opened(self, item_id: int, before: Rows) -> None:
         """The story was read: read, and no longer 'updated since you read it'."""
-        self._write(lambda db: mark_opened(db, item_id))
+        self._write(lambda db: mark_opened(db, item_id), before)
 
-    def set_read(self, ids: list[int], read: bool) -> None:
+    def set_read(self, ids: list[int], read: bool, before: Rows) -> None:
         """One story read or unread (r on the story under the cursor)."""
         self.stop_dwell()
-        self._write(lambda db: set_read(db, ids, read))
+        self._write(lambda db: set_read(db, ids, read), before)
 
-    def set_starred(self, ids: list[int], starred: bool) -> None:
+    def set_starred(self, ids: list[int], starred: bool, before: Rows) -> None:
         """Star or unstar stories."""
-        self._write(lambda db: set_starred(db, ids, starred))
+        self._write(lambda db: set_starred(db, ids, starred), before)
 
     def mark_read(self, ids: list[int], read: bool) -> None:
         """Many stories read or unread (a selection, A, C): undoable."""
@@ -152,10 +163,17 @@ class Marker(Controller):
         return True
 
     @in_thread("write")
-    def _write(self, change: Callable[[Database], object]) -> None:
+    def _write(self, change: Callable[[Database], object], before: Rows) -> None:
+        """Store a mark the rows already show; if it cannot be, the rows go back.
+
+        A write waits its turn while another aanews writes (store.db.writing).
+        """
         db = self.open_db()
         try:
             change(db)
+        except sqlite3.Error as error:
+            self.post_message(self.WriteFailed(before, str(error)))
+            return
         finally:
             db.close()
         self.post_message(self.Written())

@@ -30,6 +30,7 @@ from tui.controllers.marks import Marker
 from tui.controllers.refresher import Refresher
 from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
+from tui.controllers.watcher import Watcher
 from tui.screens.help import HelpScreen
 from tui.widgets.item_list import ItemList
 from tui.widgets.key_footer import KeyFooter
@@ -72,6 +73,7 @@ class MainScreen(Screen[None]):
         self.stories = StoryReader(db_path, config, now, offline=offline, page_delay=page_delay)
         self.refresher = Refresher(db_path, config, offline=offline)
         self.marker = Marker(db_path, config.dwell_seconds)
+        self.watcher = Watcher(db_path)
         self._search_delay = search_delay
         self._story_delay = story_delay
         self._story_timer: Timer | None = None
@@ -94,7 +96,7 @@ class MainScreen(Screen[None]):
         )
         yield StatusLine(id="status")
         yield KeyFooter()
-        yield from (self.views, self.stories, self.refresher)
+        yield from (self.views, self.stories, self.refresher, self.watcher)
 
     def on_mount(self) -> None:
         self.items.focus()
@@ -295,6 +297,13 @@ class MainScreen(Screen[None]):
         current = self.items.current_id
         if current in message.tags and self.story.item is not None:
             self.stories.load(current)
+
+    def on_watcher_changed(self, message: Watcher.Changed) -> None:
+        """Another aanews wrote (a cron fetch): counts follow, new stories join the list
+        in place (the cursor stays on its story)."""
+        self.load_counts()
+        if message.new_stories:
+            self.load_view(keep=self.items.current_id)
 
     def on_marker_saved(self, message: Marker.Saved) -> None:
         """A saved search joins the sidebar."""

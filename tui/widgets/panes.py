@@ -100,8 +100,20 @@ class Panes(Horizontal):
             return
         if item is not None and item.read and not item.is_updated:
             return
+        before = self._before([message.item_id], "read", "is_updated")
         self.items.update_item(message.item_id, read=True, is_updated=False)
-        self.marker.opened(message.item_id)
+        self.marker.opened(message.item_id, before)
+
+    def on_marker_write_failed(self, message: Marker.WriteFailed) -> None:
+        """A mark was not stored: the rows show what the database holds, and say why."""
+        for item_id, fields in message.before.items():
+            self.items.update_item(item_id, **fields)
+        self.notify(f"Not saved: {message.reason}", severity="error", markup=False)
+
+    def _before(self, ids: list[int], *flags: str) -> dict[int, dict[str, bool]]:
+        """These rows' flags as they are now, to put back if the write fails."""
+        rows = [row for row in map(self.items.cached, ids) if row is not None]
+        return {row.id: {flag: getattr(row, flag) for flag in flags} for row in rows}
 
     def on_marker_changed(self, message: Marker.Changed) -> None:
         """An undoable change landed: the rows follow, and a note says what it did."""
@@ -145,8 +157,9 @@ class Panes(Horizontal):
             if flag == "read":
                 self.marker.mark_read(ids, value)  # the note comes with the change
                 return
+            before = self._before(ids, "starred")
             self.items.update_items(ids, starred=value)
-            self.marker.set_starred(ids, value)
+            self.marker.set_starred(ids, value, before)
             self.notify(f"Marked {counted(len(ids), 'story')} {word}.", timeout=2, markup=False)
 
         self._confirm_many(ids, f"Mark the {counted(len(ids), 'story')} selected {word}?", apply)
@@ -160,8 +173,9 @@ class Panes(Horizontal):
         if item is None:
             return
         read = not item.read
+        before = {item.id: {"read": item.read}}
         self.items.update_item(item.id, read=read)
-        self.marker.set_read([item.id], read)
+        self.marker.set_read([item.id], read, before)
 
     def action_toggle_star(self) -> None:
         """Star the story (or the selection), or unstar it."""
@@ -172,8 +186,9 @@ class Panes(Horizontal):
         if item is None:
             return
         starred = not item.starred
+        before = {item.id: {"starred": item.starred}}
         self.items.update_item(item.id, starred=starred)
-        self.marker.set_starred([item.id], starred)
+        self.marker.set_starred([item.id], starred, before)
         self.notify("Starred." if starred else "Unstarred.", timeout=1.5, markup=False)
 
     def action_mark_all_read(self) -> None:

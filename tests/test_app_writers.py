@@ -1,0 +1,116 @@
+"""The reader beside other writers: it sees their stories, and its own marks wait their turn."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
+from waiting import pilot_wait_for
+
+from store.db import open_db
+from tests.two_writers import ROOT, lock_held
+from tui.config import Config
+from tui.widgets.item_list import ItemList
+
+pytestmark = pytest.mark.anyio
+
+# Another process stores a feed of new stories, the way a cron fetch would.
+_STORE_ELSEWHERE = """
+import sys
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import store_feed
+from store.parsing.feed import parse_feed
+from tests.two_writers import rss
+db = open_db(sys.argv[1])
+feed = add_feed(db, "http://127.0.0.1:9/cron", title="Cron")
+store_feed(db, feed.id, parse_feed(rss("cron", 3, start=0), url=feed.url))
+db.close()
+"""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+def _starred(path: Path, item_id: int) -> bool:
+    db = open_db(path)
+    try:
+        return bool(db.execute("SELECT starred FROM items WHERE id = ?", [item_id]).fetchone()[0])
+    finally:
+        db.close()
+
+
+def _stories_in_status(app: object) -> int:
+    match = re.search(r"([\d,]+) stor(?:y|ies) ·", screen_text(app))  # type: ignore[arg-type]
+    return int(match[1].replace(",", "")) if match else -1
+
+
+async def test_stories_another_process_stores_appear_and_the_cursor_stays(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("j")
+        await settle(pilot)
+        cursor, before = items.current_id, _stories_in_status(app)
+        assert cursor is not None and before > 0
+        subprocess.run([sys.executable, "-c", _STORE_ELSEWHERE, str(path)], cwd=ROOT, check=True)
+        await pilot_wait_for(
+            pilot,
+            lambda: _stories_in_status(app) == before + 3,
+            what="the status line to count 3 more",
+        )
+        await pilot_wait_for(pilot, lambda: "cron story" in screen_text(app), what="the new rows")
+        assert items.current_id == cursor  # the cursor stayed on its story
+        assert "Cron" in screen_text(app)  # and the sidebar lists the feed
+
+
+async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AANEWS_BUSY_TIMEOUT", "0.3")
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        first = items.current_id
+        assert first is not None
+        with lock_held(path):  # another process writes, for longer than a mark waits
+            await pilot.press("s")
+            await pilot_wait_for(
+                pilot,
+                lambda: any("Not saved" in note.message for note in notifications(app)),
+                what="the failure to be shown",
+            )
+            row = items.cached(first)
+            assert row is not None and not row.starred  # the screen went back
+        note = next(note for note in notifications(app) if "Not saved" in note.message)
+        assert "database is busy (another aanews is writing)" in note.message
+        assert note.severity == "error"
+    assert not _starred(path, first)
+
+
+async def test_a_star_pressed_while_another_writes_is_stored_when_the_lock_frees(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        first = app.screen.query_one(ItemList).current_id
+        assert first is not None
+        with lock_held(path, seconds=1.0):
+            await pilot.press("s")
+        await pilot_wait_for(pilot, lambda: _starred(path, first), what="the star to be stored")
+        assert not any("Not saved" in note.message for note in notifications(app))
