@@ -8,7 +8,7 @@ from store import clock
 from store.db import in_chunks, writing
 from store.model import Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
-from store.text import clean_line
+from store.text import clean_lang, clean_line, clean_url, display_url
 
 _FEED_COLUMNS = (
     "id, url, title, feed_title, lang, category, source, site_url, etag, last_modified, "
@@ -39,7 +39,8 @@ def add_feed(
     folder: str | None = None,
 ) -> Feed:
     """Subscribe to ``url``; adding a URL already there updates its title, tags and folder."""
-    url = url.strip()
+    url = clean_url(url).strip()
+    lang = clean_lang(lang)
     if not is_fetchable_url(url):
         raise FeedError(f"not an http(s) URL: {url!r}")
     with writing(db):
@@ -224,8 +225,8 @@ def describe_settings(settings: FeedSettings) -> str:
 
 
 def display_title(feed: Feed) -> str:
-    """The name to show: the user's or catalogue's title, else the URL."""
-    return feed.title or feed.url
+    """The name to show: the user's or catalogue's title, else the URL (its password masked)."""
+    return feed.title or display_url(feed.url)
 
 
 def _feed(row: tuple) -> Feed:
@@ -255,8 +256,9 @@ def _feed(row: tuple) -> Feed:
     return Feed(
         id=feed_id,
         url=url,
-        title=title or feed_title or "",
-        lang=lang,
+        # Cleaned when stored; cleaned again for rows an older version stored.
+        title=clean_line(title or feed_title),
+        lang=clean_lang(lang),
         category=category,
         source=source,
         site_url=site_url,
@@ -264,7 +266,7 @@ def _feed(row: tuple) -> Feed:
         last_modified=last_modified,
         last_fetched=last_fetched,
         last_status=last_status,
-        last_error=last_error,
+        last_error=clean_line(last_error) or None,
         last_error_at=last_error_at,
         failures=failures,
         paused=bool(paused),

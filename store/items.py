@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -15,6 +16,7 @@ from store import clock
 from store.db import in_chunks, writing
 from store.model import Item, Revision
 from store.sync.queue import queue_marks
+from store.text import clean_lang, strip_controls
 
 ITEM_COLUMNS = (
     "id, key, title, summary, body, guid, link, published, updated, lang, image, dateline, "
@@ -227,21 +229,21 @@ def _item(row: tuple) -> Item:
     return Item(
         id=item_id,
         key=key,
-        title=title,
-        summary=summary,
-        body=body,
-        guid=guid,
-        link=link,
+        title=_shown(title),
+        summary=_shown(summary),
+        body=_shown(body),
+        guid=_shown(guid),
+        link=_shown(link),
         published=clock.from_iso(published),
         updated=clock.from_iso(updated),
-        lang=lang,
-        image=image,
-        dateline=dateline,
-        location=location,
-        category=category,
-        authors=json.loads(authors or "[]"),
-        flags=json.loads(flags or "[]"),
-        keywords=json.loads(keywords or "[]"),
+        lang=clean_lang(lang),
+        image=_shown(image),
+        dateline=_shown(dateline),
+        location=_shown(location),
+        category=_shown(category),
+        authors=_shown_list(authors),
+        flags=_shown_list(flags),
+        keywords=_shown_list(keywords),
         first_seen=first_seen,
         changed_at=changed_at,
         read=bool(read),
@@ -249,5 +251,20 @@ def _item(row: tuple) -> Item:
         is_updated=bool(is_updated),
         hidden=bool(hidden),
         full_text_at=full_text_at,
-        full_text_error=full_text_error,
+        full_text_error=_shown(full_text_error),
+    )
+
+
+def _shown(text: Any) -> Any:
+    """Text as the reader may show it: cleaned when stored, and again here for rows an
+    older version stored (strip_controls costs nothing on clean text)."""
+    return strip_controls(text) if isinstance(text, str) else text
+
+
+def _shown_list(data: str | None) -> list[str]:
+    values = json.loads(data or "[]")
+    return (
+        [strip_controls(v) for v in values if isinstance(v, str)]
+        if isinstance(values, list)
+        else []
     )

@@ -14,19 +14,118 @@ import unicodedata
 
 from lxml import etree
 
-# C0 controls except \t and \n, DEL, C1, and bidi embeddings/overrides/isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+# C0 controls except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, and the
+# invisible format characters nothing needs in a line (word joiner, invisible
+# operators, BOM, interlinear annotation). Zero-width (non-)joiners stay: Persian
+# and emoji need them.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+# A terminal escape sequence as a whole, so none of it is left to show: strings
+# (OSC, DCS, SOS, PM, APC: ESC ] ... BEL or ESC \\), CSI with its parameters, and
+# two-character ones (ESC c resets the terminal); their 8-bit C1 forms too. Each
+# alternative consumes what it scans and never backtracks over it: linear.
+_ESCAPE = re.compile(
+    "(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\\\|\x9c)?"
+    "|(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    "|\x1b[ -~]?"
+)
+# Tag characters (U+E0000-E007F) only belong in a flag like England's: black flag,
+# tag letters, cancel tag. Anywhere else they hide text.
+_TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]{1,8}\U000e007f)|[\U000e0000-\U000e007f]")
+# What a URL never needs and a reader cannot see: controls, spaces, bidi marks and
+# controls, zero-width characters, soft hyphens, tag characters.
+_URL_INVISIBLE = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-_LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&[#a-zA-Z0-9]+;")
+# Linear: a "<" followed by a letter, then no regex scan for ">" (see looks_like_html).
+_TAG_START = re.compile(r"<\s*/?\s*[a-zA-Z]")
+_ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
+# [^<>]: a "<" with no ">" after it stops at the next "<" (linear), unlike [^>].
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_LANGUAGE = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*", re.ASCII)
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul")
 
 
 def strip_controls(text: str) -> str:
-    """Remove every character that could drive a terminal or reorder a line."""
+    """THE cleaning of text from outside: nothing left that could drive a terminal or
+    reorder a line (escape sequences whole, controls, bidi overrides, stray tag
+    characters). Newlines and tabs stay; CR and line separators become newlines."""
     if text.isprintable():  # no control, no bidi control (category Cc/Cf), no line break
         return text
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\x1b" in text or _HAS_C1_INTRODUCER.search(text):
+        text = _ESCAPE.sub("", text)
+    text = _CONTROL.sub("", text)
+    if _HAS_TAG.search(text):
+        text = _TAGS.sub(lambda match: match.group(1) or "", text)
+    return text
+
+
+_HAS_C1_INTRODUCER = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
+_HAS_TAG = re.compile("[\U000e0000-\U000e007f]")
+
+
+def clean_url(url: str | None) -> str:
+    """A URL as stored and shown: stripped of everything invisible (bidi controls that
+    make ``invoice\u202efdp.exe`` read ``invoiceexe.pdf``, zero-width and tag characters),
+    escape sequences and spaces."""
+    if not url:
+        return ""
+    if url.isascii() and url.isprintable() and " " not in url:
+        return url
+    return _URL_INVISIBLE.sub("", strip_controls(url))
+
+
+def display_url(url: str | None) -> str:
+    """A URL to print: cleaned, with any user name and password masked.
+
+    ``http://user:secret@host/feed`` shows as ``http://***@host/feed``.
+    """
+    url = clean_url(url)
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return url
+    host = authority.rpartition("@")[2]
+    return f"{scheme}://***@{host}{slash}{path}"
+
+
+# The user-information part of an http(s) URL in running text: "://user:pass@".
+# [^...]+ stops at "/", "@", a space or a quote, so it never rescans: linear.
+_CREDENTIALS = re.compile(r"(?i)(https?://)[^/@\s\"'<>]+@")
+
+
+def mask_credentials(text: str) -> str:
+    """Every http(s) URL in ``text`` with its user name and password shown as ``***``."""
+    return _CREDENTIALS.sub(r"\1***@", text) if "@" in text else text
+
+
+def clean_lang(value: str | None) -> str | None:
+    """A language code from anywhere (a feed, a page's ``<html lang>``, a file):
+    its primary subtag, two or three lowercase letters ("tr-TR" -> "tr"), else None."""
+    if not value or not isinstance(value, str):
+        return None
+    match = _LANGUAGE.fullmatch(value.strip().lower()[:40])
+    return match.group(1) if match else None
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` has an entity or a tag (a "<" + letter with a ">" after it).
+
+    Linear time: a regex like ``<[a-z][^>]*>`` rescans to the end from every "<"
+    when no ">" follows (quadratic on "<a<a<a...").
+    """
+    if "&" in text and _ENTITY.search(text):
+        return True
+    start = _TAG_START.search(text)
+    return start is not None and text.find(">", start.end()) != -1
 
 
 def clean_line(text: str | None) -> str:
@@ -61,7 +160,7 @@ def html_to_text(markup: str | None) -> str:
     """
     if not markup:
         return ""
-    if not _LOOKS_LIKE_HTML.search(markup):
+    if not looks_like_html(markup):
         return clean_text(markup)
     if "<" not in markup:
         return clean_text(html.unescape(markup))
@@ -73,7 +172,7 @@ def html_to_text(markup: str | None) -> str:
     except Exception:  # lxml rejects some documents (e.g. an empty one)
         body = None
     if body is None:
-        return clean_text(html.unescape(re.sub(r"<[^>]*>", " ", markup)))
+        return clean_text(html.unescape(_ANY_TAG.sub(" ", markup)))
     # Runs on every lead: a plain etree parser (no HtmlElement class lookup), then
     # marks set on the tree so itertext, in C, writes the breaks in reading order.
     for hidden in list(body.iter(*_HIDDEN_TAGS)):

@@ -41,9 +41,12 @@ def anyio_backend() -> str:
 
 
 def story_db(path: Path, link: str, *, title: str = "Des pluies record", **extra: object) -> Path:
-    """A database with one French story, as its feed gave it: the lead only."""
+    """A database with one French story, as its feed gave it: the lead only.
+
+    The feed is on 127.0.0.1 with its pages: a feed elsewhere gets no local page.
+    """
     db = open_db(path)
-    feed = add_feed(db, "https://www.aa.com.tr/fr/rss/default?cat=guncel", title="AA fr")
+    feed = add_feed(db, link.rsplit("/", 1)[0] + "/fr/rss/default?cat=guncel", title="AA fr")
     entry = Entry(
         key="aa:2301234",
         title=title,

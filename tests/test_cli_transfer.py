@@ -397,7 +397,7 @@ def test_an_export_from_before_hidden_was_exported_still_restores(
     assert user_view(fresh) == user_view(reader)
 
 
-def test_broken_story_records_are_skipped_not_a_traceback(
+def test_broken_story_records_are_skipped_and_said_not_a_traceback(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     dump = tmp_path / "odd.json"
@@ -409,21 +409,24 @@ def test_broken_story_records_are_skipped_not_a_traceback(
                 "items": [
                     "not a story",
                     {"title": "no key"},
-                    {
-                        "key": "aa:5",
-                        "title": "Fine\x1b[31m",
-                        "revisions": [1],
-                        "tags": [",", "x"],
-                        "feeds": [[1]],
-                    },
-                    {"key": "aa:6", "feeds": 3, "tags": "x", "revisions": {}},
+                    {"key": "aa:5", "title": "Fine\x1b[31m", "tags": ["x", ","]},
+                    {"key": "aa:6", "revisions": [1]},
+                    {"key": "aa:7", "feeds": [[1]]},
+                    {"key": "aa:8", "feeds": 3, "tags": "x", "revisions": {}},
                 ],
             }
         )
     )
     path = tmp_path / "a.db"
     status, out, err = run(capsys, path, "import", str(dump))
-    assert (status, err) == (0, "")
-    assert out == "0 feeds added, 0 already there, 2 stories restored\n"
+    assert status == 0
+    assert err.splitlines() == [
+        "aanews: skipped story #1: a story must be a JSON object",
+        "aanews: skipped story #2: key: a story needs its key",
+        "aanews: skipped story aa:6: revisions[1]: expected an object, got a number",
+        "aanews: skipped story aa:7: feeds: expected a list of numbers, got a list",
+        "aanews: skipped story aa:8: tags: expected a list of strings, got the string 'x'",
+    ]
+    assert out.startswith("0 feeds added, 0 already there, 1 stories restored, 5 skipped")
     stories = [(row[0], row[1], row[8]) for row in user_view(path)]
-    assert stories == [("aa:5", "Fine[31m", "x"), ("aa:6", "", None)]
+    assert stories == [("aa:5", "Fine", "x")]

@@ -154,14 +154,14 @@ def test_newsboat_urls_file() -> None:
         "https://two.test/atom.xml",
         "https://three.test/feed",
         "https://four.test/x",
-        "http://ctl.test/[2Jfeed",
+        "http://ctl.test/feed",
     ]
     assert subs["http://one.test/rss"].tags == ["tech", "news"]
     assert subs["https://two.test/atom.xml"].title == "Two, the feed"
     assert subs["https://two.test/atom.xml"].tags == ["world news"]
     assert subs["https://three.test/feed"].tags == ['quoted "tag"', "plain"]
     assert subs["https://four.test/x"].tags == ["tech"]
-    evil = subs["http://ctl.test/[2Jfeed"].title
+    evil = subs["http://ctl.test/feed"].title
     assert "\x1b" not in evil and "\x07" not in evil and evil == clean_line(evil)
     reasons = [why for _line, why in found.skipped]
     assert reasons == [

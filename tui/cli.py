@@ -12,10 +12,11 @@ import logging
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from store.text import clean_line
-from tui.commands import COMMAND_MODULES, CommandError
+from tui.commands import COMMAND_MODULES, CommandError, clean_output
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,13 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    _set_up_logging(args)
+    with clean_output():
+        args = parser.parse_args(argv)
+    if args.command is None:  # the reader owns the terminal; it shows only cleaned text
+        _set_up_logging(args)
+        return _run(args, lambda: _open_reader(args))
+    with clean_output():
+        _set_up_logging(args)
+        return _run(args, lambda: int(args.handler(args) or 0))
+
+
+def _run(args: argparse.Namespace, command: Callable[[], int]) -> int:
+    """Run the reader or a subcommand: every failure becomes one line and an exit status."""
     try:
-        if args.command is None:
-            return _open_reader(args)
-        status = int(args.handler(args) or 0)
-        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        status = command()
+        if args.command is not None:
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return status
     except BrokenPipeError:
         return _reader_went_away()

@@ -7,6 +7,8 @@ message that names the line or the key, and the reader exits with it.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +70,8 @@ def load_config(path: str | Path | None = None, *, known_actions: set[str] | Non
             raise ConfigError(f"{file}: no such config file")
         return Config()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message carries "(at line N, column M)".
         raise ConfigError(f"{file}: {error}") from None
@@ -77,7 +80,7 @@ def load_config(path: str | Path | None = None, *, known_actions: set[str] | Non
     try:
         config = parse_config(data, known_actions=known_actions)
     except ConfigError as error:
-        raise ConfigError(f"{file}: {error}") from None
+        raise ConfigError(f"{file}: {_at_line(text, str(error))}{error}") from None
     config.path = file
     return config
 
@@ -91,9 +94,12 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
         elif key == "theme":
             config.theme = _string(key, value)
         elif key == "dwell_seconds":
-            config.dwell_seconds = _number(key, value, minimum=0)
+            config.dwell_seconds = _number(key, value, minimum=0, maximum=3600)
         elif key == "auto_refresh_minutes":
-            config.auto_refresh_minutes = _number(key, value, minimum=0)
+            minutes = _number(key, value, minimum=0, maximum=7 * 24 * 60)
+            if 0 < minutes < 1:  # 1e-9 would refresh without end before the first draw
+                raise ConfigError(f"{key}: must be 0 (off) or at least 1 (minute)")
+            config.auto_refresh_minutes = minutes
         elif key == "date_format":
             config.date_format = _string(key, value)
         elif key == "time_zone":
@@ -112,9 +118,9 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
             setattr(config, key, value)
         elif key == "max_stories":
-            config.max_stories = int(_number(key, value, minimum=1))
+            config.max_stories = int(_number(key, value, minimum=1, maximum=10_000_000))
         elif key == "max_age_days":
-            config.max_age_days = _number(key, value, minimum=0.001)
+            config.max_age_days = _number(key, value, minimum=0.001, maximum=100 * 365)
         elif key in ("pipe_command", "notify_command"):
             command = _string_list(key, value)
             if not command or not command[0].strip():
@@ -154,6 +160,18 @@ def _accounts(value: Any) -> list[dict[str, str]]:
     return value
 
 
+def _at_line(text: str, message: str) -> str:
+    """ "line N: " for the line that sets the key a message names ("key: ..."), else ''."""
+    key = message.split(":", 1)[0].rsplit(".", 1)[-1].strip()
+    if not key or " " in key:
+        return ""
+    setting = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if setting.match(line):
+            return f"line {number}: "
+    return ""
+
+
 def _check_rules(tables: list[dict[str, Any]]) -> None:
     # A bad rule is a config mistake: said when the config is read (at start-up),
     # not later by the first refresh.
@@ -188,11 +206,15 @@ def _string(key: str, value: Any) -> str:
     return value
 
 
-def _number(key: str, value: Any, *, minimum: float) -> float:
+def _number(key: str, value: Any, *, minimum: float, maximum: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{key}: expected a number, got {_kind(value)}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{key}: must be a finite number, not {value}")
     if value < minimum:
         raise ConfigError(f"{key}: must be at least {minimum:g}")
+    if value > maximum:
+        raise ConfigError(f"{key}: must be at most {maximum:g}")
     return float(value)
 
 

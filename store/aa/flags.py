@@ -34,11 +34,15 @@ _PREFIXES = {
 _HEAD = re.compile(r"\s*(?P<word>[^\d\-–—:]{2,24}?)\s*(?:\d{1,2}\s*)?[-–—:]\s*")
 
 
+# More prefixes than this on one title are left in it.
+_MOST_PREFIXES = 6
+
+
 def split_flags(title: str) -> tuple[str, list[str]]:
     """Split AA's prefixes off a title: ("GÜNCELLEME 2 - X") -> ("X", ["update"])."""
     flags: list[str] = []
     rest = title
-    while True:
+    for _ in range(_MOST_PREFIXES):  # each pass copies the rest: a bound keeps it linear
         match = _HEAD.match(rest)
         if match is None:
             break

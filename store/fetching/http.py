@@ -13,6 +13,7 @@ import asyncio
 import email.utils
 import ssl
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ import httpx
 
 from store import clock
 from store.feeds import is_fetchable_url
+from store.text import clean_line, clean_url, display_url
 
 USER_AGENT = "aanews/0.1 (+https://github.com/aanews)"
 DEFAULT_TIMEOUT = 30.0
@@ -31,6 +33,10 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 _SMALL_BODY = 64 * 1024
 # Decompress in slices no larger than this, so a bomb never inflates in one go.
 _INFLATE_SLICE = 256 * 1024
+# Validators longer than this are not worth sending back.
+_LONGEST_VALIDATOR = 1024
+
+URLCheck = Callable[[str], Awaitable[None]]
 
 
 @dataclass
@@ -54,7 +60,11 @@ class FetchResult:
 
 
 class FetchError(Exception):
-    """A fetch that failed, with a one-line reason and what the feed should do next."""
+    """A fetch that failed, with a one-line reason and what the feed should do next.
+
+    The reason often quotes the server (a reason phrase, a header, a URL): it is
+    cleaned here, once, so no caller stores or prints what the server wrote.
+    """
 
     def __init__(
         self,
@@ -64,6 +74,7 @@ class FetchError(Exception):
         pause: bool = False,
         retry_after: str | None = None,
     ) -> None:
+        reason = clean_line(reason)[:400]
         super().__init__(reason)
         self.reason = reason
         self.status = status
@@ -79,21 +90,24 @@ async def fetch_feed(
     last_modified: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    check_url: URLCheck | None = None,
 ) -> FetchResult:
     """GET ``url`` once, conditionally; the deadline covers the whole exchange.
 
+    ``check_url`` is awaited before each request, the first and every redirect,
+    and raises FetchError to refuse one (store.pages.addresses: no private hosts).
     Raises FetchError with a one-line reason for anything but a 200 or a 304.
     """
     try:
         async with asyncio.timeout(timeout):
-            return await _follow(client, url, etag, last_modified, max_bytes)
+            return await _follow(client, url, etag, last_modified, max_bytes, check_url)
     except (TimeoutError, httpx.TimeoutException) as error:
         raise FetchError(f"no complete answer within {timeout:g} s") from error
     except httpx.HTTPError as error:
         # Also a connection dropped halfway through the body.
         raise FetchError(describe_transport_error(error, _request_url(error, url))) from error
     except (httpx.InvalidURL, ValueError) as error:  # UnicodeError too: a bad IDNA host
-        raise FetchError(f"bad URL {url[:200]!r}: {str(error)[:160]}") from error
+        raise FetchError(f"bad URL {display_url(url)[:200]!r}: {str(error)[:160]}") from error
 
 
 def _request_url(error: httpx.HTTPError, fallback: str) -> str:
@@ -109,8 +123,10 @@ async def _follow(
     etag: str | None,
     last_modified: str | None,
     max_bytes: int,
+    check_url: URLCheck | None,
 ) -> FetchResult:
     headers: dict[str, str] = {}
+    etag, last_modified = header_value(etag), header_value(last_modified)
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -120,13 +136,15 @@ async def _follow(
     current = url
     for hop in range(MAX_REDIRECTS + 1):
         if not is_fetchable_url(current):
-            raise FetchError(f"not an http(s) URL: {current[:200]!r}")
+            raise FetchError(f"not an http(s) URL: {display_url(current)[:200]!r}")
+        if check_url is not None:
+            await check_url(current)
         request = client.build_request("GET", current, headers=headers)
         response = await client.send(request, stream=True)
         try:
             status = response.status_code
             if status in REDIRECT_STATUSES:
-                location = response.headers.get("Location")
+                location = clean_url(response.headers.get("Location"))
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
                 if hop == MAX_REDIRECTS:
@@ -134,7 +152,9 @@ async def _follow(
                 try:
                     current = str(response.url.join(location))
                 except (httpx.InvalidURL, ValueError) as error:
-                    raise FetchError(f"redirect to a bad URL: {location[:200]!r}") from error
+                    raise FetchError(
+                        f"redirect to a bad URL: {display_url(location)[:200]!r}"
+                    ) from error
                 permanent = permanent and status in PERMANENT_REDIRECTS
                 if permanent:
                     moved_to = current
@@ -146,8 +166,9 @@ async def _follow(
                     url=current,
                     status=304,
                     body=None,
-                    etag=response.headers.get("ETag") or etag,
-                    last_modified=response.headers.get("Last-Modified") or last_modified,
+                    etag=header_value(response.headers.get("ETag")) or etag,
+                    last_modified=header_value(response.headers.get("Last-Modified"))
+                    or last_modified,
                     moved_to=moved_to,
                     http_version=response.http_version,
                 )
@@ -155,12 +176,13 @@ async def _follow(
                 await _finish_small(response)
                 raise status_error(status, response.reason_phrase, response.headers)
             body = await read_capped(response, max_bytes)
+            refuse_binary(body)
             return FetchResult(
                 url=current,
                 status=200,
                 body=body,
-                etag=response.headers.get("ETag"),
-                last_modified=response.headers.get("Last-Modified"),
+                etag=header_value(response.headers.get("ETag")),
+                last_modified=header_value(response.headers.get("Last-Modified")),
                 moved_to=moved_to,
                 http_version=response.http_version,
             )
@@ -191,7 +213,7 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     if encoding in ("", "identity"):
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        if declared.isdigit() and (len(declared) > 15 or int(declared) > max_bytes):
             raise _too_big(max_bytes)
         inflater = None
     elif encoding in ("gzip", "x-gzip", "deflate"):
@@ -255,7 +277,7 @@ def _size(count: int) -> str:
 
 def status_error(status: int, phrase: str, headers: httpx.Headers) -> FetchError:
     """The FetchError for an HTTP status that is neither 200 nor 304."""
-    label = f"HTTP {status} {phrase}".strip()
+    label = f"HTTP {status} {clean_line(phrase)[:100]}".strip()
     if status == 410:
         return FetchError(f"{label}: the feed is gone; paused", status=status, pause=True)
     if status in (429, 503) and headers.get("Retry-After"):
@@ -267,11 +289,69 @@ def status_error(status: int, phrase: str, headers: httpx.Headers) -> FetchError
     return FetchError(label, status=status)
 
 
+def header_value(value: str | None) -> str | None:
+    """A validator (ETag, Last-Modified) worth keeping: visible ASCII and spaces only.
+
+    Anything else could not be sent back in a request header, and would break
+    every later fetch of the feed.
+    """
+    if not value or len(value) > _LONGEST_VALIDATOR:
+        return None
+    if not (value.isascii() and value.isprintable()):
+        return None
+    return value.strip() or None
+
+
+# What binary formats start with; a feed or a page never does.
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\x7fELF",
+    b"MZ",
+    b"OggS",
+    b"ID3",
+    b"fLaC",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+)
+_SNIFF = 1024
+
+
+def refuse_binary(body: bytes) -> None:
+    """FetchError for a body that is not text, caught before any parser or
+    character-set detection spends time on it (a 15 MB binary cost 52 s and 844 MB).
+
+    Not text: a binary format's magic, NUL bytes, or many control bytes in the
+    first KiB. A stray NUL in a title is a broken feed, not a binary; UTF-16 and
+    UTF-32 XML (a byte-order mark, or "<" beside a NUL) are text.
+    """
+    head = body[:_SNIFF].lstrip(b" \t\r\n")
+    if head.startswith(
+        (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"<\x00", b"\x00<", b"\x00\x00\x00<")
+    ):
+        return
+    controls = sum(head.count(bytes([code])) for code in _BINARY_BYTES)
+    if head.startswith(_BINARY_MAGIC) or head.count(0) > 1 or controls * 20 > len(head):
+        raise FetchError("not text: the answer is a binary file")
+
+
+# C0 controls that text never has (tab, newlines, form feed and ESC aside).
+_BINARY_BYTES = (*range(0, 9), 11, *range(14, 27), *range(28, 32))
+
+
 def parse_retry_after(value: str, *, now: datetime | None = None) -> str | None:
     """Retry-After (delay in seconds, or an HTTP date) as an ISO time in UTC; None if garbage."""
     value = value.strip()
     moment = now or clock.now()
-    if value.isdigit():
+    if value.isdigit() and len(value) <= 12:
         # A day at most: a server asking for a year is not one to wait for blindly.
         return clock.to_iso(moment + timedelta(seconds=min(int(value), 86400)))
     try:

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,9 +41,16 @@ from store.fetching.http import (
 )
 from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
 from store.fetching.report import FeedOutcome, RefreshReport
-from store.fetching.workers import parse_executor, parse_job
+from store.fetching.workers import (
+    PARSE_TIMEOUT,
+    DaemonThread,
+    abandon,
+    parse_executor,
+    parse_job,
+)
 from store.ingest import NewItemsHook, record_unchanged, store_feed
 from store.model import ParsedFeed
+from store.text import clean_line, display_url
 
 # Seconds a whole refresh may take, however many feeds never answer.
 DEFAULT_DEADLINE = 300.0
@@ -89,6 +96,7 @@ def refresh_feeds(
     on_progress: ProgressHook | None = None,
     on_new_items: NewItemsHook | None = None,
     should_cancel: CancelCheck | None = None,
+    parse_timeout: float = PARSE_TIMEOUT,
 ) -> RefreshReport:
     """Fetch, parse and store the given feeds (default: every active one).
 
@@ -97,6 +105,7 @@ def refresh_feeds(
     ``deadline`` bounds the whole run: feeds without an answer by then fail, each
     with its reason, and so does a feed that cannot be stored because another
     process holds the database's write lock for too long.
+    A document whose parse takes over ``parse_timeout`` seconds fails that feed alone.
     """
     deadline_at = time.monotonic() + deadline
     db = open_db(db_path)
@@ -117,6 +126,7 @@ def refresh_feeds(
                 on_progress=on_progress,
                 on_new_items=on_new_items,
                 should_cancel=should_cancel or (lambda: False),
+                parse_timeout=parse_timeout,
             )
             runner.run()
         return report
@@ -198,6 +208,8 @@ def content_digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
+# How often a parse's running time is looked at.
+_PARSE_POLL = 0.1
 # Put on the answers queue when the event loop has finished fetching.
 _FETCHING_DONE = object()
 # Feeds fetched (and parsed) but not yet stored, at most: when storing falls behind,
@@ -221,6 +233,7 @@ class _Refresh:
     on_progress: ProgressHook | None
     on_new_items: NewItemsHook | None
     should_cancel: CancelCheck
+    parse_timeout: float = PARSE_TIMEOUT
     done: int = 0
     executor: Executor | None = None
     _hosts: dict[str, FeedHostLimit] = field(default_factory=dict)
@@ -386,17 +399,46 @@ class _Refresh:
     async def _parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
         if self.executor is None:
             return parse_job(body, url, lang)
-        loop = asyncio.get_running_loop()
         executor = self.executor
         try:
-            return await loop.run_in_executor(executor, parse_job, body, url, lang)
+            return await self._parse_in(executor, body, url, lang)
+        except TimeoutError:
+            # That document fails alone; a stuck worker process is stopped (the
+            # others' jobs then finish in a thread, below), a stuck thread abandoned.
+            if self.executor is executor:
+                self.executor = abandon(executor)
+            return self._too_slow()
         except BrokenExecutor:
-            # Worker processes could not start or died (an odd __main__, memory):
-            # carry on in a thread rather than lose the refresh.
+            # Worker processes could not start or died (an odd __main__, memory, or
+            # stopped above): carry on in a thread rather than lose the refresh.
             if self.executor is executor:
                 executor.shutdown(wait=False, cancel_futures=True)
-                self.executor = ThreadPoolExecutor(1, thread_name_prefix="aanews-parse")
-            return await loop.run_in_executor(self.executor, parse_job, body, url, lang)
+                self.executor = DaemonThread()
+            try:
+                return await self._parse_in(self.executor, body, url, lang)
+            except TimeoutError:
+                self.executor = abandon(self.executor)
+                return self._too_slow()
+
+    async def _parse_in(
+        self, executor: Executor, body: bytes, url: str, lang: str | None
+    ) -> ParsedFeed | str:
+        """The parse's result; TimeoutError once it has *run* (not waited) too long."""
+        job = executor.submit(parse_job, body, url, lang)
+        waiting = asyncio.wrap_future(job)
+        give_up_at: float | None = None
+        loop = asyncio.get_running_loop()
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=_PARSE_POLL)
+            if done:
+                return waiting.result()
+            if give_up_at is None and job.running():
+                give_up_at = loop.time() + self.parse_timeout
+            if give_up_at is not None and loop.time() > give_up_at:
+                raise TimeoutError
+
+    def _too_slow(self) -> str:
+        return f"parsing took longer than {self.parse_timeout:g} s; the document was given up"
 
     def _store(self, fetched: _Fetched) -> None:
         """Write one feed's outcome; a database that will not take it fails this feed alone.
@@ -407,15 +449,18 @@ class _Refresh:
         target = fetched.target
         left = min(busy_timeout(), max(0.0, self.deadline_at - time.monotonic()))
         self.db.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
-        outcome = FeedOutcome(
-            feed_id=target.id, title=target.title, url=target.url, status="unchanged"
-        )
+        # What a report shows: cleaned, and a URL's user name and password masked.
+        url = display_url(target.url)
+        title = url if target.title == target.url else clean_line(target.title)
+        outcome = FeedOutcome(feed_id=target.id, title=title, url=url, status="unchanged")
         try:
             self._write(fetched, outcome)
         except sqlite3.Error as error:
             why = fetched.error.reason if fetched.error is not None else None
             outcome.status = "failed"
-            outcome.error = f"{why} (not recorded: {error})" if why else f"not stored: {error}"
+            outcome.error = clean_line(
+                f"{why} (not recorded: {error})" if why else f"not stored: {error}"
+            )
             self._finish(outcome)
 
     def _write(self, fetched: _Fetched, outcome: FeedOutcome) -> None:
@@ -424,7 +469,8 @@ class _Refresh:
         if result is not None:
             outcome.http_status = result.status
             if result.moved_to and result.moved_to != target.url:
-                outcome.moved_to = self._move(target, result.moved_to)
+                moved_to = self._move(target, result.moved_to)
+                outcome.moved_to = display_url(moved_to) if moved_to else None
         if fetched.error is not None:
             error = fetched.error
             record_failure(
@@ -464,7 +510,7 @@ class _Refresh:
                 raise  # another writer, not this feed: nothing to record against it
             except (sqlite3.Error, ValueError, LookupError, RuntimeError) as error:
                 # store_feed rolled this feed back; the others carry on.
-                reason = f"could not store the feed: {error}"
+                reason = clean_line(f"could not store the feed: {error}")
                 record_failure(self.db, target.id, reason, status=result.status)
                 outcome.status = "failed"
                 outcome.error = reason
@@ -472,7 +518,9 @@ class _Refresh:
                 return
             outcome.status = "new"
             if target.title == target.url and fetched.parsed.title:
-                outcome.title = fetched.parsed.title  # a feed fetched for the first time
+                outcome.title = clean_line(
+                    fetched.parsed.title
+                )  # a feed fetched for the first time
             outcome.new = stored.new
             outcome.updated = stored.updated
             outcome.problem = fetched.parsed.problem
@@ -488,7 +536,7 @@ class _Refresh:
             ).fetchone()
             if taken:
                 return new_url
-            log.info("feed %d moved permanently to %s", target.id, new_url)
+            log.info("feed %d moved permanently to %s", target.id, display_url(new_url))
             self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
         target.url = new_url
         return None

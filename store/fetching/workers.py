@@ -10,15 +10,20 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import queue
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
+from typing import Any, TypeVar
 
 from store.model import ParsedFeed
+
+T = TypeVar("T")
 
 # From this many feeds on, parsing goes to a process pool.
 PROCESS_POOL_MIN_FEEDS = 8
@@ -26,6 +31,8 @@ PROCESS_POOL_MIN_FEEDS = 8
 _PR_SET_PDEATHSIG = 1
 # How often a worker checks that its parent is still the one that started it.
 _WATCH_SECONDS = 1.0
+# One document's parse may take this long; past it that feed fails alone.
+PARSE_TIMEOUT = 60.0
 
 
 def parse_executor(feeds: int) -> Executor | None:
@@ -50,7 +57,71 @@ def parse_executor(feeds: int) -> Executor | None:
         for _ in range(workers):
             pool.submit(_warm_up)
         return pool
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="aanews-parse")
+    return DaemonThread()
+
+
+class DaemonThread(Executor):
+    """Jobs one at a time on a daemon thread: one given up on (too slow) never holds
+    up the refresh or the program's exit, as a pool's thread would."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Queue ``fn(*args, **kwargs)``; its Future has the result."""
+        future: Future[T] = Future()
+        self._jobs.put((future, lambda: fn(*args, **kwargs)))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="aanews-parse", daemon=True)
+            self._thread.start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop after the queued jobs (never waits: a stuck job would hold it forever)."""
+        self._jobs.put(None)
+
+    def hand_over(self, other: DaemonThread) -> None:
+        """Move the jobs still queued here to ``other``, and stop once the running one ends."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                future, call = job
+                other._jobs.put((future, call))
+        if other._thread is None and not other._jobs.empty():
+            other._thread = threading.Thread(target=other._work, name="aanews-parse", daemon=True)
+            other._thread.start()
+        self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, call = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(call())
+            except BaseException as error:  # noqa: BLE001 - handed to the Future
+                future.set_exception(error)
+
+
+def abandon(executor: Executor) -> Executor:
+    """Give up on an executor with a job stuck in it; the executor to use instead.
+
+    A process pool's workers are stopped (jobs still in them fail with
+    BrokenExecutor, and are parsed again in a thread by the caller); a daemon
+    thread is left to its job, and the jobs queued behind it move to a new one.
+    """
+    if isinstance(executor, ProcessPoolExecutor):
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+    replacement = DaemonThread()
+    if isinstance(executor, DaemonThread):
+        executor.hand_over(replacement)
+    return replacement
 
 
 def _process_context() -> BaseContext:

@@ -7,7 +7,7 @@ tags) OR-ed into what is there.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -20,12 +20,13 @@ from store.feeds import FeedError, add_feed, list_feeds, set_paused, set_setting
 from store.ingest import feed_signature, scoped_key
 from store.interchange.backup_format import write_document
 from store.interchange.opml import ImportResult
+from store.interchange.records import RecordError, StoryRecord, feed_record, story_record
 from store.items import fetch_items
 from store.model import Entry, FeedSettings, Revision
 from store.search.saved import list_saved
 from store.shapes import feed_json, story_detail_json
 from store.tags import normalize_tag, tag_items, tag_names
-from store.text import clean_line, strip_controls
+from store.text import display_url, strip_controls
 
 EXPORT_VERSION = 2
 
@@ -96,7 +97,10 @@ def _stories(db: Database, page: int) -> Iterator[dict[str, Any]]:
             return
         ids = [row[0] for row in rows]
         last = ids[-1]
-        state = {row[0]: dict(zip(_STATE_COLUMNS, row[1:], strict=True)) for row in rows}
+        # Rows an older version stored uncleaned leave clean (strip_controls, as on read).
+        state = {
+            row[0]: dict(zip(_STATE_COLUMNS, map(_clean, row[1:]), strict=True)) for row in rows
+        }
         earlier: dict[int, list[Revision]] = {}
         for chunk, marks in in_chunks(ids):
             for row in db.execute(
@@ -104,8 +108,9 @@ def _stories(db: Database, page: int) -> Iterator[dict[str, Any]]:
                 f"WHERE item_id IN ({marks}) ORDER BY id",
                 chunk,
             ):
+                seen_at, title, summary, body = map(_clean, row[2:6])
                 earlier.setdefault(row[1], []).append(
-                    Revision(row[0], row[1], row[2], row[3], row[4], row[5], clock.from_iso(row[6]))
+                    Revision(row[0], row[1], seen_at, title, summary, body, clock.from_iso(row[6]))
                 )
         for item in fetch_items(db, ids, full=True):
             story = story_detail_json(item, earlier.get(item.id, []))
@@ -113,6 +118,10 @@ def _stories(db: Database, page: int) -> Iterator[dict[str, Any]]:
             story["first_seen"] = item.first_seen
             story.update(state[item.id])
             yield story
+
+
+def _clean(value: Any) -> Any:
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
@@ -123,31 +132,34 @@ def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
     also one no feed carries any more (kept starred or tagged after its feed
     went), under its exported key. A story already there keeps its text and
     versions; it only gains state: read and starred and hidden are OR-ed, tags
-    joined. One transaction: a bad file leaves the database as it was.
+    joined. Every record is checked first (``store.interchange.records``): one
+    with a bad field is skipped, and said. One transaction: a file that cannot
+    be read leaves the database as it was.
     """
     result = ImportResult()
     with writing(db):
-        feed_ids = _restore_feeds(db, _records(exported, "feeds", "url"), result)
+        feed_ids = _restore_feeds(db, _entries(exported, "feeds"), result)
         stored = dict(db.execute("SELECT key, id FROM items").fetchall())
         links: list[tuple[int, int]] = []
         merged: list[tuple[int, int, int, int]] = []
         tagged: dict[str, list[int]] = {}
-        for story in _records(exported, "items", "key"):
-            feeds = [
-                feed_ids[f] for f in _list(story, "feeds") if isinstance(f, int) and f in feed_ids
-            ]
-            key = _restored_key(str(story["key"]), feeds, feed_ids)
+        for number, raw in enumerate(_entries(exported, "items"), start=1):
+            try:
+                story = story_record(raw)
+            except RecordError as error:
+                result.skipped.append((f"story {_name(raw, 'key', number)}", str(error)))
+                continue
+            feeds = [feed_ids[f] for f in story.feeds if f in feed_ids]
+            key = _restored_key(story.key, feeds, feed_ids)
             item_id = stored.get(key)
             if item_id is None:
                 item_id = stored[key] = _insert_story(db, key, story)
             else:
-                merged.append(
-                    (_flag(story, "read"), _flag(story, "starred"), _flag(story, "hidden"), item_id)
-                )
+                merged.append((story.read, story.starred, story.hidden, item_id))
             links += [(feed_id, item_id) for feed_id in feeds]
-            for tag in _list(story, "tags"):
-                if normalize_tag(str(tag)):
-                    tagged.setdefault(str(tag), []).append(item_id)
+            for tag in story.tags:
+                if normalize_tag(tag):
+                    tagged.setdefault(tag, []).append(item_id)
             result.stories += 1
         db.conn.executemany(
             "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
@@ -163,48 +175,48 @@ def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
     return result
 
 
-def _records(exported: dict[str, Any], name: str, needed: str) -> list[dict[str, Any]]:
-    """The export's list ``name``, leaving out anything without its ``needed`` field."""
+def _entries(exported: dict[str, Any], name: str) -> list[Any]:
+    """The export's list ``name`` (none when the file has something else there)."""
     records = exported.get(name)
-    if not isinstance(records, list):
-        return []
-    return [r for r in records if isinstance(r, dict) and isinstance(r.get(needed), str)]
+    return records if isinstance(records, list) else []
 
 
-def _list(record: dict[str, Any], name: str) -> list[Any]:
-    """A list field of a record, or none when the file has something else there."""
-    value = record.get(name)
-    return value if isinstance(value, list) else []
+def _name(raw: Any, field: str, number: int) -> str:
+    """How to name a skipped record: its key or URL, else its place in the file."""
+    value = raw.get(field) if isinstance(raw, dict) else None
+    return display_url(value)[:80] if isinstance(value, str) and value else f"#{number}"
 
 
-def _restore_feeds(
-    db: Database, feeds: list[dict[str, Any]], result: ImportResult
-) -> dict[Any, int]:
+def _restore_feeds(db: Database, feeds: list[Any], result: ImportResult) -> dict[Any, int]:
     """Subscribe to the exported feeds not there yet; old feed id -> feed id here."""
     feed_ids: dict[Any, int] = {}
     known = {url: feed_id for feed_id, url in db.execute("SELECT id, url FROM feeds")}
-    for old in feeds:
-        url = clean_line(str(old.get("url", "")))
-        if url in known:
+    for number, raw in enumerate(feeds, start=1):
+        try:
+            old = feed_record(raw)
+        except RecordError as error:
+            result.skipped.append((f"feed {_name(raw, 'url', number)}", str(error)))
+            continue
+        if old.url in known:
             result.existing += 1
-            feed_ids[old.get("id")] = known[url]
+            feed_ids[old.old_id] = known[old.url]
             continue
         try:
             feed = add_feed(
                 db,
-                url,
-                title=old.get("title") or None,
-                lang=old.get("lang"),
-                category=old.get("category"),
-                source=old.get("source"),
-                tags=[str(tag) for tag in _list(old, "tags")],
-                folder=str(old.get("folder") or ""),
+                old.url,
+                title=old.title,
+                lang=old.lang,
+                category=old.category,
+                source=old.source,
+                tags=old.tags,
+                folder=old.folder,
             )
-            _restore_settings(db, feed.id, old)
+            _restore_settings(db, feed.id, raw)
         except FeedError:
-            result.skipped.append((url, "not http(s)"))
+            result.skipped.append((display_url(old.url), "not http(s)"))
             continue
-        known[url] = feed_ids[old.get("id")] = feed.id
+        known[old.url] = feed_ids[old.old_id] = feed.id
         result.added.append(feed.id)
     return feed_ids
 
@@ -217,6 +229,7 @@ def _restore_settings(db: Database, feed_id: int, old: dict[str, Any]) -> None:
     def number(name: str) -> float | None:
         value = settings.get(name)
         ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        ok = ok and math.isfinite(value) and value < 1e9  # inf or 1e300 would never come due
         return value if ok else None
 
     full_text = settings.get("full_text")
@@ -251,23 +264,16 @@ def _unscoped(key: str) -> str:
     return re.sub(r"^\d+/", "", key)
 
 
-def _flag(story: dict[str, Any], name: str) -> int:
-    return int(bool(story.get(name)))
-
-
-def _insert_story(db: Database, key: str, story: dict[str, Any]) -> int:
+def _insert_story(db: Database, key: str, story: StoryRecord) -> int:
     """Store a story the database lacks, as exported: its versions, dates and state."""
-    title, summary, body = _text(story)
-    published = clock.from_iso(story.get("published"))
-    first_seen = clock.from_iso(story.get("first_seen"))
     now = clock.now_iso()
-    sig = story.get("feed_sig") or feed_signature(
+    sig = story.feed_sig or feed_signature(
         Entry(
             key=key,
-            title=title,
-            summary=summary,
-            body=body,
-            updated=clock.from_iso(story.get("updated")),
+            title=story.title,
+            summary=story.summary,
+            body=story.body,
+            updated=story.updated,
         )
     )
     item_id = db.execute(
@@ -277,62 +283,34 @@ def _insert_story(db: Database, key: str, story: dict[str, Any]) -> int:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             key,
-            _optional_line(story.get("guid")),
-            _optional_line(story.get("link")),
-            title,
-            summary,
-            body,
-            clock.to_iso(published),
-            (published or first_seen or clock.now()).timestamp(),
-            clock.to_iso(clock.from_iso(story.get("updated"))),
-            _optional_line(story.get("lang")),
-            _optional_line(story.get("image")),
-            _optional_line(story.get("dateline")),
-            _optional_line(story.get("location")),
-            _optional_line(story.get("category")),
-            _line_list(story.get("authors")),
-            _line_list(story.get("flags")),
-            _line_list(story.get("keywords")),
+            story.guid,
+            story.link,
+            story.title,
+            story.summary,
+            story.body,
+            clock.to_iso(story.published),
+            (story.published or story.first_seen or clock.now()).timestamp(),
+            clock.to_iso(story.updated),
+            story.lang,
+            story.image,
+            story.dateline,
+            story.location,
+            story.category,
+            story.lines_json("authors"),
+            story.lines_json("flags"),
+            story.lines_json("keywords"),
             sig,
-            clock.to_iso(first_seen) or now,
+            clock.to_iso(story.first_seen) or now,
             now,
-            _flag(story, "read"),
-            _flag(story, "starred"),
-            _flag(story, "is_updated"),
-            _flag(story, "hidden"),
+            int(story.read),
+            int(story.starred),
+            int(story.is_updated),
+            int(story.hidden),
         ],
     ).lastrowid
     db.conn.executemany(
         "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                item_id,
-                str(version.get("seen_at") or now),
-                *_text(version),
-                clock.to_iso(clock.from_iso(version.get("updated"))),
-            )
-            for version in _list(story, "revisions")
-            if isinstance(version, dict)
-        ],
+        [(item_id, v.seen_at, v.title, v.summary, v.body, v.updated) for v in story.revisions],
     )
     return int(item_id or 0)
-
-
-def _text(version: dict[str, Any]) -> tuple[str, str, str]:
-    """Title, lead and body of one version, with no control characters (the file is input)."""
-    return (
-        clean_line(str(version.get("title") or "")),
-        strip_controls(str(version.get("summary") or "")),
-        strip_controls(str(version.get("body") or "")),
-    )
-
-
-def _optional_line(value: Any) -> str | None:
-    return clean_line(str(value)) or None if value is not None else None
-
-
-def _line_list(values: Any) -> str:
-    """A JSON list of clean lines, as the items table keeps authors, flags and keywords."""
-    lines = [clean_line(str(value)) for value in values or []]
-    return json.dumps([line for line in lines if line], ensure_ascii=False)

@@ -36,10 +36,12 @@ from store.aa.ids import full_size_image, is_aa_url
 from store.db import in_chunks, open_db, writing
 from store.feeds import is_fetchable_url
 from store.fetching.client import make_client
-from store.fetching.http import FetchError, fetch_feed
+from store.fetching.http import FetchError, URLCheck, fetch_feed
 from store.fetching.pacing import host_gate
 from store.ingest import revise_item, story_signature
+from store.pages.addresses import Resolver, feeds_are_local, page_check, system_resolver
 from store.pages.article import Article, ArticleError, extract_article
+from store.text import clean_line
 
 PAGE_MAX_BYTES = 4 * 1024 * 1024
 # A page read less than this long ago is not asked for again unless the feed
@@ -82,6 +84,8 @@ class _Job:
     title: str
     etag: str | None
     last_modified: str | None
+    # The URLs of the feeds that carry the story: a local feed may link local pages.
+    feed_urls: list[str] = field(default_factory=list)
 
 
 log = logging.getLogger(__name__)
@@ -98,6 +102,7 @@ def refresh_full_text(
     force: bool = False,
     recheck_feeds: Iterable[int] = (),
     since: str | None = None,
+    resolve: Resolver = system_resolver,
 ) -> FullTextReport:
     """Read the article pages of these stories and store what they say.
 
@@ -107,7 +112,10 @@ def refresh_full_text(
     feeds carry (see ``pages_to_recheck``). ``timeout`` is each request's total
     deadline. ``since`` is when the fetch run began (ISO 8601): a story the
     feed revised since then is completed by its page, not revised twice.
-    Blocking: call it from a worker thread.
+    Pages (and their redirects) on private or local addresses are refused unless
+    a feed carrying the story is itself on one (``store.pages.addresses``;
+    ``resolve`` maps a host to its addresses). A page that fails, however it
+    fails, fails alone. Blocking: call it from a worker thread.
     """
     db = open_db(db_path)
     try:
@@ -122,7 +130,7 @@ def refresh_full_text(
         report.waiting = len(picked) - len(chosen)
         jobs = _jobs(db, chosen, report, conditional=not force)
         if jobs:
-            asyncio.run(_run(db, jobs, report, timeout, on_progress, since))
+            asyncio.run(_run(db, jobs, report, timeout, on_progress, since, resolve))
         return report
     finally:
         db.close()
@@ -237,6 +245,8 @@ def store_article(
         return False
     old_title, old_lead, old_body, published_iso, old_updated, old_sig, link = row
     published, updated = article.times(clock.from_iso(published_iso))
+    # A page's stamp may say year 1 or 9999 (or tomorrow): such a date is not kept.
+    published, updated = clock.sane_moment(published), clock.sane_moment(updated)
     # Only what the page itself says: the stored lead or stamp stand in for
     # nothing, or a change the feed made would look like a change of the page.
     title = split_flags(article.title)[0] if article.title else ""
@@ -307,7 +317,7 @@ def record_page_failure(db: Database, item_id: int, reason: str) -> None:
     with writing(db):
         db.execute(
             "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
-            [reason[:300], clock.now_iso(), item_id],
+            [clean_line(reason)[:300], clock.now_iso(), item_id],
         )
 
 
@@ -335,6 +345,16 @@ def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: 
         jobs.append(
             _Job(item_id, link, title, etag if keep else None, last_modified if keep else None)
         )
+    for chunk, marks in in_chunks([job.item_id for job in jobs]):
+        carried: dict[int, list[str]] = {}
+        for item_id, url in db.execute(
+            "SELECT x.item_id, f.url FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+            f"WHERE x.item_id IN ({marks})",
+            chunk,
+        ):
+            carried.setdefault(item_id, []).append(url)
+        for job in jobs:
+            job.feed_urls = carried.get(job.item_id, job.feed_urls)
     return jobs
 
 
@@ -345,6 +365,7 @@ async def _run(
     timeout: float,
     on_progress: ProgressHook | None,
     since: str | None,
+    resolve: Resolver,
 ) -> None:
     by_host: dict[str, list[_Job]] = {}
     for job in jobs:
@@ -363,7 +384,12 @@ async def _run(
         async def one_host(host_jobs: list[_Job]) -> None:
             async with hosts_at_once:
                 for job in host_jobs:
-                    await _one_page(db, client, job, report, timeout, since)
+                    local = await asyncio.to_thread(feeds_are_local, job.feed_urls, resolve)
+                    check = page_check(local, resolve)
+                    try:
+                        await _one_page(db, client, job, report, timeout, since, check)
+                    except Exception as error:  # noqa: BLE001 - one page must not stop the pass
+                        _failed(db, job, report, f"could not read the page: {_describe(error)}")
                     finished(job)
 
         await asyncio.gather(*(one_host(host_jobs) for host_jobs in by_host.values()))
@@ -376,6 +402,7 @@ async def _one_page(
     report: FullTextReport,
     timeout: float,
     since: str | None,
+    check: URLCheck | None,
 ) -> None:
     try:
         async with host_gate(job.url):
@@ -386,6 +413,7 @@ async def _one_page(
                 last_modified=job.last_modified,
                 timeout=timeout,
                 max_bytes=PAGE_MAX_BYTES,
+                check_url=check,
             )
     except FetchError as error:
         _failed(db, job, report, _page_words(error.reason))
@@ -403,6 +431,9 @@ async def _one_page(
     except ArticleError as error:
         _failed(db, job, report, str(error))
         return
+    except (RecursionError, MemoryError) as error:
+        _failed(db, job, report, f"the page is too deeply nested to read ({type(error).__name__})")
+        return
     if store_article(
         db,
         job.item_id,
@@ -416,9 +447,15 @@ async def _one_page(
 
 
 def _failed(db: Database, job: _Job, report: FullTextReport, reason: str) -> None:
+    reason = clean_line(reason)[:300]
     record_page_failure(db, job.item_id, reason)
     report.failed += 1
     report.errors[job.item_id] = reason
+
+
+def _describe(error: BaseException) -> str:
+    """An unexpected failure in one line: its kind, and what it says (cleaned)."""
+    return clean_line(f"{type(error).__name__}: {error}")[:200]
 
 
 def _page_words(reason: str) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 
 import lxml.html
 
-from store.text import clean_line, clean_text, fold, html_to_text
+from store.clock import sane_moment
+from store.text import clean_lang, clean_line, clean_text, clean_url, fold, html_to_text
 
 ARTICLE_TYPES = {
     "newsarticle",
@@ -104,7 +105,7 @@ def _jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any] | None:
     for script in root.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text_content() or "", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             continue
         for node in _nodes(data):
             types = node.get("@type")
@@ -115,11 +116,23 @@ def _jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any] | None:
 
 
 def _nodes(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [node for item in data for node in _nodes(item)]
-    if isinstance(data, dict):
-        return [data, *_nodes(data.get("@graph", []))]
-    return []
+    """Every object of a JSON-LD document and its @graph, in document order.
+
+    A loop, not recursion: the page decides how deep the lists go.
+    """
+    nodes: list[dict[str, Any]] = []
+    pending: list[Any] = [data]
+    while pending and len(nodes) < _MOST_NODES:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(reversed(value))
+        elif isinstance(value, dict):
+            nodes.append(value)
+            pending.append(value.get("@graph", []))
+    return nodes
+
+
+_MOST_NODES = 10_000
 
 
 def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -132,8 +145,7 @@ def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def _lang(root: lxml.html.HtmlElement) -> str | None:
-    lang = (root.get("lang") or "").strip().lower()
-    return lang.split("-")[0][:8] or None
+    return clean_lang(root.get("lang"))
 
 
 def _text(value: Any) -> str:
@@ -177,8 +189,10 @@ def _url(value: Any) -> str | None:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("url") or value.get("contentUrl")
-    if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
-        return value.strip()
+    if isinstance(value, str):
+        url = clean_url(value)  # C1 controls, bidi, zero-width: gone
+        if url.lower().startswith(("http://", "https://")) and len(url) <= 4096:
+            return url
     return None
 
 
@@ -190,4 +204,4 @@ def _when(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    return sane_moment(moment) if moment.tzinfo is not None else None

@@ -97,8 +97,16 @@ def _run(db: Database, sql: str, params: Sequence[Any]) -> list[tuple]:
     try:
         return db.execute(sql, list(params)).fetchall()
     except sqlite3.OperationalError as error:
-        # A MATCH the index refuses (it should not happen, the terms are quoted).
-        raise QueryError(f"the search index cannot run this query: {error}") from None
+        raise QueryError(refusal(error)) from None
+
+
+def refusal(error: sqlite3.Error) -> str:
+    """Why SQLite would not run a query, in the reader's words (not SQLite's)."""
+    text = str(error).lower()
+    if "too large" in text or "stack overflow" in text or "too many" in text or "depth" in text:
+        return "the query is too complex for the search index: use fewer words or parentheses"
+    # A MATCH the index refuses (it should not happen, the terms are quoted).
+    return "the search index cannot run this query"
 
 
 def _select(

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from store.clock import in_range
 from store.text import fold
 
 KNOWN_FILTERS = (
@@ -119,9 +120,17 @@ class _Token:
     prefix: bool = False
 
 
+# The most a query may nest and say: beyond these SQLite refuses the statement
+# ("Expression tree is too large", "parser stack overflow"), and Python's stack
+# would give out first on deeper parentheses.
+MAX_DEPTH = 40
+MAX_TERMS = 300
+
+
 def parse_query(text: str) -> Query:
     """Parse the search language (see the module docstring); QueryError if it cannot."""
     tokens = _lex(text)
+    _check_size(tokens)
     parser = _Parser(tokens)
     root = parser.parse_all()
     if root is None and _asks_for_something(text, tokens):
@@ -135,6 +144,23 @@ def parse_query(text: str) -> Query:
     return Query(text=text, root=root, sort=sort, show_hidden=show_hidden, terms=_terms(root))
 
 
+def _check_size(tokens: list[_Token]) -> None:
+    """QueryError for a query nested or long past what the search index can run."""
+    depth = deepest = terms = 0
+    for token in tokens:
+        if token.kind == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == ")":
+            depth -= 1
+        elif token.kind == "term":
+            terms += 1
+    if deepest > MAX_DEPTH:
+        raise QueryError(f"parentheses nested {deepest} deep; a query may nest {MAX_DEPTH} at most")
+    if terms > MAX_TERMS:
+        raise QueryError(f"{terms} words and filters; a query may have {MAX_TERMS} at most")
+
+
 def _asks_for_something(text: str, tokens: list[_Token]) -> bool:
     """Whether the text says more than a sort (an empty query means every story)."""
     if not tokens:
@@ -146,15 +172,22 @@ def relative_or_date(name: str, value: str, now: datetime | None = None) -> date
     """The moment ``since:``/``after:``/``before:`` mean: N units ago, or local midnight."""
     now = now or datetime.now().astimezone()
     match = _RELATIVE.match(value)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     try:
-        day = date.fromisoformat(value)
+        day = None if match else date.fromisoformat(value)
     except ValueError:
         raise QueryError(
             f"{name}:{value} — not a date; use 30m, 12h, 2d, 1w or YYYY-MM-DD"
         ) from None
-    return datetime.combine(day, time()).astimezone()
+    try:
+        if match:
+            moment = now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        else:
+            moment = datetime.combine(day, time()).astimezone()  # type: ignore[arg-type]
+    except (OverflowError, ValueError):  # since:99999999d; year 0 west of the date line
+        moment = None
+    if moment is None or not in_range(moment):
+        raise QueryError(f"{name}:{value} — out of range; dates go from 1900 to 2200") from None
+    return moment
 
 
 def _lex(text: str) -> list[_Token]:

@@ -17,15 +17,16 @@ story is not overruled at the next fetch. Pass a ``RuleSet`` as
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.db import in_chunks, writing
+from store.db import in_chunks, open_db, writing
 from store.items import set_hidden, set_read
-from store.search.compiler import Query, QueryError, _select, parse_query
+from store.search.compiler import Query, QueryError, _select, parse_query, refusal
 from store.tags import normalize_tag, tag_items
 
 
@@ -58,27 +59,44 @@ class RuleSet:
 
 
 def compile_rules(rules: Iterable[Rule]) -> RuleSet:
-    """Parse every rule's query; RuleError naming the first rule that does not parse."""
+    """Parse every rule's query and run it once on an empty database of the real
+    schema; RuleError naming the first rule that does not parse or that SQLite
+    refuses (3,000 ORs would otherwise fail every feed's storing)."""
     compiled: list[tuple[Rule, Query]] = []
+    probe: Database | None = None
     for number, rule in enumerate(rules, start=1):
         if not rule.query.strip():
             raise RuleError(f"rule {number}: the query is empty (it would match every story)")
         try:
             query = parse_query(rule.query)
         except QueryError as error:
-            raise RuleError(f"rule {number} ({rule.query!r}): {error}") from None
+            raise RuleError(f"rule {number} ({_quoted(rule.query)}): {error}") from None
         if query.root is None:
             raise RuleError(
-                f"rule {number} ({rule.query!r}): names no words or filters "
+                f"rule {number} ({_quoted(rule.query)}): names no words or filters "
                 "(it would match every story)"
             )
         if not (rule.tags or rule.mark_read or rule.hide):
             raise RuleError(
-                f"rule {number} ({rule.query!r}): says neither tags, mark_read nor hide"
+                f"rule {number} ({_quoted(rule.query)}): says neither tags, mark_read nor hide"
             )
         # Hidden or not, a new story is judged on what it is.
-        compiled.append((rule, dataclasses.replace(query, show_hidden=True)))
+        query = dataclasses.replace(query, show_hidden=True)
+        probe = probe or open_db(":memory:")
+        try:
+            sql, params = _select(probe, query, "i.id", ordered=False, restrict=[0])
+            probe.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise RuleError(f"rule {number} ({_quoted(rule.query)}): {refusal(error)}") from None
+        compiled.append((rule, query))
+    if probe is not None:
+        probe.close()
     return RuleSet(tuple(compiled))
+
+
+def _quoted(query: str) -> str:
+    """A rule's query as a message quotes it: at most 60 characters."""
+    return repr(query if len(query) <= 60 else query[:57] + "...")
 
 
 def apply_rules(db: Database, item_ids: Sequence[int], ruleset: RuleSet) -> None:

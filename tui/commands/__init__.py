@@ -8,13 +8,17 @@ raise ``CommandError`` for anything the user should read as one line.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from sqlite_utils import Database
 
 from store.db import open_db
+from store.text import strip_controls
 
 COMMAND_MODULES = (
     "account", "check", "feeds", "fetch", "prune", "search", "searches", "show", "tags",
@@ -36,6 +40,67 @@ def open_store(args: argparse.Namespace) -> Database:
 
 
 def print_json(value: Any) -> None:
-    """JSON for scripts: UTF-8 as is, indented, one document."""
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    """JSON for scripts: UTF-8 as is, indented, one document; every string cleaned
+    (a script that prints a field gets no escape sequence either)."""
+    json.dump(_cleaned(value), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(item) for item in value]
+    return value
+
+
+class CleanOutput(io.TextIOBase):
+    """stdout or stderr for the subcommands: everything written passes the one
+    cleaning function (store.text.strip_controls), whatever printed it, so no
+    escape sequence, C1 control or bidi override from a feed reaches the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` cleaned; returns its length as given."""
+        self.stream.write(strip_controls(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream underneath."""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream underneath is a terminal."""
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        """The stream underneath's file descriptor."""
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The stream underneath's encoding."""
+        return getattr(self.stream, "encoding", "utf-8")
+
+
+def terminal(stream: TextIO) -> TextIO:
+    """The real stream under a CleanOutput: for the progress bar's own escape codes."""
+    return stream.stream if isinstance(stream, CleanOutput) else stream
+
+
+@contextmanager
+def clean_output() -> Iterator[None]:
+    """stdout and stderr as CleanOutput for the block, restored after it."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanOutput(saved[0]), CleanOutput(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = saved

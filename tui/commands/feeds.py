@@ -22,6 +22,7 @@ from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
 from store.sync.accounts import account_of_feed
 from store.sync.subscriptions import unsubscribe
+from store.text import display_url
 from tui.commands import CommandError, open_store, print_json
 
 
@@ -85,7 +86,8 @@ def _list(args: argparse.Namespace) -> int:
     db = open_store(args)
     feeds = list_feeds(db)
     if getattr(args, "json", False):
-        print_json([feed_json(feed) for feed in feeds])
+        # Printed, a URL's user name and password are masked (an export keeps them).
+        print_json([{**feed_json(feed), "url": display_url(feed.url)} for feed in feeds])
         return 0
     if not feeds:
         print("No feeds yet. Add one: aanews feeds add aa:tr/guncel (see: aanews feeds catalogue)")
@@ -95,7 +97,7 @@ def _list(args: argparse.Namespace) -> int:
         where = "/".join(part for part in (feed.lang, feed.category) if part) or "-"
         fetched = _short_time(feed.last_fetched) or "never fetched"
         line = (
-            f"{feed.id:>{width}}  {feed.title or feed.url}  [{where}]  "
+            f"{feed.id:>{width}}  {feed.title or display_url(feed.url)}  [{where}]  "
             f"{feed.unread}/{feed.total} unread  {fetched}"
         )
         if feed.folder:
@@ -197,7 +199,8 @@ def _remove(args: argparse.Namespace) -> int:
         deleted = unsubscribe(db, args.feed_id) if synced else remove_feed(db, args.feed_id)
     except FeedError as error:
         raise CommandError(str(error)) from None
-    print(f"removed feed {feed.id} ({feed.title or feed.url}); {deleted} stories deleted")
+    name = feed.title or display_url(feed.url)
+    print(f"removed feed {feed.id} ({name}); {deleted} stories deleted")
     if synced:
         print("its account's server unsubscribes at the next sync (aanews sync)")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from store import clock
 from store.text import clean_line
-from tui.commands import CommandError, open_store, print_json
+from tui.commands import CommandError, open_store, print_json, terminal
 
 if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
@@ -82,13 +83,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.set_defaults(handler=_fetch)
 
 
+# The sane range of each number fetch takes: inf, NaN and 1e300 are refused in one line.
+_MOST_TIMEOUT = 3600.0
+_MOST_CONCURRENCY = 64
+_MOST_RECHECK_MINUTES = 10 * 365 * 24 * 60.0
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= _MOST_TIMEOUT):
+        raise CommandError(
+            f"--timeout must be more than 0 and at most {_MOST_TIMEOUT:g} seconds", status=2
+        )
+    if not 0 < args.deadline <= 86400:  # False for NaN too
+        raise CommandError("--deadline must be more than 0 seconds, at most a day", status=2)
+    if not 1 <= args.concurrency <= _MOST_CONCURRENCY:
+        raise CommandError(f"--concurrency must be from 1 to {_MOST_CONCURRENCY}", status=2)
+    recheck = args.recheck_after
+    if not (math.isfinite(recheck) and 0 <= recheck <= _MOST_RECHECK_MINUTES):
+        raise CommandError(
+            f"--recheck-after must be from 0 to {_MOST_RECHECK_MINUTES:g} minutes (ten years)",
+            status=2,
+        )
+
+
 def _fetch(args: argparse.Namespace) -> int:
-    if args.timeout <= 0:
-        raise CommandError("--timeout must be more than 0 seconds")
-    if not 0 < args.deadline <= 86400:
-        raise CommandError("--deadline must be more than 0 seconds, at most a day")
-    if args.concurrency < 1:
-        raise CommandError("--concurrency must be at least 1")
+    _check_numbers(args)
     from store.fetching.refresh import refresh_feeds  # httpx loads only for a fetch
 
     rules = tag_rules(args)
@@ -201,6 +220,7 @@ def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
     if not show:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -213,6 +233,8 @@ def _progress(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
         # Redrawn from the callback, not by Rich's own thread: with no other thread
         # running, the refresh can fork its parse workers (store.fetching.workers).
         auto_refresh=False,
+        # Its own escape codes go to the terminal itself; the feed names it shows are cleaned.
+        console=Console(file=terminal(sys.stdout)),
     ) as progress:
         task = progress.add_task("fetch", total=None, feed="")
         progress.refresh()

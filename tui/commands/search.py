@@ -26,6 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(handler=_search)
 
 
+# SQLite takes no LIMIT past 2**63; no one has a billion stories.
+MOST_STORIES = 1_000_000_000
+
+
 def _search(args: argparse.Namespace) -> int:
     # Imported here so that building the parser stays light for every command.
     from store.search.compiler import QueryError, count, parse_query, search_ids
@@ -34,8 +38,10 @@ def _search(args: argparse.Namespace) -> int:
         query = parse_query(args.query)
     except QueryError as error:
         raise CommandError(f"bad query: {error}", status=2) from None
-    if args.limit is not None and args.limit < 0:
-        raise CommandError("--limit needs a number of stories, 0 or more", status=2)
+    if args.limit is not None and not 0 <= args.limit <= MOST_STORIES:
+        raise CommandError(
+            f"--limit needs a number of stories, from 0 to {MOST_STORIES:,}", status=2
+        )
     db = open_store(args)
     try:
         if args.count:

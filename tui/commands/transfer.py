@@ -18,6 +18,7 @@ from store.interchange.opml import (
     import_subscriptions,
     read_subscriptions,
 )
+from store.text import mask_credentials
 from tui.commands import CommandError, open_store
 
 
@@ -79,10 +80,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Masked:
+    """stdout on a terminal: every URL's user name and password shown as ***."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(mask_credentials(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def _write(target: str | None, write: Callable[[TextIO], object]) -> None:
     """To stdout, or to a file that appears only once complete (an old backup survives)."""
     if not target:
-        write(sys.stdout)
+        # A backup keeps feed passwords; a terminal shows them masked (see README).
+        write(_Masked(sys.stdout) if sys.stdout.isatty() else sys.stdout)  # type: ignore[arg-type]
         return
     path = Path(target)
     partial = path.with_name(path.name + ".partial")

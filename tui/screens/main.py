@@ -24,6 +24,7 @@ from textual.widgets import Header
 
 from store.search.compiler import QueryError
 from store.search.highlight import highlight_terms
+from store.text import clean_line
 from tui import keys
 from tui.config import Config
 from tui.controllers.marks import Marker
@@ -333,7 +334,7 @@ class MainScreen(Screen[None]):
         self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
         for failure in report.failures:
             self.notify(
-                f"{failure.title or failure.url}: {failure.error}",
+                clean_line(f"{failure.title or failure.url}: {failure.error}"),
                 title="Feed failed",
                 severity="error",
                 timeout=8,

@@ -22,7 +22,7 @@ from store.feeds import get_feed, is_fetchable_url
 from store.items import get_item
 from store.model import Item
 from store.search.highlight import match_spans
-from store.text import strip_controls
+from store.text import clean_line, strip_controls
 from tui.plural import counted
 from tui.stamps import Clock, flag_label, stamp_line
 
@@ -109,7 +109,7 @@ def render_story(
     if fetching:
         parts.append(Padding(Text(FETCHING, style="dim italic", justify=justify), (1, 0, 0, 0)))
     elif item.full_text_error:
-        reason = f"The full story could not be read: {item.full_text_error}"
+        reason = f"The full story could not be read: {clean_line(item.full_text_error)}"
         parts.append(Padding(Text(reason, style="dim italic", justify=justify), (1, 0, 0, 0)))
     body = item.body.strip()
     lead = item.summary.strip()
