@@ -31,31 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from store.clock import in_range
+from store.search.lexer import KNOWN_FILTERS, QueryError, Token, lex
 from store.text import fold
 
-KNOWN_FILTERS = (
-    "tag",
-    "feed",
-    "folder",
-    "lang",
-    "cat",
-    "dateline",
-    "is",
-    "since",
-    "after",
-    "before",
-    "sort",
-)
 STATES = ("unread", "read", "starred", "updated", "hidden")
 SORTS = ("new", "old", "rank")
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_FILTER = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _EDGES = re.compile(r"^[^\w]+|[^\w]+$")
-
-
-class QueryError(ValueError):
-    """A query that cannot be understood; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -110,16 +93,6 @@ class Query:
     terms: tuple[str, ...] = field(default=())
 
 
-@dataclass
-class _Token:
-    kind: str  # "(", ")", "OR", "term"
-    sign: str = ""
-    key: str | None = None
-    value: str = ""
-    quoted: bool = False
-    prefix: bool = False
-
-
 # The most a query may nest and say: beyond these SQLite refuses the statement
 # ("Expression tree is too large", "parser stack overflow"), and Python's stack
 # would give out first on deeper parentheses.
@@ -129,7 +102,7 @@ MAX_TERMS = 300
 
 def parse_query(text: str) -> Query:
     """Parse the search language (see the module docstring); QueryError if it cannot."""
-    tokens = _lex(text)
+    tokens = lex(text)
     _check_size(tokens)
     parser = _Parser(tokens)
     root = parser.parse_all()
@@ -144,7 +117,7 @@ def parse_query(text: str) -> Query:
     return Query(text=text, root=root, sort=sort, show_hidden=show_hidden, terms=_terms(root))
 
 
-def _check_size(tokens: list[_Token]) -> None:
+def _check_size(tokens: list[Token]) -> None:
     """QueryError for a query nested or long past what the search index can run."""
     depth = deepest = terms = 0
     for token in tokens:
@@ -161,7 +134,7 @@ def _check_size(tokens: list[_Token]) -> None:
         raise QueryError(f"{terms} words and filters; a query may have {MAX_TERMS} at most")
 
 
-def _asks_for_something(text: str, tokens: list[_Token]) -> bool:
+def _asks_for_something(text: str, tokens: list[Token]) -> bool:
     """Whether the text says more than a sort (an empty query means every story)."""
     if not tokens:
         return bool(text.strip())
@@ -190,94 +163,13 @@ def relative_or_date(name: str, value: str, now: datetime | None = None) -> date
     return moment
 
 
-def _lex(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos, n = 0, len(text)
-    negate_next = False
-    while pos < n:
-        char = text[pos]
-        if char.isspace():
-            pos += 1
-            continue
-        if char == ")":
-            tokens.append(_Token(")"))
-            pos += 1
-            continue
-        negated, negate_next = negate_next, False
-        sign = ""
-        if char in "+-":
-            sign = char
-            pos += 1
-            if pos >= n or text[pos].isspace():
-                continue  # a lone + or - means nothing
-            char = text[pos]
-        if char == "(":
-            tokens.append(_Token("(", sign=_negate(sign) if negated else sign))
-            pos += 1
-            continue
-        pos, negate_next = _lex_word(text, pos, sign, negated, tokens)
-    return tokens
-
-
-def _lex_word(
-    text: str, pos: int, sign: str, negated: bool, tokens: list[_Token]
-) -> tuple[int, bool]:
-    """Read one word, filter or quoted phrase at ``pos`` into ``tokens``.
-
-    Returns where the next token starts, and whether a NOT asks to negate it.
-    """
-    n = len(text)
-    bare_end = pos
-    while bare_end < n and not text[bare_end].isspace() and text[bare_end] not in '()"':
-        bare_end += 1
-    bare = text[pos:bare_end]
-    pos = bare_end
-    key: str | None = None
-    match = _FILTER.match(bare)
-    quote_next = pos < n and text[pos] == '"'
-    # name:value, or name: with a quoted value next; but "Gaza:" as a pasted
-    # headline writes it (no value, not a filter) is the word itself.
-    if match and (match.group(2) or quote_next or match.group(1).lower() in KNOWN_FILTERS):
-        key, bare = match.group(1).lower(), match.group(2)
-    elif match:
-        bare = match.group(1)
-    if sign == "+" and key is None:
-        key = "tag"
-    if negated:
-        sign = _negate(sign)
-    if not bare and quote_next:
-        close = text.find('"', pos + 1)
-        if close < 0:
-            raise QueryError(f'unbalanced quote: {text[pos:]!r} has no closing "')
-        value = text[pos + 1 : close]
-        pos = close + 1
-        prefix = pos < n and text[pos] == "*"
-        tokens.append(_Token("term", sign, key, value, quoted=True, prefix=prefix))
-        return pos + prefix, False
-    if not sign and key is None and bare == "OR":
-        tokens.append(_Token("OR"))
-        return pos, False
-    if not sign and key is None and bare in ("AND", "NOT"):
-        # Habits from other search boxes: AND is what a space says; NOT is "-".
-        return pos, bare == "NOT"
-    if key is not None and not bare:
-        raise QueryError(f"{key}: needs a value, as in {key}:something")
-    prefix = bare.endswith("*")
-    tokens.append(_Token("term", sign, key, bare.rstrip("*") if prefix else bare, False, prefix))
-    return pos, False
-
-
-def _negate(sign: str) -> str:
-    return "" if sign == "-" else "-"
-
-
 class _Parser:
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
         self.sort: str | None = None
 
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
     def parse_all(self) -> Node | None:
@@ -334,7 +226,7 @@ class _Parser:
             return None
         return Not(node) if token.sign == "-" else node
 
-    def term(self, token: _Token) -> Node | None:
+    def term(self, token: Token) -> Node | None:
         key = token.key
         if key is None:
             return _text_term(token.value, token.quoted, token.prefix, None)
