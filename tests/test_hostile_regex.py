@@ -65,9 +65,8 @@ from store.text import (
     clean_lang, clean_line, clean_text, clean_url, html_to_text, looks_like_html,
     mask_credentials, strip_controls,
 )
-from store.parsing.feed import (
-    _ends_inside_an_entry, _http_url, _without_entity_declarations, parse_feed,
-)
+from store.parsing.feed import _http_url, parse_feed
+from store.parsing.slow import _ends_inside_an_entry, _without_entity_declarations
 from store.aa.ids import is_aa_url
 from store.aa.stamps import parse_stamp, split_authors
 from store.aa.dateline import parse_dateline
