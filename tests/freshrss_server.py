@@ -16,13 +16,12 @@ import signal
 import socket
 import subprocess
 import threading
-import time
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
+from waiting import wait_for
 
 START_SH = Path(__file__).resolve().parents[2] / "shared" / "freshrss" / "start.sh"
 NEEDS = (
@@ -36,15 +35,6 @@ _PHP_WRAPPER = """#!/bin/sh
 if [ "$1" = "-m" ]; then out=$("{php}" -m); printf '%s\\n' "$out"; exit 0; fi
 exec "{php}" "$@"
 """
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    """Until ``predicate()`` is true; fails saying ``what`` did not happen."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting: {what}")
-        time.sleep(0.05)
 
 
 class FreshRSS:
@@ -113,7 +103,7 @@ class FreshRSS:
             os.killpg(self.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-        wait_for(lambda: not self._answers(), "FreshRSS to stop")
+        wait_for(lambda: not self._answers(), 15, "FreshRSS to stop")
 
     def restart(self) -> None:
         """The same server again, on the same port, with the same data."""
@@ -127,7 +117,7 @@ class FreshRSS:
             start_new_session=True,
         )  # fmt: skip
         self.pid = server.pid
-        wait_for(self._answers, "FreshRSS to start again")
+        wait_for(self._answers, 15, "FreshRSS to start again")
 
     def kill(self) -> None:
         try:

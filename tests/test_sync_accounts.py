@@ -83,7 +83,9 @@ def test_an_account_feed_is_not_fetched_directly(
     capsys.readouterr()
     assert main(["--db", str(path), "fetch", "--feed", str(feed_id)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == f"aanews: feed {feed_id} comes through a sync account: aanews sync"
+    assert err == (
+        f"aanews: feed {feed_id} comes through a sync account: aanews sync (R in the reader)"
+    )
 
 
 def test_a_password_is_never_taken_from_the_command_line(

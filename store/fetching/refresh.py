@@ -156,7 +156,10 @@ def _select_feeds(
         synced = [str(i) for i in wanted if rows[i][10] is not None]
         if synced:
             # Its stories come from its account's server: fetching it too would double them.
-            raise FeedError(f"feed {', '.join(synced)} comes through a sync account: aanews sync")
+            named = ", ".join(synced)
+            raise FeedError(
+                f"feed {named} comes through a sync account: aanews sync (R in the reader)"
+            )
         return [_target(rows[i]) for i in wanted], skipped
     now = clock.now()
     targets: list[_Target] = []

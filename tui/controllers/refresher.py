@@ -21,12 +21,15 @@ from textual.worker import WorkerCancelled, WorkerState, get_current_worker
 
 from store.feeds import FeedError
 from store.search.rules import RuleSet, compile_rules, rules_from_toml
+from store.sync.accounts import AccountError
+from tui.accounts import sync_for_reader
 from tui.config import Config
 from tui.controllers import Controller
 from tui.workers import in_thread
 
 if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
+    from store.sync.run import SyncReport
 
 _STDERR_SWAP = threading.Lock()
 BACKGROUND_NICE = 10
@@ -101,11 +104,17 @@ class Refresher(Controller):
             return isinstance(message, Refresher.Progress)
 
     class Finished(Message):
-        """The refresh is over; ``report`` says what it did (None: it failed or stopped)."""
+        """The refresh is over; ``report`` says what it did (None: it failed or stopped),
+        ``synced`` what the sync of each account did before it."""
 
-        def __init__(self, report: RefreshReport | None, error: str | None = None) -> None:
+        def __init__(
+            self,
+            report: RefreshReport | None,
+            error: str | None = None,
+            synced: list[SyncReport] | None = None,
+        ) -> None:
             super().__init__()
-            self.report, self.error = report, error
+            self.report, self.error, self.synced = report, error, synced or []
 
     def __init__(self, db_path: Path, config: Config, *, offline: bool) -> None:
         super().__init__(db_path)
@@ -155,6 +164,8 @@ class Refresher(Controller):
                 self.post_message(self.Progress(done, total, title))
 
         try:
+            # R and the timer sync the accounts first (their feeds come only that way).
+            synced = [] if feed_ids is not None else self._sync(lambda: worker.is_cancelled)
             report = in_background_thread(
                 lambda: refresh_feeds(
                     self.db_path,
@@ -164,10 +175,24 @@ class Refresher(Controller):
                     should_cancel=lambda: worker.is_cancelled,
                 )
             )
-        except FeedError as error:
+        except (FeedError, AccountError) as error:
             self.post_message(self.Finished(None, str(error)))
             return
         except BaseException:
             self.post_message(self.Finished(None))
             raise
-        self.post_message(self.Finished(report))
+        self.post_message(self.Finished(report, synced=synced))
+
+    def _sync(self, cancelled: Callable[[], bool]) -> list[SyncReport]:
+        """Every sync account, its progress on the status line; failures stay in the reports."""
+
+        def progress(done: int, total: int | None, name: str) -> None:
+            if not cancelled():
+                self.post_message(self.Progress(done, total or 0, f"{name}: {done} stories"))
+
+        return in_background_thread(
+            lambda: sync_for_reader(
+                self.db_path, self.config, on_progress=progress, on_new_items=self.rules
+            ),
+            give_up=cancelled,
+        )

@@ -324,8 +324,14 @@ class MainScreen(Screen[None]):
         self.status.show_progress(message.done, message.total, message.what)
 
     def on_refresher_finished(self, message: Refresher.Finished) -> None:
-        """Counts and list catch up; each failed feed gets its own notification."""
+        """Counts and list catch up; each failed feed or account gets its own notification."""
         self.status.done()
+        for synced in message.synced:
+            if synced.error:  # also on the account's sidebar entry
+                self.notify(synced.error, title="Sync failed", severity="error", markup=False)
+        if message.synced:
+            self.load_counts()
+            self.load_view(keep=self.items.current_id)  # new stories, read and starred states
         report = message.report
         if report is None:
             if message.error:
