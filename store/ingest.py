@@ -81,29 +81,16 @@ def store_feed(
     for entry in parsed.entries:
         entries.setdefault(scoped_key(feed_id, entry.key), entry)
     with writing(db):
-        existing: dict[str, tuple[int, str | None]] = {}
-        linked: set[int] = set()  # already carried by this feed: no item_feeds write
-        keys = list(entries)
-        for chunk, marks in in_chunks(keys):
-            for item_id, key, sig, in_feed in db.execute(
-                "SELECT i.id, i.key, i.feed_sig, f.item_id IS NOT NULL FROM items i "
-                "LEFT JOIN item_feeds f ON f.feed_id = ? AND f.item_id = i.id "
-                f"WHERE i.key IN ({marks})",
-                [feed_id, *chunk],
-            ):
-                existing[key] = (item_id, sig)
-                if in_feed:
-                    linked.add(item_id)
-        links: list[tuple[int, int]] = []
-        again: list[int] = []  # stories stored before, to mark seen now
+        existing, linked = _stored_versions(db, feed_id, list(entries))
         sigs = {key: feed_signature(entry) for key, entry in entries.items()}
         fresh = _insert_many(
             db,
             [(key, entry, sigs[key]) for key, entry in entries.items() if key not in existing],
             now,
         )
+        links: list[tuple[int, int]] = []
+        again: list[int] = []  # stories stored before, to mark seen now
         for key, entry in entries.items():
-            sig = sigs[key]
             if key in fresh:
                 item_id = fresh[key]
                 result.new += 1
@@ -111,12 +98,9 @@ def store_feed(
             else:
                 item_id, old_sig = existing[key]
                 # Revisions are only looked at when the feed's version changed: cheap.
-                if old_sig != sig and not _repeats_an_older_version(db, item_id, entry):
-                    if _take_feed_version(db, item_id, entry, sig, now):
-                        result.updated += 1
-                        result.updated_ids.append(item_id)
-                    else:
-                        result.seen += 1
+                if old_sig != sigs[key] and _takes_new_version(db, item_id, entry, sigs[key], now):
+                    result.updated += 1
+                    result.updated_ids.append(item_id)
                 else:
                     result.seen += 1
                 again.append(item_id)
@@ -129,28 +113,68 @@ def store_feed(
         # Only the stories this document carries: a feed's old stories were not seen now.
         for ids, marks in in_chunks(again):
             db.execute(f"UPDATE items SET last_seen = ? WHERE id IN ({marks})", [now, *ids])
-        db.execute(
-            # A channel without a title keeps the one it had.
-            "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "
-            "site_url = COALESCE(?, site_url), lang = COALESCE(lang, ?), etag = ?, "
-            "last_modified = ?, content_hash = ?, "
-            "last_fetched = ?, last_status = ?, last_error = NULL, last_error_at = NULL, "
-            "failures = 0, retry_after = NULL WHERE id = ?",
-            [
-                parsed.title,
-                parsed.link,
-                parsed.lang,
-                etag,
-                last_modified,
-                content_hash,
-                now,
-                status,
-                feed_id,
-            ],
-        )
+        _record_fetch(db, feed_id, parsed, (etag, last_modified, content_hash), status, now)
         if on_new_items is not None and result.new_ids:
             on_new_items(db, result.new_ids)
     return result
+
+
+def _stored_versions(
+    db: Database, feed_id: int, keys: list[str]
+) -> tuple[dict[str, tuple[int, str | None]], set[int]]:
+    """Stories already stored under ``keys`` (key -> id, feed signature), and the ids
+    this feed already carries (no ``item_feeds`` write for those)."""
+    existing: dict[str, tuple[int, str | None]] = {}
+    linked: set[int] = set()
+    for chunk, marks in in_chunks(keys):
+        for item_id, key, sig, in_feed in db.execute(
+            "SELECT i.id, i.key, i.feed_sig, f.item_id IS NOT NULL FROM items i "
+            "LEFT JOIN item_feeds f ON f.feed_id = ? AND f.item_id = i.id "
+            f"WHERE i.key IN ({marks})",
+            [feed_id, *chunk],
+        ):
+            existing[key] = (item_id, sig)
+            if in_feed:
+                linked.add(item_id)
+    return existing, linked
+
+
+def _takes_new_version(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> bool:
+    """Whether the feed's changed copy becomes the story's new version (not a stale one)."""
+    if _repeats_an_older_version(db, item_id, entry):
+        return False
+    return _take_feed_version(db, item_id, entry, sig, now)
+
+
+def _record_fetch(
+    db: Database,
+    feed_id: int,
+    parsed: ParsedFeed,
+    validators: tuple[str | None, str | None, str | None],
+    status: int | None,
+    now: str,
+) -> None:
+    """The feed's state after a good fetch: its title and link, validators, no error."""
+    etag, last_modified, content_hash = validators
+    db.execute(
+        # A channel without a title keeps the one it had.
+        "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "
+        "site_url = COALESCE(?, site_url), lang = COALESCE(lang, ?), etag = ?, "
+        "last_modified = ?, content_hash = ?, "
+        "last_fetched = ?, last_status = ?, last_error = NULL, last_error_at = NULL, "
+        "failures = 0, retry_after = NULL WHERE id = ?",
+        [
+            parsed.title,
+            parsed.link,
+            parsed.lang,
+            etag,
+            last_modified,
+            content_hash,
+            now,
+            status,
+            feed_id,
+        ],
+    )
 
 
 def record_unchanged(
