@@ -83,13 +83,14 @@ class Curl:
     def pull(self, since: int | None) -> None:
         """What a sync asks for: subscriptions, pages of stories, the state lists, labels."""
         self.get("subscription/list")
-        query = "&n=250" + (f"&ot={since}" if since else "")
+        query = "&n=1000" + (f"&ot={since // 1_000_000}" if since else "")
         continuation = ""
         while True:
             page = self.get(f"stream/contents/{READING_LIST}", query + continuation)
             found = re.search(r'"continuation":"(\d+)"', page)
-            if not found or '"items":[]' in page:
-                break
+            crawled = [int(c) for c in re.findall(r'"timestampUsec":"(\d+)"', page)]
+            if not found or not crawled or (since and min(crawled) <= since):
+                break  # the end, or (as aanews) the stories the last sync saw
             continuation = f"&c={found.group(1)}"
         for stream in (f"{READING_LIST}&xt=user/-/state/com.google/read",
                        "user/-/state/com.google/starred"):  # fmt: skip
