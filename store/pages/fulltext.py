@@ -4,23 +4,12 @@ Politeness (store.fetching.pacing): one request at a time per host, half a secon
 apart, across every caller in the process (the reader and ``fetch --full-text``
 share the gate); each request through ``store.fetching.http`` (deadline, size cap,
 five redirects, http(s) only), conditional once the page's text is stored.
-
-Storing: the first page read of a story only fills in what the feed lacks (body,
-dateline, location, category, authors, stamps, image, keywords), with no revision.
-Later, a page whose title, lead, body or update stamp differ from the page read
-before revises the story through ``store.ingest.revise_item`` (the feed's path
-too): only when the stored text really differs, and not again when the feed made
-one in the same fetch run (``since``). The page is signed with only what it says
-itself, so a change the feed made never reads as a page change. Read, starred and
-tags are never written. A page that cannot be read leaves the story as it was and
-says why in ``items.full_text_error``.
+Storing: ``store.pages.storing``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,16 +20,14 @@ import httpx
 from sqlite_utils import Database
 
 from store import clock
-from store.aa.flags import split_flags
-from store.aa.ids import full_size_image, is_aa_url
 from store.db import in_chunks, open_db, writing
 from store.feeds import is_fetchable_url
 from store.fetching.client import make_client
 from store.fetching.http import FetchError, URLCheck, fetch_feed
 from store.fetching.pacing import host_gate
-from store.ingest import revise_item, story_signature
 from store.pages.addresses import Resolver, feeds_are_local, page_check, system_resolver
-from store.pages.article import Article, ArticleError, extract_article
+from store.pages.article import ArticleError, extract_article
+from store.pages.storing import record_page_failure, store_article
 from store.text import clean_line
 
 PAGE_MAX_BYTES = 4 * 1024 * 1024
@@ -86,9 +73,6 @@ class _Job:
     last_modified: str | None
     # The URLs of the feeds that carry the story: a local feed may link local pages.
     feed_urls: list[str] = field(default_factory=list)
-
-
-log = logging.getLogger(__name__)
 
 
 def refresh_full_text(
@@ -222,103 +206,6 @@ def pages_to_recheck(
             [*params, limit],
         )
     ]
-
-
-def store_article(
-    db: Database,
-    item_id: int,
-    article: Article,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    since: str | None = None,
-) -> bool:
-    """Store a story's page; True when a changed page changed the story's text.
-
-    ``since``: see ``store.ingest.revise_item`` (one run, one revision).
-    """
-    row = db.execute(
-        "SELECT title, summary, body, published, updated, page_sig, link FROM items WHERE id = ?",
-        [item_id],
-    ).fetchone()
-    if row is None:
-        return False
-    old_title, old_lead, old_body, published_iso, old_updated, old_sig, link = row
-    published, updated = article.times(clock.from_iso(published_iso))
-    # A page's stamp may say year 1 or 9999 (or tomorrow): such a date is not kept.
-    published, updated = clock.sane_moment(published), clock.sane_moment(updated)
-    # Only what the page itself says: the stored lead or stamp stand in for
-    # nothing, or a change the feed made would look like a change of the page.
-    title = split_flags(article.title)[0] if article.title else ""
-    page_updated = clock.to_iso(updated)
-    sig = story_signature(title, article.lead, article.body, page_updated)
-    now = clock.now_iso()
-    changed = False
-    with writing(db):
-        if old_sig is not None and sig != old_sig:
-            changed = revise_item(
-                db,
-                item_id,
-                title=title,
-                summary=article.lead,
-                body=article.body,
-                updated=page_updated,
-                now=now,
-                since=since,
-            )
-        elif old_sig is None:
-            # The first read fills gaps only: the feed's title and lead stay.
-            body = article.body if len(article.body) >= len(old_body) else old_body
-            db.execute(
-                "UPDATE items SET title = ?, summary = ?, body = ?, updated = ? WHERE id = ?",
-                [
-                    old_title or title,
-                    old_lead or article.lead,
-                    body,
-                    page_updated or old_updated,
-                    item_id,
-                ],
-            )
-        image = article.image
-        if image and is_aa_url(image):
-            image = full_size_image(image)
-        db.execute(
-            "UPDATE items SET published = COALESCE(published, ?), "
-            "published_ts = CASE WHEN published IS NULL THEN ? ELSE published_ts END, "
-            "dateline = COALESCE(?, dateline), location = COALESCE(?, location), "
-            "category = COALESCE(?, category), authors = COALESCE(?, authors), keywords = ?, "
-            "image = COALESCE(?, image), lang = COALESCE(lang, ?), page_sig = ?, "
-            "page_fetched_at = ?, full_text_at = ?, full_text_error = NULL, page_etag = ?, "
-            "page_last_modified = ? WHERE id = ?",
-            [
-                clock.to_iso(published),
-                published.timestamp() if published else 0,
-                article.dateline.display if article.dateline else None,
-                article.location,
-                article.category,
-                json.dumps(article.authors, ensure_ascii=False) if article.authors else None,
-                json.dumps(article.keywords, ensure_ascii=False),
-                image,
-                article.lang,
-                sig,
-                now,
-                now,
-                etag,
-                last_modified,
-                item_id,
-            ],
-        )
-    return changed
-
-
-def record_page_failure(db: Database, item_id: int, reason: str) -> None:
-    """The page could not be read: the story stays as it is, and says why."""
-    log.info("story %d: the page could not be read: %s", item_id, reason)
-    with writing(db):
-        db.execute(
-            "UPDATE items SET full_text_error = ?, page_fetched_at = ? WHERE id = ?",
-            [clean_line(reason)[:300], clock.now_iso(), item_id],
-        )
 
 
 def _jobs(db: Database, ids: list[int], report: FullTextReport, *, conditional: bool) -> list[_Job]:
