@@ -130,7 +130,7 @@ def list_tags(db: Database) -> list[TagCount]:
         )
         SELECT t.name, COUNT(i.id), COALESCE(SUM(i.read = 0), 0) FROM tags t
         LEFT JOIN tagged g ON g.tag_id = t.id
-        LEFT JOIN items i ON i.id = g.item_id AND i.hidden = 0
+        LEFT JOIN items i INDEXED BY items_state ON i.id = g.item_id AND i.hidden = 0
         WHERE EXISTS (SELECT 1 FROM item_tags WHERE tag_id = t.id)
            OR EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = t.id)
         GROUP BY t.id ORDER BY t.folded
