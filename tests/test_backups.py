@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from store.db import open_db
-from store.feeds import add_feed
+from store.feeds import add_feed, list_feeds
 from store.ingest import store_feed
+from store.interchange.backup import restore_records
+from store.interchange.backup_format import BackupFormatError, read_document
 from store.items import set_starred
 from store.parsing.feed import parse_feed
-from store.search.saved import save_search
-from store.tags import tag_items
+from store.search.saved import list_saved, save_search
+from store.tags import ensure_tag, tag_items, tag_names
 from tests.two_writers import cli, rss
 from tui.cli import main
 
@@ -142,3 +144,67 @@ def test_export_json_is_everything_one_record_per_line(
     assert stories[ids[2]]["page_etag"] == '"e1"' and stories[ids[2]]["page_sig"] == "sig"
     # and one record per line: each story is a line of its own
     assert sum(1 for line in lines if line.startswith('{"id": ') and '"key":' in line) == 3
+
+
+def _everything(path: Path) -> list[int]:
+    ids = _filled(path, stories=5)
+    db = open_db(path)
+    save_search(db, "Mine", "tag:mine")
+    tag_items(db, ids[:1], ["mine"])
+    ensure_tag(db, "unused yet")
+    set_starred(db, ids[1:2])
+    db.execute("UPDATE feeds SET paused = 1")
+    db.execute(
+        "UPDATE items SET page_sig = 'sig', page_etag = '\"e1\"', full_text_at = ? WHERE id = ?",
+        ["2026-11-30T10:00:00+00:00", ids[2]],
+    )
+    db.close()
+    return ids
+
+
+def _state(path: Path) -> dict[str, object]:
+    db = open_db(path)
+    try:
+        return {
+            "saved": [s.name for s in list_saved(db, counts=False)],
+            "tags": sorted(tag_names(db).values()),
+            "paused": [f.paused for f in list_feeds(db)],
+            "items": db.execute(
+                "SELECT key, title, starred, page_sig, page_etag, full_text_at FROM items "
+                "ORDER BY key"
+            ).fetchall(),
+            "tagged": db.execute("SELECT COUNT(*) FROM item_tags").fetchone()[0],
+        }
+    finally:
+        db.close()
+
+
+def test_import_of_an_export_brings_everything_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    source, target, dump = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "backup.json"
+    _everything(source)
+    assert main(["--db", str(source), "export", "--json", "-o", str(dump)]) == 0
+    assert main(["--db", str(target), "import", str(dump)]) == 0
+    capsys.readouterr()
+    assert _state(target) == _state(source)
+
+
+def test_a_cut_short_export_keeps_the_batches_before_the_break(tmp_path: Path) -> None:
+    source, target, dump = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "backup.json"
+    _everything(source)
+    assert main(["--db", str(source), "export", "--json", "-o", str(dump)]) == 0
+    lines = dump.read_bytes().splitlines(keepends=True)
+    cut = next(n for n, line in enumerate(lines) if line.startswith(b'"items"')) + 4
+    (tmp_path / "cut.json").write_bytes(b"".join(lines[:cut]) + b'{"id": 4, "key": "gui')
+    db = open_db(target)
+    with (tmp_path / "cut.json").open("rb") as stream:
+        _, records = read_document(stream)
+        with pytest.raises(BackupFormatError, match="line"):
+            restore_records(db, records, batch=2)
+    # two batches of two were committed before the broken line; the rest waits
+    assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 2
+    with dump.open("rb") as stream:
+        restore_records(db, read_document(stream)[1], batch=2)
+    db.close()
+    assert _state(target) == _state(source)

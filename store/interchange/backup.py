@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from sqlite_utils import Database
@@ -18,14 +18,15 @@ from store import clock
 from store.db import in_chunks, writing
 from store.feeds import FeedError, add_feed, list_feeds, set_paused, set_settings
 from store.ingest import feed_signature, scoped_key
-from store.interchange.backup_format import write_document
+from store.interchange.backup_format import records_of, write_document
 from store.interchange.opml import ImportResult
-from store.interchange.records import RecordError, StoryRecord, feed_record, story_record
+from store.interchange.records import RecordError, StoryRecord, feed_record, line, story_record
 from store.items import fetch_items
 from store.model import Entry, FeedSettings, Revision
-from store.search.saved import list_saved
+from store.search.compiler import QueryError
+from store.search.saved import SavedSearchError, list_saved, save_search
 from store.shapes import feed_json, story_detail_json
-from store.tags import normalize_tag, tag_items, tag_names
+from store.tags import ensure_tag, normalize_tag, tag_items, tag_names
 from store.text import display_url, strip_controls
 
 EXPORT_VERSION = 2
@@ -124,36 +125,90 @@ def _clean(value: Any) -> Any:
     return strip_controls(value) if isinstance(value, str) else value
 
 
+# Stories per transaction of an import: others (a cron fetch, the reader) get a
+# turn between two, and a big backup never holds the write lock for long.
+IMPORT_BATCH = 1000
+
+
 def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
-    """Put an ``export --json`` back, adding to what the database holds and taking nothing away.
+    """Put back an export already read into memory (see ``restore_records``)."""
+    return restore_records(db, records_of(exported)[1])
+
+
+def restore_records(
+    db: Database, records: Iterable[tuple[str, Any]], batch: int = IMPORT_BATCH
+) -> ImportResult:
+    """Add an export's records to what the database holds, taking nothing away.
 
     A story the database lacks comes back whole: text, earlier versions (with
-    the dates they were seen), feeds, read/starred/hidden/updated and tags --
-    also one no feed carries any more (kept starred or tagged after its feed
-    went), under its exported key. A story already there keeps its text and
-    versions; it only gains state: read and starred and hidden are OR-ed, tags
-    joined. Every record is checked first (``store.interchange.records``): one
-    with a bad field is skipped, and said. One transaction: a file that cannot
-    be read leaves the database as it was.
+    the dates they were seen), feeds, read/starred/hidden/updated, tags and
+    what is known of its page -- also one no feed carries any more (kept
+    starred or tagged after its feed went), under its exported key. A story
+    already there keeps its text and versions; it only gains state: read and
+    starred and hidden are OR-ed, tags joined. Feeds come back with their
+    settings, then tags and saved searches not there yet. Every record is
+    checked first (``store.interchange.records``): one with a bad field is
+    skipped, and said. Stories are committed ``batch`` at a time, each batch
+    whole or not at all: records read a line at a time
+    (``backup_format.read_document``) keep memory bounded, and a file that
+    breaks off (BackupFormatError) leaves what came before stored; importing
+    the whole file again completes it.
     """
     result = ImportResult()
+    feeds: list[Any] = []
+    feed_ids: dict[Any, int] | None = None
+    stories: list[tuple[int, Any]] = []
+    others: list[tuple[str, dict[str, Any]]] = []
+    number = 0
+    for section, record in records:
+        if section == "feeds":
+            feeds.append(record)
+            continue
+        if feed_ids is None:
+            with writing(db):
+                feed_ids = _restore_feeds(db, feeds, result)
+        if section == "items":
+            number += 1
+            stories.append((number, record))
+            if len(stories) >= batch:
+                _restore_stories(db, stories, feed_ids, result)
+                stories = []
+        elif section in ("tags", "saved_searches") and isinstance(record, dict):
+            others.append((section, record))
+    if feed_ids is None:
+        with writing(db):
+            feed_ids = _restore_feeds(db, feeds, result)
+    if stories:
+        _restore_stories(db, stories, feed_ids, result)
+    _restore_names(db, others, result)
+    return result
+
+
+def _restore_stories(
+    db: Database, stories: list[tuple[int, Any]], feed_ids: dict[Any, int], result: ImportResult
+) -> None:
+    """One batch of stories, in one transaction."""
     with writing(db):
-        feed_ids = _restore_feeds(db, _entries(exported, "feeds"), result)
-        stored = dict(db.execute("SELECT key, id FROM items").fetchall())
-        links: list[tuple[int, int]] = []
-        merged: list[tuple[int, int, int, int]] = []
-        tagged: dict[str, list[int]] = {}
-        for number, raw in enumerate(_entries(exported, "items"), start=1):
+        keyed: list[tuple[str, list[int], StoryRecord, dict[str, Any]]] = []
+        for number, raw in stories:
             try:
                 story = story_record(raw)
             except RecordError as error:
                 result.skipped.append((f"story {_name(raw, 'key', number)}", str(error)))
                 continue
             feeds = [feed_ids[f] for f in story.feeds if f in feed_ids]
-            key = _restored_key(story.key, feeds, feed_ids)
+            keyed.append((_restored_key(story.key, feeds, feed_ids), feeds, story, raw))
+        stored: dict[str, int] = {}
+        for chunk, marks in in_chunks(list({key for key, *_ in keyed})):
+            stored.update(db.execute(f"SELECT key, id FROM items WHERE key IN ({marks})", chunk))
+        links: list[tuple[int, int]] = []
+        merged: list[tuple[int, int, int, int]] = []
+        tagged: dict[str, list[int]] = {}
+        for key, feeds, story, raw in keyed:
             item_id = stored.get(key)
             if item_id is None:
                 item_id = stored[key] = _insert_story(db, key, story)
+                _restore_page_state(db, item_id, raw)
             else:
                 merged.append((story.read, story.starred, story.hidden, item_id))
             links += [(feed_id, item_id) for feed_id in feeds]
@@ -172,13 +227,46 @@ def restore_json(db: Database, exported: dict[str, Any]) -> ImportResult:
         )
         for tag, item_ids in tagged.items():
             tag_items(db, item_ids, [tag])
-    return result
 
 
-def _entries(exported: dict[str, Any], name: str) -> list[Any]:
-    """The export's list ``name`` (none when the file has something else there)."""
-    records = exported.get(name)
-    return records if isinstance(records, list) else []
+# The page state an export carries per story (beside feed_sig, which the INSERT takes).
+_PAGE_COLUMNS = _STATE_COLUMNS[2:]
+
+
+def _restore_page_state(db: Database, item_id: int, raw: dict[str, Any]) -> None:
+    """What was known of a restored story's page: no needless re-read, the same validators."""
+    try:
+        values = [line(raw, name) for name in _PAGE_COLUMNS]
+    except RecordError:
+        return  # the story stands; its page is read again
+    if not any(values):
+        return
+    assignments = ", ".join(f"{name} = ?" for name in _PAGE_COLUMNS)
+    db.execute(f"UPDATE items SET {assignments} WHERE id = ?", [*values, item_id])
+
+
+def _restore_names(
+    db: Database, records: list[tuple[str, dict[str, Any]]], result: ImportResult
+) -> None:
+    """Tags and saved searches the database lacks (one there by that name stays as it is)."""
+    with writing(db):
+        have = {search.name for search in list_saved(db, counts=False)}
+        for section, record in records:
+            try:
+                name, query = line(record, "name"), line(record, "query")
+            except RecordError as error:
+                result.skipped.append((section.replace("_", " ").rstrip("s"), str(error)))
+                continue
+            if not name:
+                continue
+            if section == "tags":
+                if normalize_tag(name):
+                    ensure_tag(db, name)
+            elif query and name not in have:
+                try:
+                    save_search(db, name, query)
+                except (QueryError, SavedSearchError) as error:
+                    result.skipped.append((f"saved search {name!r}", str(error)))
 
 
 def _name(raw: Any, field: str, number: int) -> str:
@@ -228,9 +316,10 @@ def _restore_settings(db: Database, feed_id: int, old: dict[str, Any]) -> None:
 
     def number(name: str) -> float | None:
         value = settings.get(name)
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-        ok = ok and math.isfinite(value) and value < 1e9  # inf or 1e300 would never come due
-        return value if ok else None
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        # inf or 1e300 would never come due
+        return value if 0 < value < 1e9 and math.isfinite(value) else None
 
     full_text = settings.get("full_text")
     stories = number("max_stories")

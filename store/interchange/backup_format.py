@@ -105,6 +105,11 @@ def _whole(data: bytes) -> tuple[dict[str, Any], Iterator[tuple[str, Any]]]:
         raise BackupFormatError(f"not valid JSON: {error}") from None
     if not isinstance(exported, dict) or "aanews_export" not in exported:
         raise BackupFormatError("not an aanews JSON export")
+    return records_of(exported)
+
+
+def records_of(exported: dict[str, Any]) -> tuple[dict[str, Any], Iterator[tuple[str, Any]]]:
+    """The header and the (section, record)s of an export already in memory, feeds first."""
     header = {k: v for k, v in exported.items() if not isinstance(v, list)}
     # Feeds first, whatever the file's order: stories name their feeds by the export's ids.
     order = {name: place for place, name in enumerate(SECTIONS)}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from store.interchange.backup import export_json, restore_json
+from store.interchange.backup import export_json, restore_records
+from store.interchange.backup_format import BackupFormatError, read_document
 from store.interchange.opml import (
+    ImportResult,
     SubscriptionListError,
     export_opml,
     import_subscriptions,
@@ -46,29 +47,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     except OSError as error:
         raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+    with stream:
         try:
-            exported = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{args.file}: not valid JSON: {error}") from None
-        if not isinstance(exported, dict) or "aanews_export" not in exported:
-            raise CommandError(f"{args.file}: not an aanews JSON export")
-        db = open_store(args)
-        result = restore_json(db, exported)
-    else:
-        try:
-            found = read_subscriptions(data)
-        except SubscriptionListError as error:
-            raise CommandError(f"{args.file}: {error}") from None
-        db = open_store(args)
-        result = import_subscriptions(db, found)
+            result = _import_stream(args, stream)
+        except OSError as error:
+            raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     for what, why in result.skipped:
         print(f"aanews: skipped {what}: {why}", file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def _import_stream(args: argparse.Namespace, stream: BinaryIO) -> ImportResult:
+    """A JSON export, read a record at a time; else a subscription list, read whole."""
+    if stream.peek(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):  # type: ignore[attr-defined]
+        try:
+            _, records = read_document(stream)
+        except BackupFormatError as error:
+            raise CommandError(f"{args.file}: {error}") from None
+        db = open_store(args)
+        try:
+            return restore_records(db, records)
+        except BackupFormatError as error:
+            raise CommandError(
+                f"{args.file}: {error}; the stories before it are stored "
+                "(import the whole file again to complete it)"
+            ) from None
+    data = stream.read()
+    try:
+        found = read_subscriptions(data)
+    except SubscriptionListError as error:
+        raise CommandError(f"{args.file}: {error}") from None
+    return import_subscriptions(open_store(args), found)
 
 
 def _export(args: argparse.Namespace) -> int:
