@@ -2,8 +2,8 @@
 
     uv run python bench/backup_bench.py [--stories 300000] [--code DIR]
 
-Builds a database of ``--stories`` invented stories (1.5 KB bodies, every tenth
-with an earlier version and a tag) in a temporary folder, then runs, each as
+Builds a database of ``--stories`` stories with bench/build_db.py (a reader's
+mix: bodies, revisions, tags, read and starred) in a temporary folder, then runs, each as
 its own process under ``/usr/bin/time -v``: ``aanews export --json -o FILE``,
 and ``aanews import FILE`` into an empty database. Prints wall seconds and
 peak RSS of each. ``--code DIR`` runs the commands from another checkout (an
@@ -19,45 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from store.db import open_db  # noqa: E402
-from store.feeds import add_feed  # noqa: E402
-from store.ingest import store_feed  # noqa: E402
-from store.model import Entry, ParsedFeed  # noqa: E402
-from store.tags import tag_items  # noqa: E402
-
-BODY = ("Ankara'da bakanlık yazılı bir açıklama yaptı; çalışmalar sürüyor. " * 24)[:1500]
-
-
-def build(path: Path, stories: int, per_feed: int = 1000) -> None:
-    db = open_db(path)
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    for number in range(0, stories, per_feed):
-        feed = add_feed(db, f"http://127.0.0.1:9/feed/{number // per_feed}")
-        entries = [
-            Entry(
-                key=f"guid:{n}",
-                guid=str(n),
-                title=f"Story {n}: a title of some length for the list",
-                summary=f"The lead of story {n}, a sentence or two.",
-                body=BODY,
-                link=f"https://example.org/story/{n}",
-                published=start + timedelta(minutes=n),
-            )
-            for n in range(number, min(number + per_feed, stories))
-        ]
-        result = store_feed(db, feed.id, ParsedFeed(title=f"Feed {number}", entries=entries))
-        revised = result.new_ids[::10]
-        for entry in entries[::10]:
-            entry.title += " (updated)"
-        store_feed(db, feed.id, ParsedFeed(title=f"Feed {number}", entries=entries))
-        tag_items(db, revised, ["bench"])
-    db.close()
+from bench.build_db import build  # noqa: E402
 
 
 def timed(command: list[str], code: Path) -> tuple[float, int]:
@@ -86,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         source, target, dump = (Path(folder) / n for n in ("a.db", "b.db", "backup.json"))
         started = time.monotonic()
-        build(source, args.stories)
+        build(source, args.stories, seed=1)
         print(f"built {args.stories:,} stories in {time.monotonic() - started:.0f} s")
         took, peak = timed(["--db", str(source), "export", "--json", "-o", str(dump)], args.code)
         size = dump.stat().st_size / 2**20
