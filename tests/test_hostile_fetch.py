@@ -302,3 +302,25 @@ def test_jsonld_images_lose_their_controls() -> None:
     script = f'<script type="application/ld+json">{json.dumps(data)}</script>'
     html = f"<html><head>{script}</head><body></body></html>"
     assert extract_article(html).image == "https://img.test/a.jpg"
+
+
+def test_every_feed_fails_alone_whatever_storing_it_raises(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = refresh_module.store_feed
+
+    def broken_for_one(db_: Database, feed_id: int, parsed, **kwargs):
+        if parsed.entries and parsed.entries[0].guid == "boom":
+            raise TypeError("a bug in storing")
+        return real(db_, feed_id, parsed, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "store_feed", broken_for_one)
+    with raw_server() as server:
+        server.respond("/boom", FEED.format(items=item("http://a.test/1", "boom")))
+        server.respond("/fine", FEED.format(items=item("http://a.test/2", "fine")))
+        boom, fine = add_feed(db, server.url("/boom")).id, add_feed(db, server.url("/fine")).id
+        report = refresh_feeds(db_path(db), [boom, fine])
+    errors = {o.feed_id: o.error for o in report.outcomes}
+    assert errors[boom] == "could not store the feed: TypeError: a bug in storing"
+    assert errors[fine] is None and report.new == 1
+    assert get_feed(db, boom).last_error == errors[boom]

@@ -511,9 +511,14 @@ class _Refresh:
                 )
             except DatabaseBusy:
                 raise  # another writer, not this feed: nothing to record against it
-            except (sqlite3.Error, ValueError, LookupError, RuntimeError) as error:
+            except Exception as error:  # noqa: BLE001 - any failure here is this feed's alone
                 # store_feed rolled this feed back; the others carry on.
-                reason = clean_line(f"could not store the feed: {error}")
+                kind = (
+                    ""
+                    if isinstance(error, sqlite3.Error | ValueError)
+                    else f"{type(error).__name__}: "
+                )
+                reason = clean_line(f"could not store the feed: {kind}{error}")
                 record_failure(self.db, target.id, reason, status=result.status)
                 outcome.status = "failed"
                 outcome.error = reason

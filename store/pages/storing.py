@@ -23,9 +23,10 @@ from store import clock
 from store.aa.flags import split_flags
 from store.aa.ids import full_size_image, is_aa_url
 from store.db import writing
+from store.feeds import is_fetchable_url
 from store.ingest import revise_item, story_signature
 from store.pages.article import Article
-from store.text import clean_line
+from store.text import clean_line, clean_url
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,9 @@ def _record_page(
 ) -> None:
     """What only the page says (dateline, place, authors, photo...), its digest and validators."""
     etag, last_modified = validators
-    image = article.image
+    image = clean_url(article.image) or None  # a layout's image is a page's word too
+    if image and not is_fetchable_url(image):
+        image = None
     if image and is_aa_url(image):
         image = full_size_image(image)
     db.execute(
