@@ -9,6 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlite_utils import Database
 
+import store.fetching.answers as answers
 import store.fetching.refresh as refresh
 from store.feeds import add_feed
 from store.model import ParsedFeed
@@ -39,7 +40,7 @@ def test_a_stored_feeds_stories_are_not_held_until_the_refresh_ends(
     # While this many are stored, fetching is still going on: it waits for room in
     # the backlog (the feeds fetched but not stored), so nothing has been let go wholesale.
     midway = FEEDS - refresh._BACKLOG - 4
-    real_store = refresh.store_feed
+    real_store = answers.store_feed
 
     def store_and_watch(db, feed_id, parsed, **kwargs):  # type: ignore[no-untyped-def]
         stored.append(weakref.ref(parsed))
@@ -50,7 +51,7 @@ def test_a_stored_feeds_stories_are_not_held_until_the_refresh_ends(
             gc.collect()
             held.append(sum(ref() is not None for ref in stored[:-1]))
 
-    monkeypatch.setattr(refresh, "store_feed", store_and_watch)
+    monkeypatch.setattr(answers, "store_feed", store_and_watch)
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     report = refresh.refresh_feeds(path, on_progress=progress)
     assert report.count("new") == FEEDS and report.new == FEEDS * 20

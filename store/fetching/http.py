@@ -144,17 +144,7 @@ async def _follow(
         try:
             status = response.status_code
             if status in REDIRECT_STATUSES:
-                location = clean_url(response.headers.get("Location"))
-                if not location:
-                    raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                if hop == MAX_REDIRECTS:
-                    raise FetchError(f"more than {MAX_REDIRECTS} redirects", status=status)
-                try:
-                    current = str(response.url.join(location))
-                except (httpx.InvalidURL, ValueError) as error:
-                    raise FetchError(
-                        f"redirect to a bad URL: {display_url(location)[:200]!r}"
-                    ) from error
+                current = _redirect_target(response, hop)
                 permanent = permanent and status in PERMANENT_REDIRECTS
                 if permanent:
                     moved_to = current
@@ -189,6 +179,20 @@ async def _follow(
         finally:
             await response.aclose()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")  # pragma: no cover
+
+
+def _redirect_target(response: httpx.Response, hop: int) -> str:
+    """Where a redirect points, as an absolute URL; FetchError when it points nowhere usable."""
+    status = response.status_code
+    location = clean_url(response.headers.get("Location"))
+    if not location:
+        raise FetchError(f"HTTP {status} redirect without a Location", status=status)
+    if hop == MAX_REDIRECTS:
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects", status=status)
+    try:
+        return str(response.url.join(location))
+    except (httpx.InvalidURL, ValueError) as error:
+        raise FetchError(f"redirect to a bad URL: {display_url(location)[:200]!r}") from error
 
 
 async def _finish_small(response: httpx.Response) -> None:

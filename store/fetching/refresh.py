@@ -22,25 +22,23 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import BrokenExecutor, Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 from sqlite_utils import Database
 
-from store import clock
-from store.db import DatabaseBusy, busy_timeout, in_chunks, open_db, writing
-from store.feeds import FeedError, record_failure
+from store.db import busy_timeout, open_db
+from store.fetching.answers import Fetched, write_answer
 from store.fetching.client import make_client
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchError,
-    FetchResult,
     fetch_feed,
 )
 from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
 from store.fetching.report import FeedOutcome, RefreshReport
+from store.fetching.targets import Target, select_feeds
 from store.fetching.workers import (
     PARSE_TIMEOUT,
     DaemonThread,
@@ -48,7 +46,7 @@ from store.fetching.workers import (
     parse_executor,
     parse_job,
 )
-from store.ingest import NewItemsHook, record_unchanged, store_feed
+from store.ingest import NewItemsHook
 from store.model import ParsedFeed
 from store.text import clean_line, display_url
 
@@ -57,28 +55,6 @@ DEFAULT_DEADLINE = 300.0
 
 ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
-
-
-@dataclass
-class _Target:
-    id: int
-    url: str
-    title: str
-    etag: str | None
-    last_modified: str | None
-    content_hash: str | None
-    lang: str | None = None
-
-
-@dataclass
-class _Fetched:
-    """One feed's answer on its way to the database."""
-
-    target: _Target
-    result: FetchResult | None = None
-    parsed: ParsedFeed | None = None
-    digest: str | None = None
-    error: FetchError | None = None
 
 
 log = logging.getLogger(__name__)
@@ -110,7 +86,7 @@ def refresh_feeds(
     deadline_at = time.monotonic() + deadline
     db = open_db(db_path)
     try:
-        targets, skipped = _select_feeds(db, feed_ids)
+        targets, skipped = select_feeds(db, feed_ids)
         report = RefreshReport(skipped=skipped)
         if targets:
             runner = _Refresh(
@@ -134,78 +110,6 @@ def refresh_feeds(
         db.close()
 
 
-def _select_feeds(
-    db: Database, feed_ids: Iterable[int] | None
-) -> tuple[list[_Target], list[tuple[int, str]]]:
-    """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why)."""
-    columns = (
-        "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang, "
-        "account_id"
-    )
-    skipped: list[tuple[int, str]] = []
-    if feed_ids is not None:
-        wanted = list(dict.fromkeys(int(i) for i in feed_ids))
-        rows = {
-            row[0]: row
-            for chunk, marks in in_chunks(wanted)
-            for row in db.execute(f"SELECT {columns} FROM feeds WHERE id IN ({marks})", chunk)
-        }
-        missing = [str(i) for i in wanted if i not in rows]
-        if missing:
-            raise FeedError(f"no feed with id {', '.join(missing)}")
-        synced = [str(i) for i in wanted if rows[i][10] is not None]
-        if synced:
-            # Its stories come from its account's server: fetching it too would double them.
-            named = ", ".join(synced)
-            raise FeedError(
-                f"feed {named} comes through a sync account: aanews sync (R in the reader)"
-            )
-        return [_target(rows[i]) for i in wanted], skipped
-    now = clock.now()
-    targets: list[_Target] = []
-    for row in db.execute(
-        f"SELECT {columns}, refresh_minutes, last_fetched FROM feeds WHERE account_id IS NULL "
-        "ORDER BY position, id"
-    ):
-        paused, retry_after = row[7], row[8]
-        if paused:
-            log.info("feed %d skipped: paused", row[0])
-            skipped.append((row[0], "paused"))
-            continue
-        until = clock.from_iso(retry_after)
-        if until is not None and until > now:
-            log.info("feed %d skipped: the server asked to wait until %s", row[0], retry_after)
-            skipped.append((row[0], f"server asked to wait until {retry_after}"))
-            continue
-        due = _next_due(row[-2], row[-1])
-        if due is not None and due > now:
-            skipped.append((row[0], f"refreshed every {row[-2]:g} minutes; next after {due}"))
-            continue
-        targets.append(_target(row))
-    return targets, skipped
-
-
-def _next_due(every_minutes: float | None, last_fetched: str | None) -> datetime | None:
-    """When a feed with its own refresh interval may be fetched again (None: now)."""
-    last = clock.from_iso(last_fetched)
-    if not every_minutes or last is None:
-        return None
-    return last + timedelta(minutes=every_minutes)
-
-
-def _target(row: tuple) -> _Target:
-    feed_id, url, title, feed_title, etag, last_modified, content_hash = row[:7]
-    return _Target(
-        id=feed_id,
-        url=url,
-        title=title or feed_title or url,
-        etag=etag,
-        last_modified=last_modified,
-        content_hash=content_hash,
-        lang=row[9],
-    )
-
-
 def content_digest(body: bytes) -> str:
     """The digest that tells "same bytes as last time" without parsing them."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
@@ -225,7 +129,7 @@ class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
 
     db: Database
-    targets: list[_Target]
+    targets: list[Target]
     report: RefreshReport
     timeout: float
     deadline: float
@@ -253,7 +157,7 @@ class _Refresh:
         """
         # Before any thread starts: the parse workers can then be forked (fast).
         self.executor = parse_executor(len(self.targets))
-        answers: queue.SimpleQueue[_Fetched | BaseException | object] = queue.SimpleQueue()
+        answers: queue.SimpleQueue[Fetched | BaseException | object] = queue.SimpleQueue()
         started = threading.Event()
         fetching = threading.Thread(
             target=self._fetch_in_thread, args=(answers, started), name="aanews-fetch", daemon=True
@@ -267,7 +171,7 @@ class _Refresh:
                 if isinstance(answer, BaseException):
                     finished = True  # the loop raised and has stopped
                     raise answer
-                assert isinstance(answer, _Fetched)
+                assert isinstance(answer, Fetched)
                 self._store(answer)
                 answer.parsed = None  # its task keeps the answer to the end: not the stories
                 self._stored_one()
@@ -353,7 +257,7 @@ class _Refresh:
                 if target.id in handed:
                     continue
                 done = task.done() and not task.cancelled() and task.exception() is None
-                answers.put(task.result() if done else _Fetched(target, error=late))
+                answers.put(task.result() if done else Fetched(target, error=late))
 
     def _host_limit(self, url: str) -> FeedHostLimit:
         try:
@@ -365,8 +269,8 @@ class _Refresh:
         return self._hosts[host]
 
     async def _fetch_and_parse(
-        self, client: httpx.AsyncClient, slots: asyncio.Semaphore, target: _Target
-    ) -> _Fetched:
+        self, client: httpx.AsyncClient, slots: asyncio.Semaphore, target: Target
+    ) -> Fetched:
         """Fetch one feed and parse bytes not seen before; ``run`` stores the result."""
         host = self._host_limit(target.url)
         assert self._backlog is not None
@@ -384,20 +288,20 @@ class _Refresh:
                 host.answered_over(result.http_version)
             except FetchError as error:
                 await self._backlog.acquire()
-                return _Fetched(target, error=error)
+                return Fetched(target, error=error)
             # Released by the storing thread; this host's next request waits till then.
             await self._backlog.acquire()
         if result.body is None:
-            return _Fetched(target, result)
+            return Fetched(target, result)
         body, result.body = result.body, None  # only the parsed feed is kept
         digest = content_digest(body)
         if digest == target.content_hash:
-            return _Fetched(target, result, digest=digest)
+            return Fetched(target, result, digest=digest)
         parsed = await self._parse(body, result.url, target.lang)
         del body
         if isinstance(parsed, str):
-            return _Fetched(target, result, error=FetchError(parsed, status=result.status))
-        return _Fetched(target, result, parsed, digest)
+            return Fetched(target, result, error=FetchError(parsed, status=result.status))
+        return Fetched(target, result, parsed, digest)
 
     async def _parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
         if self.executor is None:
@@ -443,7 +347,7 @@ class _Refresh:
     def _too_slow(self) -> str:
         return f"parsing took longer than {self.parse_timeout:g} s; the document was given up"
 
-    def _store(self, fetched: _Fetched) -> None:
+    def _store(self, fetched: Fetched) -> None:
         """Write one feed's outcome; a database that will not take it fails this feed alone.
 
         Each write waits its turn (another aanews may be writing), but never past
@@ -457,97 +361,14 @@ class _Refresh:
         title = url if target.title == target.url else clean_line(target.title)
         outcome = FeedOutcome(feed_id=target.id, title=title, url=url, status="unchanged")
         try:
-            self._write(fetched, outcome)
+            write_answer(self.db, fetched, outcome, self.report, self.on_new_items)
         except sqlite3.Error as error:
             why = fetched.error.reason if fetched.error is not None else None
             outcome.status = "failed"
             outcome.error = clean_line(
                 f"{why} (not recorded: {error})" if why else f"not stored: {error}"
             )
-            self._finish(outcome)
-
-    def _write(self, fetched: _Fetched, outcome: FeedOutcome) -> None:
-        """Its stories in one transaction, or its failure."""
-        target, result = fetched.target, fetched.result
-        if result is not None:
-            outcome.http_status = result.status
-            if result.moved_to and result.moved_to != target.url:
-                moved_to = self._move(target, result.moved_to)
-                outcome.moved_to = display_url(moved_to) if moved_to else None
-        if fetched.error is not None:
-            error = fetched.error
-            record_failure(
-                self.db,
-                target.id,
-                error.reason,
-                status=error.status,
-                pause=error.pause,
-                retry_after=error.retry_after,
-            )
-            outcome.status = "failed"
-            outcome.error = error.reason
-            outcome.http_status = error.status
-        elif fetched.parsed is None:
-            assert result is not None
-            record_unchanged(
-                self.db,
-                target.id,
-                status=result.status,
-                etag=result.etag,
-                last_modified=result.last_modified,
-            )
-        else:
-            assert result is not None
-            try:
-                stored = store_feed(
-                    self.db,
-                    target.id,
-                    fetched.parsed,
-                    etag=result.etag,
-                    last_modified=result.last_modified,
-                    content_hash=fetched.digest,
-                    status=result.status,
-                    on_new_items=self.on_new_items,
-                )
-            except DatabaseBusy:
-                raise  # another writer, not this feed: nothing to record against it
-            except Exception as error:  # noqa: BLE001 - any failure here is this feed's alone
-                # store_feed rolled this feed back; the others carry on.
-                kind = (
-                    ""
-                    if isinstance(error, sqlite3.Error | ValueError)
-                    else f"{type(error).__name__}: "
-                )
-                reason = clean_line(f"could not store the feed: {kind}{error}")
-                record_failure(self.db, target.id, reason, status=result.status)
-                outcome.status = "failed"
-                outcome.error = reason
-                self._finish(outcome)
-                return
-            outcome.status = "new"
-            if target.title == target.url and fetched.parsed.title:
-                outcome.title = clean_line(
-                    fetched.parsed.title
-                )  # a feed fetched for the first time
-            outcome.new = stored.new
-            outcome.updated = stored.updated
-            outcome.problem = fetched.parsed.problem
-            self.report.new_ids.extend(stored.new_ids)
-            self.report.updated_ids.extend(stored.updated_ids)
         self._finish(outcome)
-
-    def _move(self, target: _Target, new_url: str) -> str | None:
-        """Follow a permanent redirect: the feed takes its new URL unless another has it."""
-        with writing(self.db):
-            taken = self.db.execute(
-                "SELECT id FROM feeds WHERE url = ? AND id != ?", [new_url, target.id]
-            ).fetchone()
-            if taken:
-                return new_url
-            log.info("feed %d moved permanently to %s", target.id, display_url(new_url))
-            self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, target.id])
-        target.url = new_url
-        return None
 
     def _finish(self, outcome: FeedOutcome) -> None:
         if outcome.status == "failed":
