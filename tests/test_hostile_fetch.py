@@ -14,6 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from store.feeds import add_feed, get_feed
+from store.fetching import answers as answers_module
 from store.fetching import refresh as refresh_module
 from store.fetching.client import make_client
 from store.fetching.http import FetchError, fetch_feed, header_value
@@ -307,14 +308,14 @@ def test_jsonld_images_lose_their_controls() -> None:
 def test_every_feed_fails_alone_whatever_storing_it_raises(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = refresh_module.store_feed
+    real = answers_module.store_feed
 
     def broken_for_one(db_: Database, feed_id: int, parsed, **kwargs):
         if parsed.entries and parsed.entries[0].guid == "boom":
             raise TypeError("a bug in storing")
         return real(db_, feed_id, parsed, **kwargs)
 
-    monkeypatch.setattr(refresh_module, "store_feed", broken_for_one)
+    monkeypatch.setattr(answers_module, "store_feed", broken_for_one)
     with raw_server() as server:
         server.respond("/boom", FEED.format(items=item("http://a.test/1", "boom")))
         server.respond("/fine", FEED.format(items=item("http://a.test/2", "fine")))
