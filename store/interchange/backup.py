@@ -365,37 +365,10 @@ def _insert_story(db: Database, key: str, story: StoryRecord) -> int:
             updated=story.updated,
         )
     )
+    columns = _story_columns(key, story, sig, now)
     item_id = db.execute(
-        "INSERT INTO items (key, guid, link, title, summary, body, published, published_ts, "
-        "updated, lang, image, dateline, location, category, authors, flags, keywords, "
-        "feed_sig, first_seen, last_seen, read, starred, is_updated, hidden) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            key,
-            story.guid,
-            story.link,
-            story.title,
-            story.summary,
-            story.body,
-            clock.to_iso(story.published),
-            (story.published or story.first_seen or clock.now()).timestamp(),
-            clock.to_iso(story.updated),
-            story.lang,
-            story.image,
-            story.dateline,
-            story.location,
-            story.category,
-            story.lines_json("authors"),
-            story.lines_json("flags"),
-            story.lines_json("keywords"),
-            sig,
-            clock.to_iso(story.first_seen) or now,
-            now,
-            int(story.read),
-            int(story.starred),
-            int(story.is_updated),
-            int(story.hidden),
-        ],
+        f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        list(columns.values()),
     ).lastrowid
     db.conn.executemany(
         "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
@@ -403,3 +376,33 @@ def _insert_story(db: Database, key: str, story: StoryRecord) -> int:
         [(item_id, v.seen_at, v.title, v.summary, v.body, v.updated) for v in story.revisions],
     )
     return int(item_id or 0)
+
+
+def _story_columns(key: str, story: StoryRecord, sig: str, now: str) -> dict[str, object]:
+    """A restored story's row in ``items``, column by column."""
+    return {
+        "key": key,
+        "guid": story.guid,
+        "link": story.link,
+        "title": story.title,
+        "summary": story.summary,
+        "body": story.body,
+        "published": clock.to_iso(story.published),
+        "published_ts": (story.published or story.first_seen or clock.now()).timestamp(),
+        "updated": clock.to_iso(story.updated),
+        "lang": story.lang,
+        "image": story.image,
+        "dateline": story.dateline,
+        "location": story.location,
+        "category": story.category,
+        "authors": story.lines_json("authors"),
+        "flags": story.lines_json("flags"),
+        "keywords": story.lines_json("keywords"),
+        "feed_sig": sig,
+        "first_seen": clock.to_iso(story.first_seen) or now,
+        "last_seen": now,
+        "read": int(story.read),
+        "starred": int(story.starred),
+        "is_updated": int(story.is_updated),
+        "hidden": int(story.hidden),
+    }
