@@ -25,7 +25,7 @@ from store.search.compiler import parse_query
 from store.search.rules import compile_rules, rules_from_toml
 from store.shapes import story_detail_json, story_json
 from tui import keys
-from tui.cli import build_parser
+from tui.cli import SHARED_OPTIONS, build_parser
 from tui.config import parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +81,8 @@ def undocumented(parser: argparse.ArgumentParser, text: str) -> list[str]:
             missing.append(prefix)
             continue
         for option in long_options(sub):
+            if path and option in SHARED_OPTIONS:
+                continue  # every command takes them; the README says so once
             if not any(re.search(rf"{re.escape(option)}\b", line) for line in synopses):
                 missing.append(f"{prefix} {option}")
     return missing

@@ -26,18 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-driven terminal newsreader for the Anadolu Agency wire "
         "and any RSS/Atom feed.",
     )
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=os.environ.get("AANEWS_DB") or None,
-        help="the database file (default: $AANEWS_DB, else the user data directory)",
-    )
-    parser.add_argument(
-        "--config",
-        metavar="PATH",
-        default=None,
-        help="the config file (default: config.toml in the user config directory)",
-    )
+    parser.add_argument("--version", action="version", version=f"aanews {_version()}")
+    _store_options(parser, os.environ.get("AANEWS_DB") or None, None)
     parser.add_argument(
         "-v",
         "--verbose",
@@ -53,7 +43,47 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"tui.commands.{name}").register(subparsers)
+    for sub in _subcommand_parsers(parser):  # also after the command: aanews fetch --db X
+        _store_options(sub, argparse.SUPPRESS, argparse.SUPPRESS)
     return parser
+
+
+SHARED_OPTIONS = ("--db", "--config")
+
+
+def _store_options(parser: argparse.ArgumentParser, db: object, config: object) -> None:
+    """--db and --config; a subcommand's copies leave the values given before it alone."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=db,
+        help="the database file (default: $AANEWS_DB, else the user data directory)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=config,
+        help="the config file (default: config.toml in the user config directory)",
+    )
+
+
+def _subcommand_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every subcommand's parser, nested ones (feeds add) included."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found += [sub, *_subcommand_parsers(sub)]
+    return found
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aanews")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

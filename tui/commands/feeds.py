@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 
 from store.aa.catalogue import catalogue, language_name
@@ -126,6 +127,7 @@ def _short_time(iso: str | None) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     db = open_store(args)
+    known = {feed.id for feed in list_feeds(db, counts=False)}
     try:
         feed = subscribe(
             db, args.source, title=args.title, tags=args.tag or None, folder=args.folder
@@ -134,6 +136,9 @@ def _add(args: argparse.Namespace) -> int:
         raise CommandError(f"{error} (only http:// and https:// feeds can be added)") from None
     except ValueError as error:  # an unknown catalogue feed: lookup says which exist
         raise CommandError(str(error)) from None
+    if feed.id in known:  # the URL was there: its id, and a word that nothing new came
+        title = display_title(feed)
+        print(f"aanews: already subscribed: feed {feed.id} ({title})", file=sys.stderr)
     print(feed.id)
     return 0
 

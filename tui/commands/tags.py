@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from store.shapes import tag_json
 from tui.commands import CommandError, open_store, print_json
+from tui.plural import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,13 +48,16 @@ def _tag(args: argparse.Namespace) -> int:
             raise CommandError(f"bad query: {error}", status=2) from None
         names = _names(args.words)
         found = tag_query(open_store(args), args.query, names)
-        print(f"tagged {found} stor{'y' if found == 1 else 'ies'} {', '.join(names)}")
+        print(f"tagged {counted(found, 'story')} {', '.join(names)}")
         return 0
     if len(args.words) < 2 or not args.words[0].isdigit():
         raise CommandError("usage: aanews tag ID TAG... or aanews tag --query Q TAG...", 2)
     db = open_store(args)
     item_id = _existing_story(db, int(args.words[0]))
-    tag_items(db, [item_id], _names(args.words[1:]))
+    names = _names(args.words[1:])
+    added = tag_items(db, [item_id], names)
+    already = "" if added == len(names) else f" ({len(names) - added} it already had)"
+    print(f"tagged story {item_id} {', '.join(names)}{already}")
     return 0
 
 
@@ -61,7 +65,10 @@ def _untag(args: argparse.Namespace) -> int:
     from store.tags import untag_items
 
     db = open_store(args)
-    untag_items(db, [_existing_story(db, args.item_id)], args.tags)
+    item_id = _existing_story(db, args.item_id)
+    removed = untag_items(db, [item_id], args.tags)
+    missing = "" if removed == len(args.tags) else f" ({len(args.tags) - removed} it did not have)"
+    print(f"untagged story {item_id} {', '.join(args.tags)}{missing}")
     return 0
 
 
@@ -72,10 +79,11 @@ def _tags(args: argparse.Namespace) -> int:
     try:
         if args.tags_action == "rename":
             rename_tag(db, args.old, args.new)
+            print(f"renamed {args.old!r} to {args.new!r}")
             return 0
         if args.tags_action == "delete":
             removed = delete_tag(db, args.name)
-            print(f"removed {args.name!r} from {removed} stor{'y' if removed == 1 else 'ies'}")
+            print(f"removed {args.name!r} from {counted(removed, 'story')}")
             return 0
     except LookupError as error:
         raise CommandError(str(error.args[0]) if error.args else str(error)) from None

@@ -81,6 +81,12 @@ def _import_stream(args: argparse.Namespace, stream: BinaryIO) -> ImportResult:
         found = read_subscriptions(data)
     except SubscriptionListError as error:
         raise CommandError(f"{args.file}: {error}") from None
+    if not found.subscriptions:
+        for what, why in found.skipped:
+            print(f"aanews: skipped {what}: {why}", file=sys.stderr)
+        kind = "OPML document" if found.format == "opml" else "file"
+        reason = f"; {len(found.skipped)} line(s) skipped" if found.skipped else ""
+        raise CommandError(f"{args.file}: no feed in this {kind}{reason}; nothing imported")
     return import_subscriptions(open_store(args), found)
 
 

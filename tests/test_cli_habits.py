@@ -1,0 +1,96 @@
+"""The command line as a newsboat user tries it first: --version, options anywhere,
+commands that say what they did, and imports that refuse an empty file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import store_feed
+from store.model import Entry, ParsedFeed
+from store.tags import item_tags
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("aanews ")
+
+
+def test_db_and_config_go_after_the_command_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "after.db"
+    status, out, _ = run(capsys, "feeds", "add", "https://example.org/a.xml", "--db", db_path)
+    assert status == 0 and out.strip() == "1"
+    status, out, _ = run(capsys, "feeds", "list", "--json", "--db", db_path)
+    assert status == 0 and "https://example.org/a.xml" in out
+    # before the command still works, and one after it wins over none
+    status, out, _ = run(capsys, "--db", db_path, "feeds", "list", "--json")
+    assert "https://example.org/a.xml" in out
+
+
+def test_adding_a_feed_twice_says_so_and_gives_the_old_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "twice.db"
+    run(capsys, "--db", db_path, "feeds", "add", "https://example.org/b.xml")
+    run(capsys, "--db", db_path, "feeds", "add", "https://example.org/c.xml")
+    status, out, err = run(capsys, "--db", db_path, "feeds", "add", "https://example.org/b.xml")
+    assert status == 0 and out.strip() == "1"
+    assert "already subscribed: feed 1" in err
+
+
+def story_db(path: Path) -> int:
+    db = open_db(path)
+    feed = add_feed(db, "https://example.org/feed", title="Example")
+    result = store_feed(db, feed.id, ParsedFeed(entries=[Entry(key="guid:1", guid="1", title="x")]))
+    db.close()
+    return result.item_ids[0]
+
+
+def test_tag_untag_and_rename_say_what_they_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "tags.db"
+    item = story_db(db_path)
+    status, out, _ = run(capsys, "--db", db_path, "tag", item, "gazze", "spor")
+    assert status == 0 and out.strip() == f"tagged story {item} gazze, spor"
+    _, out, _ = run(capsys, "--db", db_path, "tag", item, "gazze")
+    assert out.strip() == f"tagged story {item} gazze (1 it already had)"
+    _, out, _ = run(capsys, "--db", db_path, "untag", item, "spor")
+    assert out.strip() == f"untagged story {item} spor"
+    _, out, _ = run(capsys, "--db", db_path, "tags", "rename", "gazze", "Gaza")
+    assert out.strip() == "renamed 'gazze' to 'Gaza'"
+    db = open_db(db_path)
+    assert item_tags(db, item) == ["Gaza"]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.opml", "<?xml version='1.0'?><opml version='2.0'><body/></opml>", "no feed"),
+        ("words.txt", "hello world\n", "no feed"),
+        ("blank.txt", "", "no feed"),
+    ],
+)
+def test_importing_a_file_without_feeds_fails_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, reason: str
+) -> None:
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    status, out, err = run(capsys, "--db", tmp_path / "i.db", "import", file)
+    assert status == 1 and out == ""
+    assert f"{file}: {reason}" in err and "nothing imported" in err
