@@ -94,3 +94,12 @@ def test_importing_a_file_without_feeds_fails_with_the_reason(
     status, out, err = run(capsys, "--db", tmp_path / "i.db", "import", file)
     assert status == 1 and out == ""
     assert f"{file}: {reason}" in err and "nothing imported" in err
+
+
+def test_the_demo_brings_quick_tags_unless_the_config_has_its_own() -> None:
+    from store.demo.database import QUICK_TAGS
+    from tui.app import demo_defaults
+    from tui.config import Config
+
+    assert demo_defaults(Config()).quick_tags == list(QUICK_TAGS)
+    assert demo_defaults(Config(quick_tags=["mine"])).quick_tags == ["mine"]

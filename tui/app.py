@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -140,12 +140,23 @@ def reader_app(
     return app
 
 
+def demo_defaults(config: Config) -> Config:
+    """The demo's quick tags, so 1-9 do something out of the box; the user's own win."""
+    if config.quick_tags:
+        return config
+    from store.demo.database import QUICK_TAGS
+
+    return replace(config, quick_tags=list(QUICK_TAGS))
+
+
 def run_reader(
     db_path: str | Path | None, config_path: Path | None = None, demo: bool = False
 ) -> int:
     """Open the reader on ``db_path`` (default database if None); returns the exit status."""
     try:
         config = load_config(config_path, known_actions=set(keys.ACTIONS))
+        if demo:
+            config = demo_defaults(config)
         path = Path(db_path) if db_path is not None else default_path()
         app = reader_app(path, config, demo=demo)
     except ConfigError as error:

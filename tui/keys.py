@@ -41,7 +41,7 @@ KEYS: tuple[Key, ...] = (
     Key("top", "g,home", "First story"),
     Key("bottom", "G,end", "Last story"),
     Key("open", "enter", "Open the story in the reader", True, "⏎", "Open"),
-    Key("page", "space", "Page the story, then the next one", key_display="␣"),
+    Key("page", "space", "Page the story, then the next unread one", key_display="␣"),
     Key("open_link", "o", "Open the link in the browser", True, footer="Browser", part=PANES),
     Key("toggle_read", "r", "Toggle read", True, footer="Read", part=PANES),
     Key("toggle_star", "s", "Toggle star", True, footer="Star", part=PANES),

@@ -162,6 +162,10 @@ def _subscribe(db: Database, stories: list[DemoStory]) -> dict[tuple[str, str], 
     return feed_ids
 
 
+# What 1-9 toggle in the demo when the user's config names no quick_tags.
+QUICK_TAGS = ("gaza", "piyasa", "afrique", "ekonomi", "spor")
+
+
 def _tag_generated(db: Database, rng: random.Random) -> None:
     """A few stories tagged by hand, as a user would."""
     picks = {
