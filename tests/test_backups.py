@@ -11,8 +11,8 @@ import pytest
 from store.db import open_db
 from store.feeds import add_feed, list_feeds
 from store.ingest import store_feed
-from store.interchange.backup import restore_records
 from store.interchange.backup_format import BackupFormatError, read_document
+from store.interchange.restore import restore_records
 from store.items import set_starred
 from store.parsing.feed import parse_feed
 from store.search.saved import list_saved, save_search

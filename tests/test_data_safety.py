@@ -21,7 +21,8 @@ from sqlite_utils import Database
 from store.feeds import add_feed, get_feed, remove_feed
 from store.fetching.refresh import refresh_feeds
 from store.ingest import store_feed
-from store.interchange.backup import export_json, restore_json
+from store.interchange.backup import export_json
+from store.interchange.restore import restore_json
 from store.items import set_read, set_starred
 from store.model import Entry, ParsedFeed
 from store.pages.article import Article

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from store.interchange.backup import export_json, restore_records
+from store.interchange.backup import export_json
 from store.interchange.backup_format import BackupFormatError, read_document
 from store.interchange.opml import (
     ImportResult,
@@ -19,6 +19,7 @@ from store.interchange.opml import (
     import_subscriptions,
     read_subscriptions,
 )
+from store.interchange.restore import restore_records
 from store.text import mask_credentials
 from tui.commands import CommandError, open_store
 
