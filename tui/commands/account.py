@@ -91,6 +91,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     subscribe.add_argument("--folder", metavar="NAME", help="the server folder to file it in")
     subscribe.set_defaults(handler=_subscribe)
 
+    _register_sync(subparsers)
+
+
+def _register_sync(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``sync``."""
     sync = subparsers.add_parser(
         "sync",
         help="sync every account: send local changes, then fetch stories and states",

@@ -59,6 +59,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="feeds fetched at once (default 8; at most 6 from one host)",
     )
+    _full_text_options(fetch)
+    fetch.add_argument("--json", action="store_true", help="print the report as JSON")
+    fetch.set_defaults(handler=_fetch)
+
+
+def _full_text_options(fetch: argparse.ArgumentParser) -> None:
+    """``--full-text`` and what goes with it; ``--no-sync``."""
     fetch.add_argument(
         "--full-text",
         action="store_true",
@@ -79,8 +86,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not sync the accounts first (a fetch with --feed never does)",
     )
-    fetch.add_argument("--json", action="store_true", help="print the report as JSON")
-    fetch.set_defaults(handler=_fetch)
 
 
 # The sane range of each number fetch takes: inf, NaN and 1e300 are refused in one line.
