@@ -6,7 +6,7 @@ as those characters, never read as markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from rich.console import Group, JustifyMethod, RenderableType
@@ -111,23 +111,34 @@ def render_story(
     elif item.full_text_error:
         reason = f"The full story could not be read: {clean_line(item.full_text_error)}"
         parts.append(Padding(Text(reason, style="dim italic", justify=justify), (1, 0, 0, 0)))
-    body = item.body.strip()
-    lead = item.summary.strip()
-    if body and body != lead:
-        for paragraph in body.split("\n\n"):
-            heading = paragraph.startswith("## ")  # store.pages.blocks.SUBHEAD
-            paragraph = paragraph.removeprefix("## ")
-            if paragraph.strip() == lead:
-                continue  # pages often repeat the lead in the body; once is enough
-            style = "bold underline" if heading or is_subhead(paragraph) else ""
-            parts.append(Padding(marked(paragraph.strip(), style), (1, 0, 0, 0)))
+    parts += _paragraphs(item, marked)
     if item.link:
-        link = strip_controls(item.link)
-        link_style = Style(color="blue", underline=True, link=link)
-        parts.append(
-            Padding(Text(link, style=link_style if is_fetchable_url(link) else "dim"), (1, 0, 0, 0))
-        )
+        parts.append(Padding(_link(item.link), (1, 0, 0, 0)))
     return Group(*parts)
+
+
+def _paragraphs(item: Item, marked: Callable[[str, str], Text]) -> list[RenderableType]:
+    """The body's paragraphs (subheads bold), leaving out the lead where the page repeats it."""
+    body, lead = item.body.strip(), item.summary.strip()
+    if not body or body == lead:
+        return []
+    parts: list[RenderableType] = []
+    for paragraph in body.split("\n\n"):
+        heading = paragraph.startswith("## ")  # store.pages.blocks.SUBHEAD
+        paragraph = paragraph.removeprefix("## ")
+        if paragraph.strip() == lead:
+            continue  # pages often repeat the lead in the body; once is enough
+        style = "bold underline" if heading or is_subhead(paragraph) else ""
+        parts.append(Padding(marked(paragraph.strip(), style), (1, 0, 0, 0)))
+    return parts
+
+
+def _link(url: str) -> Text:
+    """The story's link: clickable only when it is http(s)."""
+    link = strip_controls(url)
+    if not is_fetchable_url(link):
+        return Text(link, style="dim")
+    return Text(link, style=Style(color="blue", underline=True, link=link))
 
 
 def _banner(item: Item) -> Text:
