@@ -25,6 +25,7 @@ from textual.strip import Strip
 from store.model import Item
 from store.search.highlight import match_spans
 from tui.stamps import Clock
+from tui.widgets.row_parts import city_of, flag_mark, snippet_text
 from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100
@@ -33,25 +34,6 @@ SNIPPET_MIN = 12  # cells: fewer left after the title and no snippet is drawn
 TIME_WIDTH = 5  # "HH:MM", "DD.MM"; wider when a row needs it ("DD.MM.YY")
 PLACE_WIDTH = 12  # at most: the column is as wide as the places in the view, or gone
 PLACE_ROOM = 56  # cells: a narrower list drops the place column to keep room for titles
-
-
-def city_of(item: Item) -> str:
-    """The place a story comes from: its location, else the dateline without 'AA'."""
-    if item.location:
-        return item.location
-    if not item.dateline:
-        return ""
-    parts = [p.strip() for p in item.dateline.replace("/", " / ").split("/")]
-    places = [p for p in parts if p and p.upper() not in ("AA", "الأناضول")]
-    return places[0] if places else item.dateline
-
-
-def flag_mark(flags: Sequence[str]) -> Text:
-    """A red "!" before the title of breaking news (the "update" flag shows in the reader:
-    AA sends so many that marking them would only push titles out of line)."""
-    if "breaking" in flags:
-        return Text("! ", style="bold red")
-    return Text()
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -352,23 +334,8 @@ class ItemList(ScrollView, can_focus=True):
         """The snippet after a title, dim, its matches marked, with the match within ``room``."""
         style = Style(bold=False)  # unread titles are bold; their snippets are not
         style += self.get_component_rich_style("item-list--snippet", partial=True)
-        first = snippet.spans[0][0] if snippet.spans else 0
-        start = max(0, first - max(room // 3, 1))
-        if start > 0:  # begin at a word when there is one to begin at
-            space = snippet.text.find(" ", start, first)
-            start = space + 1 if space >= 0 else start
-        # Feed text: a Text, never markup. Its base style sits under the match spans.
-        text = Text("…" if start > 0 or snippet.cut_before else "", style=style)
-        offset = len(text) - start
-        text.append(snippet.text[start:])
         match = self.get_component_rich_style("item-list--match", partial=True)
-        match += Style(dim=False)  # the match stands out of the dim snippet as in the title
-        for span_start, span_end in snippet.spans:
-            if span_end > start:
-                text.stylize(match, max(span_start, start) + offset, span_end + offset)
-        if snippet.cut_after:
-            text.append("…")
-        return Text.assemble(("  — ", style), text)
+        return snippet_text(snippet, room, style, match + Style(dim=False))
 
     def _measure(self, items: Sequence[Item]) -> None:
         """Widen the time and place columns to what these rows need (never narrow them
