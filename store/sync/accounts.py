@@ -16,7 +16,7 @@ from store import clock
 from store.db import writing
 from store.feeds import is_fetchable_url, remove_feed
 from store.sync.quirks import SERVERS, guess_server
-from store.text import clean_line
+from store.text import clean_line, clean_url, display_url
 
 _COLUMNS = (
     "id, kind, url, username, server, created_at, last_sync, last_error, last_error_at, cursor"
@@ -64,10 +64,13 @@ def add_account(
     db: Database, url: str, user: str, *, server: str | None = None, kind: str = "greader"
 ) -> Account:
     """Add an account; the same address and user again is an AccountError."""
-    url = url.strip().rstrip("/")
+    url = clean_url(url).rstrip("/")
     user = clean_line(user)
     if not is_fetchable_url(url):
-        raise AccountError(f"not an http(s) address: {url!r}")
+        raise AccountError(f"not an http(s) address: {display_url(url)!r}")
+    if "@" in url.partition("://")[2].partition("/")[0]:
+        # The password belongs in --password-file or the prompt, never in a URL we store.
+        raise AccountError("the address has a user name or password in it: give it without")
     if not user:
         raise AccountError("an account needs a user name")
     server = server or guess_server(url)
@@ -87,7 +90,7 @@ def find_account(db: Database, url: str, user: str) -> Account | None:
     """The account for this address and user, if there is one."""
     row = db.execute(
         f"SELECT {_COLUMNS} FROM accounts WHERE url = ? AND username = ?",
-        [url.strip().rstrip("/"), user],
+        [clean_url(url).rstrip("/"), user],
     ).fetchone()
     return _with_counts(db, Account(*row)) if row else None
 

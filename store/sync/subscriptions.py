@@ -21,7 +21,7 @@ from store.feeds import FeedError, is_fetchable_url, remove_feed, set_folder
 from store.sync.client import GReaderClient, SyncError
 from store.sync.queue import queue_subscription
 from store.sync.quirks import label_name
-from store.text import clean_line
+from store.text import clean_line, clean_url
 
 
 @dataclass
@@ -66,7 +66,7 @@ def subscribe(
     db: Database, account_id: int, url: str, *, title: str | None = None, folder: str | None = None
 ) -> int:
     """Subscribe the account to ``url``: a feed now, on the server at the next sync."""
-    url = url.strip()
+    url = clean_url(url)
     if not is_fetchable_url(url):
         raise FeedError(f"not an http(s) URL: {url!r}")
     stream = f"feed/{url}"
@@ -121,10 +121,11 @@ def _folders(sub: dict[str, Any]) -> set[str]:
 def _keep_feed(db: Database, account_id: int, base: str, sub: dict[str, Any]) -> AccountFeed:
     """The feed for one subscription: found by stream id (or URL, after a subscribe), or new."""
     stream = clean_line(sub["id"])
-    url = sub.get("url") if isinstance(sub.get("url"), str) else None
-    url = url.strip() if url and is_fetchable_url(url) else None
+    # Server text: cleaned like any feed's before it is stored or shown.
+    url = clean_url(sub.get("url")) if isinstance(sub.get("url"), str) else None
+    url = url if url and is_fetchable_url(url) else None
     title = clean_line(str(sub.get("title") or ""))
-    site = sub.get("htmlUrl") if isinstance(sub.get("htmlUrl"), str) else None
+    site = clean_url(sub.get("htmlUrl")) if isinstance(sub.get("htmlUrl"), str) else None
     site = site if site and is_fetchable_url(site) else None
     row = db.execute(
         "SELECT id, url, lang FROM feeds WHERE account_id = ? AND remote_id = ?",
