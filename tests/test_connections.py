@@ -10,26 +10,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from waiting import wait_for
 
 from store.feeds import add_feed, get_feed
 from store.fetching.refresh import refresh_feeds
 
 SERVER = Path(__file__).resolve().parents[1] / "bench" / "h2_server.py"
 FEEDS = 24  # more than the connections a host gets over HTTP/1.1, and than the backlog
-
-
-def wait_for(predicate: Callable[[], object], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting")
-        time.sleep(0.02)
 
 
 def feed_xml(number: int, items: int = 5) -> str:
@@ -64,7 +56,11 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(lambda: port_file.exists() and self.ca.exists() or self.proc.poll() is not None)
+        wait_for(
+            lambda: port_file.exists() and self.ca.exists() or self.proc.poll() is not None,
+            60,
+            "the test server to start",
+        )
         assert self.proc.poll() is None, "bench/h2_server.py did not start"
         self.base = f"https://127.0.0.1:{int(port_file.read_text())}"
 
