@@ -158,7 +158,7 @@ async def test_mark_all_read_asks_first_above_fifty(tmp_path: Path) -> None:
 async def test_help_lists_every_key(tmp_path: Path) -> None:
     config = Config(keys={"toggle_star": ["x"]})
     app = make_app(build_fixture_db(tmp_path / "f.db"), config)
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)

@@ -99,7 +99,9 @@ def undocumented_keys(text: str) -> list[str]:
     missing = []
     for key in keys.KEYS:
         labels = keys.key_label(key.keys).split(", ")
-        wanted = [f"`{key.action}`", key.description, *(f"`{label}`" for label in labels)]
+        # A | in a Markdown table is written \| (else it would end the cell).
+        shown = [label.replace("|", "\\|") for label in labels]
+        wanted = [f"`{key.action}`", key.description, *(f"`{label}`" for label in shown)]
         if not any(all(piece in row for piece in wanted) for row in rows):
             missing.append(f"{key.action} ({keys.key_label(key.keys)}: {key.description})")
     return missing

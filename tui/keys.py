@@ -43,6 +43,16 @@ KEYS: tuple[Key, ...] = (
     Key("open", "enter", "Open the story in the reader", True, "⏎", "Open"),
     Key("page", "space", "Page the story, then the next unread one", key_display="␣"),
     Key("open_link", "o", "Open the link in the browser", True, footer="Browser", part=PANES),
+    Key("copy_link", "y", "Copy the story's link (OSC 52)", part=PANES),
+    Key("show_links", "u", "The story's links, numbered: 1-9 or enter opens one", part=PANES),
+    Key(
+        "pipe_story",
+        "vertical_line",
+        "Pipe the story to the config's pipe_command",
+        key_display="|",
+        part=PANES,
+    ),
+    Key("save_story", "w", "Save the story as Markdown", part=PANES),
     Key("toggle_read", "r", "Toggle read", True, footer="Read", part=PANES),
     Key("toggle_star", "s", "Toggle star", True, footer="Star", part=PANES),
     Key("mark_all_read", "A", "Mark every story in the view read", part=PANES),
@@ -60,7 +70,8 @@ KEYS: tuple[Key, ...] = (
     Key("save_search", "S", "Save the view's search in the sidebar", part=PANES),
     Key("show_changes", "d", "What changed: the story against its earlier versions", part=PANES),
     Key("refresh_all", "R", "Refresh all feeds", True, footer="Refresh"),
-    Key("refresh_feed", "u", "Refresh the current feed"),
+    Key("refresh_feed", "ctrl+r", "Refresh the current feed"),
+    Key("manage_feeds", "F", "Feeds: add, remove, rename, pause, folders"),
     Key("search", "slash", "Search", True, "/"),
     Key("next_pane", "tab", "Next pane"),
     Key("previous_pane", "shift+tab", "Previous pane"),
@@ -137,5 +148,6 @@ def key_label(keys: str) -> str:
         "left_square_bracket": "[",
         "right_square_bracket": "]",
         "escape": "esc",
+        "vertical_line": "|",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

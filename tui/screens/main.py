@@ -32,6 +32,7 @@ from tui.controllers.refresher import Refresher
 from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
 from tui.controllers.watcher import Watcher
+from tui.screens.feed_manager import FeedManager
 from tui.screens.help import HelpScreen
 from tui.widgets.item_list import ItemList
 from tui.widgets.key_footer import KeyFooter
@@ -80,6 +81,7 @@ class MainScreen(Screen[None]):
         self._story_timer: Timer | None = None
         self._sidebar_hidden: bool | None = None  # None: as the width suggests
         self._sidebar_started = False
+        self._welcomed = False  # an empty database opens on the welcome screen, once
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -224,8 +226,12 @@ class MainScreen(Screen[None]):
         self.status.show_view(message.view.name, 0, 0, error=message.error)
 
     def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
-        """Fresh counts for the sidebar and the status line."""
+        """Fresh counts for the sidebar and the status line; no feeds at all: welcome."""
         self.sidebar.show(message.data)
+        if not self._welcomed:
+            self._welcomed = True
+            if not message.data.feed_views():
+                self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
         if message.view is self.view:
             self.status.show_view(self.view.name, len(self.items.ids), message.unread)
@@ -350,6 +356,17 @@ class MainScreen(Screen[None]):
         if report.new or report.updated:
             self.load_view(keep=self.items.current_id)
 
+    def action_manage_feeds(self, welcome: bool = False) -> None:
+        """The feed manager (the welcome screen when there are none): new feeds are fetched."""
+
+        def closed(added: list[int] | None) -> None:
+            self.load_counts()
+            self.load_view(keep=self.items.current_id)
+            if added:
+                self.refresher.start(added, "the new feeds")
+
+        self.app.push_screen(FeedManager(self.db_path, welcome=welcome), closed)
+
     def action_refresh_all(self) -> None:
         """Refresh every feed in the background."""
         self.refresher.start(None, "all feeds")
@@ -453,7 +470,7 @@ class MainScreen(Screen[None]):
     def _step_feed(self, step: int) -> None:
         feeds = self.sidebar.data_now.feed_views()
         if not feeds:
-            self.notify("No feeds yet: add one with `aanews feeds add URL`.", markup=False)
+            self.notify("No feeds yet: F adds one (or aanews feeds add URL).", markup=False)
             return
         queries = [v.query for v in feeds]
         if self.view.query in queries:

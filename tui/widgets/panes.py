@@ -19,8 +19,7 @@ from textual.widget import Widget
 from store.items import ReadChange
 from store.model import Item
 from store.tags import TagEdit, apply_tag_edit, toggle_tag
-from tui import keys
-from tui.browser import open_link
+from tui import keys, story_actions
 from tui.config import Config
 from tui.controllers.marks import Marker
 from tui.plural import counted
@@ -205,9 +204,28 @@ class Panes(Horizontal):
         if item is None or not item.link:
             self.notify("This story has no link.", severity="warning", markup=False)
             return
-        problem = open_link(item.link, self.config.browser)
-        if problem:
-            self.notify(problem, severity="error", markup=False)
+        story_actions.browse(self, item.link, self.config)
+
+    def _in_reader(self) -> Item | None:
+        """The story in the reader, when it is the one under the cursor (body and all)."""
+        item = self.story.item
+        return item if item is not None and item.id == self.items.current_id else None
+
+    def action_copy_link(self) -> None:
+        """Copy the story's link to the clipboard through the terminal."""
+        story_actions.copy_link(self, self.current())
+
+    def action_show_links(self) -> None:
+        """The story's links, numbered, to open one."""
+        story_actions.show_links(self, self._in_reader() or self.current(), self.config)
+
+    def action_pipe_story(self) -> None:
+        """The story on the stdin of the config's pipe_command."""
+        story_actions.pipe_story(self, self._in_reader(), self.config)
+
+    def action_save_story(self) -> None:
+        """The story as a Markdown file."""
+        story_actions.save_story(self, self._in_reader())
 
     def action_show_changes(self) -> None:
         """The story against its earlier versions, word by word."""

@@ -1,0 +1,108 @@
+"""In the reader: the welcome screen, F, and y / u / | / w on a story."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
+from waiting import wait_for
+
+from store.db import open_db
+from tui.config import Config
+from tui.screens.feed_manager import FeedManager
+from tui.screens.links import LinksScreen
+from tui.screens.name_prompt import NamePrompt
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+def recorder(out: Path, what: str) -> list[str]:
+    """A command that writes its last argument (or its stdin) to ``out``: no shell."""
+    if what == "arg":
+        code = f"import sys; open({str(out)!r}, 'w').write(sys.argv[-1])"
+    else:
+        code = f"import sys; open({str(out)!r}, 'w').write(sys.stdin.read())"
+    return [sys.executable, "-c", code]
+
+
+async def test_an_empty_database_opens_on_the_welcome_screen(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FeedManager) and app.screen.welcome
+        assert "no feeds yet" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedManager)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedManager) and not app.screen.welcome
+
+
+async def test_a_database_with_feeds_opens_on_the_stories(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedManager)
+
+
+async def test_links_copy_pipe_and_save(tmp_path: Path) -> None:
+    opened, piped = tmp_path / "opened.txt", tmp_path / "piped.txt"
+    config = Config(
+        dwell_seconds=3600,
+        browser=recorder(opened, "arg"),
+        pipe_command=recorder(piped, "stdin"),
+    )
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    link = db.execute(
+        "SELECT link FROM items ORDER BY published_ts DESC, id DESC LIMIT 1"
+    ).fetchone()[0]
+    db.close()
+    app = make_app(path, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == link
+        assert any(note.title == link for note in notifications(app))
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen) and "1  " + link in screen_text(app)
+        await pilot.press("1")
+        wait_for(lambda: opened.exists() and opened.read_text() == link, what="the browser")
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        await settle(pilot)
+        assert piped.read_text(encoding="utf-8").startswith("# Ankara'da yoğun kar")
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, NamePrompt)
+        await pilot.press("ctrl+u")  # NamePrompt selects the default: replace it
+        target = tmp_path / "saved.md"
+        await pilot.press(*str(target), "enter")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8").startswith("# Ankara'da yoğun kar")
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*str(target), "enter")  # exists: the prompt says so, stays
+        await settle(pilot)
+        assert isinstance(app.screen, NamePrompt) and "exists" in screen_text(app)
+
+
+async def test_pipe_without_a_command_says_how_to_set_one(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        await settle(pilot)
+        assert any("pipe_command" in note.message for note in notifications(app))
