@@ -118,7 +118,7 @@ async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> No
     db.close()
 
 
-async def test_u_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
+async def test_ctrl_r_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
     tmp_path: Path,
 ) -> None:
     from tui.widgets.sidebar import View
@@ -147,7 +147,7 @@ async def test_u_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
             await settle(pilot)
             app.screen.show_view(View("Local good", f"feed:{good.id}"))
             await settle(pilot)
-            await pilot.press("u")
+            await pilot.press("ctrl+r")
             await settle(pilot)
             assert fetched(good.id) is not None
             assert _flags_failures(path, gone.id) == 0  # the other feed was left alone
