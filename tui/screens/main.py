@@ -226,11 +226,12 @@ class MainScreen(Screen[None]):
         self.status.show_view(message.view.name, 0, 0, error=message.error)
 
     def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
-        """Fresh counts for the sidebar and the status line; no feeds at all: welcome."""
+        """Fresh counts for the sidebar and the status line; no feeds nor accounts: welcome."""
         self.sidebar.show(message.data)
         if not self._welcomed:
             self._welcomed = True
-            if not message.data.feed_views():
+            nothing = not message.data.feed_views() and not message.data.accounts
+            if nothing and not self.config.accounts:  # a sync account brings its own
                 self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
         if message.view is self.view:
