@@ -125,12 +125,8 @@ async def _follow(
     max_bytes: int,
     check_url: URLCheck | None,
 ) -> FetchResult:
-    headers: dict[str, str] = {}
     etag, last_modified = header_value(etag), header_value(last_modified)
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
+    headers = _conditional_headers(etag, last_modified)
     moved_to: str | None = None
     permanent = True
     current = url
@@ -179,6 +175,16 @@ async def _follow(
         finally:
             await response.aclose()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")  # pragma: no cover
+
+
+def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The headers that let a server answer 304 when nothing changed."""
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _redirect_target(response: httpx.Response, hop: int) -> str:
