@@ -14,7 +14,8 @@ from store.ingest import store_feed
 from store.items import set_read
 from store.model import Entry, ParsedFeed
 from store.tags import tag_items
-from tui.widgets.sidebar import View, _shorten, load_sidebar
+from tui.controllers.sidebar_data import load_sidebar
+from tui.widgets.sidebar import View, _shorten
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ from store.items import set_starred
 from store.model import Entry, ParsedFeed
 from store.sync.accounts import add_account, record_error, record_success
 from tui.cli import main
-from tui.widgets.sidebar import load_sidebar
+from tui.controllers.sidebar_data import load_sidebar
 
 API = "https://rss.example.org/api/greader.php"
 

@@ -18,13 +18,14 @@ from sqlite_utils import Database
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from store.feeds import is_fetchable_url
-from store.items import fetch_items
+from store.feeds import get_feed, is_fetchable_url
+from store.items import fetch_items, get_item
 from store.model import Item
 from tui.config import Config
 from tui.controllers import Controller
 from tui.controllers.refresher import in_background_thread
-from tui.widgets.story_view import read_story
+from tui.stamps import Clock
+from tui.widgets.story_view import render_story
 from tui.workers import in_thread
 
 # A story must stay in the reader this long before its page is asked for, so
@@ -32,6 +33,29 @@ from tui.workers import in_thread
 PAGE_DELAY = 0.5
 PAGE_TIMEOUT = 15.0
 PAGES_AT_ONCE = 2
+
+
+def read_story(
+    db: Database,
+    item_id: int,
+    *,
+    now: datetime,
+    clock: Clock,
+    terms: Sequence[str] = (),
+    fetching: bool = False,
+) -> tuple[Item, RenderableType]:
+    """Read one story (and its feed's title) and draw it; call it from a worker."""
+    item = get_item(db, item_id)
+    feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
+    renderable = render_story(
+        item,
+        feed_title=feed_title,
+        now=now,
+        clock=clock,
+        terms=terms,
+        fetching=fetching,
+    )
+    return item, renderable
 
 
 class StoryReader(Controller):

@@ -15,8 +15,9 @@ from store.items import fetch_items
 from store.model import Item
 from store.search.compiler import QueryError, search_ids, unread_count
 from tui.controllers import Controller
+from tui.controllers.sidebar_data import load_sidebar
 from tui.widgets.item_list import PAGE, ItemList
-from tui.widgets.sidebar import SidebarData, View, load_sidebar
+from tui.widgets.sidebar import SidebarData, View
 from tui.workers import in_thread
 
 FIRST_PAGE = 200

@@ -5,9 +5,9 @@ the sidebar's edge (none when there are none); a long name is cut with "…",
 never the count.
 
 Every entry is a query string for ``store.search.compiler``: "is:unread", "feed:3",
-"tag:gazze", a saved search's own text. ``load_sidebar`` reads the counts (in a
-worker, with the worker's own connection); ``Sidebar.show`` draws them, keeping
-the cursor where it was.
+"tag:gazze", a saved search's own text. ``tui.controllers.sidebar_data.load_sidebar``
+reads the counts (in a worker, with the worker's own connection); ``Sidebar.show``
+draws them, keeping the cursor where it was.
 """
 
 from __future__ import annotations
@@ -17,17 +17,11 @@ from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
-from sqlite_utils import Database
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from store.aa.catalogue import language_name
-from store.feeds import display_title, list_feeds
-from store.search.compiler import unread_count
-from store.search.saved import list_saved
-from store.sync.accounts import account_feed_ids, list_accounts
-from store.tags import list_tags
 
 BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (
     ("All", ""),
@@ -104,39 +98,6 @@ def _shorten(views: list[View], language: str) -> None:
     for view in views:
         if len(view.name) > len(prefix):
             view.short = view.name[len(prefix) :]
-
-
-def load_sidebar(db: Database) -> SidebarData:
-    """Read every view's count from the database."""
-    data = SidebarData()
-    for name, query in BUILTIN_VIEWS:
-        data.views.append(View(name, query, unread_count(db, query)))
-    for feed in sorted(list_feeds(db), key=lambda f: (f.lang or "~", f.category or "", f.title)):
-        view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
-        language = language_label(feed.lang)
-        data.feeds.setdefault(language, {}).setdefault(feed.category or "", []).append(view)
-    for language, categories in data.feeds.items():
-        _shorten([v for views in categories.values() for v in views], language)
-    for tag in list_tags(db):
-        data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
-    for saved in list_saved(db):
-        data.saved.append(View(saved.name, saved.query, saved.unread))
-    data.accounts = account_views(db)
-    return data
-
-
-def account_views(db: Database) -> list[View]:
-    """One entry per sync account: its feeds' stories, its status as the error mark."""
-    views = []
-    for account in list_accounts(db):
-        feed_ids = account_feed_ids(db, account.id)
-        query = " OR ".join(f"feed:{i}" for i in feed_ids) or "feed:0"
-        error = account.last_error if account.status == "failing" else None
-        name = f"{account.user}@{account.url.split('//', 1)[-1].split('/', 1)[0]}"
-        if account.last_sync is None and error is None:
-            name += " (not synced yet)"
-        views.append(View(name, query, unread_count(db, query) if feed_ids else 0, error))
-    return views
 
 
 class Sidebar(Tree[View]):

@@ -13,13 +13,11 @@ from rich.console import Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
-from sqlite_utils import Database
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store.aa.catalogue import is_rtl
-from store.feeds import get_feed, is_fetchable_url
-from store.items import get_item
+from store.feeds import is_fetchable_url
 from store.model import Item
 from store.search.highlight import match_spans
 from store.text import clean_line, strip_controls
@@ -38,29 +36,6 @@ def is_subhead(paragraph: str) -> bool:
 
 FETCHING = "⋯ fetching the full story…"
 FLAG_STYLES = {"breaking": "bold white on red", "update": "bold black on cyan"}
-
-
-def read_story(
-    db: Database,
-    item_id: int,
-    *,
-    now: datetime,
-    clock: Clock,
-    terms: Sequence[str] = (),
-    fetching: bool = False,
-) -> tuple[Item, RenderableType]:
-    """Read one story (and its feed's title) and draw it; call it from a worker."""
-    item = get_item(db, item_id)
-    feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
-    renderable = render_story(
-        item,
-        feed_title=feed_title,
-        now=now,
-        clock=clock,
-        terms=terms,
-        fetching=fetching,
-    )
-    return item, renderable
 
 
 def render_story(

@@ -1,0 +1,56 @@
+"""What the sidebar shows, read from the database: every view with its unread count.
+
+Called from a worker with the worker's own connection; ``tui.widgets.sidebar.Sidebar``
+draws the result.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from store.feeds import display_title, list_feeds
+from store.search.compiler import unread_count
+from store.search.saved import list_saved
+from store.sync.accounts import account_feed_ids, list_accounts
+from store.tags import list_tags
+from tui.widgets.sidebar import (
+    BUILTIN_VIEWS,
+    SidebarData,
+    View,
+    _shorten,
+    language_label,
+    tag_query,
+)
+
+
+def load_sidebar(db: Database) -> SidebarData:
+    """Read every view's count from the database."""
+    data = SidebarData()
+    for name, query in BUILTIN_VIEWS:
+        data.views.append(View(name, query, unread_count(db, query)))
+    for feed in sorted(list_feeds(db), key=lambda f: (f.lang or "~", f.category or "", f.title)):
+        view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
+        language = language_label(feed.lang)
+        data.feeds.setdefault(language, {}).setdefault(feed.category or "", []).append(view)
+    for language, categories in data.feeds.items():
+        _shorten([v for views in categories.values() for v in views], language)
+    for tag in list_tags(db):
+        data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
+    for saved in list_saved(db):
+        data.saved.append(View(saved.name, saved.query, saved.unread))
+    data.accounts = account_views(db)
+    return data
+
+
+def account_views(db: Database) -> list[View]:
+    """One entry per sync account: its feeds' stories, its status as the error mark."""
+    views = []
+    for account in list_accounts(db):
+        feed_ids = account_feed_ids(db, account.id)
+        query = " OR ".join(f"feed:{i}" for i in feed_ids) or "feed:0"
+        error = account.last_error if account.status == "failing" else None
+        name = f"{account.user}@{account.url.split('//', 1)[-1].split('/', 1)[0]}"
+        if account.last_sync is None and error is None:
+            name += " (not synced yet)"
+        views.append(View(name, query, unread_count(db, query) if feed_ids else 0, error))
+    return views
