@@ -160,3 +160,66 @@ def test_furniture_inside_a_body_hidden_by_its_class_names_still_goes() -> None:
     )
     article = extract_article(page)
     assert article.paragraphs == [paragraph, paragraph.replace("Saturday", "Sunday")]
+
+
+# Story sentences that open with "By", or mention commenting, inside a body of plain <p>s.
+HARBOUR = [
+    "The council met on Monday to discuss the new harbour wall, which has cost twice its "
+    "budget so far.",
+    "By Tuesday, officials said, the first stones of the new wall would be laid along the "
+    "eastern quay.",
+    "The mayor declined to post a comment on the overspend, saying only that the work had "
+    "to be finished.",
+    "Residents were invited to join the conversation at a public meeting in the town hall "
+    "next month.",
+    "Work on the western side will begin in the spring, once the storms of the winter have passed.",
+]
+
+
+def harbour_page(top: str = "", bottom: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in HARBOUR)
+    article = f"<article>{top}{paragraphs}{bottom}</article>"
+    return f"<html><body><h1>Harbour wall</h1>{article}</body></html>"
+
+
+def test_story_sentences_that_look_like_bylines_or_notices_stay_in_the_body() -> None:
+    article = extract_article(harbour_page())
+    assert article.paragraphs == HARBOUR
+    assert article.authors == []
+
+
+def test_a_byline_at_the_top_and_a_comment_notice_at_the_end_still_go() -> None:
+    page = harbour_page("<p>By Jane Doe and John Roe</p>", "<p>Comments are closed.</p>")
+    article = extract_article(page)
+    assert article.paragraphs == HARBOUR
+    assert article.authors == ["Jane Doe", "John Roe"]
+
+
+def test_a_notice_phrase_opening_a_story_sentence_mid_body_stays() -> None:
+    sentence = "Join the conversation, the mayor urged."
+    body = HARBOUR[:3] + [sentence] + HARBOUR[2:] + HARBOUR[:1]
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    article = extract_article(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert article.paragraphs == body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tuesday, officials said, the first stones would be laid.",
+        "By Tuesday, officials said",
+        "Di Maio ha detto che il governo andrà avanti con la riforma.",
+        "Von Anfang an war klar, dass die Brücke zu teuer wird.",
+        "Par ailleurs, le maire a annoncé une réunion publique.",
+        "By the end of March",
+    ],
+)
+def test_story_sentences_opening_with_by_are_not_bylines(line: str) -> None:
+    assert not is_byline(line)
+
+
+def test_a_byline_with_a_role_or_a_place_is_a_byline() -> None:
+    assert is_byline("By Jane Doe and John Roe")
+    assert is_byline("By Harriet Cole, Heritage Reporter")
+    assert is_byline("Di Mario Rossi")
+    assert is_byline("By Jane Doe in Manchester")

@@ -3,8 +3,12 @@
 Bylines ("By Jane Doe, Health Reporter"), photo captions with their credit,
 share prompts ("Share on Facebook"), comment notices ("Comments are closed"),
 advert labels and "Read more:" links, in the languages the reader meets. Each
-test is on one short line, folded (``store.text.fold``): a paragraph of the
-story that happens to use one of these words is longer and is kept.
+test is on one whole short line, folded (``store.text.fold``), never a phrase
+inside a sentence: a paragraph of the story that happens to use one of these words
+is kept. A byline is a few capitalised names after "By"/"Par"/"Von"/"Di"..., maybe
+a short role, place or date after a comma; a story sentence opening with "By" has
+lower-case words or a clause after its comma. Bylines and comment notices are only
+looked for at the edges of a body (``is_furniture_line(line, at_edge=...)``).
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ _NOTICES = (
     "debe iniciar sesion para comentar",
     "bu habere yorum yapilamaz",
     "ilk yorumu siz yapin",
+    "bu habere ilk yorumu siz yapin",
     "yorum yapabilmek icin",
     "التعليقات مغلقة",
     "كن اول من يعلق",
@@ -106,29 +111,85 @@ _READING_TIME = re.compile(
 _SHARE_VERBS = ("share", "partag", "compartir", "teilen", "paylas", "شارك", "поделиться")
 _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\bx\b|فيسبوك|اكس")
 _MAX_SHARE = 60
+_MAX_NOTICE = 60
+# Between the names and what follows them (a role, a place, a date).
+_BYLINE_PARTS = re.compile(r"\s*(?:[,|·•;]|\s[-–—]\s|(?=\d))\s*")
+# Lower-case words a byline's names may hold: joins, particles, places, roles (folded).
+_NAME_WORDS = frozenset(
+    "and & et und y e ve i и و de da di del della der den van von ten le la du des al el "
+    "bin ibn dos das in at à a en aus from fur для في reporter correspondent editor writer "
+    "journalist staff contributor".split()
+)
+_WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi "
+    "vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag "
+    "lunes martes miercoles jueves viernes sabado domingo lunedi martedi mercoledi giovedi "
+    "venerdi sabato domenica".split()
+)
+_MAX_NAME_WORDS = 8
+_MAX_TAIL_WORDS = 8
+_SENTENCE_ENDS = (".", "!", "?", "…", "؟")
 
 
 def is_byline(line: str) -> bool:
     """ "By Jane Doe", "Par Claire Dubois, à Nantes": a short line naming the writer
-    (a name starts with a capital, or is in a script without capitals)."""
-    found = _BYLINE.match(line.removeprefix(SUBHEAD))
-    if found is None or len(line) >= 120:
+    (a name starts with a capital, or is in a script without capitals), maybe with
+    a short role, place or date after a comma, a dash or a bar."""
+    text = line.removeprefix(SUBHEAD).strip()
+    found = _BYLINE.match(text)
+    if found is None or len(text) >= 120:
         return False
-    return not line.removeprefix(SUBHEAD)[found.end() - 1].islower()
+    head, *tail = _BYLINE_PARTS.split(text[found.end() - 1 :], maxsplit=1)
+    return _are_names(head.split()) and _is_byline_tail(" ".join(tail).split())
 
 
-def is_furniture_line(line: str) -> bool:
+def _are_names(words: list[str]) -> bool:
+    """ "Jane Doe and John Roe", "Ana de la Cruz", "Megan Price Environment reporter"."""
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or not _is_name(words[0]):
+        return False
+    if fold(words[0]).strip(".,:") in _WEEKDAYS:
+        return False
+    return all(_is_name(word) or fold(word) in _NAME_WORDS for word in words)
+
+
+def _is_byline_tail(words: list[str]) -> bool:
+    """What may follow the names: nothing, or a few words that are not a sentence
+    ("Health Reporter", "à Nantes", "2026-02-28"; not "officials said ...")."""
+    if not words:
+        return True
+    if len(words) > _MAX_TAIL_WORDS or words[-1].endswith(_SENTENCE_ENDS):
+        return False
+    return _is_name(words[0]) or fold(words[0]) in _NAME_WORDS
+
+
+def _is_name(word: str) -> bool:
+    """A word that starts with a capital, a digit, or a letter of a script without case."""
+    first = next((char for char in word if char.isalnum()), "")
+    return bool(first) and not first.islower()
+
+
+def is_comment_notice(line: str) -> bool:
+    """ "Comments are closed.", "Be the first to comment on this story": a short line
+    that opens with a comment notice."""
+    folded = fold(line.removeprefix(SUBHEAD)).strip(" .!:-–—|")
+    return len(folded) <= _MAX_NOTICE and folded.startswith(_NOTICES)
+
+
+def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     """A caption, share prompt, comment notice, advert label, "read more" link, or a line
-    without a letter (a time or a date)."""
+    without a letter (a time or a date). A comment notice counts only ``at_edge`` (in
+    the first or last lines of a body), unless it is the whole line ("Leave a comment")."""
     if len(line) > _MAX_LINE:
         return False
     text = line.removeprefix(SUBHEAD)
     if not any(char.isalpha() for char in text):  # a time, a date, a rule of dashes
         return True
     folded = fold(text).strip(" .!:-–—|")
-    if folded in _LABELS or is_share_prompt(text) or _is_share_button(folded):
+    if folded in _LABELS or folded in _NOTICES or is_share_prompt(text):
         return True
-    if folded.startswith(_READ_MORE) or any(notice in folded for notice in _NOTICES):
+    if _is_share_button(folded) or folded.startswith(_READ_MORE):
+        return True
+    if at_edge and is_comment_notice(text):
         return True
     if _READING_TIME.match(folded):
         return True

@@ -11,8 +11,9 @@
    paragraph's parent) in full and to that element's parent in half. The body
    is the best-scoring element, with the siblings that score close to it.
 3. Lines that are furniture even inside a body go (``store.pages.furniture``):
-   bylines (their names are kept as the authors), captions, share prompts,
-   comment notices, advert labels, "read more" links.
+   bylines (their names are kept as the authors) and comment notices among the
+   body's first or last ``EDGE`` lines, and anywhere captions, share prompts,
+   advert labels, "read more" links and whole-line notices ("Leave a comment").
 
 The tree is only read, never changed: the caller reads title and metadata from it too.
 """
@@ -58,6 +59,7 @@ _FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "n
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
 RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
 PROSE = 80  # characters: a run this long earns a point for being a paragraph
+EDGE = 3  # lines at each end of a body where bylines and comment notices are looked for
 
 
 @dataclass
@@ -119,17 +121,23 @@ def _read(
         return GenericBody([], _authors(bylines)), None
     best = max(scores, key=scores.__getitem__)
     chosen = _with_siblings(best, scores)
+    inside = [
+        run
+        for run in runs
+        if any(run.holder is c or _is_inside(run.holder, c) for c in chosen)
+        and run.text
+        and run.holder.tag != "h1"
+    ]
     paragraphs: list[str] = []
-    for run in runs:
-        if not any(run.holder is c or _is_inside(run.holder, c) for c in chosen):
-            continue
+    for index, run in enumerate(inside):
         text = run.text
-        if not text or run.holder.tag == "h1":
-            continue
-        if is_byline(text):
+        at_edge = index < EDGE or index >= len(inside) - EDGE
+        if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        if is_furniture_line(text) or (run.link_chars > 0.6 * len(text) and len(text) < 200):
+        if is_furniture_line(text, at_edge) or (
+            run.link_chars > 0.6 * len(text) and len(text) < 200
+        ):
             continue
         subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
         paragraphs.append(SUBHEAD + text if subhead else text)
