@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,46 @@ async def test_U_undoes_mark_all_read_and_then_redoes_it(tmp_path: Path) -> None
         await pilot.press("U")  # again: redo
         await settle(pilot)
         assert _unread(path) == 0
+
+
+async def test_the_newsboat_keys_answer(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600, key_preset="newsboat"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        first = items.current_id
+        assert first is not None
+        await pilot.press("N")  # newsboat's toggle read
+        await settle(pilot)
+        assert _read(path, first) == 1
+        await pilot.press("ctrl+n")  # the first feed with unread stories
+        await settle(pilot)
+        assert "AA العربية — أخبار  2 stories" in screen_text(app)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Keys (newsboat keys)" in text
+        assert re.search(r"\bN\s+Toggle read", text)  # help shows the keys as bound now
+
+
+async def test_l_hides_read_stories_and_C_reads_everything_undoably(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    unread = _unread(path)
+    app = make_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        assert len(items.ids) == 13
+        await pilot.press("l")
+        await settle(pilot)
+        assert len(items.ids) == unread and "All · unread only" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot)
+        assert len(items.ids) == 13
+        await pilot.press("C", "y")
+        await settle(pilot)
+        assert _unread(path) == 0
+        await pilot.press("U")
+        await settle(pilot)
+        assert _unread(path) == unread

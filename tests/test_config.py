@@ -38,7 +38,7 @@ quick_tags = ["gazze", "ekonomi"]
 
 [keys]
 down = "j"
-toggle_star = ["x", "f"]
+toggle_star = ["z", "f"]
 
 [[rules]]
 query = "lang:tr deprem"
@@ -52,7 +52,7 @@ tags = ["deprem"]
     assert config.date_format == "%Y-%m-%d %H:%M"
     assert config.browser == ["firefox", "--new-tab"]
     assert config.quick_tags == ["gazze", "ekonomi"]
-    assert config.keys == {"down": ["j"], "toggle_star": ["x", "f"]}
+    assert config.keys == {"down": ["j"], "toggle_star": ["z", "f"]}
     assert config.rules == [{"query": "lang:tr deprem", "tags": ["deprem"]}]
 
 
@@ -75,6 +75,15 @@ def test_the_default_location_is_used(tmp_path: Path) -> None:
         ('[keys]\nstar = "x"\n', "keys.star: unknown action 'star'"),
         ("[keys]\ndown = 3\n", "keys.down: expected a list of strings"),
         ('rules = "x"\n', "rules: expected [[rules]] tables"),
+        # A key another action has: an error naming both (j would stop moving down).
+        (
+            '[keys]\ntoggle_star = "j"\n',
+            "keys.toggle_star: 'j' is already the key of down (Next story)",
+        ),
+        ('keys = "newsboat"\n[x]\n', "unknown key 'x'"),
+        ('keys = "elinks"\n', "keys: unknown key set 'elinks' (one of: default, newsboat)"),
+        # The preset moves toggle_read to N; r is its feed refresh.
+        ('[keys]\npreset = "newsboat"\ntoggle_star = "r"\n', "keys.toggle_star: 'r' is already"),
     ],
 )
 def test_bad_config_names_the_line_or_key(tmp_path: Path, text: str, message: str) -> None:
@@ -107,3 +116,16 @@ def test_an_unknown_theme_is_refused_before_the_screen_opens(
     path = _write(tmp_path, 'theme = "no-such-theme"\n')
     assert run_reader(tmp_path / "db.sqlite", config_path=path) == 2
     assert "theme: unknown theme 'no-such-theme'" in capsys.readouterr().err
+
+
+def test_the_newsboat_preset_and_rebinding_what_a_key_moved_from(tmp_path: Path) -> None:
+    from tui.keys import effective_keys
+
+    config = load_config(_write(tmp_path, 'keys = "newsboat"\n'), known_actions=set(ACTIONS))
+    keys = effective_keys(config.key_preset, config.keys)
+    assert keys["toggle_read"] == ["N"] and keys["refresh_feed"] == ["r"]
+    assert keys["previous_unread_feed"] == ["ctrl+p"] and keys["command_palette"] == ["colon"]
+    # A default's key may go to another action once the default has moved away.
+    moved = _write(tmp_path, '[keys]\nselect = "v"\ntoggle_star = "x"\n')
+    config = load_config(moved, known_actions=set(ACTIONS))
+    assert effective_keys(config.key_preset, config.keys)["toggle_star"] == ["x"]

@@ -44,3 +44,12 @@ def test_help_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-u
     assert snap_compare(
         fixture_app(tmp_path), terminal_size=(140, 40), run_before=_before("question_mark")
     )
+
+
+def test_help_screen_with_the_newsboat_keys(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tui.config import Config
+
+    config = Config(dwell_seconds=3600, key_preset="newsboat")
+    assert snap_compare(
+        fixture_app(tmp_path, config), terminal_size=(140, 60), run_before=_before("question_mark")
+    )

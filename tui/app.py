@@ -71,7 +71,8 @@ class ReaderApp(App[int]):
         self.demo = demo
         self.now = now
         self.delays = delays or Delays()
-        self.key_overrides = keys.keymap(self.config.keys)
+        # The keys as bound now (preset and [keys] over the defaults), for help and palette.
+        self.key_overrides = keys.keymap(self.config.key_preset, self.config.keys)
         if demo:
             self.title = "aanews (demo)"
 

@@ -29,6 +29,7 @@ class Config:
     """Everything the reader takes from the config file, with its defaults."""
 
     keys: dict[str, list[str]] = field(default_factory=dict)
+    key_preset: str = "default"  # keys = "newsboat" (or preset = ... in [keys])
     theme: str | None = None
     dwell_seconds: float = 2.0
     auto_refresh_minutes: float = 0.0
@@ -90,7 +91,7 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
     config = Config()
     for key, value in data.items():
         if key == "keys":
-            config.keys = _keys(value, known_actions)
+            config.key_preset, config.keys = _keys(value, known_actions)
         elif key == "theme":
             config.theme = _string(key, value)
         elif key == "dwell_seconds":
@@ -183,11 +184,22 @@ def _check_rules(tables: list[dict[str, Any]]) -> None:
         raise ConfigError(f"rules: {error}") from None
 
 
-def _keys(value: Any, known_actions: set[str] | None) -> dict[str, list[str]]:
+def _keys(value: Any, known_actions: set[str] | None) -> tuple[str, dict[str, list[str]]]:
+    """``keys = "newsboat"``, or a ``[keys]`` table of action = key(s) with an optional preset."""
+    from tui.keys import PRESETS, KeyConflict, effective_keys
+
+    if isinstance(value, str):
+        value = {"preset": value}
     if not isinstance(value, dict):
-        raise ConfigError("keys: expected a [keys] table")
+        raise ConfigError('keys: expected a preset name (keys = "newsboat") or a [keys] table')
+    preset = value.get("preset", "default")
+    if preset not in PRESETS:
+        names = ", ".join(sorted(PRESETS))
+        raise ConfigError(f"keys: unknown key set {preset!r} (one of: {names})")
     keys: dict[str, list[str]] = {}
     for action, keyspec in value.items():
+        if action == "preset":
+            continue
         name = f"keys.{action}"
         if known_actions is not None and action not in known_actions:
             raise ConfigError(f"{name}: unknown action {action!r}")
@@ -197,7 +209,11 @@ def _keys(value: Any, known_actions: set[str] | None) -> dict[str, list[str]]:
         if not keyspec or any(not k.strip() or "," in k for k in keyspec):
             raise ConfigError(f"{name}: expected a key name or a list of key names")
         keys[action] = [k.strip() for k in keyspec]
-    return keys
+    try:
+        effective_keys(preset, keys)
+    except KeyConflict as error:
+        raise ConfigError(str(error)) from None
+    return preset, keys
 
 
 def _string(key: str, value: Any) -> str:

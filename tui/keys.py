@@ -34,12 +34,12 @@ SCREEN, PANES, APP = "screen", "panes", "app"
 KEYS: tuple[Key, ...] = (
     # help first: the footer is cut short on a narrow terminal, and ? must show.
     Key("help", "question_mark", "Help: every key", True, "?", "Help"),
-    Key("down", "j,down", "Next story"),
-    Key("up", "k,up", "Previous story"),
+    Key("down", "j,down", "Next story", part=PANES),
+    Key("up", "k,up", "Previous story", part=PANES),
     Key("next_unread", "n", "Next unread story", True, footer="Next unread"),
     Key("previous_unread", "p", "Previous unread story"),
-    Key("top", "g,home", "First story"),
-    Key("bottom", "G,end", "Last story"),
+    Key("top", "g,home", "First story", part=PANES),
+    Key("bottom", "G,end", "Last story", part=PANES),
     Key("open", "enter", "Open the story in the reader", True, "⏎", "Open"),
     Key("page", "space", "Page the story, then the next unread one", key_display="␣"),
     Key("open_link", "o", "Open the link in the browser", True, footer="Browser", part=PANES),
@@ -53,9 +53,11 @@ KEYS: tuple[Key, ...] = (
         part=PANES,
     ),
     Key("save_story", "w", "Save the story as Markdown", part=PANES),
+    Key("open_link_and_read", "O", "Open the link in the browser and mark it read", part=PANES),
     Key("toggle_read", "r", "Toggle read", True, footer="Read", part=PANES),
     Key("toggle_star", "s", "Toggle star", True, footer="Star", part=PANES),
     Key("mark_all_read", "A", "Mark every story in the view read", part=PANES),
+    Key("mark_everything_read", "C", "Mark every story in every feed read", part=PANES),
     Key("select", "v,x", "Select the story (or unselect it) and move down", part=PANES),
     Key("select_all", "V", "Select every story in the view", part=PANES),
     Key(
@@ -73,17 +75,102 @@ KEYS: tuple[Key, ...] = (
     Key("refresh_feed", "ctrl+r", "Refresh the current feed"),
     Key("manage_feeds", "F", "Feeds: add, remove, rename, pause, folders"),
     Key("search", "slash", "Search", True, "/"),
-    Key("next_pane", "tab", "Next pane"),
-    Key("previous_pane", "shift+tab", "Previous pane"),
+    Key("next_pane", "tab", "Next pane", part=PANES),
+    Key("previous_pane", "shift+tab", "Previous pane", part=PANES),
     Key("previous_feed", "left_square_bracket", "Previous feed", key_display="["),
     Key("next_feed", "right_square_bracket", "Next feed", key_display="]"),
+    Key("previous_unread_feed", "left_curly_bracket", "Previous feed with unread stories"),
+    Key("next_unread_feed", "right_curly_bracket", "Next feed with unread stories"),
+    Key("toggle_hide_read", "l", "Hide read stories in the list, or show them again"),
     Key("toggle_sidebar", "b", "Show or hide the sidebar"),
     Key("back", "escape", "Back to the list; clear the selection; end a search"),
     Key("close", "q", "Back a level (full story, search); at the top, quit", True, footer="Quit"),
     Key("quit", "Q", "Quit from anywhere", part=APP),
+    Key(
+        "command_palette",
+        "ctrl+p",
+        "Command palette: every action by name",
+        footer="palette",
+        part=APP,
+    ),
 )
 
 ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
+DEFAULT = "default"
+
+# Key sets a switcher has in their fingers: action -> keys, over the defaults.
+PRESETS: dict[str, dict[str, list[str]]] = {
+    DEFAULT: {},
+    # newsboat's keys: r reloads the feed (R all), N toggles read, A marks the feed
+    # read and C everything, o opens in the browser (O and marks read), s saves:
+    # here, stars (the story stays in the database; a file is not what it keeps),
+    # J/K step through feeds, ^N/^P to the next feed with unread stories, l hides
+    # read stories, u lists the story's links. ^P is the palette's key elsewhere: here
+    # ":" opens it.
+    "newsboat": {
+        "refresh_feed": ["r"],
+        "refresh_all": ["R"],
+        "toggle_read": ["N"],
+        "mark_all_read": ["A"],
+        "mark_everything_read": ["C"],
+        "next_unread": ["n"],
+        "previous_unread": ["p"],
+        "open_link": ["o"],
+        "open_link_and_read": ["O"],
+        "toggle_star": ["s"],
+        "close": ["q"],
+        "quit": ["Q"],
+        "next_feed": ["J", "right_square_bracket"],
+        "previous_feed": ["K", "left_square_bracket"],
+        "next_unread_feed": ["ctrl+n"],
+        "previous_unread_feed": ["ctrl+p"],
+        "toggle_hide_read": ["l"],
+        "show_links": ["u"],
+        "command_palette": ["colon"],
+    },
+}
+
+
+class KeyConflict(ValueError):
+    """Two actions would answer to one key; the message names both."""
+
+
+def effective_keys(
+    preset: str = DEFAULT, overrides: dict[str, list[str]] | None = None
+) -> dict[str, list[str]]:
+    """Every action's keys: the config's ``[keys]`` over the preset over the defaults.
+
+    Raises KeyConflict when one key would do two things.
+    """
+    chosen = {**PRESETS[preset], **(overrides or {})}
+    keys = {k.action: chosen.get(k.action, k.keys.split(",")) for k in KEYS}
+    owner: dict[str, str] = {}
+    for key in KEYS:  # the config's own bindings first, so the error names them
+        if key.action not in (overrides or {}):
+            continue
+        for name in keys[key.action]:
+            owner.setdefault(name, key.action)
+    for key in KEYS:
+        for name in keys[key.action]:
+            other = owner.setdefault(name, key.action)
+            if other != key.action:
+                raise KeyConflict(
+                    f"keys.{other}: {key_label(name)!r} is already the key of {key.action} "
+                    f"({key.description}); give one of them another key"
+                )
+    return keys
+
+
+def keymap(preset: str = DEFAULT, overrides: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """The Textual keymap (action -> "k1,k2") for every action not on its default keys."""
+    keys = effective_keys(preset, overrides)
+    defaults = {k.action: k.keys for k in KEYS}
+    return {
+        action: ",".join(names)
+        for action, names in keys.items()
+        if ",".join(names) != defaults[action]
+    }
+
 
 # The footer's keys, most wanted first: a narrow footer drops them from the end.
 FOOTER: tuple[str, ...] = (
@@ -120,11 +207,6 @@ def bindings(part: str = SCREEN) -> list[Binding | tuple[str, str] | tuple[str, 
     ]
 
 
-def keymap(overrides: dict[str, list[str]]) -> dict[str, str]:
-    """The Textual keymap for the config's ``[keys]`` table (action -> keys)."""
-    return {action: ",".join(keys) for action, keys in overrides.items()}
-
-
 def description(key: Key, quick_tags: list[str]) -> str:
     """What a key does; a quick-tag key also names its tag from the config."""
     number = key.action.removeprefix("quick_tag_")
@@ -147,6 +229,9 @@ def key_label(keys: str) -> str:
         "question_mark": "?",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
+        "colon": ":",
         "escape": "esc",
         "vertical_line": "|",
     }

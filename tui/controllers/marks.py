@@ -27,7 +27,7 @@ from store.items import (
     set_starred,
     undo_read_change,
 )
-from store.search.compiler import QueryError
+from store.search.compiler import QueryError, search_ids
 from store.search.saved import SavedSearchError, save_search
 from store.tags import TagChange, item_tags, tags_by_use, tags_of, undo_tag_change
 from tui.controllers import Controller
@@ -146,6 +146,11 @@ class Marker(Controller):
         """Many stories read or unread (a selection, A, C): undoable."""
         self.stop_dwell()
         self._change(lambda db: mark_read(db, ids, read))
+
+    def mark_everything_read(self) -> None:
+        """Every unread story read, in every view: undoable."""
+        self.stop_dwell()
+        self._change(lambda db: mark_read(db, search_ids(db, "is:unread"), True))
 
     def change_tags(self, change: Callable[[Database], TagChange]) -> None:
         """Apply a tag change (the prompt, a quick tag): undoable."""

@@ -20,11 +20,14 @@ from textual.message import Message
 from textual.worker import WorkerCancelled, WorkerState, get_current_worker
 
 from store.feeds import FeedError
+from store.model import Item
 from store.search.rules import RuleSet, compile_rules, rules_from_toml
 from store.sync.accounts import AccountError
+from store.text import clean_line
 from tui.accounts import sync_for_reader
 from tui.config import Config
 from tui.controllers import Controller
+from tui.widgets.sidebar import View
 from tui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -150,6 +153,32 @@ class Refresher(Controller):
             return
         self.post_message(self.Progress(0, 0, what))
         self._run(feed_ids, what)
+
+    def refresh_view(self, view: View, story: Item | None) -> None:
+        """Refresh the feed a view shows, else the feeds of the story in the reader."""
+        if view.query.startswith("feed:") and view.query[5:].isdigit():
+            self.start([int(view.query[5:])], view.name)
+        elif story is not None and story.feeds:
+            self.start(list(story.feeds), "this story's feeds")
+        else:
+            self.notify("Pick a feed (or a story) to refresh; R refreshes them all.", markup=False)
+
+    def on_refresher_finished(self, message: Refresher.Finished) -> None:
+        """Say how it went: a summary, and each failed feed in its own notification."""
+        report = message.report
+        if report is None:
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
+            return
+        self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
+        for failure in report.failures:
+            self.notify(
+                clean_line(f"{failure.title or failure.url}: {failure.error}"),
+                title="Feed failed",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
 
     @in_thread("refresh", exclusive=True)
     def _run(self, feed_ids: list[int] | None, what: str) -> None:

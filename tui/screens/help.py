@@ -23,7 +23,6 @@ def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> T
             Text(key_label(keymap.get(key.action, key.keys))),
             Text(description(key, quick_tags or [])),
         )
-    table.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
     return table
 
 
@@ -41,8 +40,10 @@ class HelpScreen(Dialog[None]):
         keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
         config = getattr(self.app, "config", None)
         quick_tags: list[str] = config.quick_tags if config is not None else []
+        preset = getattr(config, "key_preset", "default")
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys — esc closes"
+            keys_set = f" ({preset} keys)" if preset != "default" else ""
+            scroll.border_title = f"Keys{keys_set} — esc closes"
             yield Static(help_table(keymap, quick_tags))
 
     def action_close(self) -> None:

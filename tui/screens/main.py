@@ -24,7 +24,6 @@ from textual.widgets import Header
 
 from store.search.compiler import QueryError
 from store.search.highlight import highlight_terms
-from store.text import clean_line
 from tui import keys
 from tui.config import Config
 from tui.controllers.marks import Marker
@@ -32,6 +31,7 @@ from tui.controllers.refresher import Refresher
 from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
 from tui.controllers.watcher import Watcher
+from tui.feed_steps import step_feed
 from tui.screens.feed_manager import FeedManager
 from tui.screens.help import HelpScreen
 from tui.widgets.item_list import ItemList
@@ -46,6 +46,12 @@ NARROW = 100
 WIDE = 180
 STORY_DELAY = 0.03
 ALL = View("All", "")
+
+
+def hiding_read(view: View) -> View:
+    """``view`` with its read stories left out (``l``)."""
+    query = f"({view.query}) is:unread" if view.query.strip() else "is:unread"
+    return View(f"{view.name} · unread only", query)
 
 
 class MainScreen(Screen[None]):
@@ -70,13 +76,27 @@ class MainScreen(Screen[None]):
         self.config = config
         self.now = now
         self.view = ALL
-        self.before_search: View | None = None  # the view a search came from
+        self.shown = ALL  # the view as listed: with read stories hidden, a narrower one
+        self.hide_read = False
+        # The parts, by name: the panes (widgets) and the controllers.
+        self.sidebar = Sidebar(id="sidebar")
+        self.search_box = SearchBox(delay=search_delay, id="search")
+        self.items = ItemList(now, id="items")
+        self.story = StoryView(id="story")
+        self.status = StatusLine(id="status")
         self.views = ViewReader(db_path)
         self.stories = StoryReader(db_path, config, now, offline=offline, page_delay=page_delay)
         self.refresher = Refresher(db_path, config, offline=offline)
         self.marker = Marker(db_path, config.dwell_seconds)
         self.watcher = Watcher(db_path)
-        self._search_delay = search_delay
+        self.panes = Panes(
+            self.sidebar,
+            Vertical(self.search_box, self.items, self.story, id="content"),
+            db_path=db_path,
+            config=config,
+            marker=self.marker,
+            id="panes",
+        )
         self._story_delay = story_delay
         self._story_timer: Timer | None = None
         self._sidebar_hidden: bool | None = None  # None: as the width suggests
@@ -85,19 +105,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        search = SearchBox(delay=self._search_delay, id="search")
-        content = Vertical(
-            search, ItemList(self.now, id="items"), StoryView(id="story"), id="content"
-        )
-        yield Panes(
-            Sidebar(id="sidebar"),
-            content,
-            db_path=self.db_path,
-            config=self.config,
-            marker=self.marker,
-            id="panes",
-        )
-        yield StatusLine(id="status")
+        yield self.panes
+        yield self.status
         yield KeyFooter()
         yield from (self.views, self.stories, self.refresher, self.watcher)
 
@@ -105,38 +114,6 @@ class MainScreen(Screen[None]):
         self.items.focus()
         self.sub_title = self.view.name
         self.load_view()  # the sidebar's counts follow the first rows
-
-    # -- the panes, by name -------------------------------------------------------
-
-    @property
-    def items(self) -> ItemList:
-        """The story list."""
-        return self.query_one(ItemList)
-
-    @property
-    def story(self) -> StoryView:
-        """The reader pane."""
-        return self.query_one(StoryView)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        """The sidebar."""
-        return self.query_one(Sidebar)
-
-    @property
-    def status(self) -> StatusLine:
-        """The status line."""
-        return self.query_one(StatusLine)
-
-    @property
-    def panes(self) -> Panes:
-        """The panes, with the keys that change stories."""
-        return self.query_one(Panes)
-
-    @property
-    def search_box(self) -> SearchBox:
-        """The search box under ``/``."""
-        return self.query_one(SearchBox)
 
     # -- layout ------------------------------------------------------------
 
@@ -156,14 +133,6 @@ class MainScreen(Screen[None]):
 
     # -- the user, and dialogs over the reader -------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
-        """The first key starts the reading: the story in view begins its dwell."""
-        self.marker.start()
-
-    def on_click(self, event: events.Click) -> None:
-        """A click starts the reading too."""
-        self.marker.start()
-
     def on_screen_suspend(self) -> None:
         """A dialog covers the story: it is not being read."""
         self.marker.pause_dwell()
@@ -177,7 +146,8 @@ class MainScreen(Screen[None]):
     def show_view(self, view: View) -> None:
         """Switch the list to another view."""
         self.view = view
-        self.panes.view = view
+        self.shown = hiding_read(view) if self.hide_read else view
+        self.panes.view = self.shown
         self.sub_title = view.name
         self.items.clear_selection()  # a selection belongs to the view it was made in
         try:
@@ -190,21 +160,21 @@ class MainScreen(Screen[None]):
 
     def load_view(self, keep: int | None = None) -> None:
         """Read the view's stories again (``keep``: stay on that story)."""
-        self.views.load(self.view, with_text=bool(self.items.highlight), keep=keep)
+        self.views.load(self.shown, with_text=bool(self.items.highlight), keep=keep)
 
     def load_counts(self) -> None:
         """Fresh counts in the sidebar and the status line."""
-        self.views.count(self.view)
+        self.views.count(self.shown)
 
     def on_view_reader_first_page(self, message: ViewReader.FirstPage) -> None:
         """A new view's first screenful, drawn before the rest is ordered."""
-        if message.view is self.view:
+        if message.view is self.shown:
             self.search_box.remove_class("-error")
             self.items.set_ids(message.ids, rows=message.rows)
 
     def on_view_reader_loaded(self, message: ViewReader.Loaded) -> None:
         """The whole view: the list keeps the story the user is on."""
-        if message.view is not self.view:
+        if message.view is not self.shown:
             return
         self.search_box.remove_class("-error")
         keep = self.items.current_id if message.reload is False else message.keep
@@ -219,7 +189,7 @@ class MainScreen(Screen[None]):
 
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
         """A query that cannot run: its error in one line, and no stale results under it."""
-        if message.view is not self.view:
+        if message.view is not self.shown:
             return
         self.search_box.add_class("-error")
         self.items.set_ids([])
@@ -234,8 +204,8 @@ class MainScreen(Screen[None]):
             if nothing and not self.config.accounts:  # a sync account brings its own
                 self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
-        if message.view is self.view:
-            self.status.show_view(self.view.name, len(self.items.ids), message.unread)
+        if message.view is self.shown:
+            self.status.show_view(self.shown.name, len(self.items.ids), message.unread)
 
     def on_item_list_rows_wanted(self, message: ItemList.RowsWanted) -> None:
         """The list scrolled onto rows it has not loaded."""
@@ -331,7 +301,8 @@ class MainScreen(Screen[None]):
         self.status.show_progress(message.done, message.total, message.what)
 
     def on_refresher_finished(self, message: Refresher.Finished) -> None:
-        """Counts and list catch up; each failed feed or account gets its own notification."""
+        """Counts and list catch up (the Refresher said how the feeds went); a failed
+        account gets its own notification."""
         self.status.done()
         for synced in message.synced:
             if synced.error:  # also on the account's sidebar entry
@@ -340,22 +311,10 @@ class MainScreen(Screen[None]):
             self.load_counts()
             self.load_view(keep=self.items.current_id)  # new stories, read and starred states
         report = message.report
-        if report is None:
-            if message.error:
-                self.notify(message.error, severity="error", markup=False)
-            return
-        self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
-        for failure in report.failures:
-            self.notify(
-                clean_line(f"{failure.title or failure.url}: {failure.error}"),
-                title="Feed failed",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-        self.load_counts()
-        if report.new or report.updated:
-            self.load_view(keep=self.items.current_id)
+        if report is not None:
+            self.load_counts()
+            if report.new or report.updated:
+                self.load_view(keep=self.items.current_id)
 
     def action_manage_feeds(self, welcome: bool = False) -> None:
         """The feed manager (the welcome screen when there are none): new feeds are fetched."""
@@ -374,30 +333,18 @@ class MainScreen(Screen[None]):
 
     def action_refresh_feed(self) -> None:
         """Refresh the feed of the current view, or the current story's feeds."""
-        if self.view.query.startswith("feed:") and self.view.query[5:].isdigit():
-            self.refresher.start([int(self.view.query[5:])], self.view.name)
-            return
-        item = self.story.item
-        if item is not None and item.feeds:
-            self.refresher.start(list(item.feeds), "this story's feeds")
-            return
-        self.notify("Pick a feed (or a story) to refresh; R refreshes them all.", markup=False)
+        self.refresher.refresh_view(self.view, self.story.item)
 
     # -- searching ---------------------------------------------------------------
 
     def action_search(self) -> None:
         """Show the search box; results follow as you type."""
-        if self.before_search is None:
-            self.before_search = self.view
+        self.search_box.open(self.view)
         self.add_class("-searching")
-        self.search_box.focus()
 
     def on_search_box_search(self, message: SearchBox.Search) -> None:
-        """A pause in typing (or enter): the text becomes the view."""
-        if message.text:
-            self.show_view(View(f"Search: {message.text}", message.text))
-        else:
-            self.show_view(self.before_search or ALL)
+        """A pause in typing (or enter): the text becomes the view (none: the one before)."""
+        self.show_view(message.view or ALL)
         if message.done:
             self.items.focus()
 
@@ -412,7 +359,7 @@ class MainScreen(Screen[None]):
 
     def close_search(self) -> None:
         """Back to the view the search came from."""
-        before = self.before_search
+        before = self.search_box.before
         showing_search = self.view is not before
         self._end_search()
         if showing_search:
@@ -420,34 +367,10 @@ class MainScreen(Screen[None]):
         self.items.focus()
 
     def _end_search(self) -> None:
-        self.search_box.clear_search()
-        self.search_box.remove_class("-error")
-        self.before_search = None
+        self.search_box.close()
         self.remove_class("-searching")
 
     # -- moving ----------------------------------------------------------------
-
-    def action_down(self) -> None:
-        """Next story (or next sidebar entry when the sidebar has the focus)."""
-        if self.sidebar.has_focus:
-            self.sidebar.action_cursor_down()
-        else:
-            self.items.move_by(1)
-
-    def action_up(self) -> None:
-        """Previous story (or sidebar entry)."""
-        if self.sidebar.has_focus:
-            self.sidebar.action_cursor_up()
-        else:
-            self.items.move_by(-1)
-
-    def action_top(self) -> None:
-        """First story."""
-        self.items.move_to(0)
-
-    def action_bottom(self) -> None:
-        """Last story."""
-        self.items.move_to(len(self.items.ids) - 1)
 
     def action_next_unread(self) -> None:
         """Next unread story in the view (past the last: from the top)."""
@@ -468,24 +391,14 @@ class MainScreen(Screen[None]):
         if message.wrapped:
             self.notify("Past the end of the list: went on from the other end.", timeout=2)
 
-    def _step_feed(self, step: int) -> None:
-        feeds = self.sidebar.data_now.feed_views()
-        if not feeds:
-            self.notify("No feeds yet: F adds one (or aanews feeds add URL).", markup=False)
+    def _step_feed(self, step: int, *, unread: bool = False) -> None:
+        target = step_feed(self.sidebar.data_now.feed_views(), self.view.query, step, unread=unread)
+        if isinstance(target, str):
+            self.notify(target, timeout=2, markup=False)
             return
-        queries = [v.query for v in feeds]
-        if self.view.query in queries:
-            index = queries.index(self.view.query) + step
-        else:
-            index = 0 if step > 0 else len(feeds) - 1
-        if not 0 <= index < len(feeds):
-            where = "last" if step > 0 else "first"
-            self.notify(f"This is the {where} feed.", timeout=2, markup=False)
-            return
-        view = feeds[index]
-        self.sidebar.select_query(view.query)
+        self.sidebar.select_query(target.query)
         self._end_search()
-        self.show_view(view)
+        self.show_view(target)
 
     def action_next_feed(self) -> None:
         """Open the next feed in the sidebar."""
@@ -494,6 +407,21 @@ class MainScreen(Screen[None]):
     def action_previous_feed(self) -> None:
         """Open the previous feed in the sidebar."""
         self._step_feed(-1)
+
+    def action_next_unread_feed(self) -> None:
+        """Open the next feed with unread stories."""
+        self._step_feed(1, unread=True)
+
+    def action_previous_unread_feed(self) -> None:
+        """Open the previous feed with unread stories."""
+        self._step_feed(-1, unread=True)
+
+    def action_toggle_hide_read(self) -> None:
+        """List only the unread stories of every view, or all of them again."""
+        self.hide_read = not self.hide_read
+        self.show_view(self.view)
+        note = "Read stories hidden: l shows them." if self.hide_read else "Read stories shown."
+        self.notify(note, timeout=2, markup=False)
 
     def action_open(self) -> None:
         """Read the story under the cursor in the reader pane."""
@@ -536,14 +464,6 @@ class MainScreen(Screen[None]):
             self.close_search()
         else:
             self.app.exit(0)
-
-    def action_next_pane(self) -> None:
-        """Move the focus to the next pane."""
-        self.focus_next()
-
-    def action_previous_pane(self) -> None:
-        """Move the focus to the previous pane."""
-        self.focus_previous()
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the sidebar."""

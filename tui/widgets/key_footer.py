@@ -52,9 +52,9 @@ class KeyFooter(Footer):
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                _, binding, enabled, tooltip = palette
+            palette = [a for a in active.values() if a.binding.action == "command_palette"]
+            if palette:
+                _, binding, enabled, tooltip = palette[0]
                 yield FooterKey(
                     binding.key,
                     self.app.get_key_display(binding),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
@@ -89,6 +90,46 @@ class Panes(Horizontal):
                 apply()
 
         self.app.push_screen(ConfirmScreen(question), answered)
+
+    # -- moving -------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """The first key starts the reading: the story in view begins its dwell."""
+        self.marker.start()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click starts the reading too."""
+        self.marker.start()
+
+    def action_down(self) -> None:
+        """Next story (or next sidebar entry when the sidebar has the focus)."""
+        if self.query_one(Sidebar).has_focus:
+            self.query_one(Sidebar).action_cursor_down()
+        else:
+            self.items.move_by(1)
+
+    def action_up(self) -> None:
+        """Previous story (or sidebar entry)."""
+        if self.query_one(Sidebar).has_focus:
+            self.query_one(Sidebar).action_cursor_up()
+        else:
+            self.items.move_by(-1)
+
+    def action_top(self) -> None:
+        """First story."""
+        self.items.move_to(0)
+
+    def action_bottom(self) -> None:
+        """Last story."""
+        self.items.move_to(len(self.items.ids) - 1)
+
+    def action_next_pane(self) -> None:
+        """Move the focus to the next pane."""
+        self.screen.focus_next()
+
+    def action_previous_pane(self) -> None:
+        """Move the focus to the previous pane."""
+        self.screen.focus_previous()
 
     # -- what the Marker reports -------------------------------------------------
 
@@ -226,6 +267,24 @@ class Panes(Horizontal):
     def action_save_story(self) -> None:
         """The story as a Markdown file."""
         story_actions.save_story(self, self._in_reader())
+
+    def action_open_link_and_read(self) -> None:
+        """Open the story's link in the browser, and count it as read."""
+        item = self.current()
+        self.action_open_link()
+        if item is not None and item.link and not item.read:
+            self.items.update_item(item.id, read=True)
+            self.marker.set_read([item.id], True, {item.id: {"read": False}})
+
+    def action_mark_everything_read(self) -> None:
+        """Mark every story in every feed read (U undoes it), after asking."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.items.update_items(self.items.ids, read=True)
+                self.marker.mark_everything_read()
+
+        self.app.push_screen(ConfirmScreen("Mark every story in every feed read?"), answered)
 
     def action_show_changes(self) -> None:
         """The story against its earlier versions, word by word."""
