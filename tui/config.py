@@ -11,13 +11,17 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from store.db import APP_NAME
 from tui.stamps import DEFAULT_DATE_FORMAT, LOCAL, Clock, zone_error
+
+if TYPE_CHECKING:
+    from store.search.rules import RuleSet
 
 
 class ConfigError(ValueError):
@@ -43,9 +47,12 @@ class Config:
     max_stories: int | None = None  # prune: stories a feed keeps unless it says (off)
     max_age_days: float | None = None  # prune: days a feed keeps stories unless it says
     pipe_command: list[str] = field(default_factory=list)  # | pipes the story to it
-    notify_command: list[str] = field(default_factory=list)  # run for a notify rule's story
-    images: bool = True  # show the story's photo where the terminal can
     path: Path | None = None
+
+    @cached_property
+    def rule_set(self) -> RuleSet | None:
+        """The [[rules]], compiled once (None when there are none); ConfigError if one is bad."""
+        return _check_rules(self.rules) if self.rules else None
 
     @property
     def clock(self) -> Clock:
@@ -114,7 +121,7 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("browser: give the command as a non-empty list of strings")
         elif key == "quick_tags":
             config.quick_tags = _string_list(key, value)
-        elif key in ("full_text_on_open", "images"):
+        elif key == "full_text_on_open":
             if not isinstance(value, bool):
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
             setattr(config, key, value)
@@ -122,7 +129,7 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
             config.max_stories = int(_number(key, value, minimum=1, maximum=10_000_000))
         elif key == "max_age_days":
             config.max_age_days = _number(key, value, minimum=0.001, maximum=100 * 365)
-        elif key in ("pipe_command", "notify_command"):
+        elif key == "pipe_command":
             command = _string_list(key, value)
             if not command or not command[0].strip():
                 raise ConfigError(f"{key}: give the command as a non-empty list of strings")
@@ -130,8 +137,8 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
         elif key == "rules":
             if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
                 raise ConfigError("rules: expected [[rules]] tables")
-            _check_rules(value)
             config.rules = value
+            config.rule_set  # noqa: B018 - compiled (and so checked) as the config is read
         elif key == "accounts":
             config.accounts = _accounts(value)
         else:
@@ -173,13 +180,13 @@ def _at_line(text: str, message: str) -> str:
     return ""
 
 
-def _check_rules(tables: list[dict[str, Any]]) -> None:
+def _check_rules(tables: list[dict[str, Any]]) -> RuleSet | None:
     # A bad rule is a config mistake: said when the config is read (at start-up),
-    # not later by the first refresh.
+    # not later by the first refresh. The compiled rules are kept: compiled once.
     from store.search.rules import RuleError, compile_rules, rules_from_toml
 
     try:
-        compile_rules(rules_from_toml({"rules": tables}))
+        return compile_rules(rules_from_toml({"rules": tables})) or None
     except RuleError as error:
         raise ConfigError(f"rules: {error}") from None
 

@@ -173,15 +173,11 @@ def _sync_first(args: argparse.Namespace) -> list[SyncReport]:
 
 def tag_rules(args: argparse.Namespace) -> RuleSet | None:
     """The config's [[rules]], applied to new stories as they are stored."""
-    from store.search.rules import RuleError, compile_rules, rules_from_toml
     from tui.config import ConfigError, load_config
 
     try:
-        config = load_config(args.config)
-        if not config.rules:
-            return None
-        return compile_rules(rules_from_toml({"rules": config.rules}))
-    except (ConfigError, RuleError) as error:
+        return load_config(args.config).rule_set  # compiled as the config was read
+    except ConfigError as error:
         raise CommandError(str(error)) from None
 
 

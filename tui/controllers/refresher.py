@@ -21,7 +21,7 @@ from textual.worker import WorkerCancelled, WorkerState, get_current_worker
 
 from store.feeds import FeedError
 from store.model import Item
-from store.search.rules import RuleSet, compile_rules, rules_from_toml
+from store.search.rules import RuleSet
 from store.sync.accounts import AccountError
 from store.text import clean_line
 from tui.accounts import sync_for_reader
@@ -123,10 +123,8 @@ class Refresher(Controller):
         super().__init__(db_path)
         self.config = config
         self.offline = offline
-        # Compiled once (the config was checked when it was read), not at every refresh.
-        self.rules: RuleSet | None = None
-        if config.rules:
-            self.rules = compile_rules(rules_from_toml({"rules": config.rules})) or None
+        # Compiled once, when the config was read; not at every refresh.
+        self.rules: RuleSet | None = config.rule_set
 
     def on_mount(self) -> None:
         minutes = self.config.auto_refresh_minutes

@@ -19,7 +19,7 @@ from tui.widgets.sidebar import (
     View,
     _shorten,
     language_label,
-    tag_query,
+    query_for_tag,
 )
 
 
@@ -35,7 +35,7 @@ def load_sidebar(db: Database) -> SidebarData:
     for language, categories in data.feeds.items():
         _shorten([v for views in categories.values() for v in views], language)
     for tag in list_tags(db):
-        data.tags.append(View(f"#{tag.name}", tag_query(tag.name), tag.unread))
+        data.tags.append(View(f"#{tag.name}", query_for_tag(tag.name), tag.unread))
     for saved in list_saved(db):
         data.saved.append(View(saved.name, saved.query, saved.unread))
     data.accounts = account_views(db)

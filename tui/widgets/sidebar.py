@@ -67,7 +67,7 @@ class SidebarData:
         return [v for cats in self.feeds.values() for feeds in cats.values() for v in feeds]
 
 
-def tag_query(name: str) -> str:
+def query_for_tag(name: str) -> str:
     """The query for one tag, quoted when the name has a space."""
     return f'tag:"{name}"' if " " in name else f"tag:{name}"
 
