@@ -190,3 +190,13 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def unread_in(path: Path) -> int:
+    """How many stories the database at ``path`` holds unread (read from a connection of
+    its own, as another process would see it)."""
+    db = open_db(path)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM items WHERE read = 0").fetchone()[0])
+    finally:
+        db.close()

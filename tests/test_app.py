@@ -6,7 +6,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_factory import NOW, build_fixture_db, make_app, notifications, screen_text, settle
+from app_factory import (
+    NOW,
+    build_fixture_db,
+    make_app,
+    notifications,
+    screen_text,
+    settle,
+    unread_in,
+)
 from sqlite_utils import Database
 from waiting import pilot_wait_for
 
@@ -38,14 +46,6 @@ def _flags(path: Path, item_id: int) -> tuple[int, int]:
     finally:
         db.close()
     return read, starred
-
-
-def _unread(path: Path) -> int:
-    db = open_db(path)
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM items WHERE read = 0").fetchone()[0])
-    finally:
-        db.close()
 
 
 async def test_the_list_shows_stories_newest_first_with_the_first_one_open(tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ async def test_mark_all_read_asks_first_above_fifty(tmp_path: Path) -> None:
     db = open_db(path)
     _add_many(db, 60)
     db.close()
-    before = _unread(path)
+    before = unread_in(path)
     app = make_app(path, Config(dwell_seconds=30))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -148,10 +148,10 @@ async def test_mark_all_read_asks_first_above_fifty(tmp_path: Path) -> None:
         assert "Mark all 73 stories" in screen_text(app)
         await pilot.press("n")
         await settle(pilot)
-        assert _unread(path) == before
+        assert unread_in(path) == before
         await pilot.press("A", "y")
         await settle(pilot)
-        assert _unread(path) == 0
+        assert unread_in(path) == 0
         assert "0 unread" in screen_text(app)
 
 
@@ -246,7 +246,7 @@ async def test_mouse_click_selects_and_double_click_opens(tmp_path: Path) -> Non
         assert app.focused is app.screen.query_one("#story")
 
 
-async def test_space_pages_the_story_then_moves_to_the_next_unread(tmp_path: Path) -> None:
+async def test_space_pages_the_story_then_moves_to_the_nextunread_in(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
     db = open_db(path)
     feed = add_feed(db, "https://example.test/long.xml", title="Long")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
+from app_factory import build_fixture_db, make_app, notifications, screen_text, settle, unread_in
 from waiting import pilot_wait_for
 
 from store.db import open_db
@@ -28,14 +28,6 @@ def _read(path: Path, item_id: int) -> int:
     db = open_db(path)
     try:
         return int(db.execute("SELECT read FROM items WHERE id = ?", [item_id]).fetchone()[0])
-    finally:
-        db.close()
-
-
-def _unread(path: Path) -> int:
-    db = open_db(path)
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM items WHERE read = 0").fetchone()[0])
     finally:
         db.close()
 
@@ -162,22 +154,22 @@ async def test_a_story_under_a_dialog_is_not_read(tmp_path: Path) -> None:
 
 async def test_U_undoes_mark_all_read_and_then_redoes_it(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
-    before = _unread(path)
+    before = unread_in(path)
     app = make_app(path)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("A")
         await settle(pilot)
-        assert _unread(path) == 0
+        assert unread_in(path) == 0
         assert f"Marked {before} stories read." in [n.message for n in notifications(app)]
         await pilot.press("U")
         await settle(pilot)
-        assert _unread(path) == before  # just those: the ones read before stay read
+        assert unread_in(path) == before  # just those: the ones read before stay read
         assert f"Undone: Marked {before} stories unread." in [n.message for n in notifications(app)]
         assert f"{before} unread" in screen_text(app)
         await pilot.press("U")  # again: redo
         await settle(pilot)
-        assert _unread(path) == 0
+        assert unread_in(path) == 0
 
 
 async def test_the_newsboat_keys_answer(tmp_path: Path) -> None:
@@ -203,7 +195,7 @@ async def test_the_newsboat_keys_answer(tmp_path: Path) -> None:
 
 async def test_l_hides_read_stories_and_C_reads_everything_undoably(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
-    unread = _unread(path)
+    unread = unread_in(path)
     app = make_app(path)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -217,7 +209,7 @@ async def test_l_hides_read_stories_and_C_reads_everything_undoably(tmp_path: Pa
         assert len(items.ids) == 13
         await pilot.press("C", "y")
         await settle(pilot)
-        assert _unread(path) == 0
+        assert unread_in(path) == 0
         await pilot.press("U")
         await settle(pilot)
-        assert _unread(path) == unread
+        assert unread_in(path) == unread
