@@ -120,21 +120,12 @@ class TagCount:
 
 def list_tags(db: Database) -> list[TagCount]:
     """Every tag in use, by folded name, with story and unread counts (hidden left out)."""
+    # Counts kept up to date by triggers (migration 7): one row a tag, whatever the stories.
     rows = db.execute(
-        """
-        WITH tagged (tag_id, item_id) AS (
-            SELECT tag_id, item_id FROM item_tags
-            UNION
-            SELECT ft.tag_id, f.item_id FROM feed_tags ft
-            JOIN item_feeds f ON f.feed_id = ft.feed_id
-        )
-        SELECT t.name, COUNT(i.id), COALESCE(SUM(i.read = 0), 0) FROM tags t
-        LEFT JOIN tagged g ON g.tag_id = t.id
-        LEFT JOIN items i INDEXED BY items_state ON i.id = g.item_id AND i.hidden = 0
-        WHERE EXISTS (SELECT 1 FROM item_tags WHERE tag_id = t.id)
-           OR EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = t.id)
-        GROUP BY t.id ORDER BY t.folded
-        """
+        "SELECT t.name, COALESCE(c.total, 0), COALESCE(c.unread, 0) FROM tags t "
+        "LEFT JOIN tag_counts c ON c.tag_id = t.id "
+        "WHERE EXISTS (SELECT 1 FROM item_tags WHERE tag_id = t.id) "
+        "OR EXISTS (SELECT 1 FROM feed_tags WHERE tag_id = t.id) ORDER BY t.folded"
     ).fetchall()
     return [TagCount(name, int(total), int(unread)) for name, total, unread in rows]
 
