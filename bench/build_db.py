@@ -304,6 +304,9 @@ def build(path: Path, total: int, seed: int) -> dict:
     rng = random.Random(seed)
     db = open_db(path)
     db.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
+    # No journal while building (a failed build is thrown away); WAL again at the end,
+    # as store.db.open_db leaves every file.
+    db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     feeds = make_feeds(db)
     tag_ids = {name: ensure_tag(db, name) for name in ("ekonomi", "okunacak", "önemli", "dosya")}
@@ -313,8 +316,18 @@ def build(path: Path, total: int, seed: int) -> dict:
     ).fetchone()[0]
     now = datetime.now(AA_TIME).isoformat(timespec="seconds")
     aa_feeds = [f for f in feeds if f["aa"]]
+    # Secondary indexes are made once at the end, from sorted rows (their SQL kept).
+    indexes = [
+        (name, sql)
+        for name, sql in db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('items', 'item_feeds', 'item_tags', 'revisions')"
+        ).fetchall()
+    ]
     with db.conn:  # the index is written here, merged once at the end
         db.conn.execute("DROP TRIGGER items_fts_insert")
+        for name, _ in indexes:
+            db.conn.execute(f"DROP INDEX {name}")
         db.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 0)")
     for start in range(0, total, BATCH):
         picks = [
@@ -342,10 +355,12 @@ def build(path: Path, total: int, seed: int) -> dict:
             revise(db, rng, writers, ids, rows, now)
     with db.conn:
         db.conn.execute(trigger)
+        for _, sql in indexes:
+            db.conn.execute(sql)
         db.conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
         db.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 4)")
     check_index(db, rng)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode = WAL")
     facts = describe(db)
     db.close()
     return facts
