@@ -35,6 +35,7 @@ auto_refresh_minutes = 15
 date_format = "%Y-%m-%d %H:%M"
 browser = ["firefox", "--new-tab"]
 quick_tags = ["gazze", "ekonomi"]
+notify_command = ["notify-send", "aanews"]
 
 [keys]
 down = "j"
@@ -43,6 +44,7 @@ toggle_star = ["z", "f"]
 [[rules]]
 query = "lang:tr deprem"
 tags = ["deprem"]
+notify = true
 """,
     )
     config = load_config(path, known_actions=set(ACTIONS))
@@ -53,7 +55,8 @@ tags = ["deprem"]
     assert config.browser == ["firefox", "--new-tab"]
     assert config.quick_tags == ["gazze", "ekonomi"]
     assert config.keys == {"down": ["j"], "toggle_star": ["z", "f"]}
-    assert config.rules == [{"query": "lang:tr deprem", "tags": ["deprem"]}]
+    assert config.rules == [{"query": "lang:tr deprem", "tags": ["deprem"], "notify": True}]
+    assert config.notify_command == ["notify-send", "aanews"]
 
 
 def test_the_default_location_is_used(tmp_path: Path) -> None:
@@ -75,6 +78,17 @@ def test_the_default_location_is_used(tmp_path: Path) -> None:
         ('[keys]\nstar = "x"\n', "keys.star: unknown action 'star'"),
         ("[keys]\ndown = 3\n", "keys.down: expected a list of strings"),
         ('rules = "x"\n', "rules: expected [[rules]] tables"),
+        # A rule's key is named with its line, in the table it sits in.
+        (
+            '[[rules]]\nquery = "a"\ntags = ["a"]\n\n[[rules]]\nquery = "b"\nnotify = "yes"\n',
+            "line 7: rules: rule 2: notify must be true or false",
+        ),
+        ('[[rules]]\nquery = "b"\n', "line 1: rules: rule 1 ('b'): says neither"),
+        (
+            'theme = "nord"\nnotify_command = "notify-send aanews"\n',
+            "line 2: notify_command: a list of arguments, not a shell string",
+        ),
+        ("notify_command = []\n", "notify_command: give the command as a non-empty list"),
         # A key another action has: an error naming both (j would stop moving down).
         (
             '[keys]\ntoggle_star = "j"\n',

@@ -12,6 +12,7 @@ from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import get_item
 from store.model import Entry, ParsedFeed
+from store.search.alerts import alerts_since, newest_story, notify_rules
 from store.search.compiler import search_ids
 from store.search.rules import Rule, RuleError, compile_rules, rules_from_toml
 
@@ -53,6 +54,7 @@ def test_rules_from_toml_reads_every_table() -> None:
         ({"query": "x", "tags": [1]}, "rule 1: tags must be a list of strings"),
         ({"query": "x", "hide": "yes"}, "rule 1: hide must be true or false"),
         ({"query": "x", "colour": "red"}, "rule 1: unknown key 'colour'"),
+        ({"query": "x", "notify": "yes"}, "rule 1: notify must be true or false"),
     ],
 )
 def test_malformed_rules_are_named(table: dict, message: str) -> None:
@@ -68,7 +70,7 @@ def test_compile_rules_names_the_rule_with_a_bad_query() -> None:
     # Only a sort: it would tag every new story just the same.
     with pytest.raises(RuleError, match=r"rule 1 \('sort:rank'\): .*would match every story"):
         compile_rules([Rule("sort:rank", ["x"])])
-    with pytest.raises(RuleError, match="neither tags, mark_read nor hide"):
+    with pytest.raises(RuleError, match="neither tags, mark_read, hide nor notify"):
         compile_rules([Rule("gazze")])
 
 
@@ -111,3 +113,30 @@ def test_rules_do_not_run_again_on_an_updated_story(db: Database) -> None:
         db, feed.id, ParsedFeed(entries=[_story("aa:1", "Gazze: son durum")]), on_new_items=ruleset
     )
     assert get_item(db, result.item_ids[0]).tags == []
+
+
+def test_notify_rules_alert_once_for_stories_after_the_mark(db: Database) -> None:
+    feed = add_feed(db, "https://www.aa.com.tr/tr/rss/default?cat=guncel")
+    rules = rules_from_toml(
+        tomllib.loads(
+            '[[rules]]\nquery = "gazze"\nnotify = true\n'
+            '[[rules]]\nquery = "reklam"\nhide = true\n'
+            '[[rules]]\nquery = "deprem"\ntags = ["Deprem"]\nnotify = true\n'
+        )
+    )
+    assert rules[0] == Rule("gazze", notify=True)
+    ruleset = compile_rules(rules)
+    store_feed(db, feed.id, ParsedFeed(entries=[_story("aa:0", "Eski: Gazze")]))
+    mark = newest_story(db)  # the reader opens here
+    new = [_story(f"aa:{n}", f"Gazze haberi {n}") for n in range(1, 6)]
+    new += [_story("aa:9", "Gazze reklam"), _story("aa:10", "Deprem [b]x[/b]\x1b[2J")]
+    result = store_feed(db, feed.id, ParsedFeed(entries=new), on_new_items=ruleset)
+    mark, alerts = alerts_since(db, mark, notify_rules(ruleset))
+    assert mark == max(result.item_ids)
+    gazze, deprem = alerts
+    assert gazze.rule.label == "gazze" and gazze.count == 5  # the hidden advert alerts not
+    assert gazze.titles == ["Gazze haberi 5", "Gazze haberi 4", "Gazze haberi 3"]
+    assert deprem.rule.label == "Deprem" and deprem.titles == ["Deprem [b]x[/b]"]  # cleaned
+    assert get_item(db, result.item_ids[0]).tags == []  # notify alone writes nothing
+    assert alerts_since(db, mark, notify_rules(ruleset)) == (mark, [])  # never again
+    assert notify_rules(compile_rules([Rule("x", ["t"])])).rules == ()

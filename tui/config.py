@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
 
 class ConfigError(ValueError):
-    """The config file cannot be used; the message says where and why."""
+    """The config file cannot be used; the message says where and why.
+
+    ``rule``: (the rule's number, the key at fault or None) when a [[rules]] table is.
+    """
+
+    def __init__(self, message: str, rule: tuple[int, str | None] | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Config:
     max_stories: int | None = None  # prune: stories a feed keeps unless it says (off)
     max_age_days: float | None = None  # prune: days a feed keeps stories unless it says
     pipe_command: list[str] = field(default_factory=list)  # | pipes the story to it
+    notify_command: list[str] = field(default_factory=list)  # run with a notify rule's story
     path: Path | None = None
 
     @cached_property
@@ -88,7 +96,8 @@ def load_config(path: str | Path | None = None, *, known_actions: set[str] | Non
     try:
         config = parse_config(data, known_actions=known_actions)
     except ConfigError as error:
-        raise ConfigError(f"{file}: {_at_line(text, str(error))}{error}") from None
+        line = _rule_line(text, *error.rule) if error.rule else _at_line(text, str(error))
+        raise ConfigError(f"{file}: {line}{error}") from None
     config.path = file
     return config
 
@@ -129,7 +138,9 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
             config.max_stories = int(_number(key, value, minimum=1, maximum=10_000_000))
         elif key == "max_age_days":
             config.max_age_days = _number(key, value, minimum=0.001, maximum=100 * 365)
-        elif key == "pipe_command":
+        elif key in ("pipe_command", "notify_command"):
+            if isinstance(value, str):
+                raise ConfigError(f"{key}: a list of arguments, not a shell string")
             command = _string_list(key, value)
             if not command or not command[0].strip():
                 raise ConfigError(f"{key}: give the command as a non-empty list of strings")
@@ -180,6 +191,22 @@ def _at_line(text: str, message: str) -> str:
     return ""
 
 
+def _rule_line(text: str, number: int | None, key: str | None) -> str:
+    """ "line N: " for rule ``number``'s ``key`` (its [[rules]] line when no key), else ''."""
+    lines = text.splitlines()
+    headers = [i for i, line in enumerate(lines) if re.match(r"^\s*\[\[\s*rules\s*\]\]", line)]
+    if number is None or not 0 < number <= len(headers):
+        return ""
+    start = headers[number - 1]
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip()[:1] == "["), None)
+    if key is not None:
+        setting = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+        for index in range(start + 1, len(lines) if end is None else end):
+            if setting.match(lines[index]):
+                return f"line {index + 1}: "
+    return f"line {start + 1}: "
+
+
 def _check_rules(tables: list[dict[str, Any]]) -> RuleSet | None:
     # A bad rule is a config mistake: said when the config is read (at start-up),
     # not later by the first refresh. The compiled rules are kept: compiled once.
@@ -188,7 +215,8 @@ def _check_rules(tables: list[dict[str, Any]]) -> RuleSet | None:
     try:
         return compile_rules(rules_from_toml({"rules": tables})) or None
     except RuleError as error:
-        raise ConfigError(f"rules: {error}") from None
+        rule = (error.number, error.key) if error.number is not None else None
+        raise ConfigError(f"rules: {error}", rule) from None
 
 
 def _keys(value: Any, known_actions: set[str] | None) -> tuple[str, dict[str, list[str]]]:

@@ -56,6 +56,7 @@ def inflect(n: int, forms: Forms, lang: str = "en") -> str:
 # The reader's own words (it speaks English): one form for one, another for the rest.
 NOUNS: dict[str, Forms] = {
     "story": {"one": "{n} story", "other": "{n} stories"},
+    "new story": {"one": "{n} new story", "other": "{n} new stories"},
     "selected story": {"one": "{n} selected story", "other": "{n} selected stories"},
     "feed": {"one": "{n} feed", "other": "{n} feeds"},
     "tag": {"one": "{n} tag", "other": "{n} tags"},

@@ -27,6 +27,7 @@ from store.search.highlight import highlight_terms
 from tui import keys
 from tui.config import Config
 from tui.controllers.marks import Marker
+from tui.controllers.notifier import Notifier
 from tui.controllers.refresher import Refresher
 from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
@@ -89,6 +90,7 @@ class MainScreen(Screen[None]):
         self.refresher = Refresher(db_path, config, offline=offline)
         self.marker = Marker(db_path, config.dwell_seconds)
         self.watcher = Watcher(db_path)
+        self.notifier = Notifier(db_path, config)
         self.panes = Panes(
             self.sidebar,
             Vertical(self.search_box, self.items, self.story, id="content"),
@@ -108,7 +110,7 @@ class MainScreen(Screen[None]):
         yield self.panes
         yield self.status
         yield KeyFooter()
-        yield from (self.views, self.stories, self.refresher, self.watcher)
+        yield from (self.views, self.stories, self.refresher, self.watcher, self.notifier)
 
     def on_mount(self) -> None:
         self.items.focus()
@@ -282,6 +284,8 @@ class MainScreen(Screen[None]):
         self.load_counts()
         if message.new_stories:
             self.load_view(keep=self.items.current_id)
+            if not self.refresher.running:  # a refresh of ours tells of its stories at its end
+                self.notifier.look()
 
     def on_marker_saved(self, message: Marker.Saved) -> None:
         """A saved search joins the sidebar."""
@@ -304,6 +308,7 @@ class MainScreen(Screen[None]):
         """Counts and list catch up (the Refresher said how the feeds went); a failed
         account gets its own notification."""
         self.status.done()
+        self.notifier.look()
         for synced in message.synced:
             if synced.error:  # also on the account's sidebar entry
                 self.notify(synced.error, title="Sync failed", severity="error", markup=False)
