@@ -21,7 +21,7 @@ from store.db import open_db
 from store.text import strip_controls
 
 COMMAND_MODULES = (
-    "account", "check", "feeds", "fetch", "prune", "search", "searches", "show", "tags",
+    "account", "check", "feeds", "fetch", "prune", "search", "searches", "serve", "show", "tags",
     "transfer",
 )  # fmt: skip
 

@@ -1,0 +1,60 @@
+"""``aanews serve``: the reader in a web browser (tui/serve.py), behind a token."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from store.db import default_path
+from tui.commands import open_store
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``serve``."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the reader in a web page: prints a URL with a secret token; "
+        "one reader per database (a new tab takes it over)",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=0, help="the port (default: any free one, printed)"
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="serve the bundled sample stories, in a fresh temporary copy; no network",
+    )
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tui.serve import ReaderServer, is_loopback, new_token, reader_command
+
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        from store.demo.database import demo_copy, remove_stale_demos
+
+        remove_stale_demos()
+        path = demo_copy()
+    else:
+        path = (Path(args.db).expanduser() if args.db else default_path()).resolve()
+        open_store(args).close()  # a bad path or a damaged file says so here, not in the page
+    config = Path(args.config).expanduser().resolve() if args.config else None
+    if not is_loopback(args.host):
+        print(
+            f"aanews: warning: listening on {args.host}, not only this machine: "
+            "anyone who can reach it and learns the URL can read and change your database",
+            file=sys.stderr,
+        )
+    server = ReaderServer(reader_command(path, config, demo), args.host, args.port, new_token())
+    server.run()
+    if demo:
+        print(f"aanews: the demo database is kept at {path}", file=sys.stderr)
+    return 0
