@@ -165,9 +165,10 @@ class Browser:
     def __init__(self, socket: ClientConnection) -> None:
         self.socket = socket
         self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []  # what the browser told, in order
 
     def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
-        """One DevTools command; its answer (events in between are let go)."""
+        """One DevTools command; its answer (events in between are kept in ``events``)."""
         number = next(self.ids)
         message: dict[str, Any] = {"id": number, "method": method, "params": params}
         if session:
@@ -175,11 +176,27 @@ class Browser:
         self.socket.send(json.dumps(message))
         while True:
             answer = json.loads(self.socket.recv(timeout=60))
+            if "method" in answer:
+                self.events.append(answer)
             if answer.get("id") == number:
                 if "error" in answer:
                     raise AssertionError(f"{method}: {answer['error']}")
                 result: dict[str, Any] = answer.get("result", {})
                 return result
+
+    def tabs_opened(self) -> list[str]:
+        """The addresses of the tabs opened so far (Target.setDiscoverTargets on)."""
+        while True:
+            try:
+                self.events.append(json.loads(self.socket.recv(timeout=0)))
+            except TimeoutError:
+                break
+        return [
+            event["params"]["targetInfo"]["url"]
+            for event in self.events
+            if event.get("method") in ("Target.targetCreated", "Target.targetInfoChanged")
+            and event["params"]["targetInfo"]["type"] == "page"
+        ]
 
     def new_page(self) -> Page:
         """A new tab that keeps its terminal for the test to read."""
@@ -213,6 +230,9 @@ def browsing(profile: Path) -> Iterator[Browser]:
             "--window-size=1280,800",
             "--enable-unsafe-swiftshader",  # software WebGL for xterm's renderer
             "--no-first-run",
+            # Only the server under test: every other host is unknown, so no test
+            # page (nor a link the reader opens) can reach the internet.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "about:blank",
         ],
         stdin=subprocess.DEVNULL,

@@ -67,6 +67,16 @@ def test_the_reader_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert unread(page) == before
         page.press("enter")
         wait_for(lambda: unread(page) == before - 1, what="the story opened and read")
+
+        # o: the story's link opens in a new tab of this browser, not on the server.
+        link = re.search(r"https://\S+", page.screen().split("▔▔▔", 1)[1])
+        assert link
+        browser.send("Target.setDiscoverTargets", discover=True)
+        page.press("o")
+        wait_for(
+            lambda: any(url.startswith(link.group(0)) for url in browser.tabs_opened()),
+            what="the link in a new tab",
+        )
         assert len(readers_of(served.process.pid)) == 1
 
         status, err = served.stop()  # Ctrl-C with the reader open in the page

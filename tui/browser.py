@@ -15,6 +15,7 @@ def open_link(
     link: str,
     browser: list[str] | None = None,
     on_failure: Callable[[str], None] | None = None,
+    in_page: Callable[[str], None] | None = None,
 ) -> str | None:
     """Open ``link`` with the configured command (an argument list) or the system browser.
 
@@ -22,10 +23,15 @@ def open_link(
     could not start), or None when it was started; a system browser that fails
     later calls ``on_failure`` with the reason, from its own thread.
     The link is one argument of a list: feed text never reaches a shell.
+    A reader in a web page (``aanews serve``) passes ``in_page``: the page opens
+    the link in a new tab of the user's own browser, not on the server's machine.
     """
     link = strip_controls(link).strip()
     if not is_fetchable_url(link):
         return f"Not opening {link[:80]!r}: only http(s) links are opened."
+    if in_page is not None:
+        in_page(link)
+        return None
     if browser:
         try:
             subprocess.Popen(

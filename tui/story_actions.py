@@ -34,7 +34,8 @@ def browse(widget: Widget, link: str, config: Config) -> None:
     def failed(problem: str) -> None:
         widget.app.call_from_thread(widget.notify, problem, severity="error", markup=False)
 
-    problem = open_link(link, config.browser, on_failure=failed)
+    in_page = widget.app.open_url if widget.app.is_web else None  # aanews serve
+    problem = open_link(link, config.browser, on_failure=failed, in_page=in_page)
     if problem:
         widget.notify(problem, severity="error", markup=False)
 
