@@ -16,7 +16,8 @@ servers do); the bench dependency group has it.
   aanews, ``CURL_CA_BUNDLE`` for newsboat), in the benchmark only.
 - Exits by itself after ``--lifetime`` seconds, or on SIGTERM/SIGINT.
 - ``--stats-file`` (JSON, rewritten after every answer): counts of 200/304/404,
-  bytes, requests per protocol and connections opened.
+  bytes, requests per protocol, connections opened, and the most requests it held
+  at once (``most_at_once``).
 """
 
 from __future__ import annotations
@@ -99,8 +100,11 @@ class FeedFolder:
         self.latency = latency
         self.nocond_flag = nocond_flag
         self.stats_file = stats_file
-        self.stats: dict = {"200": 0, "304": 0, "404": 0, "bytes": 0, "protocols": {}}
+        self.stats: dict = {
+            "200": 0, "304": 0, "404": 0, "bytes": 0, "protocols": {}, "most_at_once": 0
+        }  # fmt: skip
         self.clients: set[tuple] = set()
+        self.in_flight = 0
 
     def _count(self, key: str, scope: dict, nbytes: int = 0) -> None:
         self.stats[key] += 1
@@ -124,8 +128,13 @@ class FeedFolder:
                     return
         if scope["type"] != "http":
             return
-        if self.latency:
-            await asyncio.sleep(self.latency)  # one round trip to a distant server
+        self.in_flight += 1
+        self.stats["most_at_once"] = max(self.stats["most_at_once"], self.in_flight)
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)  # one round trip to a distant server
+        finally:
+            self.in_flight -= 1
         status, headers, body = self._answer(scope)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -40,7 +40,7 @@ def feed_xml(number: int, items: int = 5) -> str:
 
 
 class Server:
-    def __init__(self, work: Path, http1_only: bool) -> None:
+    def __init__(self, work: Path, http1_only: bool, latency_ms: int = 0) -> None:
         self.www = work / "www"
         self.www.mkdir()
         for number in range(FEEDS):
@@ -50,7 +50,7 @@ class Server:
         port_file = work / "port"
         cmd = [sys.executable, str(SERVER), "--dir", str(self.www), "--ca-file", str(self.ca),
                "--port-file", str(port_file), "--stats-file", str(self.stats_file),
-               "--lifetime", "300"]  # fmt: skip
+               "--lifetime", "300", "--latency-ms", str(latency_ms)]  # fmt: skip
         self.proc = subprocess.Popen(
             [*cmd, "--http1-only"] if http1_only else cmd,
             stdout=subprocess.DEVNULL,
@@ -82,6 +82,14 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def h2_server(tmp_path: Path) -> Iterator[Server]:
     running = Server(tmp_path, http1_only=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(params=[False, True], ids=["h2", "http1"])
+def distant_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    """A server that holds every answer a second, as a distant one would take to reply."""
+    running = Server(tmp_path, http1_only=request.param, latency_ms=1000)
     yield running
     running.stop()
 
@@ -135,3 +143,19 @@ def test_an_unreadable_ca_bundle_is_a_clear_error(
     with pytest.raises(ValueError, match="AANEWS_CA_BUNDLE=.*nowhere.pem.*cannot load"):
         refresh_feeds(db_path(db), ids[:1])
     assert get_feed(db, ids[0]).failures == 0
+
+
+def test_an_http2_host_gets_all_its_feeds_at_once_and_an_http1_host_six(
+    db: Database, distant_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over HTTP/2 the handshake says so: every request goes out in the first round trip,
+    not six first and the rest once the first answer is back. HTTP/1.1: 6 at most."""
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(distant_server.ca))
+    subscribe(db, distant_server)
+    report = refresh_feeds(db_path(db))
+    assert report.count("new") == FEEDS
+    stats = distant_server.stats()
+    if "--http1-only" in distant_server.proc.args:
+        assert 1 <= stats["most_at_once"] <= 6
+    else:
+        assert stats["most_at_once"] == FEEDS and stats["connections"] == 1

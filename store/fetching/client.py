@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+import threading
+from collections.abc import Callable
 
 import httpcore
 import httpx
@@ -21,13 +23,18 @@ CA_BUNDLE_ENV = "AANEWS_CA_BUNDLE"
 
 
 def make_client(
-    *, max_connections: int | None = 8, timeout: float = DEFAULT_TIMEOUT
+    *,
+    max_connections: int | None = 8,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_http2: Callable[[str], None] | None = None,
 ) -> httpx.AsyncClient:
     """An httpx client for feeds: our User-Agent, gzip only, no automatic redirects.
 
     One client serves a whole run: connections are kept alive and reused, and a
     server that offers HTTP/2 (ALPN) gets one connection carrying every request
     at once. ``max_connections`` None leaves the bound to the caller.
+    ``on_http2(host)`` is called as soon as a TLS handshake with ``host`` settles
+    on HTTP/2, before any answer comes back over it.
     """
     limits = httpx.Limits(
         max_connections=max_connections,
@@ -37,8 +44,7 @@ def make_client(
     transport = httpx.AsyncHTTPTransport(
         http2=True, limits=limits, verify=_ssl_context(), trust_env=False
     )
-    if hasattr(socket, "TCP_QUICKACK"):
-        transport._pool._network_backend = _QuickAckBackend()  # noqa: SLF001 - see the class
+    transport._pool._network_backend = _FeedBackend(on_http2)  # noqa: SLF001 - see the class
     return httpx.AsyncClient(
         transport=transport,
         headers={
@@ -59,32 +65,70 @@ def _ssl_context() -> ssl.SSLContext:
     The variable is a testing aid (bench/h2_server.py makes a self-signed
     certificate); it adds trust for one run and never turns verification off.
     """
-    context = httpx.create_ssl_context(trust_env=False)
     bundle = os.environ.get(CA_BUNDLE_ENV)
-    if bundle:
-        try:
-            context.load_verify_locations(cafile=bundle)
-        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
-            raise ValueError(f"{CA_BUNDLE_ENV}={bundle!r}: cannot load it ({error})") from None
+    if not bundle:
+        return _TrustOnFirstUse(ssl.PROTOCOL_TLS_CLIENT)
+    context = httpx.create_ssl_context(trust_env=False)
+    try:
+        context.load_verify_locations(cafile=bundle)
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        raise ValueError(f"{CA_BUNDLE_ENV}={bundle!r}: cannot load it ({error})") from None
     return context
 
 
-class _QuickAckBackend(httpcore.AsyncNetworkBackend):
-    """Connections that acknowledge what they receive at once (Linux TCP_QUICKACK).
+class _TrustOnFirstUse(ssl.SSLContext):
+    """httpx's verifying context, whose trusted certificates load at the first TLS handshake.
 
-    A server that writes a response's headers and body separately without
-    TCP_NODELAY holds the body until the headers are acknowledged, and on a
-    kept-alive connection Linux delays that acknowledgement by up to 40 ms: every
-    reused connection would then pay ~40 ms a request (measured: 144 ms a request
-    at a 100 ms round trip, 105 ms with this). The flag does not stick, so it is
-    set again before each read.
+    Loading them costs ~40 ms, which a refresh of plain-HTTP feeds would pay before
+    its first request and then never use. Certificates and host names are checked
+    exactly as by ``httpx.create_ssl_context``: PROTOCOL_TLS_CLIENT requires both.
     """
 
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
+    _trusted = False
+    _lock = threading.Lock()
 
-    async def connect_tcp(self, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
-        return _QuickAckStream(await self._inner.connect_tcp(*args, **kwargs))
+    def _trust(self) -> None:
+        with self._lock:
+            if not self._trusted:
+                import certifi
+
+                self.load_verify_locations(cafile=certifi.where())
+                self._trusted = True
+
+    def wrap_bio(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._trust()
+        return super().wrap_bio(*args, **kwargs)
+
+    def wrap_socket(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._trust()
+        return super().wrap_socket(*args, **kwargs)
+
+
+class _FeedBackend(httpcore.AsyncNetworkBackend):
+    """Connections that acknowledge what they receive at once, and say when they are HTTP/2.
+
+    Quick ACKs (Linux TCP_QUICKACK): a server that writes a response's headers and
+    body separately without TCP_NODELAY holds the body until the headers are
+    acknowledged, and on a kept-alive connection Linux delays that acknowledgement
+    by up to 40 ms: every reused connection would then pay ~40 ms a request
+    (measured: 144 ms a request at a 100 ms round trip, 105 ms with this). The flag
+    does not stick, so it is set again before each read.
+
+    HTTP/2: ``on_http2(host)`` as the handshake picks it (ALPN), so a refresh can
+    send the host's other requests at once instead of a round trip later.
+    """
+
+    def __init__(self, on_http2: Callable[[str], None] | None = None) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._on_http2 = on_http2
+
+    async def connect_tcp(self, host: str, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
+        stream = await self._inner.connect_tcp(host, *args, **kwargs)
+        return _QuickAckStream(stream, on_http2=self._http2_seen(host))
+
+    def _http2_seen(self, host: str) -> Callable[[], None] | None:
+        on_http2 = self._on_http2
+        return None if on_http2 is None else lambda: on_http2(host)
 
     async def connect_unix_socket(self, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
         return await self._inner.connect_unix_socket(*args, **kwargs)
@@ -93,16 +137,26 @@ class _QuickAckBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
 class _QuickAckStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream, sock: socket.socket | None = None):
+    def __init__(
+        self,
+        inner: httpcore.AsyncNetworkStream,
+        sock: socket.socket | None = None,
+        on_http2: Callable[[], None] | None = None,
+    ):
         self._inner = inner
         self._socket = sock or inner.get_extra_info("socket")
+        self._on_http2 = on_http2
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-        except (OSError, AttributeError):
-            pass  # closed, or not a TCP socket: nothing to hurry
+        if _QUICKACK is not None:
+            try:
+                self._socket.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+            except (OSError, AttributeError):
+                pass  # closed, or not a TCP socket: nothing to hurry
         return await self._inner.read(max_bytes, timeout)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -112,7 +166,12 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
         await self._inner.aclose()
 
     async def start_tls(self, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
-        return _QuickAckStream(await self._inner.start_tls(*args, **kwargs), self._socket)
+        secure = _QuickAckStream(await self._inner.start_tls(*args, **kwargs), self._socket)
+        ssl_object = secure.get_extra_info("ssl_object")
+        if self._on_http2 is not None and isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
+            if ssl_object.selected_alpn_protocol() == "h2":
+                self._on_http2()
+        return secure
 
     def get_extra_info(self, info: str) -> object:
         return self._inner.get_extra_info(info)

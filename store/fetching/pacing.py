@@ -78,7 +78,8 @@ class FeedHostLimit:
         self._slots.release()
 
     def answered_over(self, http_version: str) -> None:
-        """Note the protocol of an answer: the first HTTP/2 one lets more requests in."""
+        """Note the protocol of an answer, or of a handshake (ALPN): the first HTTP/2 lets
+        more requests in."""
         if http_version == "HTTP/2" and not self.multiplexed:
             self.multiplexed = True
             for _ in range(self._more):

@@ -228,7 +228,10 @@ class _Refresh:
         slots = asyncio.Semaphore(self.concurrency)
         try:
             # The slots and the host limits bound the connections, not the pool.
-            async with make_client(max_connections=None, timeout=self.timeout) as client:
+            client = make_client(
+                max_connections=None, timeout=self.timeout, on_http2=self._speaks_http2
+            )
+            async with client:
                 tasks = [
                     asyncio.create_task(self._fetch_and_parse(client, slots, target))
                     for target in self.targets
@@ -260,13 +263,18 @@ class _Refresh:
                 answers.put(task.result() if done else Fetched(target, error=late))
 
     def _host_limit(self, url: str) -> FeedHostLimit:
-        try:
-            host = httpx.URL(url).host
+        try:  # the host as it goes on the wire (IDNA): what a connection is made to
+            host = httpx.URL(url).raw_host.decode("ascii")
         except (httpx.InvalidURL, ValueError):
             host = ""
         if host not in self._hosts:
             self._hosts[host] = FeedHostLimit(self.per_host)
         return self._hosts[host]
+
+    def _speaks_http2(self, host: str) -> None:
+        """A TLS handshake with ``host`` chose HTTP/2: its other feeds may go at once."""
+        if host in self._hosts:
+            self._hosts[host].answered_over("HTTP/2")
 
     async def _fetch_and_parse(
         self, client: httpx.AsyncClient, slots: asyncio.Semaphore, target: Target
