@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlite_utils import Database
 
 from store import clock
@@ -188,6 +190,60 @@ def set_settings(db: Database, feed_id: int, settings: FeedSettings) -> None:
                 feed_id,
             ],
         )
+
+
+# A feed's own settings, as the CLI (--refresh-minutes) and the feed manager name them.
+SETTINGS = ("refresh_minutes", "full_text", "max_stories", "max_age_days")
+_DEFAULT_WORDS = ("", "off", "default", "none")
+
+
+def setting_value(name: str, text: str) -> float | int | bool | None:
+    """One setting as a person writes it: a number, or 'off' (as the config says); full
+    text 'on', 'off' or 'default'. FeedError naming the setting ('max-stories: ...')."""
+    label = name.replace("_", "-")
+    word = text.strip().lower()
+    if name == "full_text":
+        choices = {"on": True, "off": False, "default": None, "": None}
+        if word not in choices:
+            raise FeedError(f"{label}: on, off or default, not {text.strip()!r}")
+        return choices[word]
+    if name not in SETTINGS:
+        raise FeedError(f"no feed setting {label!r}")
+    if word in _DEFAULT_WORDS:
+        return None
+    try:
+        number = float(word)
+    except ValueError:
+        raise FeedError(f"{label}: expected a number or 'off', got {text.strip()!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise FeedError(f"{label}: must be more than 0 (or 'off')")
+    return int(number) if name == "max_stories" else number
+
+
+def changed_settings(settings: FeedSettings, changes: dict[str, str]) -> FeedSettings:
+    """``settings`` with ``changes`` (written as ``setting_value`` reads them) made."""
+    changed = dataclasses.replace(settings)
+    for name, text in changes.items():
+        setattr(changed, name, setting_value(name, text))
+    return changed
+
+
+def edit_settings(db: Database, feed_id: int, changes: dict[str, str]) -> FeedSettings:
+    """Change some of a feed's own settings; the others stay. The one way the CLI
+    (``feeds set``) and the feed manager change them."""
+    settings = changed_settings(get_feed(db, feed_id).settings, changes)
+    set_settings(db, feed_id, settings)
+    return settings
+
+
+def setting_text(settings: FeedSettings, name: str) -> str:
+    """A setting as ``setting_value`` reads it back ('' when as the config says)."""
+    value = getattr(settings, name)
+    if value is None:
+        return "default" if name == "full_text" else ""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:g}"
 
 
 def record_failure(

@@ -9,14 +9,16 @@ import pytest
 from app_factory import screen_text, settle
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import Input, Select
 
 from store.db import open_db
-from store.feeds import add_feed, list_feeds
+from store.feeds import add_feed, get_feed, list_feeds
 from store.ingest import store_feed
 from store.items import set_starred
-from store.model import Entry, ParsedFeed
+from store.model import Entry, FeedSettings, ParsedFeed
 from tui.screens.catalogue_picker import CataloguePicker
 from tui.screens.feed_manager import FeedManager
+from tui.screens.feed_settings import FeedSettingsDialog
 
 pytestmark = pytest.mark.anyio
 
@@ -133,3 +135,43 @@ async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
         await settle(pilot)
         assert "One" in screen_text(app) and "Tech" in screen_text(app)
     assert [(title, folder) for _, title, folder, _ in feeds_of(path)] == [("One", "Tech")]
+
+
+async def test_a_feed_s_own_settings_from_the_screen(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    feed = add_feed(db, "https://tuned.test/rss", title="Tuned")
+    db.close()
+
+    def settings() -> FeedSettings:
+        db = open_db(path)
+        try:
+            return get_feed(db, feed.id).settings
+        finally:
+            db.close()
+
+    app = Host(FeedManager(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "s settings" in screen_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedSettingsDialog)
+        assert "Tuned" in screen_text(app)
+        await pilot.press(*"30", "tab", *"-5", "enter")  # the same rule as feeds set
+        await settle(pilot)
+        assert "Keep its newest stories (prune): must be more than 0" in screen_text(app)
+        assert settings() == FeedSettings()  # nothing saved
+        await pilot.press("ctrl+u", *"500", "tab", *"off", "tab", "enter", "down", "down", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#full_text", Select).value == "off"
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedManager)
+        assert settings() == FeedSettings(30, False, 500, None)
+        await pilot.press("s")  # the dialog opens on what is stored; esc changes nothing
+        await settle(pilot)
+        assert app.screen.query_one("#max_stories", Input).value == "500"
+        await pilot.press("ctrl+u", *"7", "escape")
+        await settle(pilot)
+    assert settings() == FeedSettings(30, False, 500, None)

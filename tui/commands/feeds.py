@@ -8,16 +8,17 @@ from dataclasses import asdict
 
 from store.aa.catalogue import catalogue, language_name
 from store.feeds import (
+    SETTINGS,
     FeedError,
     describe_settings,
     display_title,
+    edit_settings,
     get_feed,
     list_feeds,
     remove_feed,
     rename_feed,
     set_folder,
     set_paused,
-    set_settings,
 )
 from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
@@ -167,32 +168,18 @@ def _folder(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace) -> int:
     db = open_store(args)
+    changes = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
     try:
-        settings = get_feed(db, args.feed_id).settings
-        for name in ("refresh_minutes", "max_stories", "max_age_days"):
-            value = getattr(args, name)
-            if value is not None:
-                setattr(settings, name, _number_or_off(name, value))
-        if args.full_text is not None:
-            settings.full_text = {"on": True, "off": False, "default": None}[args.full_text]
-        set_settings(db, args.feed_id, settings)
+        settings = edit_settings(db, args.feed_id, changes)
     except FeedError as error:
-        raise CommandError(str(error)) from None
-    print(f"feed {args.feed_id}: {describe_settings(get_feed(db, args.feed_id).settings)}")
+        message = str(error)  # "max-stories: ...": the option, without its dashes
+        option = message.split(":")[0] in _OPTIONS
+        raise CommandError(f"--{message}" if option else message) from None
+    print(f"feed {args.feed_id}: {describe_settings(settings)}")
     return 0
 
 
-def _number_or_off(name: str, value: str) -> float | None:
-    option = "--" + name.replace("_", "-")
-    if value.strip().lower() in ("off", "default", "none"):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise CommandError(f"{option}: expected a number or 'off', got {value!r}") from None
-    if number <= 0:
-        raise CommandError(f"{option}: must be more than 0 (or 'off')")
-    return int(number) if name == "max_stories" else number
+_OPTIONS = {name.replace("_", "-") for name in SETTINGS}
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Every feed: add (a URL, the AA catalogue, a file), remove, rename, pause, file in folders.
+"""Every feed: add (a URL, the AA catalogue, a file), remove, rename, pause, file in folders,
+tune (its own refresh interval, full text, story caps: ``s``).
 
 Also the welcome screen: an empty database opens here, with a word on how to
 begin. Reads and writes run in thread workers with their own connection; a
@@ -24,7 +25,10 @@ from textual.worker import Worker, WorkerState
 
 from store.db import open_db
 from store.feeds import (
+    changed_settings,
+    describe_settings,
     display_title,
+    edit_settings,
     list_feeds,
     list_folders,
     remove_feed,
@@ -37,11 +41,12 @@ from store.model import Feed
 from tui.screens.catalogue_picker import CataloguePicker
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
+from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
 
 HINT = (
     "c AA catalogue · a add a URL · i import a file · d remove · r rename · p pause/resume · "
-    "m move to a folder · esc back (new feeds are fetched)"
+    "m move to a folder · s settings · esc back (new feeds are fetched)"
 )
 WELCOME = (
     "Welcome to aanews. There are no feeds yet: press c to pick Anadolu Agency feeds "
@@ -69,6 +74,7 @@ class FeedManager(Dialog[list[int]]):
         Binding("r", "rename", "Rename"),
         Binding("p", "pause", "Pause/resume"),
         Binding("m", "move", "Folder"),
+        Binding("s", "settings", "Settings"),
     ]
 
     def __init__(self, db_path: str | Path | None, *, welcome: bool = False) -> None:
@@ -222,6 +228,20 @@ class FeedManager(Dialog[list[int]]):
             "Folder", question, value=feed.folder, names=self.folders, hint=_TAB_COMPLETES
         )
         self.app.push_screen(prompt, done)
+
+    def action_settings(self) -> None:
+        """The feed's own refresh interval, full text and story caps (``aanews feeds set``)."""
+        feed = self.current
+        if feed is None:
+            return
+
+        def done(values: dict[str, str] | None) -> None:
+            if values:
+                own = changed_settings(feed.settings, values)
+                word = f"Feed {feed.id}: {describe_settings(own)}"
+                self.change(lambda db: edit_settings(db, feed.id, values), word, feed.id)
+
+        self.app.push_screen(FeedSettingsDialog(display_title(feed), feed.settings), done)
 
     @work(thread=True, exit_on_error=False, group="feed-manager-write")
     def change(self, write: Write, message: str, select: int | None = None) -> None:
