@@ -249,6 +249,47 @@ def test_paging_gives_the_same_order_as_one_long_list(db: Database) -> None:
         assert pages == everything[:300]
 
 
+@pytest.mark.parametrize("dense", [1, 10, 10**9])
+def test_pages_are_the_same_whether_rows_are_looked_up_or_listed(
+    db: Database, dense: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk checks each row (a match every few rows) or an id list: same stories either way.
+
+    ``dense`` 1: always lists; 10**9: always one lookup per row; 10: as shipped.
+    """
+    from store.search import compiler
+
+    monkeypatch.setattr(compiler, "_DENSE", dense)
+    big = add_feed(db, "http://example.test/big", tags=["spor"])
+    small = add_feed(db, "http://example.test/small")
+    entries = [
+        _story(f"guid:{n}", f"Haber {n}", n / 10, summary="deprem" if n % 2 else "sel")
+        for n in range(2000)
+    ]
+    store_feed(db, big.id, ParsedFeed(entries=entries))
+    store_feed(
+        db, small.id, ParsedFeed(entries=[_story(f"guid:s{n}", "Sel", n) for n in range(40)])
+    )
+    set_read(db, range(1, 2040, 4))
+    tag_items(db, range(2, 2040, 5), ["okunacak"])
+    queries = (
+        "deprem",
+        "sel is:unread -tag:spor",
+        "(deprem OR sel) is:unread -tag:okunacak",
+        "tag:okunacak",
+        "tag:spor sel",
+        f"feed:{small.id}",
+        f"-feed:{small.id} is:unread",
+        "dep* -tag:okunacak",
+        f"feed:{big.id} -tag:okunacak deprem",
+    )
+    for query in queries:
+        everything = search_ids(db, query)
+        assert everything, query
+        pages = [i for start in (0, 50) for i in search_ids(db, query, limit=50, offset=start)]
+        assert pages == everything[:100], query
+
+
 def test_first_pages_walk_the_newest_first_index(db: Database, news: dict[str, int]) -> None:
     from store.search.compiler import _select, parse_query
 

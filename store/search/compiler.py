@@ -9,7 +9,7 @@ stories are left out unless the query says ``is:hidden``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -39,10 +39,14 @@ __all__ = [
 ]
 
 _FTS_IN = "{id} IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+_FTS_EACH = "EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = i.id)"
 # A page of a broad search is found fastest by walking the newest-first index and
 # checking each story against the matches; a narrow one by sorting its few matches.
-# "+i.id" keeps SQLite from driving the query from an id list, so it walks.
+# "+i.id" keeps SQLite from driving the query from an id list, so it walks. When a
+# tenth of the stories match (or a NOT leaves most), one lookup per row walked beats
+# making the whole list: the walk meets a match every few rows, however many stories.
 _BROAD = 1000
+_DENSE = 10
 _PAGE = 1000
 # Title counts most, then the lead and the dateline, then the body.
 _RANK = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0)"
@@ -127,11 +131,14 @@ def _select(
     match, where, params = compiler.root(query.root)
     # Starred and updated stories are few: found through their own small indexes, sorted.
     few = _few(query.root)
-    if few or (walk and (match is None or _at_least(db, match, _BROAD))):
-        compiler = _Compiler(db, walk=True)
+    stories, found = _sizes(db, match if walk and not few else None)
+    if few or (walk and (match is None or found >= _BROAD)):
+        compiler = _Compiler(db, walk=True, stories=stories)
         match, where, params = compiler.root(query.root)
         if match is not None:
-            where = " AND ".join(w for w in (compiler.fts_in, where) if w)
+            # Not for a prefix: FTS5 gathers a prefix's every term again for each row.
+            dense = found * _DENSE >= stories and '"*' not in match
+            where = " AND ".join(w for w in (_FTS_EACH if dense else compiler.fts_in, where) if w)
             params.insert(0, match)
             match = None
     conditions = [where] if where else []
@@ -169,8 +176,9 @@ def _select(
 class _Compiler:
     """Turns a tree into SQL on ``items i``, looking up tags and feeds it names."""
 
-    def __init__(self, db: Database, *, walk: bool = False) -> None:
+    def __init__(self, db: Database, *, walk: bool = False, stories: int = 0) -> None:
         self.db = db
+        self.walk, self.stories, self.negated = walk, stories, False
         self.id = "+i.id" if walk else "i.id"
         self.fts_in = _FTS_IN.format(id=self.id)
         self._tags: dict[str, tuple[list[int], list[int]]] = {}
@@ -238,7 +246,9 @@ class _Compiler:
             tag_sql, tag_params = self.tag_sql(node.text)
             return f"({self.fts_in} OR {tag_sql})", [_fts_term(node), *tag_params]
         if isinstance(node, Not):
+            self.negated = not self.negated
             inner, params = self.sql(node.node)
+            self.negated = not self.negated
             return f"NOT ({inner})", params
         if isinstance(node, Or):
             return self._join(node.nodes, " OR ")
@@ -280,19 +290,36 @@ class _Compiler:
 
     def tag_sql(self, folded: str) -> tuple[str, list[Any]]:
         """Stories tagged ``folded`` themselves or through one of their feeds."""
-        tag_ids, feed_ids = self.tag(folded)
-        parts = []
-        if tag_ids:
-            parts.append(
-                f"{self.id} IN (SELECT item_id FROM item_tags WHERE tag_id IN ({_ints(tag_ids)}))"
-            )
+        tag_ids, feed_ids = self.tag(folded)  # no tag, no feeds
+        each = bool(tag_ids) and self._each("tag_counts", "tag_id", tag_ids)
+        parts = [self._member("item_tags", "tag_id", tag_ids, each)] if tag_ids else []
         if feed_ids:
-            parts.append(self.in_feeds(feed_ids))
+            parts.append(self._member("item_feeds", "feed_id", feed_ids, each))
         return (" OR ".join(parts) if parts else "0"), []
 
     def in_feeds(self, feed_ids: Sequence[int]) -> str:
         """Stories carried by any of these feeds."""
-        return f"{self.id} IN (SELECT item_id FROM item_feeds WHERE feed_id IN ({_ints(feed_ids)}))"
+        each = self._each("feed_counts", "feed_id", feed_ids)
+        return self._member("item_feeds", "feed_id", feed_ids, each)
+
+    def _each(self, counts: str, column: str, ids: Sequence[int]) -> bool:
+        """On a walk, whether to look each row up: a NOT, or a tenth of the stories or more."""
+        if not self.walk or self.negated:
+            return self.walk
+        sql = f"SELECT COALESCE(SUM(total), 0) FROM {counts} WHERE {column} IN ({_ints(ids)})"
+        return int(self.db.execute(sql).fetchone()[0]) * _DENSE >= self.stories
+
+    def _member(self, table: str, column: str, ids: Sequence[int], each: bool) -> str:
+        """Stories in ``table`` under ``ids``: one lookup per story, or an id list."""
+        within = f"{column} IN ({_ints(ids)})"
+        if each:
+            return f"EXISTS (SELECT 1 FROM {table} WHERE item_id = i.id AND {within})"
+        return f"{self.id} IN (SELECT item_id FROM {table} WHERE {within})"
+
+    def _feed_ids(self, keep: Callable[[tuple], bool]) -> list[int]:
+        """Ids of the feeds (id, title, feed_title, folder, category) that ``keep`` keeps."""
+        rows = self.db.execute("SELECT id, title, feed_title, folder, category FROM feeds")
+        return [row[0] for row in rows if keep(row)]
 
     def filter(self, node: Node) -> tuple[str, list[Any]]:
         """A ``name:value`` filter as SQL."""
@@ -306,20 +333,10 @@ class _Compiler:
         if name == "feed":
             if value.isdigit():
                 return self.in_feeds([int(value)]), []
-            ids = [
-                feed_id
-                for feed_id, title, feed_title in self.db.execute(
-                    "SELECT id, title, feed_title FROM feeds"
-                )
-                if value in fold(title or feed_title)
-            ]
+            ids = self._feed_ids(lambda f: value in fold(f[1] or f[2]))
             return (self.in_feeds(ids) if ids else "0"), []
         if name == "folder":
-            ids = [
-                feed_id
-                for feed_id, folder in self.db.execute("SELECT id, folder FROM feeds")
-                if folder and (fold(folder) == value or fold(folder).startswith(value + "/"))
-            ]
+            ids = self._feed_ids(lambda f: bool(f[3]) and f"{fold(f[3])}/".startswith(value + "/"))
             return (self.in_feeds(ids) if ids else "0"), []
         if name == "lang":
             feed_ids = [
@@ -334,11 +351,7 @@ class _Compiler:
                 sql = f"({sql} OR (i.lang IS NULL AND {self.in_feeds(feed_ids)}))"
             return sql, [value, value + "-%"]
         if name == "cat":
-            feed_ids = [
-                feed_id
-                for feed_id, category in self.db.execute("SELECT id, category FROM feeds")
-                if fold(category) == value
-            ]
+            feed_ids = self._feed_ids(lambda f: fold(f[4]) == value)
             sql = "aanews_fold(i.category) = ?"
             if feed_ids:
                 sql = f"({sql} OR {self.in_feeds(feed_ids)})"
@@ -372,7 +385,10 @@ def _few(root: Node | None) -> bool:
     )
 
 
-def _at_least(db: Database, match: str, n: int) -> bool:
-    """Whether the index holds ``n`` or more matches (it stops counting at ``n``)."""
+def _sizes(db: Database, match: str | None) -> tuple[int, int]:
+    """(about how many stories, how many index matches counting up to a tenth of them)."""
+    stories = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM items").fetchone()[0])
+    if match is None:
+        return stories, 0
     sql = "SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?)"
-    return int(_run(db, sql, [match, n])[0][0]) >= n
+    return stories, int(_run(db, sql, [match, max(_BROAD, stories // _DENSE)])[0][0])
