@@ -43,3 +43,17 @@ def test_cli_subcommands_start_without_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_cli_commands_start_without_the_http_stack() -> None:
+    """`aanews search` or `show` never talks to a server: it should not load httpx (~0.1 s)."""
+    code = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "build_parser()\n"
+        "print(sorted(m for m in sys.modules if m in ('httpx', 'httpcore', 'h2', 'anyio')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

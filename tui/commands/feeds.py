@@ -23,7 +23,6 @@ from store.feeds import (
 from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
 from store.sync.accounts import account_of_feed
-from store.sync.subscriptions import unsubscribe
 from store.text import display_url
 from tui.commands import CommandError, open_store, print_json
 
@@ -188,7 +187,12 @@ def _remove(args: argparse.Namespace) -> int:
         feed = get_feed(db, args.feed_id)
         synced = account_of_feed(db, args.feed_id) is not None
         # A sync account's feed: the server is told to unsubscribe at the next sync.
-        deleted = unsubscribe(db, args.feed_id) if synced else remove_feed(db, args.feed_id)
+        if synced:
+            from store.sync.subscriptions import unsubscribe  # httpx loads only then
+
+            deleted = unsubscribe(db, args.feed_id)
+        else:
+            deleted = remove_feed(db, args.feed_id)
     except FeedError as error:
         raise CommandError(str(error)) from None
     name = feed.title or display_url(feed.url)
