@@ -145,7 +145,7 @@ async def test_ctrl_r_refreshes_only_the_current_feed_and_auto_refresh_runs_alon
         app = make_app(path)
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
-            app.screen.show_view(View("Local good", f"feed:{good.id}"))
+            app.screen.viewer.show_view(View("Local good", f"feed:{good.id}"))
             await settle(pilot)
             await pilot.press("ctrl+r")
             await settle(pilot)

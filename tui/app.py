@@ -24,8 +24,9 @@ from store.db import default_path, open_db
 from tui import keys
 from tui.config import Config, ConfigError, load_config
 from tui.controllers.stories import PAGE_DELAY
-from tui.screens.main import STORY_DELAY, MainScreen
+from tui.screens.main import MainScreen
 from tui.widgets.search_box import SEARCH_DELAY
+from tui.widgets.viewer import STORY_DELAY
 from tui.workers import report_failure
 
 SWITCH_INTERVAL = 0.001

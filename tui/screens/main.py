@@ -1,29 +1,27 @@
 """The main screen: sidebar, story list and reader, and the keys that move between them.
 
-The screen wires its parts together and owns little state of its own: the view
-being shown and the one before a search. The parts own theirs — the widgets
-(``Sidebar``, ``SearchBox``, ``ItemList``, ``StoryView``, ``StatusLine``) and the
-controllers (``ViewReader``, ``StoryReader``, ``Refresher``, ``Marker``), whose
-results come back as messages. The keys that change stories (read, star, tags)
-belong to the ``Panes`` (``tui/widgets/panes.py``).
+The screen wires its parts together and owns little state of its own: the
+layout and the story timer. The parts own theirs — the widgets (``Sidebar``,
+``Viewer`` with ``SearchBox``, ``ItemList`` and ``StoryView``, ``StatusLine``) and
+the controllers (``ViewReader``, ``StoryReader``, ``Refresher``, ``Marker``), whose
+results come back as messages. Which view is shown, the search and hiding read
+stories are the ``Viewer``'s (``tui/widgets/viewer.py``); the keys that change
+stories (read, star, tags) belong to the ``Panes`` (``tui/widgets/panes.py``). The
+screen's keys that reach those parts are one line each: a key binds where the
+focus is or above it, and the controllers are not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header
 
-from store.search.compiler import QueryError
-from store.search.highlight import highlight_terms
 from tui import keys
 from tui.config import Config
 from tui.controllers.marks import Marker
@@ -42,17 +40,10 @@ from tui.widgets.search_box import SEARCH_DELAY, SearchBox
 from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.status_line import StatusLine
 from tui.widgets.story_view import StoryView
+from tui.widgets.viewer import STORY_DELAY, Viewer
 
 NARROW = 100
 WIDE = 180
-STORY_DELAY = 0.03
-ALL = View("All", "")
-
-
-def hiding_read(view: View) -> View:
-    """``view`` with its read stories left out (``l``)."""
-    query = f"({view.query}) is:unread" if view.query.strip() else "is:unread"
-    return View(f"{view.name} · unread only", query)
 
 
 class MainScreen(Screen[None]):
@@ -76,9 +67,6 @@ class MainScreen(Screen[None]):
         self.db_path = db_path
         self.config = config
         self.now = now
-        self.view = ALL
-        self.shown = ALL  # the view as listed: with read stories hidden, a narrower one
-        self.hide_read = False
         # The parts, by name: the panes (widgets) and the controllers.
         self.sidebar = Sidebar(id="sidebar")
         self.search_box = SearchBox(delay=search_delay, id="search")
@@ -91,18 +79,25 @@ class MainScreen(Screen[None]):
         self.marker = Marker(db_path, config.dwell_seconds)
         self.watcher = Watcher(db_path)
         self.notifier = Notifier(db_path, config)
+        self.viewer = Viewer(
+            self.search_box,
+            self.items,
+            self.story,
+            views=self.views,
+            stories=self.stories,
+            marker=self.marker,
+            story_delay=story_delay,
+            id="content",
+        )
         self.panes = Panes(
             self.sidebar,
-            Vertical(self.search_box, self.items, self.story, id="content"),
+            self.viewer,
             db_path=db_path,
             config=config,
             marker=self.marker,
             id="panes",
         )
-        self._story_delay = story_delay
-        self._story_timer: Timer | None = None
         self._sidebar_hidden: bool | None = None  # None: as the width suggests
-        self._sidebar_started = False
         self._welcomed = False  # an empty database opens on the welcome screen, once
 
     def compose(self) -> ComposeResult:
@@ -110,12 +105,12 @@ class MainScreen(Screen[None]):
         yield self.panes
         yield self.status
         yield KeyFooter()
-        yield from (self.views, self.stories, self.refresher, self.watcher, self.notifier)
+        yield from (self.refresher, self.watcher, self.notifier)
 
     def on_mount(self) -> None:
         self.items.focus()
         self.sub_title = self.view.name
-        self.load_view()  # the sidebar's counts follow the first rows
+        self.viewer.load_view()  # the sidebar's counts follow the first rows
 
     # -- layout ------------------------------------------------------------
 
@@ -145,57 +140,24 @@ class MainScreen(Screen[None]):
 
     # -- views ----------------------------------------------------------------
 
-    def show_view(self, view: View) -> None:
-        """Switch the list to another view."""
-        self.view = view
-        self.shown = hiding_read(view) if self.hide_read else view
-        self.panes.view = self.shown
-        self.sub_title = view.name
-        self.items.clear_selection()  # a selection belongs to the view it was made in
-        try:
-            terms = highlight_terms(view.query)
-        except QueryError:
-            terms = []
-        self.items.highlight = terms
-        self.stories.terms = terms
-        self.load_view()
+    @property
+    def view(self) -> View:
+        """The view the user chose (a feed, a tag, a search)."""
+        return self.viewer.view
 
-    def load_view(self, keep: int | None = None) -> None:
-        """Read the view's stories again (``keep``: stay on that story)."""
-        self.views.load(self.shown, with_text=bool(self.items.highlight), keep=keep)
-
-    def load_counts(self) -> None:
-        """Fresh counts in the sidebar and the status line."""
-        self.views.count(self.shown)
-
-    def on_view_reader_first_page(self, message: ViewReader.FirstPage) -> None:
-        """A new view's first screenful, drawn before the rest is ordered."""
-        if message.view is self.shown:
-            self.search_box.remove_class("-error")
-            self.items.set_ids(message.ids, rows=message.rows)
+    def on_viewer_shown(self, message: Viewer.Shown) -> None:
+        """Another view in the list: its name under the title."""
+        self.sub_title = message.view.name
 
     def on_view_reader_loaded(self, message: ViewReader.Loaded) -> None:
-        """The whole view: the list keeps the story the user is on."""
-        if message.view is not self.shown:
-            return
-        self.search_box.remove_class("-error")
-        keep = self.items.current_id if message.reload is False else message.keep
-        if message.keep is None:  # after its first page: stay where the user is, keep rows
-            self.items.set_ids(message.ids, keep=self.items.current_id, reload=False)
-        else:
-            self.items.set_ids(message.ids, keep=keep)
-        self.status.show_view(message.view.name, len(message.ids), message.unread)
-        if not self._sidebar_started:
-            self._sidebar_started = True
-            self.load_counts()
+        """The whole view is in the list (the Viewer's part): its counts in the status line."""
+        if message.view is self.viewer.shown:
+            self.status.show_view(message.view.name, len(message.ids), message.unread)
 
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
-        """A query that cannot run: its error in one line, and no stale results under it."""
-        if message.view is not self.shown:
-            return
-        self.search_box.add_class("-error")
-        self.items.set_ids([])
-        self.status.show_view(message.view.name, 0, 0, error=message.error)
+        """A query that cannot run: its error in one line."""
+        if message.view is self.viewer.shown:
+            self.status.show_view(message.view.name, 0, 0, error=message.error)
 
     def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
         """Fresh counts for the sidebar and the status line; no feeds nor accounts: welcome."""
@@ -206,74 +168,31 @@ class MainScreen(Screen[None]):
             if nothing and not self.config.accounts:  # a sync account brings its own
                 self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
-        if message.view is self.shown:
-            self.status.show_view(self.shown.name, len(self.items.ids), message.unread)
-
-    def on_item_list_rows_wanted(self, message: ItemList.RowsWanted) -> None:
-        """The list scrolled onto rows it has not loaded."""
-        self.views.load_rows(message)
-
-    def on_view_reader_rows_loaded(self, message: ViewReader.RowsLoaded) -> None:
-        """Rows the list asked for."""
-        self.items.rows_loaded(message.generation, message.page, message.rows)
+        if message.view is self.viewer.shown:
+            self.status.show_view(message.view.name, len(self.items.ids), message.unread)
 
     def on_sidebar_view_chosen(self, message: Sidebar.ViewChosen) -> None:
         """A view picked in the sidebar replaces the list (and ends a search)."""
-        self._end_search()
-        self.show_view(message.view)
+        self.viewer.end_search()
+        self.viewer.show_view(message.view)
         self.items.focus()
 
     # -- the story under the cursor ----------------------------------------------
 
-    def on_item_list_highlighted(self, message: ItemList.Highlighted) -> None:
-        """The cursor moved: show the story, and restart the dwell before it counts as read."""
-        if self._story_timer is not None:
-            self._story_timer.stop()
-        self.stories.current_id = message.item_id
-        self.marker.dwell_on(message.item_id)
-        if message.item_id is None:
-            self.story.show(None)
-            return
-        # Held-down j should redraw the list, not read every story it passes.
-        if self._story_delay <= 0:
-            self.stories.load(message.item_id)
-        else:
-            load = partial(self.stories.load, message.item_id)
-            self._story_timer = self.set_timer(self._story_delay, load)
-
     def on_item_list_selected(self, message: ItemList.Selected) -> None:
         """A double click opens the story like enter does."""
         self.action_open()
-
-    def on_story_reader_read(self, message: StoryReader.Read) -> None:
-        """A story read from the database (or again after its page): draw it in place."""
-        item = message.item
-        if item.id == self.items.current_id:
-            first_time = self.story.item is None or self.story.item.id != item.id
-            self.story.show(item, message.renderable)
-            if first_time and message.row is None:
-                self.stories.page_wanted(item)  # the full text, from the article page
-        if message.row is not None:
-            row = message.row
-            self.items.update_item(
-                row.id,
-                title=row.title,
-                flags=row.flags,
-                dateline=row.dateline,
-                location=row.location,
-                is_updated=row.is_updated,
-            )
 
     # -- after a change of marks or tags --------------------------------------------
 
     def on_marker_written(self, message: Marker.Written) -> None:
         """Only the counts: the list keeps its rows, so a story just read stays
         under the cursor even in the Unread view."""
-        self.load_counts()
+        self.viewer.load_counts()
 
     def on_marker_changed(self, message: Marker.Changed) -> None:
         """Counts follow; the story in the reader shows its new tags."""
-        self.load_counts()
+        self.viewer.load_counts()
         current = self.items.current_id
         if current in message.tags and self.story.item is not None:
             self.stories.load(current)
@@ -281,20 +200,20 @@ class MainScreen(Screen[None]):
     def on_watcher_changed(self, message: Watcher.Changed) -> None:
         """Another aanews wrote (a cron fetch): counts follow, new stories join the list
         in place (the cursor stays on its story)."""
-        self.load_counts()
+        self.viewer.load_counts()
         if message.new_stories:
-            self.load_view(keep=self.items.current_id)
+            self.viewer.load_view(keep=self.items.current_id)
             if not self.refresher.running:  # a refresh of ours tells of its stories at its end
                 self.notifier.look()
 
     def on_marker_saved(self, message: Marker.Saved) -> None:
         """A saved search joins the sidebar."""
-        self.load_counts()
+        self.viewer.load_counts()
 
     def on_panes_stories_changed(self, message: Panes.StoriesChanged) -> None:
         """Tags renamed or deleted: the view's stories and the tags shown may differ."""
-        self.load_counts()
-        self.load_view(keep=self.items.current_id)
+        self.viewer.load_counts()
+        self.viewer.load_view(keep=self.items.current_id)
         if self.items.current_id is not None:
             self.stories.load(self.items.current_id)
 
@@ -313,20 +232,21 @@ class MainScreen(Screen[None]):
             if synced.error:  # also on the account's sidebar entry
                 self.notify(synced.error, title="Sync failed", severity="error", markup=False)
         if message.synced:
-            self.load_counts()
-            self.load_view(keep=self.items.current_id)  # new stories, read and starred states
+            self.viewer.load_counts()
+            # new stories, read and starred states
+            self.viewer.load_view(keep=self.items.current_id)
         report = message.report
         if report is not None:
-            self.load_counts()
+            self.viewer.load_counts()
             if report.new or report.updated:
-                self.load_view(keep=self.items.current_id)
+                self.viewer.load_view(keep=self.items.current_id)
 
     def action_manage_feeds(self, welcome: bool = False) -> None:
         """The feed manager (the welcome screen when there are none): new feeds are fetched."""
 
         def closed(added: list[int] | None) -> None:
-            self.load_counts()
-            self.load_view(keep=self.items.current_id)
+            self.viewer.load_counts()
+            self.viewer.load_view(keep=self.items.current_id)
             if added:
                 self.refresher.start(added, "the new feeds")
 
@@ -340,61 +260,19 @@ class MainScreen(Screen[None]):
         """Refresh the feed of the current view, or the current story's feeds."""
         self.refresher.refresh_view(self.view, self.story.item)
 
-    # -- searching ---------------------------------------------------------------
-
     def action_search(self) -> None:
         """Show the search box; results follow as you type."""
-        self.search_box.open(self.view)
-        self.add_class("-searching")
-
-    def on_search_box_search(self, message: SearchBox.Search) -> None:
-        """A pause in typing (or enter): the text becomes the view (none: the one before)."""
-        self.show_view(message.view or ALL)
-        if message.done:
-            self.items.focus()
-
-    def on_search_box_done(self, message: SearchBox.Done) -> None:
-        """Enter on a search already shown: go to its results."""
-        self.items.focus()
-
-    @property
-    def searching(self) -> bool:
-        """Whether a search (or the box for one) is showing."""
-        return self.has_class("-searching")
-
-    def close_search(self) -> None:
-        """Back to the view the search came from."""
-        before = self.search_box.before
-        showing_search = self.view is not before
-        self._end_search()
-        if showing_search:
-            self.show_view(before or ALL)
-        self.items.focus()
-
-    def _end_search(self) -> None:
-        self.search_box.close()
-        self.remove_class("-searching")
+        self.viewer.open_search()
 
     # -- moving ----------------------------------------------------------------
 
     def action_next_unread(self) -> None:
         """Next unread story in the view (past the last: from the top)."""
-        self.views.find_unread(self.items.ids, self.items.cursor, 1)
+        self.viewer.find_unread(1)
 
     def action_previous_unread(self) -> None:
         """Previous unread story in the view (past the first: from the bottom)."""
-        self.views.find_unread(self.items.ids, self.items.cursor, -1)
-
-    def on_view_reader_unread_found(self, message: ViewReader.UnreadFound) -> None:
-        """Go to the unread story found, if the list is still the one searched."""
-        if message.ids is not self.items.ids:
-            return
-        if message.item_id is None:
-            self.notify("No other unread story in this view.", markup=False)
-            return
-        self.items.move_to(message.ids.index(message.item_id))
-        if message.wrapped:
-            self.notify("Past the end of the list: went on from the other end.", timeout=2)
+        self.viewer.find_unread(-1)
 
     def _step_feed(self, step: int, *, unread: bool = False) -> None:
         target = step_feed(self.sidebar.data_now.feed_views(), self.view.query, step, unread=unread)
@@ -402,8 +280,8 @@ class MainScreen(Screen[None]):
             self.notify(target, timeout=2, markup=False)
             return
         self.sidebar.select_query(target.query)
-        self._end_search()
-        self.show_view(target)
+        self.viewer.end_search()
+        self.viewer.show_view(target)
 
     def action_next_feed(self) -> None:
         """Open the next feed in the sidebar."""
@@ -423,10 +301,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_hide_read(self) -> None:
         """List only the unread stories of every view, or all of them again."""
-        self.hide_read = not self.hide_read
-        self.show_view(self.view)
-        note = "Read stories hidden: l shows them." if self.hide_read else "Read stories shown."
-        self.notify(note, timeout=2, markup=False)
+        self.viewer.toggle_hide_read()
 
     def action_open(self) -> None:
         """Read the story under the cursor in the reader pane."""
@@ -453,8 +328,8 @@ class MainScreen(Screen[None]):
             self.minimize()
         elif self.search_box.has_focus:
             pass  # out of the box, to the results
-        elif self.searching and self.items.has_focus:
-            self.close_search()
+        elif self.viewer.searching and self.items.has_focus:
+            self.viewer.close_search()
             return
         self.items.focus()
 
@@ -465,8 +340,8 @@ class MainScreen(Screen[None]):
             self.items.focus()
         elif self.story.has_focus:
             self.items.focus()
-        elif self.searching:
-            self.close_search()
+        elif self.viewer.searching:
+            self.viewer.close_search()
         else:
             self.app.exit(0)
 

@@ -4,7 +4,7 @@ The focus is always somewhere inside the panes, so their keys work from the
 list, the reader and the sidebar alike. ``v`` selects stories (``V`` the whole
 view); the tag keys, ``r`` and ``s`` act on the selection when there is one,
 else on the story under the cursor. The writes are the ``Marker``'s; the rows
-change at once. The screen tells the panes which view they show (``view``).
+change at once. The view they act on is the ``Viewer``'s.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from tui.screens.tag_prompt import TagPrompt
 from tui.widgets.item_list import ItemList
 from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.story_view import StoryView
+from tui.widgets.viewer import Viewer
 from tui.wording import describe_read_change, describe_tag_change
 
 CONFIRM_ABOVE = 50
@@ -52,7 +53,11 @@ class Panes(Horizontal):
         self.db_path = db_path
         self.config = config
         self.marker = marker
-        self.view = View("All", "")
+
+    @property
+    def view(self) -> View:
+        """The view the list shows (without its read stories when they are hidden)."""
+        return self.query_one(Viewer).shown
 
     @property
     def items(self) -> ItemList:
