@@ -44,7 +44,7 @@ def test_check_says_a_whole_database_is_ok(tmp_path: Path, capsys: pytest.Captur
     path = tmp_path / "aanews.db"
     _filled(path)
     assert main(["--db", str(path), "check"]) == 0
-    assert "ok (300 stories, 1 feeds)" in capsys.readouterr().out
+    assert "ok (300 stories, 1 feed)" in capsys.readouterr().out
 
 
 def test_check_finds_a_damaged_page_and_says_how_to_recover(

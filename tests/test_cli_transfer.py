@@ -41,7 +41,7 @@ def test_import_reports_what_it_skipped(capsys: pytest.CaptureFixture[str], tmp_
     urls.write_text('http://a.test/ "~A" x\nquery:Unread:unread = "yes"\ngopher://old.test/\n')
     status, out, err = run(capsys, tmp_path / "a.db", "import", str(urls))
     assert status == 0
-    assert out == "1 feeds added, 0 already there, 2 skipped (1 query feeds, 1 not http(s))\n"
+    assert out == "1 feed added, 0 already there, 2 skipped (1 query feeds, 1 not http(s))\n"
     assert "line 2: query feeds" in err and "line 3: not http(s)" in err
 
 
@@ -292,7 +292,7 @@ def test_a_restore_into_a_new_database_keeps_versions_with_their_dates(
     next_week = clock.now() + timedelta(days=7)
     monkeypatch.setattr(clock, "now", lambda: next_week)
     fresh = tmp_path / "fresh.db"
-    assert run(capsys, fresh, "import", str(dump))[1].startswith("1 feeds added")
+    assert run(capsys, fresh, "import", str(dump))[1].startswith("1 feed added")
     assert user_view(fresh) == user_view(reader)
     assert "updated since read" in run(capsys, fresh, "show", "1")[1]
 
@@ -347,7 +347,7 @@ def test_stories_kept_after_their_feed_went_come_back_and_stay_one(
     fresh = tmp_path / "fresh.db"
 
     assert run(capsys, fresh, "import", str(dump))[1] == (
-        "0 feeds added, 0 already there, 1 stories restored\n"
+        "0 feeds added, 0 already there, 1 story restored\n"
     )
     run(capsys, fresh, "import", str(dump))  # twice: still one story
 
@@ -427,6 +427,6 @@ def test_broken_story_records_are_skipped_and_said_not_a_traceback(
         "aanews: skipped story aa:7: feeds: expected a list of numbers, got a list",
         "aanews: skipped story aa:8: tags: expected a list of strings, got the string 'x'",
     ]
-    assert out.startswith("0 feeds added, 0 already there, 1 stories restored, 5 skipped")
+    assert out.startswith("0 feeds added, 0 already there, 1 story restored, 5 skipped")
     stories = [(row[0], row[1], row[8]) for row in user_view(path)]
     assert stories == [("aa:5", "Fine", "x")]

@@ -100,7 +100,7 @@ def test_feeds_with_odd_fields_are_skipped_with_a_reason(
     assert status == 0
     assert "skipped feed http://a.test/feed: title: expected a string, got a number" in err
     assert "skipped feed file:///etc/passwd: url: not http(s)" in err
-    assert out.startswith("1 feeds added")
+    assert out.startswith("1 feed added")
     db = open_db(tmp_path / "a.db")
     assert db.execute("SELECT title, lang FROM feeds").fetchall() == [("B", None)]
     db.close()

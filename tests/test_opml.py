@@ -14,6 +14,7 @@ from store.interchange.opml import (
     read_subscriptions,
 )
 from store.text import clean_line
+from tui.wording import describe_import
 
 NESTED_OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
@@ -56,7 +57,7 @@ def test_import_names_aa_feeds_from_the_catalogue(db: Database) -> None:
     assert aa.title == "AA" and (aa.lang, aa.category, aa.source) == ("tr", "ekonomi", "aa")
     again = import_subscriptions(db, read_subscriptions(NESTED_OPML))
     assert again.added == [] and again.existing == 3
-    assert again.summary() == "0 feeds added, 3 already there, 1 skipped (1 not http(s))"
+    assert describe_import(again) == "0 feeds added, 3 already there, 1 skipped (1 not http(s))"
 
 
 def test_aa_url_without_title_gets_the_catalogue_name(db: Database) -> None:

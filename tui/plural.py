@@ -61,6 +61,7 @@ NOUNS: dict[str, Forms] = {
     "feed": {"one": "{n} feed", "other": "{n} feeds"},
     "tag": {"one": "{n} tag", "other": "{n} tags"},
     "earlier version": {"one": "{n} earlier version", "other": "{n} earlier versions"},
+    "problem": {"one": "{n} problem", "other": "{n} problems"},
 }
 
 

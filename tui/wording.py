@@ -1,7 +1,8 @@
-"""How the reader says what it did: the notes after a change of tags or marks."""
+"""How the reader says what it did: the notes after a change of tags or marks, an import."""
 
 from __future__ import annotations
 
+from store.interchange.opml import ImportResult
 from store.items import ReadChange
 from store.tags import TagChange
 from tui.plural import counted
@@ -20,3 +21,17 @@ def describe_read_change(change: ReadChange) -> str:
     if not change:
         return "No story changed."
     return f"Marked {counted(len(change.item_ids), 'story')} {'read' if change.read else 'unread'}."
+
+
+def describe_import(result: ImportResult) -> str:
+    """'1 feed added, 2 already there, 300 stories restored, 1 skipped (1 not http(s))'."""
+    text = f"{counted(len(result.added), 'feed')} added, {result.existing:,} already there"
+    if result.stories:
+        text += f", {counted(result.stories, 'story')} restored"
+    if result.skipped:
+        reasons: dict[str, int] = {}
+        for _what, why in result.skipped:
+            reasons[why] = reasons.get(why, 0) + 1
+        detail = ", ".join(f"{count:,} {why}" for why, count in reasons.items())
+        text += f", {len(result.skipped):,} skipped ({detail})"
+    return text

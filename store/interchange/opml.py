@@ -56,20 +56,7 @@ class ImportResult:
     added: list[int] = field(default_factory=list)
     existing: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    stories: int = 0
-
-    def summary(self) -> str:
-        """'N feeds added, M already there, K skipped (reasons)', as the CLI prints it."""
-        text = f"{len(self.added)} feeds added, {self.existing} already there"
-        if self.stories:
-            text += f", {self.stories} stories restored"
-        if self.skipped:
-            reasons: dict[str, int] = {}
-            for _what, why in self.skipped:
-                reasons[why] = reasons.get(why, 0) + 1
-            detail = ", ".join(f"{count} {why}" for why, count in reasons.items())
-            text += f", {len(self.skipped)} skipped ({detail})"
-        return text
+    stories: int = 0  # restored from a JSON export
 
 
 def read_subscriptions(data: bytes | str) -> SubscriptionList:

@@ -9,6 +9,7 @@ from pathlib import Path
 from store.db import default_path
 from store.integrity import MAX_PROBLEMS, check_database
 from store.text import clean_line
+from tui.plural import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,10 +26,11 @@ def _check(args: argparse.Namespace) -> int:
     path = Path(args.db).expanduser() if args.db else default_path()
     report = check_database(path)
     if report.ok:
-        print(f"{path}: ok ({report.stories} stories, {report.feeds} feeds)")
+        held = f"{counted(report.stories or 0, 'story')}, {counted(report.feeds or 0, 'feed')}"
+        print(f"{path}: ok ({held})")
         return 0
     count = len(report.problems)
-    print(f"aanews: {path} is damaged: {count} problem{'s' * (count > 1)}", file=sys.stderr)
+    print(f"aanews: {path} is damaged: {counted(count, 'problem')}", file=sys.stderr)
     for problem in report.problems[:MAX_PROBLEMS]:
         print(f"  {clean_line(problem)}", file=sys.stderr)
     if count > MAX_PROBLEMS:

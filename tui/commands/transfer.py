@@ -22,6 +22,7 @@ from store.interchange.opml import (
 from store.interchange.restore import restore_records
 from store.text import mask_credentials
 from tui.commands import CommandError, open_store
+from tui.wording import describe_import
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,7 +59,7 @@ def _import(args: argparse.Namespace) -> int:
             raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     for what, why in result.skipped:
         print(f"aanews: skipped {what}: {why}", file=sys.stderr)
-    print(result.summary())
+    print(describe_import(result))
     return 0
 
 
