@@ -69,7 +69,10 @@ def search_ids(
     elif offset:
         sql += " LIMIT -1 OFFSET ?"
         params.append(offset)
-    return [row[0] for row in _run(db, sql, params)]
+    try:  # row by row: half a million ids never sit in memory as tuples too
+        return [row[0] for row in db.execute(sql, params)]
+    except sqlite3.OperationalError as error:
+        raise QueryError(refusal(error)) from None
 
 
 def count(db: Database, query: str | Query) -> int:
