@@ -9,6 +9,7 @@ stories arrived (the list must grow) or only state moved (counts suffice).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,27 +22,47 @@ class OutsideChange:
 
 
 class DatabaseWatch:
-    """A small read-only connection of its own, asked from one thread at a time."""
+    """A small read-only connection of its own, asked from one thread at a time.
+
+    ``close`` may come from another thread while a look runs (the reader quitting):
+    a lock keeps the connection from closing under a query (which crashes SQLite's
+    driver), and a closed watch sees no more changes.
+    """
 
     def __init__(self, path: Path) -> None:
         uri = Path(path).resolve().as_uri() + "?mode=ro"
-        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        self._version, self._newest = self._look()
+        self._conn: sqlite3.Connection | None = sqlite3.connect(
+            uri, uri=True, check_same_thread=False
+        )
+        self._lock = threading.Lock()
+        self._version, self._newest = self._look(self._conn)
 
     def changed(self) -> OutsideChange | None:
         """What others committed since the last call, or None when nothing was."""
-        version, newest = self._look()
+        with self._lock:
+            if self._conn is None:
+                return None
+            version, newest = self._look(self._conn)
         if version == self._version:
             return None
         grew = newest != self._newest
         self._version, self._newest = version, newest
         return OutsideChange(new_stories=grew)
 
-    def close(self) -> None:
-        """Let go of the file."""
-        self._conn.close()
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` has let go of the file."""
+        return self._conn is None
 
-    def _look(self) -> tuple[int, int]:
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        newest = self._conn.execute("SELECT MAX(id) FROM items").fetchone()[0]
+    def close(self) -> None:
+        """Let go of the file (after a look that is running ends)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @staticmethod
+    def _look(conn: sqlite3.Connection) -> tuple[int, int]:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        newest = conn.execute("SELECT MAX(id) FROM items").fetchone()[0]
         return int(version), int(newest or 0)

@@ -178,7 +178,13 @@ def notifications(app: App[Any]) -> list[Note]:
 
 
 def screen_text(app: App[Any]) -> str:
-    """What the terminal shows right now, as plain lines (Textual has no public way)."""
+    """What the terminal shows right now, as plain lines.
+
+    Textual 8 has no public way to read the screen's characters: ``App.export_screenshot``
+    (which reads the same ``_compositor``) gives SVG, ``Screen.get_style_at`` a style,
+    ``Screen.get_selected_text`` only what the mouse selected, and ``Pilot`` nothing. So
+    this reads the compositor's strips, the one private attribute the tests touch.
+    """
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 

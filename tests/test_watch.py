@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from store.db import open_db
@@ -29,4 +30,30 @@ def test_the_watch_sees_other_writers(tmp_path: Path) -> None:
     set_read(db, ids)
     assert watch.changed() == OutsideChange(new_stories=False)
     watch.close()
+    db.close()
+
+
+def test_closing_while_another_thread_looks_is_safe(tmp_path: Path) -> None:
+    """Quitting closes the watch while its worker may be looking: no crash, no more changes."""
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    watch = DatabaseWatch(path)
+    looks: list[OutsideChange | None] = []
+    running = threading.Event()
+
+    def look_on() -> None:
+        while True:
+            looks.append(watch.changed())
+            running.set()
+            if watch.closed:
+                return
+
+    looker = threading.Thread(target=look_on)
+    looker.start()
+    assert running.wait(timeout=30)
+    watch.close()
+    looker.join(timeout=30)
+    assert not looker.is_alive() and looks[-1] is None
+    add_feed(db, "http://127.0.0.1:9/after")  # a commit the closed watch no longer sees
+    assert watch.changed() is None
     db.close()
