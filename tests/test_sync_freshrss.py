@@ -318,3 +318,54 @@ def test_an_accounts_table_in_the_config_is_an_account(world: World, tmp_path: P
     db_path = tmp_path / "from-config.db"
     assert main(["--db", str(db_path), "--config", str(config), "sync"]) == 0
     assert len(_story(db_path, 3001)["feeds"]) == 2
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_the_feed_manager_subscribes_and_unsubscribes_through_the_account(
+    world: World,
+) -> None:
+    from app_factory import screen_text, settle
+    from test_feed_manager import Host
+
+    from store.feeds import list_feeds
+    from tui.screens.feed_manager import FeedManager
+
+    db_path = world.new_database("manager")
+    path = "/tr/rss/default?cat=ekonomi"
+    url = world.feeds.url(path)
+    world.feeds.documents[path] = _rss("ekonomi", [(3301, "Borsa güne yükselişle başladı")])
+
+    def listed() -> list[str]:
+        with world.server.api() as api:
+            return [s["url"] for s in api.get("subscription/list")["subscriptions"]]
+
+    app = Host(FeedManager(db_path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert "via alice@" in screen_text(app)  # the account's feeds say so
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press(*url, "enter")
+        await settle(pilot)
+    assert url not in listed()  # queued, not sent yet
+    assert world.aanews(db_path, "sync") == 0
+    assert url in listed()
+    db = open_db(db_path)
+    row = [feed.url for feed in list_feeds(db, counts=False)].index(url)
+    db.close()
+    app = Host(FeedManager(db_path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*["down"] * row, "d")
+        await settle(pilot)
+        assert "greader.php unsubscribes at the" in screen_text(app)  # the question says so
+        await pilot.press("y")
+        await settle(pilot)
+    assert world.aanews(db_path, "sync") == 0
+    assert url not in listed()  # as `aanews feeds remove` does it

@@ -11,17 +11,20 @@ Subscribing and unsubscribing in aanews are queued for the server
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from store import clock
 from store.db import writing
-from store.feeds import FeedError, is_fetchable_url, remove_feed, set_folder
-from store.sync.client import GReaderClient, SyncError
+from store.feeds import FeedError, get_feed, is_fetchable_url, remove_feed, set_folder
+from store.sync.accounts import account_of_feed
 from store.sync.queue import queue_subscription
 from store.sync.quirks import label_name
 from store.text import clean_line, clean_url
+
+if TYPE_CHECKING:  # the HTTP stack loads when a sync runs, not when a feed is removed
+    from store.sync.client import GReaderClient
 
 
 @dataclass
@@ -46,6 +49,8 @@ def pull_subscriptions(db: Database, client: GReaderClient, account_id: int) -> 
     answer = client.get_json("subscription/list")
     listed = answer.get("subscriptions") if isinstance(answer, dict) else None
     if not isinstance(listed, list):
+        from store.sync.client import SyncError
+
         raise SyncError(f"{client.base}: subscription/list did not list subscriptions")
     result = Subscriptions()
     with writing(db):
@@ -99,6 +104,25 @@ def unsubscribe(db: Database, feed_id: int) -> int:
     with writing(db):
         queue_subscription(db, int(row[0]), "unsubscribe", stream=str(row[1]))
         return remove_feed(db, feed_id)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A feed removed: how many of its stories went; ``synced`` when its account's
+    server is told at the next sync."""
+
+    deleted: int
+    synced: bool
+
+
+def remove_subscription(db: Database, feed_id: int) -> Removed:
+    """THE way a feed is removed (``aanews feeds remove``, the feed manager's ``d``): a
+    sync account's feed is unsubscribed on its server at the next sync (else the next
+    pull would bring it back), any other just goes. Starred and tagged stories stay."""
+    get_feed(db, feed_id)  # FeedError for a feed that is not there
+    if account_of_feed(db, feed_id) is not None:
+        return Removed(unsubscribe(db, feed_id), synced=True)
+    return Removed(remove_feed(db, feed_id), synced=False)
 
 
 def _subscribe_value(title: str | None, folder: str | None) -> str | None:

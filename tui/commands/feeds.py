@@ -15,14 +15,13 @@ from store.feeds import (
     edit_settings,
     get_feed,
     list_feeds,
-    remove_feed,
     rename_feed,
     set_folder,
     set_paused,
 )
 from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
-from store.sync.accounts import account_of_feed
+from store.sync.subscriptions import remove_subscription
 from store.text import display_url
 from tui.commands import CommandError, open_store, print_json
 
@@ -185,19 +184,12 @@ def _remove(args: argparse.Namespace) -> int:
     db = open_store(args)
     try:
         feed = get_feed(db, args.feed_id)
-        synced = account_of_feed(db, args.feed_id) is not None
-        # A sync account's feed: the server is told to unsubscribe at the next sync.
-        if synced:
-            from store.sync.subscriptions import unsubscribe  # httpx loads only then
-
-            deleted = unsubscribe(db, args.feed_id)
-        else:
-            deleted = remove_feed(db, args.feed_id)
+        removed = remove_subscription(db, args.feed_id)
     except FeedError as error:
         raise CommandError(str(error)) from None
     name = feed.title or display_url(feed.url)
-    print(f"removed feed {feed.id} ({name}); {deleted} stories deleted")
-    if synced:
+    print(f"removed feed {feed.id} ({name}); {removed.deleted} stories deleted")
+    if removed.synced:
         print("its account's server unsubscribes at the next sync (aanews sync)")
     return 0
 

@@ -17,6 +17,7 @@ class ConfirmScreen(Dialog[bool]):
     ConfirmScreen > Vertical {
         width: auto; max-width: 70; border: thick $warning; padding: 1 2;
     }
+    ConfirmScreen Label { max-width: 100%; }  /* a long question wraps, never cut */
     ConfirmScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
     """

@@ -31,13 +31,15 @@ from store.feeds import (
     edit_settings,
     list_feeds,
     list_folders,
-    remove_feed,
     rename_feed,
     set_folder,
     set_paused,
 )
 from store.interchange.opml import import_subscriptions, read_subscriptions, subscribe
 from store.model import Feed
+from store.sync.accounts import account_feed_ids, list_accounts
+from store.sync.subscriptions import remove_subscription
+from store.sync.subscriptions import subscribe as subscribe_through
 from tui.screens.catalogue_picker import CataloguePicker
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
@@ -46,7 +48,8 @@ from tui.screens.name_prompt import NamePrompt
 
 HINT = (
     "c AA catalogue · a add a URL · i import a file · d remove · r rename · p pause/resume · "
-    "m move to a folder · s settings · esc back (new feeds are fetched)"
+    "m move to a folder · s settings · A add through a sync account · "
+    "esc back (new feeds are fetched)"
 )
 WELCOME = (
     "Welcome to aanews. There are no feeds yet: press c to pick Anadolu Agency feeds "
@@ -75,6 +78,7 @@ class FeedManager(Dialog[list[int]]):
         Binding("p", "pause", "Pause/resume"),
         Binding("m", "move", "Folder"),
         Binding("s", "settings", "Settings"),
+        Binding("A", "add_synced", "Add through account"),
     ]
 
     def __init__(self, db_path: str | Path | None, *, welcome: bool = False) -> None:
@@ -83,6 +87,8 @@ class FeedManager(Dialog[list[int]]):
         self.welcome = welcome
         self.feeds: list[Feed] = []
         self.folders: list[str] = []
+        self.accounts: dict[int, str] = {}  # sync accounts: id -> name
+        self.owners: dict[int, int] = {}  # feed id -> the account it comes through
         self.added: list[int] = []
         self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
         self._status = Static(Text("Loading…", style="dim"))
@@ -110,17 +116,28 @@ class FeedManager(Dialog[list[int]]):
         db = open_db(self.db_path)
         try:
             feeds, folders = list_feeds(db), [name for name, _, _ in list_folders(db)]
+            accounts = {account.id: account.name for account in list_accounts(db)}
+            owners = {f: a for a in accounts for f in account_feed_ids(db, a)}
         finally:
             db.close()
-        self.app.call_from_thread(self._loaded, feeds, folders, select)
+        self.app.call_from_thread(self._loaded, feeds, folders, select, (accounts, owners))
 
-    def _loaded(self, feeds: list[Feed], folders: list[str], select: int | None) -> None:
+    def _loaded(
+        self,
+        feeds: list[Feed],
+        folders: list[str],
+        select: int | None,
+        synced: tuple[dict[int, str], dict[int, int]],
+    ) -> None:
         keep = select if select is not None else (self.current.id if self.current else None)
         row = self._table.cursor_row
         self.feeds, self.folders = feeds, folders
+        self.accounts, self.owners = synced
         self._table.clear()
         for feed in feeds:
             state = "paused" if feed.paused else ""
+            if feed.id in self.owners:
+                state = (state + " via " + self.accounts[self.owners[feed.id]]).strip()
             if feed.last_error:
                 state = (state + " ⚠ " + feed.last_error).strip()
             self._table.add_row(
@@ -128,7 +145,7 @@ class FeedManager(Dialog[list[int]]):
                 Text(feed.folder or "—", style="" if feed.folder else "dim"),
                 Text(display_title(feed)),
                 Text(f"{feed.unread:,}/{feed.total:,}", justify="right"),
-                Text(state[:50], style="dim" if feed.paused else "red"),
+                Text(state[:50], style="red" if feed.last_error else "dim"),
             )
         if not feeds:
             self._status.update(Text("No feeds yet.", style="dim"))
@@ -184,12 +201,41 @@ class FeedManager(Dialog[list[int]]):
             f"Remove “{display_title(feed)}”? Its stories go, except starred and tagged "
             "ones and those other feeds carry."
         )
+        said = f"Removed feed {feed.id}"
+        if feed.id in self.owners:
+            question += f" {self.accounts[self.owners[feed.id]]} unsubscribes at the next sync."
+            said += "; its account's server unsubscribes at the next sync"
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.change(lambda db: remove_feed(db, feed.id), f"Removed feed {feed.id}")
+                self.change(lambda db: remove_subscription(db, feed.id), said)
 
         self.app.push_screen(ConfirmScreen(question), done)
+
+    def action_add_synced(self) -> None:
+        """Subscribe through a sync account (``aanews account subscribe``): the account of
+        the feed under the cursor, or the only one; the server hears at the next sync."""
+        feed = self.current
+        account = self.owners.get(feed.id) if feed is not None else None
+        if account is None and len(self.accounts) == 1:
+            account = next(iter(self.accounts))
+        if account is None:
+            self.notify(
+                "Put the cursor on a feed of the account to subscribe through."
+                if self.accounts
+                else "No sync account: aanews account add greader URL --user NAME adds one.",
+                markup=False,
+            )
+            return
+        name = self.accounts[account]
+
+        def done(url: str | None) -> None:
+            if url:
+                word = f"Subscribed through {name}, sent at the next sync (R)"
+                self.change(lambda db: [subscribe_through(db, account, url)], word)
+
+        question = Text("The feed's address (http or https), for ").append(name, style="bold")
+        self.app.push_screen(NamePrompt("Add through account", question, hint=_ENTER_ADDS), done)
 
     def action_rename(self) -> None:
         """Give the feed another name."""
