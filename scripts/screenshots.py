@@ -3,7 +3,8 @@
     uv run python scripts/screenshots.py [--out screenshots]
 
 Each SVG is the reader as ``aanews --demo`` shows it, with the demo's fixed
-clock, so re-running it only changes the files when the screen changed.
+clock, so re-running it only changes the files when the screen changed; the
+welcome screen is the reader on an empty database, as a first run opens.
 """
 
 from __future__ import annotations
@@ -65,21 +66,34 @@ async def help_screen(pilot: Pilot) -> None:
     await pilot.press("question_mark")
 
 
-SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
-    "main": (main_screen, (160, 48)),
-    "updated-story": (updated_story, (160, 48)),
-    "search": (search, (160, 48)),
-    "help": (help_screen, (160, 48)),
-    "narrow": (main_screen, (80, 24)),
+async def feed_manager(pilot: Pilot) -> None:
+    """F: every feed, and what one can do to it."""
+    await pilot.press("F")
+
+
+# name: (what to do, the terminal's size, on the demo database (else an empty one))
+SHOTS: dict[str, tuple[Step, tuple[int, int], bool]] = {
+    "main": (main_screen, (160, 48), True),
+    "updated-story": (updated_story, (160, 48), True),
+    "search": (search, (160, 48), True),
+    "help": (help_screen, (160, 48), True),
+    "narrow": (main_screen, (80, 24), True),
+    "feed-manager": (feed_manager, (160, 48), True),
+    "welcome": (main_screen, (160, 48), False),
 }
 
 
-async def shoot(name: str, step: Step, size: tuple[int, int], db_path: Path, out: Path) -> Path:
-    """One screenshot on a fresh copy of the demo database."""
+async def shoot(
+    name: str, step: Step, size: tuple[int, int], db_path: Path, out: Path, demo: bool
+) -> Path:
+    """One screenshot on a fresh copy of the demo database (or an empty one)."""
     config = Config(dwell_seconds=3600)
-    app = reader_app(db_path, config, demo=True, now=lambda: FIXED_NOW, delays=Delays(0, 0, 0))
+    app = reader_app(db_path, config, demo=demo, now=lambda: FIXED_NOW, delays=Delays(0, 0, 0))
     async with app.run_test(size=size) as pilot:
-        app.screen.query_one(Input).cursor_blink = False
+        await pilot.pause()
+        for screen in app.screen_stack:  # the welcome screen may be over the reader already
+            for field in screen.query(Input):
+                field.cursor_blink = False
         await settle(pilot)
         await step(pilot)
         await settle(pilot)
@@ -91,10 +105,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, (step, size) in SHOTS.items():
+    for name, (step, size, demo) in SHOTS.items():
         with tempfile.TemporaryDirectory() as folder:
-            db_path = fixture_db(Path(folder) / "demo.db")
-            print(asyncio.run(shoot(name, step, size, db_path, args.out)))
+            db_path = Path(folder) / "demo.db"
+            if demo:
+                fixture_db(db_path)
+            print(asyncio.run(shoot(name, step, size, db_path, args.out, demo)))
 
 
 if __name__ == "__main__":

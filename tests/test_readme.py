@@ -117,6 +117,12 @@ def test_readme_opens_with_a_screenshot_that_exists() -> None:
     assert (ROOT / match.group(1)).is_file()
 
 
+def test_every_screenshot_the_readme_shows_exists() -> None:
+    named = set(re.findall(r"\((screenshots/[\w.-]+\.(?:svg|png))\)", readme()))
+    assert {"screenshots/welcome.svg", "screenshots/feed-manager.svg"} <= named
+    assert sorted(name for name in named if not (ROOT / name).is_file()) == []
+
+
 def test_quickstart_starts_with_the_demo_and_the_tests() -> None:
     quickstart = section(readme(), "Quickstart")
     first_block = re.search(r"```sh\n(.*?)```", quickstart, re.S)
