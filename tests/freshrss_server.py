@@ -15,12 +15,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
+from local_server import Request, Response, path_of, start_server, stop_server
 from waiting import wait_for
 
 START_SH = Path(__file__).resolve().parents[2] / "shared" / "freshrss" / "start.sh"
@@ -185,27 +184,18 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.documents: dict[str, bytes] = {}
-        documents = self.documents
+        self.http = start_server(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                body = documents.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+    def _answer(self, request: Request) -> Response:
+        body = self.documents.get(path_of(request))
+        return Response(
+            body or b"",
+            status=200 if body is not None else 404,
+            content_type="application/rss+xml; charset=utf-8",
+        )
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.http.port}{path}"
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        stop_server(self.http)

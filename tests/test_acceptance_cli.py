@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,8 +22,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from local_server import Request, Response, local_server, path_of
 
 from store.db import open_db
 from store.items import set_read, set_starred
@@ -90,12 +88,10 @@ class FeedServer:
         self.documents: dict[str, tuple[bytes, str, str]] = {}
         self.requests: list[tuple[str, dict[str, str], int]] = []
         self.version = 0
-        self.http = HTTPServer(host="127.0.0.1")
-        self.http.expect_request(re.compile(".*")).respond_with_handler(self._answer)
+        self.port = 0
 
     def _answer(self, request: Request) -> Response:
-        query = request.query_string.decode()
-        path = request.path + (f"?{query}" if query else "")
+        path = path_of(request)
         found = self.documents.get(path)
         headers = {k.lower(): v for k, v in request.headers.items()}
         if found is None:
@@ -119,7 +115,7 @@ class FeedServer:
         return answer
 
     def url(self, category: str) -> str:
-        return f"http://127.0.0.1:{self.http.port}/tr/rss/default?cat={category}"
+        return f"http://127.0.0.1:{self.port}/tr/rss/default?cat={category}"
 
     def serve(self, category: str, body: bytes) -> None:
         """From now on the feed of ``category`` is ``body`` (with a new ETag and date)."""
@@ -142,11 +138,9 @@ class FeedServer:
 def serving(validator: str = "etag") -> Iterator[FeedServer]:
     """A FeedServer running in a thread; ``validator`` is "etag" or "date" (Last-Modified)."""
     feeds = FeedServer(validator)
-    feeds.http.start()
-    try:
+    with local_server(feeds._answer) as http:
+        feeds.port = http.port
         yield feeds
-    finally:
-        feeds.http.stop()
 
 
 @pytest.fixture

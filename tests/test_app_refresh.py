@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
+from local_server import Request, Response, start_server, stop_server
 from waiting import pilot_wait_for
 
 from store.db import open_db
@@ -30,13 +32,8 @@ class _GatedFeeds:
     """
 
     def __init__(self) -> None:
-        import http.server
-        import threading
-
         self.gate = threading.Event()
-        gate = self.gate
-
-        rss = (
+        self.rss = (
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
             + "".join(
                 f"<item><title>Fresh story {n}</title><guid>fresh-{n}</guid>"
@@ -45,30 +42,18 @@ class _GatedFeeds:
             )
             + "</channel></rss>"
         ).encode()
+        self.server = start_server(self._answer)
+        self.url = f"http://127.0.0.1:{self.server.port}"
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                gate.wait(timeout=20)
-                if self.path == "/good.xml":
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/rss+xml")
-                    self.send_header("Content-Length", str(len(rss)))
-                    self.end_headers()
-                    self.wfile.write(rss)
-                else:
-                    self.send_error(404)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, request: Request) -> Response:
+        self.gate.wait(timeout=20)
+        if request.path == "/good.xml":
+            return Response(self.rss, content_type="application/rss+xml")
+        return Response(b"not found", status=404)
 
     def close(self) -> None:
         self.gate.set()
-        self.server.shutdown()
-        self.server.server_close()
+        stop_server(self.server)
 
 
 async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> None:

@@ -8,9 +8,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from local_server import Request, Response, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,44 +72,30 @@ class Feeds:
         self.documents: dict[str, bytes] = {}
         self.hang = threading.Event()
         self.release = threading.Event()
-        feeds = self
+        self.port = 0
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if feeds.hang.is_set():
-                    feeds.release.wait(60)
-                body = feeds.documents.get(self.path.strip("/"))
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+    def answer(self, request: Request) -> Response:
+        if self.hang.is_set():
+            self.release.wait(60)
+        body = self.documents.get(request.path.strip("/"))
+        if body is None:
+            return Response(b"not found", status=404)
+        return Response(body, content_type="application/rss+xml")
 
     def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
+        return f"http://127.0.0.1:{self.port}/{name}"
 
 
 @contextmanager
 def serving() -> Iterator[Feeds]:
-    """A Feeds server in a thread, shut down (and every held answer let go) at the end."""
+    """A Feeds server in threads, shut down (and every held answer let go) at the end."""
     feeds = Feeds()
-    thread = threading.Thread(target=feeds.httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield feeds
-    finally:
-        feeds.release.set()
-        feeds.httpd.shutdown()
-        feeds.httpd.server_close()
+    with local_server(feeds.answer) as server:
+        feeds.port = server.port
+        try:
+            yield feeds
+        finally:
+            feeds.release.set()  # before the server stops, which waits for its answers
 
 
 def cli(*argv: str, env: dict[str, str] | None = None, **popen: Any) -> subprocess.Popen[str]:
