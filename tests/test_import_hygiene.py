@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import pkgutil
 import subprocess
 import sys
@@ -57,3 +58,35 @@ def test_cli_commands_start_without_the_http_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """`aanews fetch` from cron does not load the account, export or search commands."""
+    code = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "build_parser(['--db', 'x.db', 'fetch', '--json'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tui.commands.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "['tui.commands.fetch']"
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
+    return [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+
+
+def test_every_command_is_found_by_its_name_alone() -> None:
+    from tui.cli import build_parser
+
+    names = _subcommand_names(build_parser())
+    assert {"fetch", "sync", "import", "export", "tag", "tags"} <= set(names)
+    for name in names:
+        assert name in _subcommand_names(build_parser([name])), name
