@@ -25,6 +25,7 @@ from store.interchange.restore import restore_json
 from store.items import mark_read, set_hidden, set_read, undo_read_change
 from store.model import Entry, ParsedFeed
 from store.retention import prune
+from store.search.compiler import counts, unread_count
 from store.tags import (
     delete_tag,
     list_tags,
@@ -40,8 +41,12 @@ from store.tags import (
 TAGS = ["Dünya", "spor", "ekonomi", "okunacak"]
 
 
-def scratch_counts(db: Database) -> tuple[dict[int, tuple[int, int]], dict[str, tuple[int, int]]]:
-    """Feed id -> (unread, total) and tag -> (total, unread), counted from the stories."""
+Counts = tuple[dict[int, tuple[int, int]], dict[str, tuple[int, int]], list[tuple[int, int]]]
+
+
+def scratch_counts(db: Database) -> Counts:
+    """Feed id -> (unread, total), tag -> (total, unread), and (total, unread) of all
+    stories and of the unread ones, counted from the stories."""
     feeds = {int(feed_id): (0, 0) for (feed_id,) in db.execute("SELECT id FROM feeds").fetchall()}
     for feed_id, unread, total in db.execute(
         "SELECT f.feed_id, SUM(i.read = 0 AND i.hidden = 0), COUNT(*) FROM item_feeds f "
@@ -65,14 +70,19 @@ def scratch_counts(db: Database) -> tuple[dict[int, tuple[int, int]], dict[str, 
         """
     ):
         tags[name] = (int(total), int(unread))
-    return feeds, tags
+    total, unread = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(read = 0), 0) FROM items WHERE hidden = 0"
+    ).fetchone()
+    return feeds, tags, [(total, unread), (unread, unread)]
 
 
-def kept_counts(db: Database) -> tuple[dict[int, tuple[int, int]], dict[str, tuple[int, int]]]:
-    """The same, as the sidebar, `feeds list` and the tag list read them."""
+def kept_counts(db: Database) -> Counts:
+    """The same, as the sidebar, `feeds list`, the tag list and a search's counts read them."""
     feeds = {feed.id: (feed.unread, feed.total) for feed in list_feeds(db)}
     tags = {tag.name: (tag.count, tag.unread) for tag in list_tags(db)}
-    return feeds, tags
+    views = [counts(db, ""), counts(db, "is:unread")]
+    assert [unread_count(db, ""), unread_count(db, "is:unread")] == [v[1] for v in views]
+    return feeds, tags, views
 
 
 def _entries(rng: random.Random, count: int) -> list[Entry]:
@@ -183,7 +193,7 @@ def test_kept_counts_match_a_count_from_scratch(db: Database, seed: int) -> None
         operation(db, rng)
         done.append(getattr(operation, "__name__", "lambda"))
         assert kept_counts(db) == scratch_counts(db), f"seed {seed}, step {step}: {done[-5:]}"
-    feeds, tags = kept_counts(db)
+    feeds = kept_counts(db)[0]
     assert any(total for _, total in feeds.values())  # the run did store stories
 
 
@@ -216,13 +226,17 @@ def test_a_database_from_before_gets_its_counts(tmp_path: Path) -> None:
         tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
         set_read(db, _ids(db, rng), True)
     expected = scratch_counts(db)
-    # As a database made before migration 7 was: no kept counts at all.
+    # As a database made before migrations 7 and 8 was: no kept counts at all.
     for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'counts_%'"
     ).fetchall():
         db.execute(f"DROP TRIGGER {name}")
-    db.execute("DROP TABLE feed_counts")
-    db.execute("DROP TABLE tag_counts")
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'story_counts_%'"
+    ).fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    for table in ("feed_counts", "tag_counts", "story_counts"):
+        db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version = 6")
     db.close()
     db = open_db(path)

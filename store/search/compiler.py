@@ -28,15 +28,7 @@ from store.search.parser import (
 )
 from store.text import fold
 
-__all__ = [
-    "Query",
-    "QueryError",
-    "count",
-    "counts",
-    "parse_query",
-    "search_ids",
-    "unread_count",
-]
+__all__ = ["Query", "QueryError", "count", "counts", "parse_query", "search_ids", "unread_count"]
 
 _FTS_IN = "{id} IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
 _FTS_EACH = "EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = i.id)"
@@ -77,23 +69,34 @@ def search_ids(
 
 def count(db: Database, query: str | Query) -> int:
     """How many stories the query matches."""
-    sql, params = _select(db, _parsed(query), "COUNT(*)", ordered=False)
-    return int(_run(db, sql, params)[0][0])
+    return counts(db, query)[0]
 
 
 def counts(db: Database, query: str | Query) -> tuple[int, int]:
     """(how many stories the query matches, how many of them are unread), in one pass."""
-    sql, params = _select(
-        db, _parsed(query), "COUNT(*), COALESCE(SUM(i.read = 0), 0)", ordered=False
-    )
+    parsed = _parsed(query)
+    if (kept := _kept(db, parsed)) is not None:
+        return kept
+    sql, params = _select(db, parsed, "COUNT(*), COALESCE(SUM(i.read = 0), 0)", ordered=False)
     total, unread = _run(db, sql, params)[0]
     return int(total), int(unread)
 
 
 def unread_count(db: Database, query: str | Query) -> int:
     """How many of the stories the query matches are unread."""
-    sql, params = _select(db, _parsed(query), "COUNT(*)", ordered=False, extra="i.read = 0")
+    parsed = _parsed(query)
+    if (kept := _kept(db, parsed)) is not None:
+        return kept[1]
+    sql, params = _select(db, parsed, "COUNT(*)", ordered=False, extra="i.read = 0")
     return int(_run(db, sql, params)[0][0])
+
+
+def _kept(db: Database, query: Query) -> tuple[int, int] | None:
+    """Every story, or every unread one: (total, unread) kept by triggers (migration 8)."""
+    if query.show_hidden or query.root not in (None, Filter("is", "unread")):
+        return None
+    total, unread = db.execute("SELECT total, unread FROM story_counts").fetchone()
+    return (int(total) if query.root is None else int(unread)), int(unread)
 
 
 def _parsed(query: str | Query) -> Query:
