@@ -86,16 +86,21 @@ def test_the_reader_starts_without_a_shell(tmp_path: Path, monkeypatch: pytest.M
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_host_beyond_this_machine_is_warned_about(tmp_path: Path) -> None:
-    # 192.0.2.1 is a documentation address: not this machine's, so listening fails too.
-    done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "serve", "--demo", "--host", "192.0.2.1"],
+def serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``aanews serve ARGS`` run to its end (each of these fails before serving)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "serve", *args],
         cwd=ROOT,
         env={**os.environ, "TMPDIR": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_a_host_beyond_this_machine_is_warned_about(tmp_path: Path) -> None:
+    # 192.0.2.1 is a documentation address: not this machine's, so listening fails too.
+    done = serve(tmp_path, "--demo", "--host", "192.0.2.1")
     lines = done.stderr.splitlines()
     assert done.returncode == 1 and done.stdout == ""
     assert lines[0].startswith("aanews: warning: listening on 192.0.2.1, not only this machine")
@@ -105,3 +110,14 @@ def test_a_host_beyond_this_machine_is_warned_about(tmp_path: Path) -> None:
 def test_only_loopback_hosts_are_this_machine() -> None:
     assert all(map(is_loopback, ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"]))
     assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.2", "news.example.org"]))
+
+
+def test_what_the_reader_would_refuse_is_said_before_serving(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "no-such-theme"\n')
+    done = serve(tmp_path, "--demo", "--config", str(config))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"aanews: {config}: theme: unknown theme 'no-such-theme'")
+    done = serve(tmp_path, "--demo", "--port", "70000")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "aanews: --port must be from 0 (any free port) to 65535\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +101,8 @@ def test_a_second_tab_takes_the_reader_over(browser: Browser, tmp_path: Path) ->
 
         second.press("j")
         wait_for(lambda: position(second) == 1, what="tab 2 answering keys")
+
+        # A reader that dies (killed, out of memory) does not leave a page that looks alive.
+        (reader,) = readers_of(served.process.pid)
+        os.kill(reader, signal.SIGKILL)
+        wait_for(lambda: "-closed" in second.evaluate("document.body.className"), what="tab 2")

@@ -97,6 +97,11 @@ class ReaderService(AppService):
         self._stdin = process.stdin
         return process
 
+    async def run(self) -> None:
+        """Relay the reader until it ends, for whatever reason; then the page says so."""
+        await super().run()
+        await self.remote_close()
+
     async def end(self) -> None:
         """Ask the reader to quit (it saves what it has), kill it if it will not."""
         try:
@@ -202,7 +207,10 @@ class ReaderServer(Server):
         try:
             sock = socket.create_server((self.host, self.port), family=family)
         except OSError as error:
-            why = os.strerror(error.errno) if error.errno else str(error)
+            # (bind's own message names the address again; a host name has no errno)
+            known = error.errno is not None and error.errno > 0
+            why = os.strerror(error.errno) if known else str(error.strerror or error)
+            why = why.split(" (while attempting", 1)[0]
             raise OSError(f"cannot listen on {self.host}:{self.port}: {why}") from None
         port = sock.getsockname()[1]
         print(f"aanews: the reader is at {self.url(port)} (Ctrl-C stops it)", flush=True)

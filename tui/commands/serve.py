@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from store.db import default_path
-from tui.commands import open_store
+from tui.commands import CommandError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,8 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from tui import keys
+    from tui.app import reader_app
+    from tui.config import ConfigError, load_config
     from tui.serve import ReaderServer, is_loopback, new_token, reader_command
 
+    if not 0 <= args.port <= 65535:
+        raise CommandError("--port must be from 0 (any free port) to 65535", status=2)
     demo = bool(getattr(args, "demo", False))
     if demo:
         from store.demo.database import demo_copy, remove_stale_demos
@@ -45,8 +50,11 @@ def _serve(args: argparse.Namespace) -> int:
         path = demo_copy()
     else:
         path = (Path(args.db).expanduser() if args.db else default_path()).resolve()
-        open_store(args).close()  # a bad path or a damaged file says so here, not in the page
     config = Path(args.config).expanduser().resolve() if args.config else None
+    try:  # what the page's reader would refuse (config, database) is said here, once
+        reader_app(path, load_config(config, known_actions=set(keys.ACTIONS)), demo=demo)
+    except ConfigError as error:
+        raise CommandError(str(error), status=2) from None
     if not is_loopback(args.host):
         print(
             f"aanews: warning: listening on {args.host}, not only this machine: "
