@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from local_server import Request, Response, local_server
+from tests.local_server import Request, Response, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
