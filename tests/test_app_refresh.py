@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -146,9 +147,107 @@ async def test_ctrl_r_refreshes_only_the_current_feed_and_auto_refresh_runs_alon
         server.close()
 
 
+def _stories_in_status(app: object) -> int:
+    match = re.search(r"([\d,]+) stor(?:y|ies) ·", screen_text(app))  # type: ignore[arg-type]
+    return int(match[1].replace(",", "")) if match else -1
+
+
 def _flags_failures(path: Path, feed_id: int) -> int:
     db = open_db(path)
     try:
         return int(db.execute("SELECT failures FROM feeds WHERE id = ?", [feed_id]).fetchone()[0])
     finally:
         db.close()
+
+
+async def test_during_a_refresh_other_writers_wait_for_its_end_and_counts_are_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watch for other writers also sees the reader's own refresh writing. While the
+    refresh runs, what it sees waits: the sidebar is not counted again at every look
+    (on a large database that kept the keys waiting); the end of the refresh reads the
+    counts and the list once, with the other writer's stories."""
+    from store.ingest import store_feed
+    from store.parsing.feed import parse_feed
+    from tests.two_writers import rss
+    from tui.controllers import watcher
+    from tui.controllers.views import ViewReader
+
+    monkeypatch.setattr(watcher, "WATCH_SECONDS", 0.05)
+    counted: list[object] = []
+    count = ViewReader.count
+    monkeypatch.setattr(
+        ViewReader, "count", lambda reader, view: counted.append(view) or count(reader, view)
+    )
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feed is fetched
+    add_feed(db, f"{server.url}/good.xml", title="Local good")
+    db.close()
+    app = make_app(path)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            watch = app.screen.query_one(watcher.Watcher)
+            listed = _stories_in_status(app)
+            await pilot.press("R")
+            await pilot_wait_for(pilot, lambda: watch.busy, what="the refresh to start")
+            before = len(counted)
+            db = open_db(path)  # a cron fetch stores stories meanwhile
+            cron = add_feed(db, "http://127.0.0.1:9/cron", title="Cron")
+            store_feed(db, cron.id, parse_feed(rss("cron", 3), url=cron.url))
+            db.close()
+            await pilot_wait_for(pilot, lambda: watch.holding, what="the watch to see it")
+            await pilot.pause()
+            assert len(counted) == before
+            assert _stories_in_status(app) == listed
+            server.gate.set()
+            await settle(pilot)
+            assert "Fresh story 2" in screen_text(app)
+            assert _stories_in_status(app) == listed + 3 + 3  # the refresh's and the cron's
+            assert len(counted) == before + 1
+            assert not watch.busy and not watch.holding
+    finally:
+        server.close()
+
+
+async def test_a_refresh_of_many_feeds_parses_in_processes_away_from_the_screen(
+    tmp_path: Path,
+) -> None:
+    """Eight feeds or more are parsed by worker processes, started by the refresh's own
+    process (the reader's screen keeps its interpreter to itself); every story arrives."""
+    from store.fetching.workers import PROCESS_POOL_MIN_FEEDS
+
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    server.gate.set()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")
+    feeds = [
+        add_feed(db, f"{server.url}/good.xml?copy={n}", title=f"Copy {n}")
+        for n in range(PROCESS_POOL_MIN_FEEDS)
+    ]
+    db.close()
+    app = make_app(path)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await pilot_wait_for(pilot, lambda: "Refreshing" in screen_text(app))
+            await pilot_wait_for(
+                pilot,
+                lambda: any("refreshed" in str(n.message) for n in notifications(app)),
+                timeout=60,
+                what="the refresh's summary",
+            )
+            await settle(pilot)
+            notes = [str(n.message) for n in notifications(app)]
+            assert any(f"{len(feeds)} refreshed" in note for note in notes), notes
+    finally:
+        server.close()
+    db = open_db(path)
+    for feed in feeds:
+        stored = db.execute("SELECT COUNT(*) FROM item_feeds WHERE feed_id = ?", [feed.id])
+        assert stored.fetchone()[0] == 3
+    db.close()

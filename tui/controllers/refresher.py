@@ -1,8 +1,10 @@
 """Refreshing feeds in the background: ``R`` every feed, ``u`` the current one, a timer.
 
-The fetching runs in a thread worker (``store.fetching.refresh`` runs its own
-event loop there) at a lower CPU priority; progress comes back as messages
-that replace each other, so the storing thread never waits for the screen.
+The sync and the refresh each run in a process of their own at a lower CPU
+priority (``tui.background``): their parsing and storing never hold the
+interpreter lock the screen draws with. A thread worker here waits for them;
+progress comes back as messages, at most four a second, that replace each
+other.
 The config's tag rules (compiled once) see every new story. The demo never
 goes online.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -25,6 +29,7 @@ from store.search.rules import RuleSet
 from store.sync.accounts import AccountError
 from store.text import clean_line
 from tui.accounts import sync_for_reader
+from tui.background import BACKGROUND_NICE, in_background_process
 from tui.config import Config
 from tui.controllers import Controller
 from tui.widgets.sidebar import View
@@ -34,28 +39,10 @@ if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
     from store.sync.run import SyncReport
 
-_STDERR_SWAP = threading.Lock()
-BACKGROUND_NICE = 10
+# Seconds between two progress messages: each redraws the status line (and lays the
+# screen out again), which a key press would otherwise wait behind.
+PROGRESS_EVERY = 0.25
 T = TypeVar("T")
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with the real stderr.
-
-    ``store.fetching.refresh`` parses in a process pool. Starting one hands
-    ``sys.stderr.fileno()`` to the tracker, and inside a Textual app stderr is a
-    capture object whose fileno is -1, which fails ("bad value(s) in
-    fds_to_keep"). Started once with the terminal's stderr, the tracker is reused.
-    """
-    from multiprocessing import resource_tracker
-
-    with _STDERR_SWAP:
-        captured = sys.stderr
-        try:
-            sys.stderr = sys.__stderr__
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = captured
 
 
 def in_background_thread(job: Callable[[], T], give_up: Callable[[], bool] | None = None) -> T:
@@ -180,28 +167,18 @@ class Refresher(Controller):
 
     @in_thread("refresh", exclusive=True)
     def _run(self, feed_ids: list[int] | None, what: str) -> None:
-        """Fetch and store feeds off the UI thread, reporting progress as it goes."""
-        from store.fetching.refresh import refresh_feeds  # httpx loads on the first refresh
-
-        start_resource_tracker()
+        """Fetch and store feeds in a process of their own, reporting progress as it goes."""
         worker = get_current_worker()
+        progress = self._progress_poster(lambda: worker.is_cancelled)
 
-        def progress(done: int, total: int, title: str) -> None:
-            if not worker.is_cancelled:
-                self.post_message(self.Progress(done, total, title))
+        def cancelled() -> bool:
+            return worker.is_cancelled
 
         try:
             # R and the timer sync the accounts first (their feeds come only that way).
-            synced = [] if feed_ids is not None else self._sync(lambda: worker.is_cancelled)
-            report = in_background_thread(
-                lambda: refresh_feeds(
-                    self.db_path,
-                    feed_ids,
-                    on_progress=progress,
-                    on_new_items=self.rules,
-                    should_cancel=lambda: worker.is_cancelled,
-                )
-            )
+            synced = [] if feed_ids is not None else self._sync(cancelled)
+            job = partial(refresh_job, self.db_path, feed_ids, self.rules)
+            report = in_background_process(job, progress, cancelled)
         except (FeedError, AccountError) as error:
             self.post_message(self.Finished(None, str(error)))
             return
@@ -210,16 +187,53 @@ class Refresher(Controller):
             raise
         self.post_message(self.Finished(report, synced=synced))
 
+    def _progress_poster(self, cancelled: Callable[[], bool]) -> Callable[[int, int, str], None]:
+        """A progress hook posting at most one message every ``PROGRESS_EVERY`` seconds
+        (and the last feed's at once)."""
+        last = [0.0]
+
+        def progress(done: int, total: int, what: str) -> None:
+            now = time.monotonic()
+            if cancelled() or (now - last[0] < PROGRESS_EVERY and done != total):
+                return
+            last[0] = now
+            self.post_message(self.Progress(done, total, what))
+
+        return progress
+
     def _sync(self, cancelled: Callable[[], bool]) -> list[SyncReport]:
         """Every sync account, its progress on the status line; failures stay in the reports."""
+        post = self._progress_poster(cancelled)
 
         def progress(done: int, total: int | None, name: str) -> None:
-            if not cancelled():
-                self.post_message(self.Progress(done, total or 0, f"{name}: {done} stories"))
+            post(done, total or 0, f"{name}: {done} stories")
 
-        return in_background_thread(
-            lambda: sync_for_reader(
-                self.db_path, self.config, on_progress=progress, on_new_items=self.rules
-            ),
-            give_up=cancelled,
-        )
+        job = partial(sync_job, self.db_path, self.config, self.rules)
+        return in_background_process(job, progress, cancelled)
+
+
+def refresh_job(
+    db_path: Path,
+    feed_ids: list[int] | None,
+    rules: RuleSet | None,
+    progress: Callable[[int, int, str], None],
+    cancelled: Callable[[], bool],
+) -> RefreshReport:
+    """A refresh, as the background process runs it."""
+    from store.fetching.refresh import refresh_feeds
+
+    return refresh_feeds(
+        db_path, feed_ids, on_progress=progress, on_new_items=rules, should_cancel=cancelled
+    )
+
+
+def sync_job(
+    db_path: Path,
+    config: Config,
+    rules: RuleSet | None,
+    progress: Callable[[int, int | None, str], None],
+    cancelled: Callable[[], bool],
+) -> list[SyncReport]:
+    """Every account's sync, as the background process runs it (it stops when the reader
+    does: ``cancelled`` goes unasked)."""
+    return sync_for_reader(db_path, config, on_progress=progress, on_new_items=rules)

@@ -221,6 +221,7 @@ class MainScreen(Screen[None]):
 
     def on_refresher_progress(self, message: Refresher.Progress) -> None:
         """A refresh moved on: the bar and the feed it is on."""
+        self.watcher.busy = True  # our own writes: the list and counts catch up at the end
         self.status.show_progress(message.done, message.total, message.what)
 
     def on_refresher_finished(self, message: Refresher.Finished) -> None:
@@ -240,6 +241,11 @@ class MainScreen(Screen[None]):
             self.viewer.load_counts()
             if report.new or report.updated:
                 self.viewer.load_view(keep=self.items.current_id)
+        reloaded = message.synced or (report is not None and (report.new or report.updated))
+        if reloaded:
+            self.watcher.caught_up()
+        else:
+            self.watcher.busy = False
 
     def action_manage_feeds(self, welcome: bool = False) -> None:
         """The feed manager (the welcome screen when there are none): new feeds are fetched."""

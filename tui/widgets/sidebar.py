@@ -119,13 +119,14 @@ class Sidebar(Tree[View]):
         self._shape: list[str] = []
 
     def show(self, data: SidebarData) -> None:
-        """Draw fresh counts; the tree is rebuilt only when its entries changed."""
+        """Draw fresh counts; the tree is rebuilt only when its entries changed, and only
+        the rows whose count or mark changed are drawn again."""
         self.data_now = data
         shape = [v.query for v in data.all_views()] + list(data.feeds)
         if shape == self._shape:
-            for view in data.all_views():
+            for view in data.all_views():  # only the rows whose count or mark moved
                 node = self._entry_nodes.get(view.query)
-                if node is not None:
+                if node is not None and node.data != view:
                     node.data = view
                     node.set_label(self._label(view))
             return
