@@ -103,16 +103,17 @@ class ReaderService(AppService):
         await self.remote_close()
 
     async def end(self) -> None:
-        """Ask the reader to quit (it saves what it has), kill it if it will not."""
+        """Ask the reader to quit (it saves what it has); kill it only if it will not."""
+        process = self._process
         try:
             await asyncio.wait_for(self.stop(), QUIT_TIMEOUT)
+            if process is not None:
+                await asyncio.wait_for(process.wait(), QUIT_TIMEOUT)
         except TimeoutError:
             log.warning("aanews: a reader did not quit in %s s; stopped it", QUIT_TIMEOUT)
-        process = self._process
-        if process is not None and process.returncode is None:
-            process.kill()
-        if process is not None:
-            await process.wait()
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 class ReaderServer(Server):
@@ -208,8 +209,8 @@ class ReaderServer(Server):
             sock = socket.create_server((self.host, self.port), family=family)
         except OSError as error:
             # (bind's own message names the address again; a host name has no errno)
-            known = error.errno is not None and error.errno > 0
-            why = os.strerror(error.errno) if known else str(error.strerror or error)
+            number = error.errno or 0
+            why = os.strerror(number) if number > 0 else str(error.strerror or error)
             why = why.split(" (while attempting", 1)[0]
             raise OSError(f"cannot listen on {self.host}:{self.port}: {why}") from None
         port = sock.getsockname()[1]
