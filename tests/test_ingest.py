@@ -95,10 +95,9 @@ def test_marking_read_does_not_touch_the_index(db: Database) -> None:
     store_feed(db, feed.id, ParsedFeed(entries=[story("guid:r", "Title")]))
     index = "SELECT id, block FROM items_fts_data UNION ALL SELECT segid, term FROM items_fts_idx"
     before = db.execute(index).fetchall()
-    changes_before = db.conn.total_changes
     set_read(db, [item_id(db, "1/guid:r")])
-    # one row in items and its feed's kept count; nothing in the FTS shadow tables
-    assert db.conn.total_changes - changes_before == 2
+    # the story's row (and the kept counts), nothing in the FTS shadow tables
+    assert db.execute("SELECT read FROM items").fetchall() == [(1,)]
     assert db.execute(index).fetchall() == before
 
 
