@@ -119,7 +119,7 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
 async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
     path = tmp_path / "i.db"
     open_db(path).close()
-    opml = tmp_path / "subs.opml"
+    opml = Path.home() / "subs.opml"  # the test's own home (conftest): typed as ~/subs.opml
     opml.write_text(
         '<opml version="2.0"><body><outline text="Tech">'
         '<outline text="One" xmlUrl="https://one.test/rss"/></outline></body></opml>',
@@ -128,10 +128,10 @@ async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
     app = Host(FeedManager(path, welcome=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("i", *str(tmp_path / "missing.opml"), "enter")
+        await pilot.press("i", *"~/missing.opml", "enter")
         await settle(pilot)
         assert feeds_of(path) == []
-        await pilot.press("i", *str(opml), "enter")
+        await pilot.press("i", *"~/subs.opml", "enter")
         await settle(pilot)
         assert "One" in screen_text(app) and "Tech" in screen_text(app)
     assert [(title, folder) for _, title, folder, _ in feeds_of(path)] == [("One", "Tech")]

@@ -225,10 +225,10 @@ def test_no_payload_reaches_the_terminal_from_the_reader(
         terminal.type("R")  # a refresh: "Feed failed" notifications with the hostile phrase
         terminal.wait_for(lambda: b"Feed failed" in terminal.output, "a failure notification")
         for _ in range(4):  # open each story: its page is read (full text on open)
+            drawn = len(terminal.output)
             terminal.type("j")
             terminal.type("\r")
-            time.sleep(0.5)
-            terminal.read(0.5)
+            terminal.wait_for(lambda n=drawn: len(terminal.output) > n, "the next story drawn")
         terminal.wait_for(
             lambda: any(path.startswith("/page/") for path, _ in server.requests),
             "a page read on open",

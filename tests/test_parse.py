@@ -10,6 +10,7 @@ import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, timezone
+from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -344,7 +345,8 @@ def test_generated_aa_feeds_parse_fully(tmp_path: Path) -> None:
 
 
 def test_parsing_runs_in_a_process_pool() -> None:
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # Spawned: a fork would copy the locks of this process's other threads (xdist's).
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         feed = pool.submit(parse_feed, AA_FEED.encode()).result(timeout=60)
     assert feed.entries[0].key == "aa:3501234"
     assert pickle.loads(pickle.dumps(feed)) == feed

@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from types import ModuleType
 
@@ -148,7 +149,11 @@ def _refuse_to_start() -> None:
 def test_parsing_carries_on_in_a_thread_when_worker_processes_die(
     db: Database, httpserver: HTTPServer, gen: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = ProcessPoolExecutor(max_workers=1, initializer=_refuse_to_start)
+    # Spawned, not forked: a fork copies locks the server's threads may hold (logging's),
+    # and the worker, which logs its failure to start, could then wait forever.
+    broken = ProcessPoolExecutor(
+        max_workers=1, mp_context=get_context("spawn"), initializer=_refuse_to_start
+    )
     monkeypatch.setattr("store.fetching.refresh.parse_executor", lambda feeds: broken)
     for number in range(3):
         add_feed(db, httpserver.url_for(f"/f{number}.xml"))
