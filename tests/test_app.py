@@ -331,3 +331,25 @@ async def test_searching_on_a_wide_screen_keeps_the_list_and_the_reader(tmp_path
         items, story = app.screen.query_one("#items"), app.screen.query_one("#story")
         assert items.size.width > 40 and story.size.width > 40
         assert "Gaza" in screen_text(app)
+
+
+async def test_next_unread_still_moves_when_the_list_was_read_again_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """n (and space at a story's end) asks a worker for the next unread story; a refresh
+    or another writer may have the list read again before it answers. The answer still
+    moves the cursor (it used to be dropped: the key did nothing)."""
+    from tui.controllers.views import ViewReader
+    from tui.widgets.viewer import Viewer
+
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        searched = items.ids
+        target = searched[3]
+        items.set_ids(list(searched), keep=items.current_id)  # read again, the same stories
+        assert items.ids is not searched and items.current_id != target
+        app.screen.query_one(Viewer).post_message(ViewReader.UnreadFound(target, searched, False))
+        await settle(pilot)
+        assert items.current_id == target

@@ -142,13 +142,18 @@ class Viewer(Vertical):
         self.items.rows_loaded(message.generation, message.page, message.rows)
 
     def on_view_reader_unread_found(self, message: ViewReader.UnreadFound) -> None:
-        """Go to the unread story found, if the list is still the one searched."""
-        if message.ids is not self.items.ids:
-            return
+        """Go to the unread story found. The list may have been read again meanwhile
+        (a refresh, another writer): then to the same story, if it is still listed."""
+        ids = self.items.ids
         if message.item_id is None:
-            self.notify("No other unread story in this view.", markup=False)
+            if message.ids is ids:
+                self.notify("No other unread story in this view.", markup=False)
             return
-        self.items.move_to(message.ids.index(message.item_id))
+        try:
+            index = ids.index(message.item_id) if message.ids is not ids else None
+        except ValueError:
+            return
+        self.items.move_to(message.ids.index(message.item_id) if index is None else index)
         if message.wrapped:
             self.notify("Past the end of the list: went on from the other end.", timeout=2)
 
