@@ -36,6 +36,7 @@ date_format = "%Y-%m-%d %H:%M"
 browser = ["firefox", "--new-tab"]
 quick_tags = ["gazze", "ekonomi"]
 notify_command = ["notify-send", "aanews"]
+images = false
 
 [keys]
 down = "j"
@@ -54,6 +55,7 @@ notify = true
     assert config.date_format == "%Y-%m-%d %H:%M"
     assert config.browser == ["firefox", "--new-tab"]
     assert config.quick_tags == ["gazze", "ekonomi"]
+    assert config.images is False and Config().images is True
     assert config.keys == {"down": ["j"], "toggle_star": ["z", "f"]}
     assert config.rules == [{"query": "lang:tr deprem", "tags": ["deprem"], "notify": True}]
     assert config.notify_command == ["notify-send", "aanews"]
@@ -89,6 +91,8 @@ def test_the_default_location_is_used(tmp_path: Path) -> None:
             "line 2: notify_command: a list of arguments, not a shell string",
         ),
         ("notify_command = []\n", "notify_command: give the command as a non-empty list"),
+        ('theme = "nord"\nimages = "no"\n', "line 2"),
+        ("images = 0\n", "images: expected true or false, got a number"),
         # A key another action has: an error naming both (j would stop moving down).
         (
             '[keys]\ntoggle_star = "j"\n',

@@ -90,3 +90,19 @@ def test_every_command_is_found_by_its_name_alone() -> None:
     assert {"fetch", "sync", "import", "export", "tag", "tags"} <= set(names)
     for name in names:
         assert name in _subcommand_names(build_parser([name])), name
+
+
+def test_only_the_reader_asks_the_terminal_what_pictures_it_can_show() -> None:
+    """textual-image writes queries to the terminal as it is imported: never in a CLI
+    command, nor on importing the reader; only ``run_reader`` (and a shown picture)."""
+    code = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "build_parser()\n"
+        "import tui.app\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual_image', 'PIL')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -164,5 +164,11 @@ def run_reader(
     except ConfigError as error:
         print(f"aanews: {error}", file=sys.stderr)
         return 2
+    if config.images:
+        # textual-image asks the terminal what it can show (Kitty, Sixel): now,
+        # before Textual reads the terminal's answers as keys.
+        from tui.widgets.picture import detect_terminal
+
+        detect_terminal()
     result = app.run()
     return int(result or 0)

@@ -55,6 +55,7 @@ class Config:
     max_age_days: float | None = None  # prune: days a feed keeps stories unless it says
     pipe_command: list[str] = field(default_factory=list)  # | pipes the story to it
     notify_command: list[str] = field(default_factory=list)  # run with a notify rule's story
+    images: bool = True  # show the story's picture in the reader
     path: Path | None = None
 
     @cached_property
@@ -130,7 +131,7 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("browser: give the command as a non-empty list of strings")
         elif key == "quick_tags":
             config.quick_tags = _string_list(key, value)
-        elif key == "full_text_on_open":
+        elif key in ("full_text_on_open", "images"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
             setattr(config, key, value)

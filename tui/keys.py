@@ -70,6 +70,7 @@ KEYS: tuple[Key, ...] = (
     Key("undo", "U,ctrl+z", "Undo the last tag change or mark of many (again: redo)", part=PANES),
     Key("manage_tags", "T", "Tags: rename, merge, delete", part=PANES),
     Key("save_search", "S", "Save the view's search in the sidebar", part=PANES),
+    Key("toggle_pictures", "i", "Hide the story's picture, or show it again", part=PANES),
     Key("show_changes", "d", "What changed: the story against its earlier versions", part=PANES),
     Key("refresh_all", "R", "Refresh all feeds", True, footer="Refresh"),
     Key("refresh_feed", "ctrl+r", "Refresh the current feed"),

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from store.aa.dateline import parse_dateline
+from store.demo.pictures import demo_picture_url
 from store.model import Entry
 from store.text import clean_text, fold
 
@@ -60,6 +61,8 @@ def _flagship(now: datetime) -> list[DemoStory]:
         entry = _entry(raw["id"], raw["lang"], raw["feeds"][-1], raw, raw["dateline"], published)
         entry.authors = list(raw.get("authors", []))
         entry.body = entry.body.replace("{weekday}", _weekday(published, raw["lang"]))
+        if raw.get("picture"):
+            entry.image = demo_picture_url(raw["picture"])
         story = DemoStory(
             entry=entry,
             feeds=raw["feeds"],
@@ -77,6 +80,7 @@ def _flagship(now: datetime) -> list[DemoStory]:
             later.flags = list(version.get("flags", []))
             later.authors = entry.authors
             later.location, later.category = entry.location, entry.category
+            later.image = entry.image
             later.body = (later.body or previous.body).replace(
                 "{weekday}", _weekday(later.updated, raw["lang"])
             )

@@ -88,16 +88,18 @@ async def fetch_feed(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     check_url: URLCheck | None = None,
+    text: bool = True,
 ) -> FetchResult:
     """GET ``url`` once, conditionally; the deadline covers the whole exchange.
 
     ``check_url`` is awaited before each request, the first and every redirect,
     and raises FetchError to refuse one (store.pages.addresses: no private hosts).
+    ``text`` (feeds, pages) refuses a binary body; a picture passes False.
     Raises FetchError with a one-line reason for anything but a 200 or a 304.
     """
     try:
         async with asyncio.timeout(timeout):
-            return await _follow(client, url, etag, last_modified, max_bytes, check_url)
+            return await _follow(client, url, etag, last_modified, max_bytes, check_url, text)
     except (TimeoutError, httpx.TimeoutException) as error:
         raise FetchError(f"no complete answer within {timeout:g} s") from error
     except httpx.HTTPError as error:
@@ -121,6 +123,7 @@ async def _follow(
     last_modified: str | None,
     max_bytes: int,
     check_url: URLCheck | None,
+    text: bool = True,
 ) -> FetchResult:
     etag, last_modified = header_value(etag), header_value(last_modified)
     headers = _conditional_headers(etag, last_modified)
@@ -159,7 +162,8 @@ async def _follow(
                 await _finish_small(response)
                 raise status_error(status, response.reason_phrase, response.headers)
             body = await read_capped(response, max_bytes)
-            refuse_binary(body)
+            if text:
+                refuse_binary(body)
             return FetchResult(
                 url=current,
                 status=200,

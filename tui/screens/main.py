@@ -26,6 +26,7 @@ from tui import keys
 from tui.config import Config
 from tui.controllers.marks import Marker
 from tui.controllers.notifier import Notifier
+from tui.controllers.pictures import picture_reader
 from tui.controllers.refresher import Refresher
 from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
@@ -71,7 +72,8 @@ class MainScreen(Screen[None]):
         self.sidebar = Sidebar(id="sidebar")
         self.search_box = SearchBox(delay=search_delay, id="search")
         self.items = ItemList(now, id="items")
-        self.story = StoryView(id="story")
+        pictures = picture_reader(db_path, config, offline=offline, delay=page_delay)
+        self.story = StoryView(id="story", pictures=pictures)
         self.status = StatusLine(id="status")
         self.views = ViewReader(db_path)
         self.stories = StoryReader(db_path, config, now, offline=offline, page_delay=page_delay)

@@ -301,6 +301,14 @@ class Panes(Horizontal):
             return
         self.app.push_screen(RevisionDiffScreen(self.db_path, item.id))
 
+    def action_toggle_pictures(self) -> None:
+        """Hide the story's picture, or show it again (for this session)."""
+        if self.story.pictures is None:
+            self.notify("Pictures are off in the config (images = false).", markup=False)
+            return
+        shown = self.story.toggle_pictures()
+        self.notify("Pictures shown." if shown else "Pictures hidden.", markup=False)
+
     # -- selections and tags -------------------------------------------------------
 
     def action_select(self) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual import events
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from store.aa.catalogue import is_rtl
@@ -21,8 +23,12 @@ from store.feeds import is_fetchable_url
 from store.model import Item
 from store.search.highlight import match_spans
 from store.text import clean_line, strip_controls
+from tui.controllers.pictures import PictureReader
 from tui.plural import counted
 from tui.stamps import Clock, flag_label, stamp_line
+
+if TYPE_CHECKING:
+    from tui.widgets.picture import Picture
 
 _SUBHEAD_MAX = 90
 MATCH_STYLE = "bold black on yellow"
@@ -127,22 +133,41 @@ def _banner(item: Item) -> Text:
 
 
 class StoryView(VerticalScroll, can_focus=True):
-    """The scrolling reader pane."""
+    """The scrolling reader pane: the story's picture (when there is one), then its text.
+
+    ``pictures`` (None with ``images = false``) brings the pictures; its answers
+    come up to this pane, which shows one only if it is for the story shown now.
+    """
 
     ALLOW_MAXIMIZE = True
 
     DEFAULT_CSS = """
     StoryView { padding: 0 1; }
     StoryView > Static { width: 1fr; }
+    StoryView > #picture { height: auto; align-horizontal: center; }
+    StoryView > #picture > Static { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        pictures: PictureReader | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.item: Item | None = None
+        self.pictures = pictures
+        self.pictures_shown = pictures is not None
+        self._picture_slot = Vertical(id="picture")
+        self._picture_url: str | None = None  # the picture asked for (or shown) for self.item
         self._body = Static(Text("No story selected.", style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield self._picture_slot
         yield self._body
+        if self.pictures is not None:
+            yield self.pictures
 
     def show(self, item: Item | None, renderable: RenderableType | None = None) -> None:
         """Show a story (already rendered by ``render_story``), or the empty pane."""
@@ -153,7 +178,63 @@ class StoryView(VerticalScroll, can_focus=True):
         else:
             self._body.update(renderable)
         if changed:
+            self._clear_picture()
             self.scroll_home(animate=False)
+        if item is not None and item.image != self._picture_url:
+            self._want_picture()
+
+    def _want_picture(self) -> None:
+        """Ask for the picture of the story shown (again when the page gave a better one)."""
+        item = self.item
+        if item is None or self.pictures is None or not self.pictures_shown:
+            return
+        self._picture_url = item.image
+        if item.image:
+            self.pictures.wanted(item)
+
+    def _clear_picture(self) -> None:
+        self._picture_url = None
+        self._picture_slot.remove_children()
+
+    def on_picture_reader_shown(self, message: PictureReader.Shown) -> None:
+        """A picture (or why there is none): shown only if it is the current story's."""
+        message.stop()
+        item = self.item
+        if item is None or message.item_id != item.id or message.url != item.image:
+            return  # a story the user has since left, or a picture the page replaced
+        if not self.pictures_shown:
+            return
+        if message.path is None:
+            if self._picture_slot.query("Picture"):
+                return  # a better picture failed: the one shown stays
+            line = Static(Text(f"No picture: {clean_line(message.reason or '')}"))
+            self._picture_slot.remove_children()
+            self._picture_slot.mount(line)
+            return
+        from tui.widgets.picture import Picture  # textual-image: only once a picture shows
+
+        picture = Picture(message.path, url=message.url)
+        self._fit(picture)
+        self._picture_slot.remove_children()
+        self._picture_slot.mount(picture)
+
+    def _fit(self, picture: Picture) -> None:
+        picture.fit_to(self.scrollable_content_region.width, self.scrollable_content_region.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        for picture in self._picture_slot.query("Picture"):  # by name: no textual-image import
+            self._fit(picture)  # type: ignore[arg-type]
+
+    def toggle_pictures(self) -> bool:
+        """Hide the pictures, or show them again; whether they are shown now."""
+        if self.pictures is None:
+            return False
+        self.pictures_shown = not self.pictures_shown
+        self._picture_slot.display = self.pictures_shown
+        if self.pictures_shown and not self._picture_slot.children:
+            self._picture_url = None
+            self._want_picture()
+        return self.pictures_shown
 
     @property
     def at_end(self) -> bool:

@@ -1,0 +1,73 @@
+"""The story's picture in the reader: Kitty or Sixel where the terminal speaks them,
+coloured half-blocks elsewhere (tmux, most terminals), text blocks off a terminal.
+
+textual-image asks the terminal what it can show when it is first imported
+(it writes queries to stdout and reads the answers). That must happen before
+Textual takes the terminal, so ``run_reader`` calls ``detect_terminal`` first,
+and never in a CLI command: nothing but this module imports textual-image, and
+only the reader pane imports this module, when it first shows a picture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual_image._terminal import get_cell_size
+from textual_image.widget import Image
+
+# The tallest a picture may be, in rows, and its share of the reader pane's height:
+# the title and the first lines of the story stay in view below it.
+MAX_ROWS = 16
+MAX_SHARE = 0.45
+
+
+def detect_terminal() -> str:
+    """What the terminal can show (asked once, now); the name of the way pictures are drawn."""
+    return protocol_name()
+
+
+def protocol_name() -> str:
+    """ "sixel", "kitty", "half-blocks" or "text": how pictures are drawn here."""
+    from textual_image.renderable import Image as chosen
+    from textual_image.renderable import SixelImage, TGPImage, UnicodeImage
+
+    return {SixelImage: "sixel", TGPImage: "kitty", UnicodeImage: "text"}.get(chosen, "half-blocks")
+
+
+def fit(pixels: tuple[int, int], width: int, height: int) -> tuple[int, int]:
+    """Cells (columns, rows) for a picture of ``pixels`` in a pane ``width`` x ``height``:
+    as wide as the pane, at most ``MAX_ROWS`` and ``MAX_SHARE`` of it tall, shape kept."""
+    cell = get_cell_size()
+    picture_width, picture_height = pixels
+    rows_allowed = max(1, min(MAX_ROWS, int(height * MAX_SHARE)))
+    if picture_width <= 0 or picture_height <= 0 or width <= 0:
+        return 0, 0
+    ratio = (picture_height * cell.width) / (picture_width * cell.height)  # rows per column
+    columns = width
+    rows = round(columns * ratio)
+    if rows > rows_allowed:
+        rows = rows_allowed
+        columns = max(1, min(width, round(rows / ratio)))
+    return columns, max(1, rows)
+
+
+class Picture(Image, Renderable=Image._Renderable):  # type: ignore[misc, valid-type, call-arg]
+    """One story's picture, from a file of the picture cache (drawn the way the terminal
+    allows: textual-image chose ``Image`` as it was imported)."""
+
+    DEFAULT_CSS = "Picture { margin: 0 0 1 0; }"
+
+    def __init__(self, path: Path, *, url: str) -> None:
+        super().__init__(str(path))
+        self.url = url
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The picture's size in pixels."""
+        return self._image_width, self._image_height
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Size the picture for a pane of ``width`` x ``height`` cells."""
+        columns, rows = fit(self.pixels, width, height)
+        self.styles.width = columns
+        self.styles.height = rows
