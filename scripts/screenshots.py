@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import textual_image.renderable as drawn  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
@@ -29,6 +30,10 @@ from tui.config import Config  # noqa: E402
 from tui.widgets.item_list import ItemList  # noqa: E402
 
 Step = Callable[[Pilot], Awaitable[None]]
+
+# No terminal here, so textual-image chose text blocks; pictures are drawn as most
+# terminals (and tmux) show them: half-blocks. (Before textual_image.widget is imported.)
+drawn.Image = drawn.HalfcellImage  # type: ignore[misc]
 
 
 async def settle(pilot: Pilot) -> None:
@@ -49,6 +54,19 @@ async def updated_story(pilot: Pilot) -> None:
     db = open_db(app.db_path)  # type: ignore[attr-defined]
     row = db.execute(
         "SELECT id FROM items WHERE is_updated = 1 AND read = 1 ORDER BY published_ts DESC"
+    ).fetchone()
+    db.close()
+    items = app.screen.query_one(ItemList)
+    if row is not None and row[0] in items.ids:
+        items.move_to(items.ids.index(row[0]))
+
+
+async def picture(pilot: Pilot) -> None:
+    """A story with its picture above it (one of the demo's bundled pictures)."""
+    app = pilot.app
+    db = open_db(app.db_path)  # type: ignore[attr-defined]
+    row = db.execute(
+        "SELECT id FROM items WHERE image LIKE '%/aanews-demo/%' ORDER BY published_ts DESC"
     ).fetchone()
     db.close()
     items = app.screen.query_one(ItemList)
@@ -80,6 +98,8 @@ SHOTS: dict[str, tuple[Step, tuple[int, int], bool]] = {
     "narrow": (main_screen, (80, 24), True),
     "feed-manager": (feed_manager, (160, 48), True),
     "welcome": (main_screen, (160, 48), False),
+    "picture": (picture, (160, 48), True),
+    "picture-narrow": (picture, (80, 24), True),
 }
 
 

@@ -247,3 +247,26 @@ async def test_i_hides_the_picture_and_shows_it_again(
         await pilot.press("i")
         await pilot_wait_for(pilot, lambda: url_shown(app) == httpserver.url_for("/b.jpg"))
         assert notifications(app)[-1].message == "Pictures shown."
+
+
+async def test_once_the_page_is_read_its_full_size_photo_replaces_the_feeds(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The feed's thumbnail shows first; the page names its full-size photo, which follows."""
+    page = (Path(__file__).parent / "fixtures" / "pages" / "classic-fr.html").read_text("utf-8")
+    story = "/fr/monde/des-pluies-record-inondent-le-sud-de-l-irak/2301234"
+    httpserver.expect_request(story).respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/thumb.png").respond_with_data(FLAG, content_type="image/png")
+    full = "/uploads/Contents/2021/07/24/0000.jpg"  # the page's img.detay-buyukFoto
+    httpserver.expect_request(full).respond_with_data(SUN, content_type="image/jpeg")
+    path = picture_db(tmp_path / "p.db", httpserver, ("/thumb.png", "/thumb.png"))
+    db = open_db(path)
+    db.execute("UPDATE items SET link = ? WHERE guid = '0'", [httpserver.url_for(story)])
+    db.conn.commit()
+    db.close()
+    app = make_app(path, CONFIG, pages=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot_wait_for(pilot, lambda: url_shown(app) == httpserver.url_for(full))
+        assert "Des pluies d'une intensité inédite" in screen_text(app)  # the page's body
+    paths = [request.path for request, _ in httpserver.log]
+    assert story in paths and full in paths

@@ -31,7 +31,8 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 STORY_PATH = "/fr/monde/des-pluies-record-inondent-le-sud-de-l-irak/2301234"
 LEAD = "Les autorités ont ouvert des abris dans trois provinces."
 BODY_WORDS = "Des pluies d'une intensité inédite"
-CONFIG = Config(dwell_seconds=3600)
+# Pages only: the photo a page names is asked for too, and tests/test_app_pictures.py has it.
+CONFIG = Config(dwell_seconds=3600, images=False)
 
 
 @pytest.fixture
