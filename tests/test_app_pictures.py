@@ -87,7 +87,9 @@ async def test_a_story_with_a_photo_shows_it_above_the_text(
         await pilot_wait_for(pilot, lambda: url_shown(app) == httpserver.url_for("/a.png"))
         picture = pictures_on(app)[0]
         story = app.screen.query_one("#story")
-        assert picture.region.y < story.query_one("Static").region.y  # above the story
+        body = story.query_one("#story > Static")
+        # Above the story (once the text has moved down to make room for it).
+        await pilot_wait_for(pilot, lambda: picture.region.bottom <= body.region.y)
         assert 1 <= picture.size.height <= 16 and picture.size.width <= story.size.width
         assert TITLES[0] in screen_text(app)  # the title still shows at 80x24
         await pilot.press("j")

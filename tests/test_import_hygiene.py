@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import pkgutil
 import subprocess
 import sys
+
+import pytest
 
 import store
 
 
 def store_modules() -> list[str]:
     return sorted(module.name for module in pkgutil.walk_packages(store.__path__, prefix="store."))
+
+
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # what textual-serve sets
 
 
 def test_store_has_modules() -> None:
@@ -106,3 +112,17 @@ def test_only_the_reader_asks_the_terminal_what_pictures_it_can_show() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("driver", "drawn"), [("", "text"), (WEB_DRIVER, "half-blocks")])
+def test_off_a_terminal_pictures_are_text_blocks_but_half_blocks_in_a_browser(
+    driver: str, drawn: str
+) -> None:
+    """No terminal (a pipe): textual-image asks nothing; under aanews serve (Textual's
+    web driver) the browser's terminal draws half-blocks."""
+    code = "import tui.widgets.picture as p\nprint(p.protocol_name())\n"
+    env = {**os.environ, "TEXTUAL_DRIVER": driver}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == drawn

@@ -10,10 +10,18 @@ only the reader pane imports this module, when it first shows a picture.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from textual_image._terminal import get_cell_size
-from textual_image.widget import Image
+import textual_image.renderable as drawn
+
+if not drawn.is_tty and os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+    # aanews serve: no terminal on stdout, so textual-image would pick text blocks,
+    # but the browser's terminal draws half-blocks well. (Before textual_image.widget.)
+    drawn.Image = drawn.HalfcellImage  # type: ignore[misc]
+
+from textual_image._terminal import get_cell_size  # noqa: E402
+from textual_image.widget import Image  # noqa: E402
 
 # The tallest a picture may be, in rows, and its share of the reader pane's height:
 # the title and the first lines of the story stay in view below it.
