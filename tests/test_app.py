@@ -65,7 +65,7 @@ async def test_the_list_shows_stories_newest_first_with_the_first_one_open(tmp_p
 
 async def test_open_marks_read_after_the_dwell_and_not_before(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
-    app = make_app(path, Config(dwell_seconds=0.6))
+    app = make_app(path, Config(dwell_seconds=5))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         items = app.screen.query_one(ItemList)
