@@ -1,7 +1,7 @@
 """Snapshots of the main screens, all from the one app factory over the fixture database.
 
 Update them after an intended change with ``uv run pytest tests/test_snapshots.py
---snapshot-update`` and look at the report before committing.
+--snapshot-update -n 0`` and look at the report before committing.
 """
 
 from __future__ import annotations

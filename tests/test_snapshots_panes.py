@@ -1,7 +1,7 @@
 """Snapshots of the diff view (a rewritten lead, inline and side by side) and the sidebar.
 
 Built from the one app factory over the fixture database. Update them after an
-intended change with ``uv run pytest tests/test_snapshots_panes.py --snapshot-update``
+intended change with ``uv run pytest tests/test_snapshots_panes.py --snapshot-update -n 0``
 and look at the report before committing.
 """
 
