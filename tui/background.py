@@ -31,8 +31,9 @@ T = TypeVar("T")
 BACKGROUND_NICE = 10
 # Seconds a job asked to stop may take to end before it is ended.
 GRACE = 1.0
-# What the process imports before it forks a job: the refresh and the sync.
-PRELOAD = ["store.fetching.refresh", "store.sync.run", "tui.accounts"]
+# What the process imports once, before it forks each job: the program (else every job
+# imports it again), the refresh and the sync.
+PRELOAD = ["__main__", "store.fetching.refresh", "store.sync.run", "tui.accounts"]
 
 Progress = Callable[..., None]
 Job = Callable[[Progress, Callable[[], bool]], T]
@@ -89,7 +90,7 @@ def in_background_process(job: Job[T], on_progress: Progress, give_up: Callable[
                 stopped_at = time.monotonic()
             if stopped_at is not None and time.monotonic() - stopped_at > GRACE:
                 raise WorkerCancelled("given up")
-            if not receiver.poll(0.1):
+            if not receiver.poll(0.02):
                 if not process.is_alive() and not receiver.poll(0):
                     raise BackgroundFailed(f"the background job ended ({process.exitcode})")
                 continue
