@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # no public name; pinned Textual
 
@@ -25,9 +27,10 @@ def key_width(key: str, label: str) -> int:
 class KeyFooter(Footer):
     """The main screen's footer."""
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    _shown: tuple[object, ...] | None = None  # what the footer shows now
+
+    def _picked(self) -> list[tuple[Binding, str, bool, str]]:
+        """The footer's keys at this width, in ``FOOTER``'s order, each whole."""
         active = self.screen.active_bindings
         shown = {b.action: (b, enabled, tip) for _, b, enabled, tip in active.values() if b.show}
         room = self.size.width - (PALETTE_ROOM if self.show_command_palette else 0)
@@ -41,6 +44,26 @@ class KeyFooter(Footer):
             if room < 0:
                 break
             picked.append((binding, display, enabled, tooltip))
+        return picked
+
+    @staticmethod
+    def _signature(picked: list[tuple[Binding, str, bool, str]]) -> tuple[object, ...]:
+        return tuple((b.key, b.description, display, on) for b, display, on, _ in picked)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Recompose only when the keys shown change: a key press that leaves them
+        as they were (most do) costs no new widgets."""
+        if self._bindings_ready and self.is_attached and screen is self.screen:
+            if self._signature(self._picked()) == self._shown:
+                return
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        picked = self._picked()
+        self._shown = self._signature(picked)
         self.styles.grid_size_columns = len(picked)
         for binding, display, enabled, tooltip in picked:
             yield FooterKey(
@@ -67,4 +90,5 @@ class KeyFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         """A new width: choose the keys again."""
+        self._shown = None
         self.call_after_refresh(self.recompose)
