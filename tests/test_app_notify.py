@@ -16,7 +16,7 @@ import pytest
 from app_factory import build_fixture_db, make_app, notifications, settle
 from pytest_httpserver import HTTPServer
 from textual import events
-from waiting import pilot_wait_for, wait_for
+from waiting import pilot_wait_for
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -127,7 +127,7 @@ async def test_many_matches_are_one_toast_and_the_command_runs_once(
         assert len(lines) == 4 and lines[-1] == "… and 9 more"
         assert all(line.startswith("• Story ") for line in lines[:3])
         first = lines[0][2:]
-        wait_for(said.exists, what="the notify command")
+        await pilot_wait_for(pilot, said.exists, what="the notify command")
         await settle(pilot)
     assert said.read_text().splitlines() == [
         repr(["aanews", f"12 new stories match 'Breaking': {first}"])

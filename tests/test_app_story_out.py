@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from app_factory import build_fixture_db, make_app, notifications, screen_text, settle
-from waiting import wait_for
+from waiting import pilot_wait_for
 
 from store.db import open_db
 from tui.config import Config
@@ -79,7 +79,9 @@ async def test_links_copy_pipe_and_save(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LinksScreen) and "1  " + link in screen_text(app)
         await pilot.press("1")
-        wait_for(lambda: opened.exists() and opened.read_text() == link, what="the browser")
+        await pilot_wait_for(
+            pilot, lambda: opened.exists() and opened.read_text() == link, what="the browser"
+        )
         await settle(pilot)
         await pilot.press("vertical_line")
         await settle(pilot)
