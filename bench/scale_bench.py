@@ -42,20 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-QUERIES = {
-    "rare word": "zeplin",
-    "common word": "istanbul",
-    "phrase": '"merkez bankasi"',
-    "prefix": "ekono*",
-    "filters only": "is:unread lang:fr",
-    "combined": "(gaza OR gazze) is:unread -tag:spor since:2020-01-01",
-    "empty (all)": "",
-    "tag": "tag:ekonomi",
-    "rank": "sort:rank securite",
-    "feed": "feed:7",
-    "unread": "is:unread",
-    "starred": "is:starred",
-}
+from queries import QUERIES  # noqa: E402
+
 AANEWS = str(ROOT / ".venv" / "bin" / "aanews")
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from queries import QUERIES  # noqa: E402
+
 from store.db import open_db  # noqa: E402
 from store.feeds import add_feed  # noqa: E402
 from store.ingest import store_feed  # noqa: E402
@@ -29,20 +31,6 @@ from store.tags import tag_items  # noqa: E402
 from store.text import html_to_text  # noqa: E402
 
 FEEDS = 50
-QUERIES = {
-    "rare word": "zeplin",
-    "common word": "istanbul",
-    "phrase": '"merkez bankasi"',
-    "prefix": "ekono*",
-    "filters only": "is:unread lang:fr",
-    "combined": "(gaza OR gazze) is:unread -tag:spor since:2020-01-01",
-    "empty (all)": "",
-    "tag": "tag:ekonomi",
-    "rank": "sort:rank securite",
-    "feed": "feed:7",
-    "unread": "is:unread",
-    "starred": "is:starred",
-}
 
 
 def _generator():  # type: ignore[no-untyped-def]
