@@ -48,30 +48,25 @@ async def main_screen(pilot: Pilot) -> None:
     """The reader as it opens."""
 
 
-async def updated_story(pilot: Pilot) -> None:
-    """A story that changed after it was read: the banner says so."""
+def _move_to_newest(pilot: Pilot, where: str) -> None:
+    """Put the list's cursor on the newest story matching the SQL condition ``where``."""
     app = pilot.app
     db = open_db(app.db_path)  # type: ignore[attr-defined]
-    row = db.execute(
-        "SELECT id FROM items WHERE is_updated = 1 AND read = 1 ORDER BY published_ts DESC"
-    ).fetchone()
+    row = db.execute(f"SELECT id FROM items WHERE {where} ORDER BY published_ts DESC").fetchone()
     db.close()
     items = app.screen.query_one(ItemList)
     if row is not None and row[0] in items.ids:
         items.move_to(items.ids.index(row[0]))
+
+
+async def updated_story(pilot: Pilot) -> None:
+    """A story that changed after it was read: the banner says so."""
+    _move_to_newest(pilot, "is_updated = 1 AND read = 1")
 
 
 async def picture(pilot: Pilot) -> None:
     """A story with its picture above it (one of the demo's bundled pictures)."""
-    app = pilot.app
-    db = open_db(app.db_path)  # type: ignore[attr-defined]
-    row = db.execute(
-        "SELECT id FROM items WHERE image LIKE '%/aanews-demo/%' ORDER BY published_ts DESC"
-    ).fetchone()
-    db.close()
-    items = app.screen.query_one(ItemList)
-    if row is not None and row[0] in items.ids:
-        items.move_to(items.ids.index(row[0]))
+    _move_to_newest(pilot, "image LIKE '%/aanews-demo/%'")
 
 
 async def search(pilot: Pilot) -> None:
