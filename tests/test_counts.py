@@ -73,15 +73,21 @@ def scratch_counts(db: Database) -> Counts:
     total, unread = db.execute(
         "SELECT COUNT(*), COALESCE(SUM(read = 0), 0) FROM items WHERE hidden = 0"
     ).fetchone()
-    return feeds, tags, [(total, unread), (unread, unread)]
+    views = [(total, unread), (unread, unread)]
+    for name in TAGS:  # a tag's search, and its unread stories
+        views += [tags.get(name, (0, 0)), (tags.get(name, (0, 0))[1],) * 2]
+    return feeds, tags, views
 
 
 def kept_counts(db: Database) -> Counts:
     """The same, as the sidebar, `feeds list`, the tag list and a search's counts read them."""
     feeds = {feed.id: (feed.unread, feed.total) for feed in list_feeds(db)}
     tags = {tag.name: (tag.count, tag.unread) for tag in list_tags(db)}
-    views = [counts(db, ""), counts(db, "is:unread")]
-    assert [unread_count(db, ""), unread_count(db, "is:unread")] == [v[1] for v in views]
+    queries = ["", "is:unread"]
+    for name in TAGS:
+        queries += [f"tag:{name}", f"tag:{name} is:unread"]
+    views = [counts(db, query) for query in queries]
+    assert [unread_count(db, query) for query in queries] == [v[1] for v in views]
     return feeds, tags, views
 
 
