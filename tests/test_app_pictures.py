@@ -180,7 +180,7 @@ async def test_a_local_picture_for_a_public_feed_is_refused(
     db.close()
     app = make_app(path, CONFIG)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot_wait_for(pilot, lambda: "private or local address" in screen_text(app))
+        await pilot_wait_for(pilot, lambda: "is a private or local" in screen_text(app))
         assert TITLES[0] in screen_text(app)
     assert not answered(httpserver, "/a.png")
 

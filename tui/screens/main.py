@@ -19,7 +19,9 @@ from pathlib import Path
 
 from textual import events
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header
 
 from tui import keys
@@ -52,6 +54,9 @@ class MainScreen(Screen[None]):
 
     BINDINGS = keys.bindings()
     ALLOW_IN_MAXIMIZED_VIEW = "Header, StatusLine, KeyFooter"
+    # Screen's own repaints the whole screen at every focus change (enter, escape, tab);
+    # the widgets whose look follows the focus repaint themselves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ from store.model import Item
 from store.search.highlight import match_spans
 from tui.stamps import Clock
 from tui.widgets.row_parts import city_of, flag_mark, snippet_text
+from tui.widgets.scroll_bars import SteadyScrollBars
 from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100
@@ -36,7 +37,7 @@ PLACE_WIDTH = 12  # at most: the column is as wide as the places in the view, or
 PLACE_ROOM = 56  # cells: a narrower list drops the place column to keep room for titles
 
 
-class ItemList(ScrollView, can_focus=True):
+class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
     """The stories of the current view, newest first, with a cursor."""
 
     COMPONENT_CLASSES = {

@@ -22,6 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from store.aa.catalogue import language_name
+from tui.widgets.scroll_bars import SteadyScrollBars
 
 BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (
     ("All", ""),
@@ -100,7 +101,7 @@ def _shorten(views: list[View], language: str) -> None:
             view.short = view.name[len(prefix) :]
 
 
-class Sidebar(Tree[View]):
+class Sidebar(SteadyScrollBars, Tree[View]):
     """Views, feeds by language and category, tags and saved searches."""
 
     class ViewChosen(Message):

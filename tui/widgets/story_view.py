@@ -16,6 +16,10 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import _RenderCache  # no public name; pinned Textual
 from textual.widgets import Static
 
 from store.aa.catalogue import is_rtl
@@ -132,6 +136,38 @@ def _banner(item: Item) -> Text:
     return Text(f" ↻ {message} ", style="bold black on yellow")
 
 
+class StoryText(Static):
+    """The story's text, wrapped once per story, width and style.
+
+    A ``Static`` wraps its whole text again at every repaint (a focus change, a
+    scroll bar appearing) and once more to measure its height; this one keeps
+    the wrapped lines until the story, the width or the colours change. While
+    text is being selected with the mouse it draws as a ``Static`` does.
+    """
+
+    _wrapped: tuple[object, list[Strip]] | None = None
+
+    def _lines(self, width: int) -> list[Strip]:
+        key = (self.visual, width, self.visual_style, self.link_style, self.screen._selecting)
+        if self._wrapped is None or self._wrapped[0] != key:
+            lines = Visual.to_strips(self, self.visual, width, None, self.visual_style)
+            self._wrapped = (key, lines)
+        return self._wrapped[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.text_selection is not None or not width:
+            return super().get_content_height(container, viewport, width)
+        return len(self._lines(width))
+
+    def _render_content(self) -> None:
+        if self.text_selection is not None or not self.size.width:
+            super()._render_content()
+            return
+        width, height = self.size
+        self._render_cache = _RenderCache(self.size, self._lines(width)[:height])
+        self._dirty_regions.clear()
+
+
 class StoryView(VerticalScroll, can_focus=True):
     """The scrolling reader pane: the story's picture (when there is one), then its text.
 
@@ -142,7 +178,7 @@ class StoryView(VerticalScroll, can_focus=True):
     ALLOW_MAXIMIZE = True
 
     DEFAULT_CSS = """
-    StoryView { padding: 0 1; }
+    StoryView { padding: 0 1; scrollbar-gutter: stable; }  /* no rewrap when a bar appears */
     StoryView > Static { width: 1fr; }
     StoryView > #picture { height: auto; align-horizontal: center; }
     StoryView > #picture > Static { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
@@ -159,9 +195,13 @@ class StoryView(VerticalScroll, can_focus=True):
         self.item: Item | None = None
         self.pictures = pictures
         self.pictures_shown = pictures is not None
-        self._picture_slot = Vertical(id="picture")
+        # "No picture: why" stays mounted and is hidden or shown: mounting and removing
+        # a line at every story would lay the screen out twice more.
+        self._no_picture = Static("", id="no-picture")
+        self._no_picture.display = False
+        self._picture_slot = Vertical(self._no_picture, id="picture")
         self._picture_url: str | None = None  # the picture asked for (or shown) for self.item
-        self._body = Static(Text("No story selected.", style="dim"))
+        self._body = StoryText(Text("No story selected.", style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._picture_slot
@@ -194,7 +234,10 @@ class StoryView(VerticalScroll, can_focus=True):
 
     def _clear_picture(self) -> None:
         self._picture_url = None
-        self._picture_slot.remove_children()
+        self._no_picture.display = False
+        pictures = self._picture_slot.query("Picture")  # by name: no textual-image import
+        if pictures:  # removing nothing would still lay the screen out again
+            pictures.remove()
 
     def on_picture_reader_shown(self, message: PictureReader.Shown) -> None:
         """A picture (or why there is none): shown only if it is the current story's."""
@@ -207,15 +250,15 @@ class StoryView(VerticalScroll, can_focus=True):
         if message.path is None:
             if self._picture_slot.query("Picture"):
                 return  # a better picture failed: the one shown stays
-            line = Static(Text(f"No picture: {clean_line(message.reason or '')}"))
-            self._picture_slot.remove_children()
-            self._picture_slot.mount(line)
+            self._no_picture.update(Text(f"No picture: {clean_line(message.reason or '')}"))
+            self._no_picture.display = True
             return
         from tui.widgets.picture import Picture  # textual-image: only once a picture shows
 
         picture = Picture(message.path, url=message.url)
         self._fit(picture)
-        self._picture_slot.remove_children()
+        self._no_picture.display = False
+        self._picture_slot.query("Picture").remove()
         self._picture_slot.mount(picture)
 
     def _fit(self, picture: Picture) -> None:
@@ -231,10 +274,13 @@ class StoryView(VerticalScroll, can_focus=True):
             return False
         self.pictures_shown = not self.pictures_shown
         self._picture_slot.display = self.pictures_shown
-        if self.pictures_shown and not self._picture_slot.children:
+        if self.pictures_shown and not self._shows_picture_or_why():
             self._picture_url = None
             self._want_picture()
         return self.pictures_shown
+
+    def _shows_picture_or_why(self) -> bool:
+        return self._no_picture.display or bool(self._picture_slot.query("Picture"))
 
     @property
     def at_end(self) -> bool:
