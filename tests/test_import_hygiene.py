@@ -126,3 +126,20 @@ def test_off_a_terminal_pictures_are_text_blocks_but_half_blocks_in_a_browser(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == drawn
+
+
+def test_the_reader_starts_without_what_its_first_frame_does_not_show() -> None:
+    """The launch to the first drawn list pays only for the list's screen: the feed
+    manager, the diff and tag screens, the import module and the sync accounts'
+    passwords load when first asked for."""
+    code = (
+        "import sys\n"
+        "import tui.app\n"
+        "later = ('tui.screens.feed_manager', 'tui.screens.revision_diff', 'store.diff',\n"
+        "         'tui.screens.tag_manager', 'store.interchange.opml', 'tui.accounts')\n"
+        "print(sorted(m for m in later if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from store.interchange.opml import ImportResult
+from typing import TYPE_CHECKING
+
 from store.items import ReadChange
 from store.tags import TagChange
 from tui.plural import counted
+
+if TYPE_CHECKING:  # the import module (lxml, xml.sax) is not for the reader's first frame
+    from store.interchange.opml import ImportResult
 
 
 def describe_tag_change(change: TagChange) -> str:

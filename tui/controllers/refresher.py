@@ -25,10 +25,7 @@ from textual.worker import WorkerCancelled, WorkerState, get_current_worker
 
 from store.feeds import FeedError
 from store.model import Item
-from store.search.rules import RuleSet
-from store.sync.accounts import AccountError
 from store.text import clean_line
-from tui.accounts import sync_for_reader
 from tui.background import BACKGROUND_NICE, in_background_process
 from tui.config import Config
 from tui.controllers import Controller
@@ -37,6 +34,7 @@ from tui.workers import in_thread
 
 if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
+    from store.search.rules import RuleSet
     from store.sync.run import SyncReport
 
 # Seconds between two progress messages: each redraws the status line (and lays the
@@ -174,6 +172,8 @@ class Refresher(Controller):
         def cancelled() -> bool:
             return worker.is_cancelled
 
+        from store.sync.accounts import AccountError  # accounts: not for the first frame
+
         try:
             # R and the timer sync the accounts first (their feeds come only that way).
             synced = [] if feed_ids is not None else self._sync(cancelled)
@@ -236,4 +236,6 @@ def sync_job(
 ) -> list[SyncReport]:
     """Every account's sync, as the background process runs it (it stops when the reader
     does: ``cancelled`` goes unasked)."""
+    from tui.accounts import sync_for_reader
+
     return sync_for_reader(db_path, config, on_progress=progress, on_new_items=rules)

@@ -7,6 +7,9 @@ ids takes a moment, the top rows do not.
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from textual.message import Message
 from textual.worker import get_current_worker
 
@@ -21,10 +24,21 @@ from tui.widgets.sidebar import SidebarData, View
 from tui.workers import in_thread
 
 FIRST_PAGE = 200
+# Seconds the whole list waits for the first page to be drawn: ordering 500,000 ids
+# beside the first frame would hold the interpreter lock that frame needs.
+FIRST_DRAW_WAIT = 0.5
 
 
 class ViewReader(Controller):
     """Runs the view's query and the sidebar's counts; newer requests replace older ones."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(db_path)
+        self._first_drawn = threading.Event()
+
+    def first_page_drawn(self) -> None:
+        """The list has drawn a new view's first page: the rest of its ids may come."""
+        self._first_drawn.set()
 
     class FirstPage(Message):
         """The first ids of a new view, with the rows to draw at once."""
@@ -79,11 +93,13 @@ class ViewReader(Controller):
         try:
             reload = keep is None
             if keep is None:
+                self._first_drawn.clear()
                 first = search_ids(db, view.query, limit=FIRST_PAGE)
                 rows = fetch_items(db, first[:PAGE], with_text=with_text)
                 if worker.is_cancelled:
                     return
                 self.post_message(self.FirstPage(view, first, rows))
+                self._first_drawn.wait(FIRST_DRAW_WAIT)
             ids = search_ids(db, view.query)
             unread = unread_count(db, view.query)
         except QueryError as error:

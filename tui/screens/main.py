@@ -34,7 +34,6 @@ from tui.controllers.stories import PAGE_DELAY, StoryReader
 from tui.controllers.views import ViewReader
 from tui.controllers.watcher import Watcher
 from tui.feed_steps import step_feed
-from tui.screens.feed_manager import FeedManager
 from tui.screens.help import HelpScreen
 from tui.widgets.item_list import ItemList
 from tui.widgets.key_footer import KeyFooter
@@ -262,6 +261,8 @@ class MainScreen(Screen[None]):
             self.viewer.load_view(keep=self.items.current_id)
             if added:
                 self.refresher.start(added, "the new feeds")
+
+        from tui.screens.feed_manager import FeedManager  # not for the first frame
 
         self.app.push_screen(FeedManager(self.db_path, welcome=welcome), closed)
 

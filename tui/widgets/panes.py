@@ -25,9 +25,7 @@ from tui.config import Config
 from tui.controllers.marks import Marker
 from tui.plural import counted
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.revision_diff import RevisionDiffScreen
 from tui.screens.save_search import SaveSearch
-from tui.screens.tag_manager import TagManager
 from tui.screens.tag_prompt import TagPrompt
 from tui.widgets.item_list import ItemList
 from tui.widgets.sidebar import Sidebar, View
@@ -299,6 +297,8 @@ class Panes(Horizontal):
         if not item.revision_count:
             self.notify("This story has no earlier version.", markup=False)
             return
+        from tui.screens.revision_diff import RevisionDiffScreen  # not for the first frame
+
         self.app.push_screen(RevisionDiffScreen(self.db_path, item.id))
 
     def action_toggle_pictures(self) -> None:
@@ -381,6 +381,8 @@ class Panes(Horizontal):
 
         def closed(_: None) -> None:
             self.post_message(self.StoriesChanged())
+
+        from tui.screens.tag_manager import TagManager  # not for the first frame
 
         self.app.push_screen(TagManager(self.db_path), closed)
 

@@ -112,6 +112,7 @@ class Viewer(Vertical):
         if message.view is self.shown:
             self.search_box.remove_class("-error")
             self.items.set_ids(message.ids, rows=message.rows)
+            self.call_after_refresh(self.views.first_page_drawn)
 
     def on_view_reader_loaded(self, message: ViewReader.Loaded) -> None:
         """The whole view: the list keeps the story the user is on."""
