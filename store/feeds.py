@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -261,6 +263,42 @@ def record_failure(
             "UPDATE feeds SET last_error = ?, last_error_at = ?, last_status = ?, "
             "failures = failures + 1, paused = MAX(paused, ?), retry_after = ? WHERE id = ?",
             [clean_line(error), clock.now_iso(), status, int(pause), retry_after, feed_id],
+        )
+
+
+def record_unchanged(
+    db: Database,
+    feed_id: int,
+    *,
+    status: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """A 304, or the same bytes again: only the fetch state moves."""
+    record_unchanged_many(db, [Unchanged(feed_id, status, etag, last_modified)])
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """One feed's check that found nothing new: its status and the validators it answered."""
+
+    feed_id: int
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def record_unchanged_many(db: Database, checks: Sequence[Unchanged]) -> None:
+    """Many feeds' "checked, nothing new", in one transaction (one statement, one commit)."""
+    if not checks:
+        return
+    now = clock.now_iso()
+    with writing(db):
+        db.conn.executemany(
+            "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
+            "last_error_at = NULL, failures = 0, retry_after = NULL, "
+            "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
+            [(now, c.status, c.etag, c.last_modified, c.feed_id) for c in checks],
         )
 
 

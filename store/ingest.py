@@ -177,24 +177,6 @@ def _record_fetch(
     )
 
 
-def record_unchanged(
-    db: Database,
-    feed_id: int,
-    *,
-    status: int,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> None:
-    """A 304, or the same bytes again: only the fetch state moves."""
-    with writing(db):
-        db.execute(
-            "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
-            "last_error_at = NULL, failures = 0, retry_after = NULL, "
-            "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
-            [clock.now_iso(), status, etag, last_modified, feed_id],
-        )
-
-
 _INSERT_COLUMNS = (
     "key, guid, link, title, summary, body, published, published_ts, updated, lang, image, "
     "dateline, location, category, authors, flags, keywords, feed_sig, first_seen, last_seen"

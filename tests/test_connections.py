@@ -8,6 +8,7 @@ which protocol each request came over and how many connections were opened.
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from sqlite_utils import Database
 from waiting import wait_for
 
 from store.feeds import add_feed, get_feed
+from store.fetching.client import _ssl_context
 from store.fetching.refresh import refresh_feeds
 
 SERVER = Path(__file__).resolve().parents[1] / "bench" / "h2_server.py"
@@ -143,6 +145,16 @@ def test_an_unreadable_ca_bundle_is_a_clear_error(
     with pytest.raises(ValueError, match="AANEWS_CA_BUNDLE=.*nowhere.pem.*cannot load"):
         refresh_feeds(db_path(db), ids[:1])
     assert get_feed(db, ids[0]).failures == 0
+
+
+def test_the_ca_bundle_is_trusted_instead_of_the_usual_certificates(
+    h2_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like curl's CURL_CA_BUNDLE: the run trusts that file's certificate and no other."""
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(h2_server.ca))
+    context = _ssl_context()
+    assert context.cert_store_stats()["x509_ca"] == 1
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
 
 def test_an_http2_host_gets_all_its_feeds_at_once_and_an_http1_host_six(

@@ -130,6 +130,19 @@ def test_temporary_redirect_is_not_remembered(httpserver: HTTPServer) -> None:
     assert result.body == FEED and result.moved_to is None
 
 
+def test_a_cookie_set_by_a_redirect_goes_with_the_next_request(httpserver: HTTPServer) -> None:
+    """Some sites set a cookie and send the reader back: the client keeps it (the jar
+    looks only at answers that set one) and never sends one nobody set."""
+    httpserver.expect_request("/gate").respond_with_data(
+        "", status=302, headers={"Location": "/feed", "Set-Cookie": "seen=yes; Path=/"}
+    )
+    httpserver.expect_request("/feed").respond_with_data(FEED)
+    assert fetch(httpserver.url_for("/gate")).body == FEED
+    (first, _), (second, _) = httpserver.log
+    assert "Cookie" not in first.headers
+    assert second.headers["Cookie"] == "seen=yes"
+
+
 def test_more_than_five_redirects_fail(httpserver: HTTPServer) -> None:
     for hop in range(7):
         httpserver.expect_request(f"/r{hop}").respond_with_data(

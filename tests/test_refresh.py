@@ -154,7 +154,7 @@ def test_parsing_carries_on_in_a_thread_when_worker_processes_die(
     broken = ProcessPoolExecutor(
         max_workers=1, mp_context=get_context("spawn"), initializer=_refuse_to_start
     )
-    monkeypatch.setattr("store.fetching.refresh.parse_executor", lambda feeds: broken)
+    monkeypatch.setattr("store.fetching.refresh.parse_executor", lambda feeds, **_: broken)
     for number in range(3):
         add_feed(db, httpserver.url_for(f"/f{number}.xml"))
         httpserver.expect_request(f"/f{number}.xml").respond_with_data(rss(gen, feed=number))

@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from store.db import open_db
-from store.feeds import add_feed, list_feeds, record_failure, remove_feed, rename_feed
-from store.ingest import record_unchanged, store_feed
+from store.feeds import (
+    add_feed,
+    list_feeds,
+    record_failure,
+    record_unchanged,
+    remove_feed,
+    rename_feed,
+)
+from store.ingest import store_feed
 from store.items import fetch_items, mark_opened, set_read, set_starred
 from store.parsing.feed import parse_feed
 from store.search.rules import Rule, compile_rules

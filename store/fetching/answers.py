@@ -1,27 +1,34 @@
-"""One feed's answer into the database: its stories, "nothing changed", or its failure.
+"""Feeds' answers into the database: stories, "nothing changed", or a failure.
 
-Called by ``store.fetching.refresh`` for each feed in turn, on the thread that
-stores; every write goes through ``store.db.writing`` (it waits its turn).
+``Storing`` is the storing side of ``store.fetching.refresh``, on the thread that
+stores: each feed as it arrives, and the feeds with nothing new that arrived
+together in one transaction. Every write goes through ``store.db.writing`` (it
+waits its turn).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.db import DatabaseBusy, writing
-from store.feeds import record_failure
+from store.db import DatabaseBusy, busy_timeout, writing
+from store.feeds import Unchanged, record_failure, record_unchanged, record_unchanged_many
 from store.fetching.http import FetchError, FetchResult
 from store.fetching.report import FeedOutcome, RefreshReport
 from store.fetching.targets import Target
-from store.ingest import NewItemsHook, record_unchanged, store_feed
+from store.ingest import NewItemsHook, store_feed
 from store.model import ParsedFeed
 from store.text import clean_line, display_url
 
 log = logging.getLogger(__name__)
+
+
+ProgressHook = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -33,6 +40,88 @@ class Fetched:
     parsed: ParsedFeed | None = None
     digest: str | None = None
     error: FetchError | None = None
+
+
+@dataclass
+class Storing:
+    """The storing side of a refresh: each feed's answer written as it arrives, on the
+    thread that called ``refresh_feeds`` (the one writer), with the report and hooks."""
+
+    db: Database
+    report: RefreshReport
+    total: int  # feeds in the refresh, for the progress hook
+    deadline_at: float  # time.monotonic() when the whole run must end
+    on_progress: ProgressHook | None = None
+    on_new_items: NewItemsHook | None = None
+    done: int = 0
+
+    def store_all(self, arrived: list[Fetched]) -> None:
+        """Write the feeds that have arrived: those with nothing new together (one
+        transaction), the others one by one."""
+        unchanged = [fetched for fetched in arrived if is_unchanged(fetched)]
+        if len(unchanged) > 1:
+            self._store_unchanged(unchanged)
+        else:
+            unchanged = []
+        for fetched in arrived:
+            if fetched not in unchanged:
+                self._store(fetched)
+                fetched.parsed = None  # its task keeps the answer to the end: not the stories
+
+    def _store(self, fetched: Fetched) -> None:
+        """Write one feed's outcome; a database that will not take it fails this feed alone.
+
+        Each write waits its turn (another aanews may be writing), but never past
+        the run's deadline.
+        """
+        self._wait_no_later_than_the_deadline()
+        outcome = _outcome(fetched.target)
+        try:
+            write_answer(self.db, fetched, outcome, self.report, self.on_new_items)
+        except sqlite3.Error as error:
+            why = fetched.error.reason if fetched.error is not None else None
+            outcome.status = "failed"
+            outcome.error = clean_line(
+                f"{why} (not recorded: {error})" if why else f"not stored: {error}"
+            )
+        self._finish(outcome)
+
+    def _store_unchanged(self, batch: list[Fetched]) -> None:
+        """Feeds with nothing new, in one transaction; if it cannot be written, each fails."""
+        self._wait_no_later_than_the_deadline()
+        answers = [(fetched, _outcome(fetched.target)) for fetched in batch]
+        try:
+            write_unchanged(self.db, answers)
+        except sqlite3.Error as error:
+            for _, outcome in answers:
+                outcome.status = "failed"
+                outcome.error = clean_line(f"not stored: {error}")
+        for _, outcome in answers:
+            self._finish(outcome)
+
+    def _wait_no_later_than_the_deadline(self) -> None:
+        left = min(busy_timeout(), max(0.0, self.deadline_at - time.monotonic()))
+        self.db.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+
+    def _finish(self, outcome: FeedOutcome) -> None:
+        if outcome.status == "failed":
+            log.warning("feed %d %s: %s", outcome.feed_id, outcome.url, outcome.error)
+        else:
+            log.info(
+                "feed %d %s: %s, %d new, %d updated",
+                *(outcome.feed_id, outcome.url, outcome.status, outcome.new, outcome.updated),
+            )
+        self.report.outcomes.append(outcome)
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total, outcome.title)
+
+
+def _outcome(target: Target) -> FeedOutcome:
+    # What a report shows: cleaned, and a URL's user name and password masked.
+    url = display_url(target.url)
+    title = url if target.title == target.url else clean_line(target.title)
+    return FeedOutcome(feed_id=target.id, title=title, url=url, status="unchanged")
 
 
 def write_answer(
@@ -76,6 +165,31 @@ def write_answer(
     else:
         assert result is not None
         _store_stories(db, fetched, result, outcome, report, on_new_items)
+
+
+def is_unchanged(fetched: Fetched) -> bool:
+    """A feed that answered "nothing new" (a 304, or the same bytes) from where it was."""
+    result = fetched.result
+    return (
+        fetched.error is None
+        and fetched.parsed is None
+        and result is not None
+        and not (result.moved_to and result.moved_to != fetched.target.url)
+    )
+
+
+def write_unchanged(db: Database, answers: list[tuple[Fetched, FeedOutcome]]) -> None:
+    """Many feeds' "nothing new" (``is_unchanged``) in one transaction: a refresh where
+    most feeds answer 304 commits once per batch of answers, not once per feed."""
+    checks = []
+    for fetched, outcome in answers:
+        result = fetched.result
+        assert result is not None
+        outcome.http_status = result.status
+        checks.append(
+            Unchanged(fetched.target.id, result.status, result.etag, result.last_modified)
+        )
+    record_unchanged_many(db, checks)
 
 
 def _store_stories(

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlite_utils import Database
 
-from store.db import busy_timeout, open_db
-from store.fetching.answers import Fetched, write_answer
+from store.db import open_db
+from store.fetching.answers import Fetched, ProgressHook, Storing
 from store.fetching.client import make_client
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
@@ -37,7 +34,7 @@ from store.fetching.http import (
     fetch_feed,
 )
 from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
-from store.fetching.report import FeedOutcome, RefreshReport
+from store.fetching.report import RefreshReport
 from store.fetching.targets import Target, select_feeds
 from store.fetching.workers import (
     PARSE_TIMEOUT,
@@ -48,16 +45,11 @@ from store.fetching.workers import (
 )
 from store.ingest import NewItemsHook
 from store.model import ParsedFeed
-from store.text import clean_line, display_url
 
 # Seconds a whole refresh may take, however many feeds never answer.
 DEFAULT_DEADLINE = 300.0
 
-ProgressHook = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
-
-
-log = logging.getLogger(__name__)
 
 
 def refresh_feeds(
@@ -89,18 +81,23 @@ def refresh_feeds(
         targets, skipped = select_feeds(db, feed_ids)
         report = RefreshReport(skipped=skipped)
         if targets:
-            runner = _Refresh(
+            storing = Storing(
                 db=db,
-                targets=targets,
                 report=report,
+                total=len(targets),
+                deadline_at=deadline_at,
+                on_progress=on_progress,
+                on_new_items=on_new_items,
+            )
+            runner = _Refresh(
+                targets=targets,
+                storing=storing,
                 timeout=timeout,
                 deadline=deadline,
                 deadline_at=deadline_at,
                 concurrency=max(1, concurrency),
                 per_host=max(1, per_host),
                 max_bytes=max_bytes,
-                on_progress=on_progress,
-                on_new_items=on_new_items,
                 should_cancel=should_cancel or (lambda: False),
                 parse_timeout=parse_timeout,
             )
@@ -108,6 +105,26 @@ def refresh_feeds(
         return report
     finally:
         db.close()
+
+
+def _arrived(
+    answers: queue.SimpleQueue,
+) -> tuple[list[Fetched], bool, BaseException | None]:
+    """The answers that have arrived (waiting for the first one); whether fetching is
+    over; what the fetching loop raised, if it did."""
+    arrived: list[Fetched] = []
+    answer = answers.get()
+    while True:
+        if answer is _FETCHING_DONE:
+            return arrived, True, None
+        if isinstance(answer, BaseException):
+            return arrived, True, answer
+        assert isinstance(answer, Fetched)
+        arrived.append(answer)
+        try:
+            answer = answers.get_nowait()
+        except queue.Empty:
+            return arrived, False, None
 
 
 def content_digest(body: bytes) -> str:
@@ -128,20 +145,16 @@ _BACKLOG = 16
 class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
 
-    db: Database
     targets: list[Target]
-    report: RefreshReport
+    storing: Storing  # the storing thread's side
     timeout: float
     deadline: float
     deadline_at: float  # time.monotonic() when the whole run must end
     concurrency: int
     per_host: int
     max_bytes: int
-    on_progress: ProgressHook | None
-    on_new_items: NewItemsHook | None
     should_cancel: CancelCheck
     parse_timeout: float = PARSE_TIMEOUT
-    done: int = 0
     executor: Executor | None = None
     _hosts: dict[str, FeedHostLimit] = field(default_factory=dict)
     _loop: asyncio.AbstractEventLoop | None = None
@@ -155,8 +168,11 @@ class _Refresh:
         work and the handling of parse results instead of stalling them; this
         thread stays the only writer, and the hooks run in the caller's thread.
         """
-        # Before any thread starts: the parse workers can then be forked (fast).
-        self.executor = parse_executor(len(self.targets))
+        # Before any thread starts: the parse workers can then be forked (fast). They
+        # load the parser at once only if a feed has never been stored: a feed stored
+        # before usually answers 304 or the same bytes, which need no parser.
+        expect_new = any(target.content_hash is None for target in self.targets)
+        self.executor = parse_executor(len(self.targets), warm=expect_new)
         answers: queue.SimpleQueue[Fetched | BaseException | object] = queue.SimpleQueue()
         started = threading.Event()
         fetching = threading.Thread(
@@ -167,19 +183,18 @@ class _Refresh:
             fetching.start()
             finished = False
             started.wait()
-            while (answer := answers.get()) is not _FETCHING_DONE:
-                if isinstance(answer, BaseException):
+            done = False
+            while not done:
+                arrived, done, error = _arrived(answers)
+                self.storing.store_all(arrived)
+                self._stored(len(arrived))
+                if error is not None:
                     finished = True  # the loop raised and has stopped
-                    raise answer
-                assert isinstance(answer, Fetched)
-                self._store(answer)
-                answer.parsed = None  # its task keeps the answer to the end: not the stories
-                self._stored_one()
+                    raise error
                 if self.should_cancel():
-                    self.report.cancelled = True
+                    self.storing.report.cancelled = True
                     break
-            else:
-                finished = True
+            finished = done
         finally:
             if not finished:
                 self._stop_fetching()
@@ -199,13 +214,18 @@ class _Refresh:
             started.set()  # even if the loop never ran its first step
             answers.put(_FETCHING_DONE)
 
-    def _stored_one(self) -> None:
-        """Make room in the backlog (from the storing thread)."""
+    def _stored(self, count: int) -> None:
+        """Make room in the backlog for ``count`` feeds (from the storing thread)."""
         loop, backlog = self._loop, self._backlog
-        if loop is None or backlog is None:
+        if loop is None or backlog is None or not count:
             return
+
+        def release() -> None:
+            for _ in range(count):
+                backlog.release()
+
         try:
-            loop.call_soon_threadsafe(backlog.release)
+            loop.call_soon_threadsafe(release)
         except RuntimeError:
             pass  # the loop has closed: fetching is over
 
@@ -354,39 +374,3 @@ class _Refresh:
 
     def _too_slow(self) -> str:
         return f"parsing took longer than {self.parse_timeout:g} s; the document was given up"
-
-    def _store(self, fetched: Fetched) -> None:
-        """Write one feed's outcome; a database that will not take it fails this feed alone.
-
-        Each write waits its turn (another aanews may be writing), but never past
-        the run's deadline.
-        """
-        target = fetched.target
-        left = min(busy_timeout(), max(0.0, self.deadline_at - time.monotonic()))
-        self.db.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
-        # What a report shows: cleaned, and a URL's user name and password masked.
-        url = display_url(target.url)
-        title = url if target.title == target.url else clean_line(target.title)
-        outcome = FeedOutcome(feed_id=target.id, title=title, url=url, status="unchanged")
-        try:
-            write_answer(self.db, fetched, outcome, self.report, self.on_new_items)
-        except sqlite3.Error as error:
-            why = fetched.error.reason if fetched.error is not None else None
-            outcome.status = "failed"
-            outcome.error = clean_line(
-                f"{why} (not recorded: {error})" if why else f"not stored: {error}"
-            )
-        self._finish(outcome)
-
-    def _finish(self, outcome: FeedOutcome) -> None:
-        if outcome.status == "failed":
-            log.warning("feed %d %s: %s", outcome.feed_id, outcome.url, outcome.error)
-        else:
-            log.info(
-                "feed %d %s: %s, %d new, %d updated",
-                *(outcome.feed_id, outcome.url, outcome.status, outcome.new, outcome.updated),
-            )
-        self.report.outcomes.append(outcome)
-        self.done += 1
-        if self.on_progress is not None:
-            self.on_progress(self.done, len(self.targets), outcome.title)
