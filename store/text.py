@@ -54,8 +54,8 @@ def strip_controls(text: str) -> str:
     """THE cleaning of text from outside: nothing left that could drive a terminal or
     reorder a line (escape sequences whole, controls, bidi overrides, stray tag
     characters). Newlines and tabs stay; CR and line separators become newlines."""
-    if text.isprintable():  # no control, no bidi control (category Cc/Cf), no line break
-        return text
+    if text.isprintable() or not _TO_STRIP.search(text):
+        return text  # nothing below would change it (most multi-line text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     if "\x1b" in text or _HAS_C1_INTRODUCER.search(text):
@@ -67,6 +67,12 @@ def strip_controls(text: str) -> str:
 
 
 _HAS_C1_INTRODUCER = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
+# Every character strip_controls changes or removes: _CONTROL's (CR and ESC among them),
+# the line separators and the tag characters. Text without any is returned as it is.
+_TO_STRIP = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _HAS_TAG = re.compile("[\U000e0000-\U000e007f]")
 
 
@@ -141,7 +147,11 @@ def clean_text(text: str | None) -> str:
         return ""
     # Blank lines first: html_to_text leaves many, and each line costs a _collapse.
     text = _BLANK_LINES.sub("\n\n", strip_controls(text))
-    lines = [_collapse(line) for line in text.split("\n")]
+    # _collapse, inlined: this runs on every line of every lead.
+    lines = [
+        (_SPACES.sub(" ", line) if "  " in line or not line.isprintable() else line).strip()
+        for line in text.split("\n")
+    ]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -165,10 +175,13 @@ def html_to_text(markup: str | None) -> str:
     if "<" not in markup:
         return clean_text(html.unescape(markup))
     markup = strip_controls(markup)
+    simple = _simple_fragment_text(markup)
+    if simple is not None:
+        return clean_text(simple)
     if not _FULL_DOCUMENT.match(markup):
         markup = f"<html><body>{markup}</body></html>"
     try:
-        body = etree.fromstring(markup, _HTML_PARSER).find("body")
+        body = _parse_html(markup).find("body")
     except Exception:  # lxml rejects some documents (e.g. an empty one)
         body = None
     if body is None:
@@ -187,9 +200,95 @@ def html_to_text(markup: str | None) -> str:
 
 
 _HTML_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+# The same parser told the bytes are UTF-8 (a <meta charset> in them changes nothing).
+_HTML_UTF8_PARSER = etree.HTMLParser(
+    no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8"
+)
+
+
+def _parse_html(markup: str) -> etree._Element:
+    """The HTML tree of ``markup``. libxml2 reads UTF-8 bytes ~3x faster than a str;
+    text that cannot be UTF-8 (a lone surrogate) goes in as the str."""
+    try:
+        data = markup.encode("utf-8")
+    except UnicodeEncodeError:
+        return etree.fromstring(markup, _HTML_PARSER)
+    return etree.fromstring(data, _HTML_UTF8_PARSER)
+
+
 # lxml.html's rule: markup starting like a whole document is parsed as one.
 _FULL_DOCUMENT = re.compile(r"\s*<(?:html|!doctype)", re.IGNORECASE)
 _HIDDEN_TAGS = ("script", "style", "noscript", "iframe", "object")
+
+
+# A lead is mostly <p>, <strong>, <a>, <img> and <br>, well nested: such a fragment's
+# text is read here without building its tree, and is the tree's text exactly
+# (tests/test_text.py compares the two). Anything else builds the tree: another tag,
+# an entity, a comment, a tag the parser would close by itself (libxml2 closes an open
+# <p> at a <div>, an <li> at the next <li>...), a misnested or unclosed one.
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+    r"(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*)\s*(/?)>"
+)
+_INLINE, _BLOCK, _VOID, _BREAK = 0, 1, 2, 3
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_SIMPLE_TAGS = {
+    **dict.fromkeys(("p", "div", "li", "ul", "blockquote", *_HEADINGS), _BLOCK),
+    **dict.fromkeys(("a", "b", "strong", "i", "em", "u", "span", "small", "sub", "sup"), _INLINE),
+    **dict.fromkeys(("img", "wbr"), _VOID),
+    "br": _BREAK,
+}
+# A start tag -> the open elements libxml2 closes at it (its htmlStartClose, for these tags).
+_CLOSES = {
+    "p": _HEADINGS | {"p", "i", "b", "u", "small"},
+    "li": _HEADINGS | {"p", "li"},
+    **dict.fromkeys(_HEADINGS, _HEADINGS | {"p"}),
+    **dict.fromkeys(("div", "ul", "blockquote"), frozenset(("p",))),
+    "a": frozenset(("a",)),
+}
+# Not simple: a lone surrogate (no UTF-8 for the parser) or U+FFFE/U+FFFF, which lxml
+# refuses in the text it writes (html_to_text's tree fails on them, as it always did).
+_NOT_XML_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _simple_fragment_text(markup: str) -> str | None:
+    """The text (with html_to_text's breaks) of a simple, well-nested fragment; None
+    when the fragment is not one (then its tree is built)."""
+    if not markup.isascii() and _NOT_XML_TEXT.search(markup):
+        return None
+    # split gives: text, then each tag's four groups and the text after it.
+    parts = _SIMPLE_TAG.split(markup)
+    pieces = [parts[0]]
+    open_tags: list[str] = []
+    for at in range(1, len(parts), 5):
+        closing, name, attributes, self_closing, after = parts[at : at + 5]
+        name = name.lower()
+        kind = _SIMPLE_TAGS.get(name)
+        if kind is None:
+            return None
+        if kind >= _VOID:
+            if closing:
+                return None
+            if kind == _BREAK:
+                pieces.append("\n")
+        elif closing:
+            if attributes or self_closing or not open_tags or open_tags.pop() != name:
+                return None
+            if kind == _BLOCK:
+                pieces.append("\n\n")
+        else:
+            closes = _CLOSES.get(name)
+            if self_closing or len(open_tags) > 64 or closes and not closes.isdisjoint(open_tags):
+                return None
+            open_tags.append(name)
+            if kind == _BLOCK:
+                pieces.append("\n\n")
+        pieces.append(after)
+    if open_tags:
+        return None
+    text = "".join(pieces)
+    # Text between the tags must be text alone: no "<" left over, no entity.
+    return None if "<" in text or "&" in text else text
 
 
 # Letters that NFKD leaves whole but a reader treats as a plain letter.

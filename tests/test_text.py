@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store.text import clean_line, clean_text, fold, fold_char, html_to_text, strip_controls
@@ -193,3 +193,37 @@ def test_html_odd_documents() -> None:
 def test_html_to_text_always_gives_clean_text(markup: str) -> None:
     text = html_to_text(markup)
     assert text == clean_text(text)  # already clean: no controls, no runs, no edges
+
+
+_LEAD_TAGS = ["p", "div", "li", "ul", "h2", "blockquote", "a", "b", "strong", "i", "em", "span"]
+_LEAD_TEXT = st.sampled_from(["Ankara", "şehir", " ", "  ", "\n", "\t", "\u00a0", "a > b", "&amp;"])
+
+
+def _lead_fragment() -> st.SearchStrategy[str]:
+    """Leads as feeds write them: tags nested (or not quite), text, br and img between."""
+
+    def element(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        opened = st.tuples(
+            st.sampled_from([*_LEAD_TAGS, "P", "ol", "hr", "table", "pre"]),
+            st.sampled_from(["", ' class="lead"', " href='https://x.test/?a=1&amp;b=2'"]),
+            inner,
+            st.sampled_from(["", "", "", "</p>", "</li>", "</b>"]),
+        )
+        return opened.map(lambda t: f"<{t[0]}{t[1]}>{t[2]}" + (t[3] or f"</{t[0]}>"))
+
+    leaf = st.one_of(_LEAD_TEXT, st.sampled_from(["<br>", "<br/>", '<img src="x.jpg" />']))
+    return st.recursive(leaf, lambda inner: st.lists(element(inner) | inner).map("".join))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_lead_fragment())
+# Tags the HTML parser closes by itself, so their end tags come too late:
+@example("<p>a<p>b</p>c</p>d")
+@example("<li>a<li>b</li>c</li>d")
+@example("<p>a<div>b</div>c</p>d")
+@example("<b>a<p>b</p>c</b> d")
+@example("<a>x<a>y</a>z</a> w")
+def test_html_lead_text_is_the_text_of_its_whole_document(markup: str) -> None:
+    # A simple lead is read without building its tree; a whole document always builds
+    # one: the two give the same text, paragraph breaks and spaces included.
+    assert html_to_text(markup) == html_to_text(f"<html><body>{markup}</body></html>")
