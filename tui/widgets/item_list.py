@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,15 +24,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.model import Item
-from store.search.highlight import match_spans
 from tui.stamps import Clock
-from tui.widgets.row_parts import city_of, flag_mark, snippet_text
+from tui.widgets.row_parts import LOOKS, RowLook, city_of, row_text
 from tui.widgets.scroll_bars import SteadyScrollBars
 from tui.widgets.snippet import Snippet, snippet_of
 
 PAGE = 100
 CACHE_ROWS = 3000
-SNIPPET_MIN = 12  # cells: fewer left after the title and no snippet is drawn
 TIME_WIDTH = 5  # "HH:MM", "DD.MM"; wider when a row needs it ("DD.MM.YY")
 PLACE_WIDTH = 12  # at most: the column is as wide as the places in the view, or gone
 PLACE_ROOM = 56  # cells: a narrower list drops the place column to keep room for titles
@@ -114,6 +113,11 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         self._highlight: list[str] = []
         self._cache: OrderedDict[int, Item] = OrderedDict()
         self._snippets: dict[int, Snippet | None] = {}  # worked out once per loaded row
+        # Rows as drawn, by story: (what the row was drawn for, the strip). A focus change
+        # or a scroll draws the rows again from here; a changed row is dropped.
+        self._drawn: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        self._look = RowLook()  # the styles of this repaint (render_lines)
+        self._drawn_at: tuple[object, ...] = ()  # and the rest rows are drawn for
         self._pending: set[int] = set()
         self._generation = 0
         self.clock = Clock()
@@ -141,6 +145,7 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
     def highlight(self, terms: Sequence[str]) -> None:
         self._highlight = list(terms)
         self._snippets.clear()
+        self._drawn.clear()
         self.refresh()
 
     @property
@@ -170,10 +175,11 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         if reload:
             self._cache.clear()
             self._snippets.clear()
+            self._drawn.clear()
             self._time_width, self._place_width = TIME_WIDTH, 0
         for item in rows or ():
             self._cache[item.id] = item
-            self._snippets.pop(item.id, None)
+            self._forget(item.id)
         self._measure(rows or ())
         self.ids = list(ids)
         if self.selected:  # a story gone from the view cannot stay selected
@@ -247,6 +253,7 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
             return
         for key, value in changes.items():
             setattr(item, key, value)
+        self._forget(item_id)
         try:
             self._refresh_row(self.ids.index(item_id))
         except ValueError:
@@ -258,9 +265,18 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
             item = self._cache[item_id]
             for key, value in changes.items():
                 setattr(item, key, value)
+            self._forget(item_id)
         self.refresh()
 
     # -- drawing -----------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The styles are looked up once a repaint; rows drawn for the same are reused."""
+        self._look = RowLook(self.rich_style, *(self._style(name) for name in LOOKS))
+        minute = self._now().replace(second=0, microsecond=0)  # rows show "HH:MM" or a date
+        rows_look = replace(self._look, cursor=Style())  # only the cursor's row shows focus
+        self._drawn_at = (rows_look, self.clock, minute, self._time_width, self._place_width)
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible row, asking for its page if it is not loaded yet."""
@@ -273,53 +289,31 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
             self._request(index // PAGE)
             return Strip([Segment("  …".ljust(width), self.rich_style)], width)
         self._cache.move_to_end(item.id)
+        cursor = self._look.cursor if index == self.cursor else None
+        drawn_for = (self._drawn_at, width, cursor, item.id in self.selected)
+        drawn = self._drawn.get(item.id)
+        if drawn is not None and drawn[0] == drawn_for:
+            return drawn[1]
         text = self._row_text(item, width, index == self.cursor)
         segments = list(text.render(self.app.console))
-        return Strip(segments, width).crop_extend(0, width, self.rich_style)
+        strip = Strip(segments, width).crop_extend(0, width, self.rich_style)
+        self._drawn[item.id] = (drawn_for, strip)
+        return strip
+
+    def _forget(self, item_id: int) -> None:
+        """A row changed or left the cache: its snippet and its drawing go."""
+        self._snippets.pop(item_id, None)
+        self._drawn.pop(item_id, None)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"item-list--{name}", partial=True)
 
     def _row_text(self, item: Item, width: int, is_cursor: bool) -> Text:
-        marker = self.get_component_rich_style("item-list--marker", partial=True)
-        meta = self.get_component_rich_style("item-list--meta", partial=True)
-        state = "item-list--read" if item.read else "item-list--unread"
-        base = self.rich_style + self.get_component_rich_style(state, partial=True)
         place = self._place_width if width >= PLACE_ROOM else 0
-        city = Text(city_of(item)[:place].ljust(place + 1) if place else "", style=meta)
-        selected = item.id in self.selected
-        text = Text.assemble(
-            ("✓" if selected else " ", marker),
-            ("●" if not item.read else " ", marker),
-            ("★" if item.starred else " ", marker),
-            ("↻" if item.is_updated else " ", marker),
-            " ",
-            (self.clock.list_time(item.published, self._now()).rjust(self._time_width), meta),
-            " ",
-            ((item.lang or "")[:3].ljust(3), meta),
-            city,
-            flag_mark(item.flags),
-            self._title(item.title),
-            style=base,
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        snippet = self._snippet(item)
-        if snippet is not None:
-            room = width - text.cell_len - 4
-            if room >= SNIPPET_MIN:
-                text.append_text(self._snippet_text(snippet, room))
-        text.truncate(width, overflow="ellipsis", pad=True)
-        if selected:
-            text.stylize(self.get_component_rich_style("item-list--selected", partial=True))
-        if is_cursor:
-            text.stylize(self.get_component_rich_style("item-list--cursor", partial=True))
-        return text
-
-    def _title(self, title: str) -> Text:
-        text = Text(title)  # feed text: a Text, never markup
-        for start, end in match_spans(title, self.highlight) if self.highlight else ():
-            text.stylize(
-                self.get_component_rich_style("item-list--match", partial=True), start, end
-            )
-        return text
+        when = self.clock.list_time(item.published, self._now()).rjust(self._time_width)
+        return row_text(item, self._look, width=width, when=when, place=place,
+                        terms=self.highlight, snippet=self._snippet(item),
+                        selected=item.id in self.selected, is_cursor=is_cursor)  # fmt: skip
 
     def _snippet(self, item: Item) -> Snippet | None:
         """The row's snippet: around the first match in the lead, else in the body."""
@@ -330,13 +324,6 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
                 item.body, self._highlight
             )
         return self._snippets[item.id]
-
-    def _snippet_text(self, snippet: Snippet, room: int) -> Text:
-        """The snippet after a title, dim, its matches marked, with the match within ``room``."""
-        style = Style(bold=False)  # unread titles are bold; their snippets are not
-        style += self.get_component_rich_style("item-list--snippet", partial=True)
-        match = self.get_component_rich_style("item-list--match", partial=True)
-        return snippet_text(snippet, room, style, match + Style(dim=False))
 
     def _measure(self, items: Sequence[Item]) -> None:
         """Widen the time and place columns to what these rows need (never narrow them
@@ -378,10 +365,9 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         for item in items:
             self._cache[item.id] = item
             self._cache.move_to_end(item.id)
-            self._snippets.pop(item.id, None)
+            self._forget(item.id)
         while len(self._cache) > CACHE_ROWS:
-            gone, _ = self._cache.popitem(last=False)
-            self._snippets.pop(gone, None)
+            self._forget(self._cache.popitem(last=False)[0])
         if generation == self._generation:
             self._pending.discard(page)
             self._measure(items)
