@@ -40,7 +40,6 @@ _URL_INVISIBLE = re.compile(
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 # Linear: a "<" followed by a letter, then no regex scan for ">" (see looks_like_html).
 _TAG_START = re.compile(r"<\s*/?\s*[a-zA-Z]")
 _ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
@@ -54,8 +53,8 @@ def strip_controls(text: str) -> str:
     """THE cleaning of text from outside: nothing left that could drive a terminal or
     reorder a line (escape sequences whole, controls, bidi overrides, stray tag
     characters). Newlines and tabs stay; CR and line separators become newlines."""
-    if text.isprintable() or not _TO_STRIP.search(text):
-        return text  # nothing below would change it (most multi-line text)
+    if printable_lines(text):
+        return text  # nothing below would change it
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     if "\x1b" in text or _HAS_C1_INTRODUCER.search(text):
@@ -66,13 +65,15 @@ def strip_controls(text: str) -> str:
     return text
 
 
+def printable_lines(text: str) -> bool:
+    """True when ``text`` is printable but for its newlines and tabs: no control (C0,
+    C1), no format character (bidi controls, tag characters), no line separator, no
+    unassigned code point; so nothing strip_controls removes. Cheaper than any regex
+    over the text (str methods in C, a few ns a character)."""
+    return text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()
+
+
 _HAS_C1_INTRODUCER = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
-# Every character strip_controls changes or removes: _CONTROL's (CR and ESC among them),
-# the line separators and the tag characters. Text without any is returned as it is.
-_TO_STRIP = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
 _HAS_TAG = re.compile("[\U000e0000-\U000e007f]")
 
 
@@ -145,14 +146,21 @@ def clean_text(text: str | None) -> str:
     """Paragraphs of text: controls gone, spaces collapsed, at most one blank line."""
     if not text:
         return ""
-    # Blank lines first: html_to_text leaves many, and each line costs a _collapse.
-    text = _BLANK_LINES.sub("\n\n", strip_controls(text))
-    # _collapse, inlined: this runs on every line of every lead.
-    lines = [
-        (_SPACES.sub(" ", line) if "  " in line or not line.isprintable() else line).strip()
-        for line in text.split("\n")
-    ]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    kept: list[str] = []
+    blank = False  # a blank line (or several) since the last line kept
+    for line in strip_controls(text).split("\n"):
+        # _collapse, inlined: this runs on every line of every lead
+        if "  " in line or not line.isprintable():
+            line = _SPACES.sub(" ", line)
+        line = line.strip()
+        if not line:
+            blank = True
+            continue
+        if blank and kept:
+            kept.append("")
+        kept.append(line)
+        blank = False
+    return "\n".join(kept)
 
 
 def _collapse(line: str) -> str:
@@ -254,7 +262,7 @@ _NOT_XML_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 def _simple_fragment_text(markup: str) -> str | None:
     """The text (with html_to_text's breaks) of a simple, well-nested fragment; None
     when the fragment is not one (then its tree is built)."""
-    if not markup.isascii() and _NOT_XML_TEXT.search(markup):
+    if not markup.isascii() and not printable_lines(markup) and _NOT_XML_TEXT.search(markup):
         return None
     # split gives: text, then each tag's four groups and the text after it.
     parts = _SIMPLE_TAG.split(markup)

@@ -24,7 +24,8 @@ def _aa_path(url: str | None) -> str | None:
     match = _AA_URL.match(url.strip())
     if match is None:
         return None
-    return re.split(r"[?#]", match.group("path") or "", maxsplit=1)[0]
+    # up to the first "?" or "#" (str methods: this runs on every item)
+    return (match.group("path") or "").partition("?")[0].partition("#")[0]
 
 
 def is_aa_url(url: str | None) -> bool:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from store.text import printable_lines
+
 
 @dataclass
 class RawItem:
@@ -160,7 +162,8 @@ def _text(element: etree._Element | None) -> str:
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
     # feedparser maps C1 controls to the windows-1252 letters they stand for
-    return text.translate(_CP1252) if _C1.search(text) else text
+    # (a C1 control is not printable: most text needs no regex over it)
+    return text.translate(_CP1252) if not printable_lines(text) and _C1.search(text) else text
 
 
 _C1 = re.compile("[\x80-\x9f]")
