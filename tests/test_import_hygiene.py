@@ -7,6 +7,7 @@ import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,25 @@ def test_a_command_loads_only_its_own_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "['tui.commands.fetch']"
+
+
+def test_a_fetch_without_accounts_loads_no_sync_code_and_no_plugins(tmp_path: Path) -> None:
+    """`aanews fetch` from cron, no account: the sync code is not loaded, and no installed
+    package is searched for sqlite-utils plugins (they never run on our database)."""
+    code = (
+        "import atexit, sys\n"
+        "watched = ('importlib.metadata', 'tui.commands.account', 'store.sync.run')\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m in watched)))\n"
+        "from tui.cli import main\n"
+        f"sys.argv = ['aanews', '--db', {str(tmp_path / 'a.db')!r}, "
+        f"'--config', {str(tmp_path / 'empty.toml')!r}, 'fetch']\n"
+        "sys.exit(main())\n"
+    )
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
