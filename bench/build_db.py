@@ -15,23 +15,27 @@ Deterministic for a seed. What is in it (see ``describe`` in the output):
 - 60% read, 0.5% starred, 1% hidden; tags: a seventh of the stories tagged
   ``ekonomi``, some ``okunacak``/``önemli``/``dosya``; the sport feeds tagged ``spor``.
 
-Rows go in through multi-row INSERTs with the full-text trigger set aside, then
-the index is filled in one statement with the same ``aanews_fold`` the trigger
-uses, and the trigger is put back as it was (its SQL read from the schema), so
-the file is what ``store.ingest`` would have written. No ANALYZE: a reader's
-database has no statistics either. Stories are made in batches, so memory stays
-flat whatever the size.
+Stories are made in a second process (all the randomness, so a seed gives the same
+database) and handed over in batches, so making them and storing them use both cores;
+memory stays flat whatever the size. Rows go in through one prepared INSERT with the
+full-text trigger set aside, their index rows (folded as they are made, with the same
+``fold`` as ``aanews_fold``; a sample is checked at the end) many per INSERT, and the
+trigger is put back as it was (its SQL read from the schema), so the file is what
+``store.ingest`` would have written. The kept-count triggers stay on. No ANALYZE: a
+reader's database has no statistics either.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -120,7 +124,7 @@ SPAN_S = 3 * 365 * 86400
 BATCH = 6000
 CLAUSES = 3000  # per language
 SENTENCES = 30000  # per language, each three clauses
-ROWS_PER_INSERT = 400
+PARAGRAPHS = 5000  # per language, each two to five sentences: bodies are three to eight
 FTS_ROWS_PER_INSERT = 6000  # 5 parameters each
 COLUMNS = (
     "key, guid, link, title, summary, body, published, published_ts, updated, lang, image, "
@@ -145,6 +149,11 @@ class Writer:
         self.plain = [(c, fold(c)) for c in plain]
         self.capital = [(c, fold(c)) for c in capital]
         self.sentences = [self._sentence() for _ in range(SENTENCES)]
+        # Bodies from a pool of paragraphs, as sentences are from a pool: a body's words
+        # are the same mix either way, and making one costs a seventh of the time.
+        paragraphs = [self.lines(2 + int(self.random() * 4)) for _ in range(PARAGRAPHS)]
+        self.paragraphs = [p for p, _ in paragraphs]
+        self.folded_paragraphs = [f for _, f in paragraphs]
 
     def _sentence(self) -> tuple[str, str]:
         r, p = self.random, self.plain
@@ -164,6 +173,13 @@ class Writer:
     def lines(self, count: int) -> tuple[str, str]:
         pairs = [self.sentence() for _ in range(count)]
         return " ".join([p for p, _ in pairs]), " ".join([f for _, f in pairs])
+
+    def body(self) -> tuple[str, str]:
+        """Three to eight paragraphs, with their folded text."""
+        r = self.random
+        picks = [int(r() * PARAGRAPHS) for _ in range(3 + int(r() * 6))]
+        plain, folded = self.paragraphs, self.folded_paragraphs
+        return "\n\n".join([plain[i] for i in picks]), "\n\n".join([folded[i] for i in picks])
 
 
 def make_feeds(db) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -198,9 +214,7 @@ def story(rng: random.Random, writers: dict, feed: dict, n: int, total: int, now
     lead, lead_f = lead + extra, lead_f + fold(extra)
     body = body_f = ""
     if rng.random() < 0.2:
-        paragraphs = [w.lines(2 + int(r() * 4)) for _ in range(3 + int(r() * 6))]
-        body = "\n\n".join(p for p, _ in paragraphs)
-        body_f = "\n\n".join(f for _, f in paragraphs)
+        body, body_f = w.body()
     ts = START.timestamp() + SPAN_S * n / total + rng.random() * 600
     published = datetime.fromtimestamp(ts, AA_TIME if feed["aa"] else UTC)
     if feed["aa"]:
@@ -250,17 +264,17 @@ def story(rng: random.Random, writers: dict, feed: dict, n: int, total: int, now
 
 
 def insert_rows(db, rows: list[tuple], index: list[tuple]) -> list[int]:  # type: ignore[no-untyped-def]
-    """Many rows per INSERT (as store.ingest does), then their index rows likewise."""
-    ids: list[int] = []
+    """The rows (one prepared INSERT, many times), then their index rows many per INSERT.
+
+    The ids are the next ones in order (a new table, nothing deleted: SQLite gives
+    max(id) + 1), checked after; ``RETURNING id`` cost a fifth of the inserts' time.
+    """
+    first = int(db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0])
     marks = "(" + ", ".join("?" * NCOLS) + ")"
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        chunk = rows[start : start + ROWS_PER_INSERT]
-        params = [value for row in chunk for value in row]
-        cursor = db.conn.execute(
-            f"INSERT INTO items ({COLUMNS}) VALUES {', '.join([marks] * len(chunk))} RETURNING id",
-            params,
-        )
-        ids.extend(int(r[0]) for r in cursor.fetchall())
+    db.conn.executemany(f"INSERT INTO items ({COLUMNS}) VALUES {marks}", rows)
+    ids = list(range(first, first + len(rows)))
+    if int(db.conn.execute("SELECT MAX(id) FROM items").fetchone()[0]) != ids[-1]:
+        raise SystemExit("stories did not get the ids expected")
     for start in range(0, len(rows), FTS_ROWS_PER_INSERT):
         chunk = index[start : start + FTS_ROWS_PER_INSERT]
         params = [
@@ -274,14 +288,7 @@ def insert_rows(db, rows: list[tuple], index: list[tuple]) -> list[int]:  # type
     return ids
 
 
-def revise(
-    db,
-    rng: random.Random,
-    writers: dict,
-    ids: list[int],
-    rows: list[tuple],  # type: ignore[no-untyped-def]
-    now: str,
-) -> None:
+def revisions_for(rng: random.Random, writers: dict, ids: list[int], rows: list[tuple], now: str):  # type: ignore[no-untyped-def]
     """3% of the batch gets earlier versions; a third of those still shows as updated."""
     revisions, updated = [], []
     for item_id, row in zip(ids, rows, strict=True):
@@ -293,19 +300,80 @@ def revise(
             revisions.append((item_id, seen, w.title()[0], w.sentence()[0], "", None))
         if rng.random() < 0.33:
             updated.append((now, item_id))
-    db.conn.executemany(
-        "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        revisions,
-    )
-    db.conn.executemany("UPDATE items SET is_updated = 1, changed_at = ? WHERE id = ?", updated)
+    return revisions, updated
+
+
+def batches(total: int, seed: int, feeds: list[dict], tag_ids: dict, now: str):  # type: ignore[no-untyped-def]
+    """Every batch of stories, with its links, tags and revisions: all the randomness.
+
+    Ids are given in order from 1 (``insert_rows`` checks SQLite gave the same).
+    """
+    rng = random.Random(seed)
+    writers = {lang: Writer(rng, lang) for lang in WORDS}
+    aa_feeds = [f for f in feeds if f["aa"]]
+    for start in range(0, total, BATCH):
+        picks = [
+            rng.choice(feeds) if rng.random() < 0.1 else rng.choice(aa_feeds)
+            for _ in range(min(BATCH, total - start))
+        ]
+        made = [story(rng, writers, f, start + i, total, now) for i, f in enumerate(picks)]
+        rows = [row for row, _ in made]
+        ids = list(range(start + 1, start + 1 + len(rows)))
+        links = [(f["id"], i) for f, i in zip(picks, ids, strict=True)]
+        links += [
+            (rng.choice(aa_feeds)["id"], i)
+            for f, i in zip(picks, ids, strict=True)
+            if f["aa"] and rng.random() < 0.05
+        ]
+        tags = [(i, tag_ids["ekonomi"]) for i in ids if rng.random() < 1 / 7]
+        tags += [
+            (i, tag_ids[rng.choice(["okunacak", "önemli", "dosya"])])
+            for i in ids
+            if rng.random() < 0.03
+        ]
+        yield (
+            rows,
+            [text for _, text in made],
+            links,
+            tags,
+            *revisions_for(rng, writers, ids, rows, now),
+        )
+
+
+def produce(queue, *args) -> None:  # type: ignore[no-untyped-def]
+    """The batches, made in a process of their own (the other core), into ``queue``."""
+    for batch in batches(*args):
+        queue.put(batch)
+    queue.put(None)
+
+
+def produced(*args):  # type: ignore[no-untyped-def]
+    """The batches from a producer process, so making stories and storing them overlap."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=2)
+    producer = context.Process(target=produce, args=(queue, *args), daemon=True)
+    producer.start()
+    try:
+        while True:
+            try:
+                batch = queue.get(timeout=5)
+            except Empty:
+                if not producer.is_alive():
+                    raise SystemExit("the process making the stories stopped") from None
+                continue
+            if batch is None:
+                break
+            yield batch
+    finally:
+        producer.join(timeout=10)
+        if producer.is_alive():
+            producer.kill()
 
 
 def build(path: Path, total: int, seed: int) -> dict:
     """Fill a new database at ``path`` with ``total`` stories; returns what it holds."""
     if path.exists():
         raise SystemExit(f"{path} exists: remove it first")
-    rng = random.Random(seed)
     db = open_db(path)
     db.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
     # No journal while building (a failed build is thrown away); WAL again at the end,
@@ -314,12 +382,10 @@ def build(path: Path, total: int, seed: int) -> dict:
     db.execute("PRAGMA synchronous = OFF")
     feeds = make_feeds(db)
     tag_ids = {name: ensure_tag(db, name) for name in ("ekonomi", "okunacak", "önemli", "dosya")}
-    writers = {lang: Writer(rng, lang) for lang in WORDS}
     trigger = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_insert'"
     ).fetchone()[0]
     now = datetime.now(AA_TIME).isoformat(timespec="seconds")
-    aa_feeds = [f for f in feeds if f["aa"]]
     # Secondary indexes are made once at the end, from sorted rows (their SQL kept).
     indexes = [
         (name, sql)
@@ -333,37 +399,27 @@ def build(path: Path, total: int, seed: int) -> dict:
         for name, _ in indexes:
             db.conn.execute(f"DROP INDEX {name}")
         db.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 0)")
-    for start in range(0, total, BATCH):
-        picks = [
-            rng.choice(feeds) if rng.random() < 0.1 else rng.choice(aa_feeds)
-            for _ in range(min(BATCH, total - start))
-        ]
-        made = [story(rng, writers, f, start + i, total, now) for i, f in enumerate(picks)]
-        rows = [row for row, _ in made]
+    for rows, index, links, tags, revisions, updated in produced(total, seed, feeds, tag_ids, now):
         with db.conn:
-            ids = insert_rows(db, rows, [text for _, text in made])
-            links = [(f["id"], i) for f, i in zip(picks, ids, strict=True)]
-            links += [
-                (rng.choice(aa_feeds)["id"], i)
-                for f, i in zip(picks, ids, strict=True)
-                if f["aa"] and rng.random() < 0.05
-            ]
+            if insert_rows(db, rows, index)[0] != links[0][1]:  # the ids the batch was made for
+                raise SystemExit("stories did not get the ids they were made for")
             db.conn.executemany("INSERT OR IGNORE INTO item_feeds VALUES (?, ?)", links)
-            tags = [(i, tag_ids["ekonomi"]) for i in ids if rng.random() < 1 / 7]
-            tags += [
-                (i, tag_ids[rng.choice(["okunacak", "önemli", "dosya"])])
-                for i in ids
-                if rng.random() < 0.03
-            ]
             db.conn.executemany("INSERT OR IGNORE INTO item_tags VALUES (?, ?)", tags)
-            revise(db, rng, writers, ids, rows, now)
+            db.conn.executemany(
+                "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                revisions,
+            )
+            db.conn.executemany(
+                "UPDATE items SET is_updated = 1, changed_at = ? WHERE id = ?", updated
+            )
     with db.conn:
         db.conn.execute(trigger)
         for _, sql in indexes:
             db.conn.execute(sql)
         db.conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
         db.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 4)")
-    check_index(db, rng)
+    check_index(db, random.Random(seed))
     db.execute("PRAGMA journal_mode = WAL")
     facts = describe(db)
     db.close()
@@ -387,16 +443,22 @@ def check_index(db, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
 
 
 def describe(db) -> dict:  # type: ignore[no-untyped-def]
+    """What the database holds; the stories' shares in one pass over them (each pass
+    reads every row's overflow pages: a second at 500,000 stories)."""
     one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    stories, langs, body, read, starred, hidden, updated = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT lang), SUM(body != ''), SUM(read), SUM(starred), "
+        "SUM(hidden), SUM(is_updated) FROM items"
+    ).fetchone()
     return {
-        "stories": one("SELECT COUNT(*) FROM items"),
+        "stories": stories,
         "feeds": one("SELECT COUNT(*) FROM feeds"),
-        "languages": one("SELECT COUNT(DISTINCT lang) FROM items"),
-        "with body": one("SELECT COUNT(*) FROM items WHERE body != ''"),
-        "read": one("SELECT COUNT(*) FROM items WHERE read"),
-        "starred": one("SELECT COUNT(*) FROM items WHERE starred"),
-        "hidden": one("SELECT COUNT(*) FROM items WHERE hidden"),
-        "updated": one("SELECT COUNT(*) FROM items WHERE is_updated"),
+        "languages": langs,
+        "with body": body,
+        "read": read,
+        "starred": starred,
+        "hidden": hidden,
+        "updated": updated,
         "revisions": one("SELECT COUNT(*) FROM revisions"),
         "item tags": one("SELECT COUNT(*) FROM item_tags"),
         "in two feeds": one(
