@@ -15,6 +15,7 @@ from store.fetching.answers import Fetched, Storing
 from store.fetching.http import FetchError, FetchResult
 from store.fetching.report import RefreshReport
 from store.fetching.targets import Target
+from store.model import Entry, ParsedFeed
 
 
 def target(db: Database, feed_id: int) -> Target:
@@ -82,3 +83,80 @@ def test_unchanged_feeds_that_cannot_be_written_fail_with_the_reason(
     assert [o.status for o in outcomes] == ["failed"] * 3
     assert all("not stored: database is busy" in (o.error or "") for o in outcomes)
     assert [get_feed(db, i).last_fetched for i in ids] == [None] * 3
+
+
+def new_document(db: Database, feed_id: int, stories: int) -> Fetched:
+    url = get_feed(db, feed_id).url
+    entries = [
+        Entry(key=f"guid:{feed_id}-{n}", title=f"Story {n} of feed {feed_id}", summary="Lead.")
+        for n in range(stories)
+    ]
+    parsed = ParsedFeed(title=f"Feed {feed_id}", entries=entries, parser="lxml")
+    return Fetched(
+        target(db, feed_id), FetchResult(url=url, status=200, body=None), parsed, f"d{feed_id}"
+    )
+
+
+def stories(db: Database, feed_id: int) -> int:
+    return db.execute("SELECT COUNT(*) FROM item_feeds WHERE feed_id = ?", [feed_id]).fetchone()[0]
+
+
+def test_feeds_with_new_stories_that_arrive_together_share_one_transaction(
+    db: Database,
+) -> None:
+    ids = [add_feed(db, f"https://example.org/{n}.xml").id for n in range(4)]
+    begun: list[str] = []
+    db.conn.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)
+    store, progress = storing(db)
+    store.store_all([new_document(db, i, 3) for i in ids[:3]] + [not_modified(db, ids[3])])
+    db.conn.set_trace_callback(None)
+    assert len(begun) == 2  # the three new documents together, the 304 alone
+    assert [o.status for o in store.report.outcomes] == ["new"] * 3 + ["unchanged"]
+    assert [o.new for o in store.report.outcomes] == [3, 3, 3, 0]
+    assert progress == [1, 2, 3, 4]
+    assert len(store.report.new_ids) == 9
+    assert [stories(db, i) for i in ids] == [3, 3, 3, 0]
+    hashes = [
+        db.execute("SELECT content_hash FROM feeds WHERE id = ?", [i]).fetchone()[0] for i in ids
+    ]
+    assert hashes == [f"d{i}" for i in ids[:3]] + [None]
+
+
+def test_a_feed_that_cannot_be_stored_fails_alone_among_those_stored_together(
+    db: Database,
+) -> None:
+    ids = [add_feed(db, f"https://example.org/{n}.xml").id for n in range(3)]
+    calls: list[list[int]] = []
+
+    def tag_rules(db: Database, new_ids: list[int]) -> None:  # runs inside each feed's write
+        calls.append(new_ids)
+        if len(calls) == 2:
+            raise ValueError("a rule that breaks on the second feed")
+
+    store, _ = storing(db)
+    store.on_new_items = tag_rules
+    store.store_all([new_document(db, i, 2) for i in ids])
+    assert [o.status for o in store.report.outcomes] == ["new", "failed", "new"]
+    assert [stories(db, i) for i in ids] == [2, 0, 2]  # the broken one's rolled back alone
+    assert "a rule that breaks" in (get_feed(db, ids[1]).last_error or "")
+    assert len(store.report.new_ids) == 4
+
+
+def test_new_stories_that_cannot_be_written_fail_with_the_reason_and_lose_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    ids = [add_feed(db, f"https://example.org/{n}.xml").id for n in range(2)]
+    other = open_db(tmp_path / "test.db")  # another aanews, writing
+    other.conn.execute("BEGIN IMMEDIATE")
+    try:
+        store, _ = storing(db, deadline_in=0.0)
+        store.store_all([new_document(db, i, 2) for i in ids])
+    finally:
+        other.conn.execute("ROLLBACK")
+        other.close()
+    assert [o.status for o in store.report.outcomes] == ["failed"] * 2
+    assert all("not stored: database is busy" in (o.error or "") for o in store.report.outcomes)
+    assert store.report.new_ids == []
+    # nothing recorded: the next refresh fetches them again (no content hash kept)
+    assert [stories(db, i) for i in ids] == [0, 0]
+    assert [get_feed(db, i).last_fetched for i in ids] == [None, None]
