@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -53,7 +53,15 @@ class Storing:
     deadline_at: float  # time.monotonic() when the whole run must end
     on_progress: ProgressHook | None = None
     on_new_items: NewItemsHook | None = None
+    should_cancel: Callable[[], bool] = lambda: False
     done: int = 0
+    _progressed: set[int] = field(default_factory=set)  # feeds whose progress was told
+
+    def cancelled(self) -> bool:
+        """Whether the refresh was asked to stop (then it stops between feeds)."""
+        if not self.report.cancelled and self.should_cancel():
+            self.report.cancelled = True
+        return self.report.cancelled
 
     def store_all(self, arrived: list[Fetched]) -> None:
         """Write the feeds that have arrived: those with nothing new together (one
@@ -62,15 +70,15 @@ class Storing:
         short for another writer waiting its turn."""
         unchanged = [fetched for fetched in arrived if is_unchanged(fetched)]
         news = [fetched for fetched in arrived if fetched.parsed is not None and not fetched.error]
-        if len(unchanged) > 1:
+        if len(unchanged) > 1 and not self.cancelled():
             self._store_unchanged(unchanged)
-        if len(news) > 1:
+        if len(news) > 1 and not self.cancelled():
             self._store_news(news)
         together = {
             id(fetched) for group in (unchanged, news) if len(group) > 1 for fetched in group
         }
         for fetched in arrived:
-            if id(fetched) not in together:
+            if id(fetched) not in together and not self.cancelled():
                 self._store(fetched)
             fetched.parsed = None  # its task keeps the answer to the end: not the stories
 
@@ -114,16 +122,22 @@ class Storing:
         self._wait_no_later_than_the_deadline()
         answers = [(fetched, _outcome(fetched.target)) for fetched in batch]
         stored = RefreshReport()
+        reached: list[tuple[Fetched, FeedOutcome]] = []  # written, or tried
         try:
             with writing(self.db):
                 for fetched, outcome in answers:
+                    if reached and self.cancelled():
+                        break  # what is written so far is committed; the rest is dropped
+                    reached.append((fetched, outcome))
                     write_answer(self.db, fetched, outcome, stored, self.on_new_items)
+                    self._progress(outcome)
         except DatabaseBusy as error:  # another writer held on: none of them was written
-            for _, outcome in answers:
+            reached = answers
+            for _, outcome in reached:
                 outcome.status = "failed"
                 outcome.error = clean_line(f"not stored: {error}")
         except sqlite3.Error:  # rolled back whole: one by one, what cannot be stored fails alone
-            for fetched in batch:
+            for fetched, _ in reached:
                 self._store(fetched)
             return
         else:
@@ -131,7 +145,7 @@ class Storing:
             self.report.updated_ids.extend(stored.updated_ids)
         for fetched in batch:
             fetched.parsed = None  # stored: let the stories go before the hooks run
-        for _, outcome in answers:
+        for _, outcome in reached:
             self._finish(outcome)
 
     def _wait_no_later_than_the_deadline(self) -> None:
@@ -147,6 +161,13 @@ class Storing:
                 *(outcome.feed_id, outcome.url, outcome.status, outcome.new, outcome.updated),
             )
         self.report.outcomes.append(outcome)
+        self._progress(outcome)
+
+    def _progress(self, outcome: FeedOutcome) -> None:
+        """Tell the progress hook a feed is done, once a feed."""
+        if outcome.feed_id in self._progressed:
+            return
+        self._progressed.add(outcome.feed_id)
         self.done += 1
         if self.on_progress is not None:
             self.on_progress(self.done, self.total, outcome.title)

@@ -92,6 +92,7 @@ def refresh_feeds(
                 deadline_at=deadline_at,
                 on_progress=on_progress,
                 on_new_items=on_new_items,
+                should_cancel=should_cancel or (lambda: False),
             )
             runner = _Refresh(
                 targets=targets,
@@ -102,7 +103,6 @@ def refresh_feeds(
                 concurrency=max(1, concurrency),
                 per_host=max(1, per_host),
                 max_bytes=max_bytes,
-                should_cancel=should_cancel or (lambda: False),
                 parse_timeout=parse_timeout,
             )
             runner.run()
@@ -157,7 +157,6 @@ class _Refresh:
     concurrency: int
     per_host: int
     max_bytes: int
-    should_cancel: CancelCheck
     parse_timeout: float = PARSE_TIMEOUT
     executor: Executor | None = None
     _hosts: dict[str, FeedHostLimit] = field(default_factory=dict)
@@ -195,8 +194,7 @@ class _Refresh:
                 if error is not None:
                     finished = True  # the loop raised and has stopped
                     raise error
-                if self.should_cancel():
-                    self.storing.report.cancelled = True
+                if self.storing.cancelled():
                     break
             finished = done
         finally:
