@@ -12,7 +12,8 @@ at a typing pace, in the mix ``j k j enter space escape k`` (the list, the
 reader, paging, back), each timed from the press to the first frame sent to
 the display after its effect: the cursor moved (j, k, space at a story's end
 going on to the next unread) or the key's action done (enter, escape, space
-scrolling). Three phases of ``--presses`` keys each (median, p95, max):
+scrolling). Three phases of ``--presses`` keys each (median, p95, max, by key, and the
+CPU time of the screen's thread per key: the steadier measure on a shared machine):
 
 - **idle**: nothing else running;
 - **refresh**: ``R`` over 200 feeds x 100 items (``../shared/bench/gen_feeds.py``)
@@ -69,6 +70,9 @@ class Stopwatch:
         self.moves: list[float] = []
         self.actions: list[float] = []
         self.lost: list[str] = []  # keys that showed no effect
+        # CPU of the screen's thread while keys were pressed (each key's redraw and the
+        # story it brings; during a refresh also its progress): steadier than wall time
+        self.cpu_ms, self.cpu_keys = 0.0, 0
         display, move_to, run_action = app._display, items.move_to, app.run_action
 
         def record_frame(screen, renderable) -> None:  # type: ignore[no-untyped-def]
@@ -111,6 +115,7 @@ class Stopwatch:
     ) -> list[tuple[str, float]]:
         """Press up to ``count`` keys of the mix while ``busy()``."""
         timed = []
+        started = time.thread_time()  # this thread runs the screen's event loop
         while len(timed) < count and busy():
             key = KEYS[len(timed) % len(KEYS)]
             took = await self.press(key)
@@ -119,13 +124,17 @@ class Stopwatch:
             elif len(self.lost) > 20:
                 raise SystemExit(f"keys without effect: {self.lost}")
             await asyncio.sleep(pace)
+        self.cpu_ms += (time.thread_time() - started) * 1000
+        self.cpu_keys += len(timed)
         return timed
 
 
-def summary(label: str, timed: list[tuple[str, float]]) -> str:
-    """Median, p95 and max, overall and by key."""
+def summary(label: str, timed: list[tuple[str, float]], watch: Stopwatch) -> str:
+    """Median, p95 and max, overall and by key; the screen thread's CPU per key."""
     if not timed:
         return f"{label}: no keys"
+    cpu = watch.cpu_ms / max(watch.cpu_keys, 1)
+    watch.cpu_ms, watch.cpu_keys = 0.0, 0
 
     def stats(times: list[float]) -> str:
         ordered = sorted(times)
@@ -133,7 +142,7 @@ def summary(label: str, timed: list[tuple[str, float]]) -> str:
         median = statistics.median(times)
         return f"n={len(times)} median {median:.1f} ms, p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms"
 
-    lines = [f"{label}: {stats([t for _, t in timed])}"]
+    lines = [f"{label}: {stats([t for _, t in timed])}; screen thread CPU {cpu:.1f} ms a key"]
     for key in dict.fromkeys(KEYS):
         times = [t for k, t in timed if k == key]
         if times:
@@ -249,7 +258,7 @@ async def measure(db_path: Path, presses: int, servers: Servers, phases: str) ->
         lines.append(f"stories in the list: {len(items.ids):,}")
         watch = Stopwatch(app, items, app.screen.query_one(StoryView))
         if "idle" in phases:
-            lines.append(summary("idle", await watch.keys(presses)))
+            lines.append(summary("idle", await watch.keys(presses), watch))
             if watch.lost:
                 lines.append(f"  keys that showed nothing within {LOST:g} s: {watch.lost}")
             print(lines[-1], flush=True)
@@ -272,7 +281,7 @@ async def refresh_phase(
     timed, notes = await busy_rounds(
         app, watch, presses, lambda r: servers.generate(r) if r else None
     )
-    lines = [summary("during a refresh of 200 feeds x 100 items", timed), *notes]
+    lines = [summary("during a refresh of 200 feeds x 100 items", timed, watch), *notes]
     print("\n".join(lines), flush=True)
     return lines
 
@@ -289,7 +298,7 @@ async def sync_phase(
     refresher = app.screen.refresher  # type: ignore[attr-defined]
     refresher.config = dataclasses.replace(config, accounts=[account])
     timed, notes = await busy_rounds(app, watch, presses, lambda r: None)
-    lines = [summary("during a sync of 200 feeds x 100 stories", timed), *notes]
+    lines = [summary("during a sync of 200 feeds x 100 stories", timed, watch), *notes]
     print("\n".join(lines), flush=True)
     return lines
 
