@@ -24,7 +24,6 @@ from store.model import Item
 from tui.config import Config
 from tui.controllers import Controller
 from tui.controllers.refresher import in_background_thread
-from tui.stamps import Clock
 from tui.widgets.story_view import render_story
 from tui.workers import in_thread
 
@@ -33,29 +32,7 @@ from tui.workers import in_thread
 PAGE_DELAY = 0.5
 PAGE_TIMEOUT = 15.0
 PAGES_AT_ONCE = 2
-
-
-def read_story(
-    db: Database,
-    item_id: int,
-    *,
-    now: datetime,
-    clock: Clock,
-    terms: Sequence[str] = (),
-    fetching: bool = False,
-) -> tuple[Item, RenderableType]:
-    """Read one story (and its feed's title) and draw it; call it from a worker."""
-    item = get_item(db, item_id)
-    feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
-    renderable = render_story(
-        item,
-        feed_title=feed_title,
-        now=now,
-        clock=clock,
-        terms=terms,
-        fetching=fetching,
-    )
-    return item, renderable
+DRAWN_KEPT = 8  # stories whose drawing is kept, for going back to them
 
 
 class StoryReader(Controller):
@@ -85,6 +62,7 @@ class StoryReader(Controller):
         self.current_id: int | None = None
         self.terms: Sequence[str] = ()  # search terms to mark in the story
         self._pages_busy: set[int] = set()  # stories whose page is being read
+        self._drawn: dict[int, tuple[tuple[object, ...], RenderableType]] = {}
 
     @in_thread("story", exclusive=True)
     def load(self, item_id: int) -> None:
@@ -147,11 +125,22 @@ class StoryReader(Controller):
     def _draw(
         self, db: Database, item_id: int, *, fetching: bool = False
     ) -> tuple[Item, RenderableType]:
-        return read_story(
-            db,
-            item_id,
-            now=self.now(),
-            clock=self.config.clock,
-            terms=self.terms,
+        """Read one story (and its feed's title) and draw it; the same drawing as last time
+        when nothing it shows changed (the reader pane keeps a drawing's wrapped lines, so
+        going back to a story costs nothing)."""
+        item = get_item(db, item_id)
+        feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
+        now = self.now()
+        minute = now.replace(second=0, microsecond=0)  # the stamps say "5 minutes ago"
+        shows = (item, feed_title, tuple(self.terms), fetching, minute)
+        drawn = self._drawn.get(item_id)
+        if drawn is not None and drawn[0] == shows:
+            return item, drawn[1]
+        renderable = render_story(
+            item, feed_title=feed_title, now=now, clock=self.config.clock, terms=self.terms,
             fetching=fetching,
-        )
+        )  # fmt: skip
+        if len(self._drawn) >= DRAWN_KEPT:
+            self._drawn.clear()
+        self._drawn[item_id] = (shows, renderable)
+        return item, renderable

@@ -18,7 +18,7 @@ from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.visual import Visual, VisualType
 from textual.widget import _RenderCache  # no public name; pinned Textual
 from textual.widgets import Static
 
@@ -141,18 +141,32 @@ class StoryText(Static):
 
     A ``Static`` wraps its whole text again at every repaint (a focus change, a
     scroll bar appearing) and once more to measure its height; this one keeps
-    the wrapped lines until the story, the width or the colours change. While
+    the wrapped lines of the last few stories shown (``KEPT``: ``k`` back to the
+    story before draws it from here) until the width or the colours change. While
     text is being selected with the mouse it draws as a ``Static`` does.
     """
 
-    _wrapped: tuple[object, list[Strip]] | None = None
+    KEPT = 8
+    _content: object = None
+    _wrapped: dict[tuple[object, ...], tuple[object, list[Strip]]]
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        self._content = content  # the same renderable again: the same lines
+        super().update(content, layout=layout)
 
     def _lines(self, width: int) -> list[Strip]:
-        key = (self.visual, width, self.visual_style, self.link_style, self.screen._selecting)
-        if self._wrapped is None or self._wrapped[0] != key:
+        if not hasattr(self, "_wrapped"):
+            self._wrapped = {}
+        content = self._content if self._content is not None else self.visual
+        look = (width, self.visual_style, self.link_style, self.screen._selecting)
+        key = (id(content), *look)
+        kept = self._wrapped.get(key)
+        if kept is None or kept[0] is not content:
             lines = Visual.to_strips(self, self.visual, width, None, self.visual_style)
-            self._wrapped = (key, lines)
-        return self._wrapped[1]
+            self._wrapped[key] = kept = (content, lines)
+            while len(self._wrapped) > self.KEPT:
+                del self._wrapped[next(iter(self._wrapped))]
+        return kept[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.text_selection is not None or not width:
