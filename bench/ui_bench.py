@@ -246,7 +246,9 @@ async def measure(db_path: Path, presses: int, servers: Servers, phases: str) ->
     """Run the reader headless and time it."""
     lines = []
     start = time.perf_counter()
-    config = Config(dwell_seconds=3600, full_text_on_open=False)
+    # images=False: the stories' picture addresses are AA's, and no benchmark reaches the
+    # internet (bench/picture_bench.py measures pictures on their own).
+    config = Config(dwell_seconds=3600, full_text_on_open=False, images=False)
     app = reader_app(db_path, config)
     async with app.run_test(size=(160, 48)) as pilot:
         items = app.screen.query_one(ItemList)

@@ -1,8 +1,12 @@
-"""Shared fixtures: a fresh database, and no user config or data leaking in."""
+"""Shared fixtures: a fresh database, no user config or data leaking in, and no
+connection leaving this machine."""
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +29,42 @@ def _isolated_home(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("AANEWS_DB", raising=False)
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _stays_here(address: object) -> bool:
+    """Whether a socket address is this machine (a loopback address or "localhost")."""
+    host = address[0] if isinstance(address, tuple) else None
+    if not isinstance(host, str):
+        return True  # a Unix socket's path
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a name other than localhost
+
+
+def _connect(sock: socket.socket, address: object) -> None:
+    if not _stays_here(address):
+        raise OSError(errno.ENETUNREACH, f"a test may not reach the internet ({address!r})")
+    _real_connect(sock, address)
+
+
+def _connect_ex(sock: socket.socket, address: object) -> int:
+    return _real_connect_ex(sock, address) if _stays_here(address) else errno.ENETUNREACH
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the internet: in this process a connection anywhere but
+    127.0.0.1/::1 fails as an unreachable network does (a picture's or page's public
+    address in a test feed is never fetched, wherever the suite runs)."""
+    monkeypatch.setattr(socket.socket, "connect", _connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _connect_ex)
 
 
 @pytest.fixture

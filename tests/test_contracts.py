@@ -8,6 +8,8 @@ an import inside a function.
 from __future__ import annotations
 
 import ast
+import errno
+import socket
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,10 @@ def test_functions_stay_short(folder: str) -> None:
                 if lines > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(ROOT)}:{node.name}"] = lines
     assert long == {}
+
+
+def test_a_test_cannot_reach_the_internet() -> None:
+    # tests/conftest.py's guard: only this machine answers (192.0.2.1 is TEST-NET-1).
+    with pytest.raises(OSError, match="may not reach the internet") as refused:
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+    assert refused.value.errno == errno.ENETUNREACH
