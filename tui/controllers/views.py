@@ -13,8 +13,7 @@ from pathlib import Path
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from store.db import in_chunks
-from store.items import fetch_items
+from store.items import fetch_items, first_unread
 from store.model import Item
 from store.search.compiler import QueryError, search_ids, unread_count
 from tui.controllers import Controller
@@ -148,12 +147,10 @@ class ViewReader(Controller):
         db = self.open_db()
         try:
             for wrapped, part in ((False, ahead), (True, behind)):
-                for chunk, _ in in_chunks(part):
-                    unread = {item.id for item in fetch_items(db, chunk) if not item.read}
-                    found = next((item_id for item_id in chunk if item_id in unread), None)
-                    if found is not None:
-                        self.post_message(self.UnreadFound(found, ids, wrapped))
-                        return
+                found = first_unread(db, part)
+                if found is not None:
+                    self.post_message(self.UnreadFound(found, ids, wrapped))
+                    return
         finally:
             db.close()
         self.post_message(self.UnreadFound(None, ids, False))
