@@ -4,11 +4,14 @@ happen fails those feeds with the reason, losing nothing."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
+import store.fetching.answers as answers
 from store.db import open_db
 from store.feeds import add_feed, get_feed, record_failure
 from store.fetching.answers import Fetched, Storing
@@ -140,6 +143,30 @@ def test_a_feed_that_cannot_be_stored_fails_alone_among_those_stored_together(
     assert [stories(db, i) for i in ids] == [2, 0, 2]  # the broken one's rolled back alone
     assert "a rule that breaks" in (get_feed(db, ids[1]).last_error or "")
     assert len(store.report.new_ids) == 4
+
+
+def test_a_batch_the_database_refuses_midway_is_stored_again_feed_by_feed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [add_feed(db, f"https://example.org/{n}.xml").id for n in range(3)]
+    calls: list[list[int]] = []
+
+    def tag_rules(db: Database, new_ids: list[int]) -> None:  # runs inside each feed's write
+        calls.append(new_ids)
+        if len(calls) == 2:
+            raise ValueError("a rule that breaks once, on the batch's second feed")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        monkeypatch.undo()  # once: the database refuses to record that failure, then mends
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store, progress = storing(db)
+    store.on_new_items = tag_rules
+    monkeypatch.setattr(answers, "record_failure", refused)
+    store.store_all([new_document(db, i, 2) for i in ids])
+    assert [o.status for o in store.report.outcomes] == ["new"] * 3
+    assert [stories(db, i) for i in ids] == [2, 2, 2]  # the feed after it too
+    assert progress == [1, 2, 3]
 
 
 def test_new_stories_that_cannot_be_written_fail_with_the_reason_and_lose_nothing(

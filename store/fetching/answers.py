@@ -137,8 +137,9 @@ class Storing:
                 outcome.status = "failed"
                 outcome.error = clean_line(f"not stored: {error}")
         except sqlite3.Error:  # rolled back whole: one by one, what cannot be stored fails alone
-            for fetched, _ in reached:
-                self._store(fetched)
+            for fetched in batch:
+                if not self.cancelled():
+                    self._store(fetched)
             return
         else:
             self.report.new_ids.extend(stored.new_ids)
