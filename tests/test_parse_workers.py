@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -68,3 +69,29 @@ def test_killing_fetch_leaves_no_worker_and_its_pipe_closes(
         finally:
             for pid in filter(_alive, pool):
                 os.kill(pid, signal.SIGKILL)  # only if the test failed: leave nothing behind
+
+
+# In a process of its own (the death signal would otherwise stay on the test's).
+_DIE_WITH_PARENT = """
+import ctypes, sys
+started = []
+def look(event, args):
+    if event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork", "os.system"):
+        started.append(event)
+sys.addaudithook(look)
+from store.fetching.workers import _die_with_parent
+_die_with_parent()
+signal = ctypes.c_int()
+ctypes.CDLL(None).prctl(2, ctypes.byref(signal), 0, 0, 0)  # PR_GET_PDEATHSIG
+print(signal.value, started)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_asks_to_die_with_its_parent_without_starting_a_program() -> None:
+    # ctypes.util.find_library("c") ran /sbin/ldconfig in every worker at every refresh.
+    done = subprocess.run(
+        [sys.executable, "-c", _DIE_WITH_PARENT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(maxsplit=1) == [str(int(signal.SIGKILL)), "[]\n"]
