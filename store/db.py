@@ -15,13 +15,15 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import platformdirs
-from sqlite_utils import Database
 
 from store.migrations import MIGRATIONS
 from store.text import fold
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APP_NAME = "aanews"
 log = logging.getLogger(__name__)
@@ -133,28 +135,52 @@ def open_db(path: str | Path | None = None) -> Database:
     installed beside aanews never run on its connections (looking for them read
     every installed package's entry points: ~35 ms of CPU at each start).
     """
+    if str(path) == ":memory:":
+        from sqlite_utils import Database
+
+        db = Database(memory=True, execute_plugins=False)
+        conn = db.conn
+        conn.create_function("aanews_fold", 1, fold, deterministic=True)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+        return db
+    return as_database(connect(path))
+
+
+def connect(path: str | Path | None = None) -> sqlite3.Connection:
+    """The database file at ``path`` as ``open_db`` opens it (created, migrated,
+    read-only if the file is), without sqlite-utils' layer around it.
+
+    sqlite-utils costs ~0.1 s of imports: a refresh reads its feeds with this and
+    sends its first requests before ``as_database`` loads it.
+    """
     if path is None:
         path = default_path()
-    if str(path) == ":memory:":
-        db = Database(memory=True, execute_plugins=False)
-    else:
-        path = Path(path).expanduser()
-        if path.is_dir():
-            raise DatabaseOpenError(f"{path}: is a directory, not a database file")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            reason = f"{path}: cannot create its folder ({error.strerror})"
-            raise DatabaseOpenError(reason) from None
-        if path.exists() and is_read_only(path):
-            return _open_read_only(path)
-        db = Database(path, execute_plugins=False)
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise DatabaseOpenError(f"{path}: is a directory, not a database file")
     try:
-        _prepare(db)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = f"{path}: cannot create its folder ({error.strerror})"
+        raise DatabaseOpenError(reason) from None
+    if path.exists() and is_read_only(path):
+        return _connect_read_only(path)
+    conn = sqlite3.connect(str(path))
+    try:
+        _prepare(conn)
     except sqlite3.DatabaseError as error:
-        db.close()
+        conn.close()
         raise DatabaseOpenError(f"{path}: {error}") from None
-    return db
+    return conn
+
+
+def as_database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' ``Database`` on a connection from ``connect`` (no plugins run)."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 
 def is_read_only(path: Path) -> bool:
@@ -162,28 +188,28 @@ def is_read_only(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
 
 
-def _open_read_only(path: Path) -> Database:
+def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only file opens read-only: reading works, a write says "read-only".
 
     ``immutable`` when even the WAL index cannot be made (a read-only folder).
     """
     uri = path.resolve().as_uri()
     for query in ("?mode=ro", "?immutable=1"):
-        db = Database(sqlite3.connect(uri + query, uri=True), execute_plugins=False)
+        conn = sqlite3.connect(uri + query, uri=True)
         try:
-            db.conn.create_function("aanews_fold", 1, fold, deterministic=True)
-            version = schema_version(db)
+            conn.create_function("aanews_fold", 1, fold, deterministic=True)
+            version = schema_version(conn)
         except sqlite3.DatabaseError as error:
-            db.close()
+            conn.close()
             failure = error
             continue
         if version != len(MIGRATIONS):
-            db.close()
+            conn.close()
             raise DatabaseOpenError(
                 f"{path}: the file is read-only and needs an upgrade (schema {version} of "
                 f"{len(MIGRATIONS)}); make it writable and open it once"
             )
-        return db
+        return conn
     raise DatabaseOpenError(f"{path}: cannot be read ({failure})") from None
 
 
@@ -191,18 +217,17 @@ class DatabaseOpenError(RuntimeError):
     """The database file cannot be opened or is not an aanews database."""
 
 
-def _prepare(db: Database) -> None:
-    conn = db.conn
+def _prepare(conn: sqlite3.Connection) -> None:
     conn.create_function("aanews_fold", 1, fold, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if not db.memory:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    migrate(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if schema_version(conn) != len(MIGRATIONS):  # behind (or ahead: migrate says so)
+        migrate(as_database(conn))
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: Database | sqlite3.Connection) -> int:
     """The number of migrations applied."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import in_chunks, writing
 from store.model import Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_lang, clean_line, clean_url, display_url
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _FEED_COLUMNS = (
     "id, url, title, feed_title, lang, category, source, site_url, etag, last_modified, "

@@ -16,12 +16,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import in_chunks, writing
 from store.model import Entry, ParsedFeed
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # AA stories carry one numeric id across every AA feed; other keys are only
 # unique within the feed that sent them.
@@ -56,7 +58,7 @@ def feed_signature(entry: Entry) -> str:
     return story_signature(entry.title, entry.summary, entry.body, clock.to_iso(entry.updated))
 
 
-NewItemsHook = Callable[[Database, list[int]], None]
+NewItemsHook = Callable[["Database", list[int]], None]
 
 
 def store_feed(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.kept_counts import FEED_AND_TAG_COUNTS, STORY_COUNTS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _feeds_never_reuse_ids(db: Database) -> None:
@@ -60,7 +62,7 @@ def _feeds_never_reuse_ids(db: Database) -> None:
     db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('feeds', ?)", [highest])
 
 
-Migration = str | Callable[[Database], None]
+Migration = str | Callable[["Database"], None]
 
 MIGRATIONS: list[Migration] = [
     # 1: the first schema.

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.db import in_chunks, writing
 from store.sync.queue import queue_marks
 from store.text import clean_line, fold
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def normalize_tag(name: str) -> str:

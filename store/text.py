@@ -11,8 +11,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 # C0 controls except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, and the
 # invisible format characters nothing needs in a line (word joiner, invisible
@@ -207,21 +210,29 @@ def html_to_text(markup: str | None) -> str:
     return clean_text("".join(body.itertext()))
 
 
-_HTML_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-# The same parser told the bytes are UTF-8 (a <meta charset> in them changes nothing).
-_HTML_UTF8_PARSER = etree.HTMLParser(
-    no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8"
-)
+@cache
+def _html_parser(utf8: bool) -> etree.HTMLParser:
+    """lxml's HTML parser; ``utf8``: told the bytes are UTF-8 (a <meta charset> in them
+    changes nothing). lxml loads at the first HTML to read, not with this module (the
+    command line imports it, and a fetch's first requests need no lxml: ~25 ms)."""
+    from lxml import etree
+
+    encoding = "utf-8" if utf8 else None
+    return etree.HTMLParser(
+        no_network=True, remove_comments=True, remove_pis=True, encoding=encoding
+    )
 
 
 def _parse_html(markup: str) -> etree._Element:
     """The HTML tree of ``markup``. libxml2 reads UTF-8 bytes ~3x faster than a str;
     text that cannot be UTF-8 (a lone surrogate) goes in as the str."""
+    from lxml import etree
+
     try:
         data = markup.encode("utf-8")
     except UnicodeEncodeError:
-        return etree.fromstring(markup, _HTML_PARSER)
-    return etree.fromstring(data, _HTML_UTF8_PARSER)
+        return etree.fromstring(markup, _html_parser(False))
+    return etree.fromstring(data, _html_parser(True))
 
 
 # lxml.html's rule: markup starting like a whole document is parsed as one.

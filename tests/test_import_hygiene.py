@@ -100,6 +100,44 @@ def test_a_fetch_without_accounts_loads_no_sync_code_and_no_plugins(tmp_path: Pa
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_fetch_sends_its_first_request_before_loading_the_storing_code(tmp_path: Path) -> None:
+    """sqlite-utils and lxml (~0.1 s of imports) load while the first requests are out,
+    not before them; the feed is still stored."""
+    from store.db import open_db
+    from store.feeds import add_feed
+    from tests.local_server import Response, local_server
+    from tests.two_writers import rss
+
+    path = tmp_path / "a.db"
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "seen = []\n"
+        "def look(event, args):\n"
+        "    if event == 'socket.connect' and not seen:\n"
+        "        watched = ('sqlite_utils', 'lxml.etree')\n"
+        "        seen.append(sorted(m for m in watched if m in sys.modules))\n"
+        "sys.addaudithook(look)\n"
+        "from tui.cli import main\n"
+        f"status = main(['--db', {str(path)!r}, '--config', {str(tmp_path / 'empty.toml')!r}, "
+        "'fetch'])\n"
+        "print(status, seen)\n"
+    )
+    with local_server(
+        lambda request: Response(rss("f", 3), content_type="application/rss+xml")
+    ) as server:
+        db = open_db(path)
+        add_feed(db, server.url_for("/f"))
+        db.close()
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+    assert result.stdout.strip().splitlines()[-1] == "0 [[]]"
+    db = open_db(path)
+    assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3
+    db.close()
+
+
 def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
     return [
         name

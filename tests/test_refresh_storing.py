@@ -187,3 +187,43 @@ def test_new_stories_that_cannot_be_written_fail_with_the_reason_and_lose_nothin
     # nothing recorded: the next refresh fetches them again (no content hash kept)
     assert [stories(db, i) for i in ids] == [0, 0]
     assert [get_feed(db, i).last_fetched for i in ids] == [None, None]
+
+
+def test_unchanged_feeds_are_all_asked_while_storing_is_held_up(tmp_path: Path) -> None:
+    """A 304 holds nothing, so it takes no place in the backlog of fetched feeds: while
+    the storing thread is held up (loading, or waiting for another writer), a refresh
+    of unchanged feeds still asks every feed instead of stopping at the backlog."""
+    from threading import Lock
+
+    from store.fetching.refresh import _BACKLOG, refresh_feeds
+    from tests.local_server import Request, Response, local_server
+    from tests.two_writers import rss
+    from tests.waiting import wait_for
+
+    feeds = _BACKLOG + 14  # more than the backlog and a host's connections together
+    asked = [0]
+    lock = Lock()
+
+    def answer(request: Request) -> Response:
+        with lock:
+            asked[0] += 1
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        name = request.path.strip("/")
+        return Response(rss(name, 2), content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    with local_server(answer) as server:
+        for n in range(feeds):
+            add_feed(db, server.url_for(f"/f{n}"))
+        db.close()
+        assert refresh_feeds(path).count("new") == feeds
+        first_round = asked[0]
+
+        def held_up(done: int, total: int, title: str) -> None:
+            if done == 1:  # the storing thread waits here for every request to be made
+                wait_for(lambda: asked[0] - first_round == feeds, what="every feed asked")
+
+        report = refresh_feeds(path, on_progress=held_up)
+    assert report.count("unchanged") == feeds

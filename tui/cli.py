@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import importlib
 import logging
 import os
@@ -135,7 +136,21 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, lambda: _open_reader(args))
     with clean_output():
         _set_up_logging(args)
-        return _run(args, lambda: int(args.handler(args) or 0))
+        status = _run(args, lambda: int(args.handler(args) or 0))
+    if argv is None:  # the process ends with the command (tests pass argv and go on)
+        _before_exit()
+    return status
+
+
+def _before_exit() -> None:
+    """Spare the process's teardown the garbage collector's passes over every object.
+
+    Python ends by freeing each module's objects, collecting cycles several times
+    over all of them: ~60 ms of CPU after a fetch, as much as the fetch's own
+    storing. Frozen (``gc.freeze``), they are freed as before, without those
+    passes; the atexit hooks and every flush and close still run.
+    """
+    gc.freeze()
 
 
 def _run(args: argparse.Namespace, command: Callable[[], int]) -> int:

@@ -13,8 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.db import DatabaseBusy, busy_timeout, writing
 from store.feeds import Unchanged, record_failure, record_unchanged, record_unchanged_many
@@ -24,6 +23,9 @@ from store.fetching.targets import Target
 from store.ingest import NewItemsHook, store_feed
 from store.model import ParsedFeed
 from store.text import clean_line, display_url
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,9 @@ class Storing:
     def store_all(self, arrived: list[Fetched]) -> None:
         """Write the feeds that have arrived: those with nothing new together (one
         transaction), those with new documents together (another), the rest one by one.
-        At most a refresh's backlog arrives at once (16 feeds), so a transaction stays
-        short for another writer waiting its turn."""
+        At most a refresh's backlog of feeds with a body arrives at once (16), beside
+        304s and failures (one small row each), so a transaction stays short for
+        another writer waiting its turn."""
         unchanged = [fetched for fetched in arrived if is_unchanged(fetched)]
         news = [fetched for fetched in arrived if fetched.parsed is not None and not fetched.error]
         if len(unchanged) > 1 and not self.cancelled():

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import httpx
 
-from store.db import open_db
+from store.db import as_database, connect
 from store.fetching.answers import Fetched, ProgressHook, Storing
 from store.fetching.client import make_client
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchError,
+    FetchResult,
     fetch_feed,
 )
 from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
@@ -76,27 +77,29 @@ def refresh_feeds(
     A document whose parse takes over ``parse_timeout`` seconds fails that feed alone.
     """
     deadline_at = time.monotonic() + deadline
-    db = open_db(db_path)
+    conn = connect(db_path)  # sqlite-utils' layer comes once the first requests are out
     # A feed's multi-row INSERT (its FTS rows, its index entries) keeps a statement
     # journal; past 64 KiB SQLite writes it to a temporary file: in memory, a cold
     # refresh of 6,000 stories writes 105 MB instead of 233 MB (bench/ingest.md).
-    db.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA temp_store = MEMORY")
     try:
-        targets, skipped = select_feeds(db, feed_ids)
+        targets, skipped = select_feeds(conn, feed_ids)
         report = RefreshReport(skipped=skipped)
         if targets:
-            storing = Storing(
-                db=db,
-                report=report,
-                total=len(targets),
-                deadline_at=deadline_at,
-                on_progress=on_progress,
-                on_new_items=on_new_items,
-                should_cancel=should_cancel or (lambda: False),
-            )
+
+            def storing() -> Storing:
+                return Storing(
+                    db=as_database(conn),
+                    report=report,
+                    total=len(targets),
+                    deadline_at=deadline_at,
+                    on_progress=on_progress,
+                    on_new_items=on_new_items,
+                    should_cancel=should_cancel or (lambda: False),
+                )
+
             runner = _Refresh(
                 targets=targets,
-                storing=storing,
                 timeout=timeout,
                 deadline=deadline,
                 deadline_at=deadline_at,
@@ -105,10 +108,10 @@ def refresh_feeds(
                 max_bytes=max_bytes,
                 parse_timeout=parse_timeout,
             )
-            runner.run()
+            runner.run(storing)
         return report
     finally:
-        db.close()
+        conn.close()
 
 
 def _arrived(
@@ -131,6 +134,16 @@ def _arrived(
             return arrived, False, None
 
 
+def _holds_a_place(result: FetchResult | None) -> bool:
+    """Whether an answer takes a place in the backlog till it is stored: one with a body.
+
+    A 304 or a failure holds nothing, so it never waits for the storing thread (nor
+    keeps its host's next request waiting): a refresh of unchanged feeds is not held
+    up while that thread loads the storing code or writes.
+    """
+    return result is not None and not result.not_modified
+
+
 def content_digest(body: bytes) -> str:
     """The digest that tells "same bytes as last time" without parsing them."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
@@ -140,8 +153,8 @@ def content_digest(body: bytes) -> str:
 _PARSE_POLL = 0.1
 # Put on the answers queue when the event loop has finished fetching.
 _FETCHING_DONE = object()
-# Feeds fetched (and parsed) but not yet stored, at most: when storing falls behind,
-# fetching waits, so a run holds a few feeds in memory, not all of them.
+# Feeds fetched with a body (and parsed) but not yet stored, at most: when storing falls
+# behind, fetching waits, so a run holds a few feeds in memory, not all of them.
 _BACKLOG = 16
 
 
@@ -150,7 +163,6 @@ class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
 
     targets: list[Target]
-    storing: Storing  # the storing thread's side
     timeout: float
     deadline: float
     deadline_at: float  # time.monotonic() when the whole run must end
@@ -164,12 +176,14 @@ class _Refresh:
     _task: asyncio.Task | None = None
     _backlog: asyncio.Semaphore | None = None
 
-    def run(self) -> None:
+    def run(self, storing: Callable[[], Storing]) -> None:
         """Fetch and parse on an event loop in its own thread; store here, feed by feed.
 
         Storing (SQLite, mostly with the GIL released) then overlaps the HTTP
         work and the handling of parse results instead of stalling them; this
         thread stays the only writer, and the hooks run in the caller's thread.
+        ``storing()`` makes the storing side when the first answer has come: what
+        it loads (sqlite-utils, ~0.1 s of imports) loads while the requests are out.
         """
         # Before any thread starts: the parse workers can then be forked (fast). They
         # load the parser at once only if a feed has never been stored: a feed stored
@@ -186,15 +200,18 @@ class _Refresh:
             fetching.start()
             finished = False
             started.wait()
+            store: Storing | None = None
             done = False
             while not done:
                 arrived, done, error = _arrived(answers)
-                self.storing.store_all(arrived)
-                self._stored(len(arrived))
+                if store is None:
+                    store = storing()  # loads while the other answers come
+                store.store_all(arrived)
+                self._stored(sum(1 for fetched in arrived if _holds_a_place(fetched.result)))
                 if error is not None:
                     finished = True  # the loop raised and has stopped
                     raise error
-                if self.storing.cancelled():
+                if store.cancelled():
                     break
             finished = done
         finally:
@@ -317,10 +334,10 @@ class _Refresh:
                     )
                 host.answered_over(result.http_version)
             except FetchError as error:
-                await self._backlog.acquire()
                 return Fetched(target, error=error)
-            # Released by the storing thread; this host's next request waits till then.
-            await self._backlog.acquire()
+            if _holds_a_place(result):
+                # Released by the storing thread; this host's next request waits till then.
+                await self._backlog.acquire()
         if result.body is None:
             return Fetched(target, result)
         body, result.body = result.body, None  # only the parsed feed is kept

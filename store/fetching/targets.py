@@ -8,15 +8,18 @@ and feeds that come through a sync account (their server brings their stories).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import in_chunks
 from store.feeds import FeedError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +38,11 @@ class Target:
 
 
 def select_feeds(
-    db: Database, feed_ids: Iterable[int] | None
+    db: Database | sqlite3.Connection, feed_ids: Iterable[int] | None
 ) -> tuple[list[Target], list[tuple[int, str]]]:
-    """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why)."""
+    """The feeds to fetch, and the ones an all-feeds refresh leaves out (with why).
+
+    A plain connection will do: a refresh picks its feeds before sqlite-utils loads."""
     columns = (
         "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang, "
         "account_id"

@@ -8,15 +8,18 @@ set; its stories are ordinary stories, mapped to the server's ids in
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import writing
 from store.feeds import is_fetchable_url, remove_feed
 from store.sync.quirks import SERVERS, guess_server
 from store.text import clean_line, clean_url, display_url
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _COLUMNS = (
     "id, kind, url, username, server, created_at, last_sync, last_error, last_error_at, cursor"
@@ -101,6 +104,12 @@ def get_account(db: Database, account_id: int) -> Account:
     if row is None:
         raise AccountError(f"no account with id {account_id}")
     return _with_counts(db, Account(*row))
+
+
+def has_accounts(db: Database | sqlite3.Connection) -> bool:
+    """Whether any account is set up; a plain connection will do (``aanews fetch``
+    asks before sqlite-utils is loaded)."""
+    return db.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
 
 
 def list_accounts(db: Database) -> list[Account]:

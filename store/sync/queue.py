@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import in_chunks, writing
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # What a queued row asks the server to do; "tag"/"untag" carry the tag name.
 MARK_ACTIONS = ("read", "unread", "star", "unstar", "tag", "untag")

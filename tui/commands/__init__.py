@@ -13,12 +13,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TextIO
 
 from store.db import open_db
 from store.text import strip_controls
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COMMAND_MODULES = (
     "account", "check", "feeds", "fetch", "prune", "search", "searches", "serve", "show", "tags",

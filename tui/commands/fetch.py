@@ -173,14 +173,15 @@ def _sync_first(args: argparse.Namespace, config: Config) -> list[SyncReport]:
     loaded: the first feed requests go out that much sooner.
     """
     if not config.accounts:
-        from store.sync.accounts import list_accounts
+        from store.db import connect
+        from store.sync.accounts import has_accounts
 
-        db = open_store(args)
+        conn = connect(args.db)  # sqlite-utils loads later, while the first requests are out
         try:
-            if not list_accounts(db):
+            if not has_accounts(conn):
                 return []
         finally:
-            db.close()
+            conn.close()
     from tui.commands.account import sync_all
 
     return sync_all(args, quiet=args.json)
