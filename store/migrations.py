@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from store.kept_bits import STORY_AND_TAG_BITS
 from store.kept_counts import FEED_AND_TAG_COUNTS, STORY_COUNTS
 
 if TYPE_CHECKING:
@@ -259,4 +260,7 @@ MIGRATIONS: list[Migration] = [
     # 9: a language's stories by state, so counting `lang:fr is:unread` reads the
     # index alone (store/search/compiler.py; 1.4 s to build at 500,000 stories).
     "CREATE INDEX IF NOT EXISTS items_lang ON items (lang, hidden, read);",
+    # 10: stories' state and tags as bits in chunks of 64 ids, so a word's count tests
+    # bits instead of looking each match up (store/kept_bits.py).
+    STORY_AND_TAG_BITS,
 ]

@@ -232,16 +232,13 @@ def test_a_database_from_before_gets_its_counts(tmp_path: Path) -> None:
         tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
         set_read(db, _ids(db, rng), True)
     expected = scratch_counts(db)
-    # As a database made before migrations 7 and 8 was: no kept counts at all.
-    for (name,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'counts_%'"
-    ).fetchall():
-        db.execute(f"DROP TRIGGER {name}")
-    for (name,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'story_counts_%'"
-    ).fetchall():
-        db.execute(f"DROP TRIGGER {name}")
-    for table in ("feed_counts", "tag_counts", "story_counts"):
+    # As a database made before migrations 7 and 8 was: no kept counts (nor bits) at all.
+    for prefix in ("counts_", "story_counts_", "bits_"):
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [prefix + "%"]
+        ).fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+    for table in ("feed_counts", "tag_counts", "story_counts", "story_bits", "tag_bits"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version = 6")
     db.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.kept_bits import BIT, STORY_JOIN
 from store.search import conditions
 from store.search.conditions import Conditions, by_language
 from store.search.parser import And, Filter, Node, Query, QueryError, parse_query
@@ -66,6 +67,8 @@ def counts(db: Database, query: str | Query) -> tuple[int, int]:
     parsed = _parsed(query)
     if (kept := _kept(db, parsed)) is not None:
         return kept
+    if (by_bits := _by_bits(db, parsed)) is not None:
+        return by_bits
     columns = "COUNT(*), COALESCE(SUM(i.read = 0), 0)"
     sql, params = _select(db, parsed, columns, ordered=False, counting=True)
     total, unread = _run(db, sql, params)[0]
@@ -96,6 +99,31 @@ def _kept(db: Database, query: Query) -> tuple[int, int] | None:
         return None
     total, unread = int(row[0]), int(row[1])
     return (unread if len(rest) < len(nodes) else total), unread
+
+
+def _by_bits(db: Database, query: Query) -> tuple[int, int] | None:
+    """A count driven from the index's matches, each tested for hidden, unread and tags
+    in the bits kept for its chunk of ids (store/kept_bits.py), not looked up one by one;
+    ``items_state`` is joined only for what bits do not say (a date, a language...)."""
+    if query.show_hidden or _few(query.root) or by_language(query.root):
+        return None
+    compiler = Conditions(db, counting=True, bits=True)
+    match, where, params = compiler.root(query.root)
+    if match is None:
+        return None
+    joins = [STORY_JOIN, *compiler.joins]
+    if compiler.rows:  # joined last: the bits are tested first
+        joins.append("CROSS JOIN items i INDEXED BY items_state ON i.id = items_fts.rowid")
+    clauses = ["items_fts MATCH ?", *([where] if where else [])]
+    root = query.root
+    if isinstance(root, And) and _UNREAD in root.nodes:  # unread stories are shown ones
+        columns = "COUNT(*), COUNT(*)"
+    else:
+        clauses.insert(1, BIT.format(bits="b.hidden") + " = 0")
+        columns = f"COUNT(*), COALESCE(SUM({BIT.format(bits='b.unread')}), 0)"
+    sql = f"SELECT {columns} FROM items_fts {' '.join(joins)} WHERE "
+    total, unread = _run(db, sql + " AND ".join(f"({c})" for c in clauses), [match, *params])[0]
+    return int(total), int(unread)
 
 
 def _parsed(query: str | Query) -> Query:

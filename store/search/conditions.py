@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.kept_bits import BIT, TAG_JOIN
 from store.search.parser import And, Filter, Node, Not, Or, QueryError, Term, relative_or_date
 from store.text import fold
 
@@ -27,6 +28,8 @@ _SPELLINGS = """
     )
     SELECT lang FROM spelled WHERE lower(lang) = ? OR lower(lang) LIKE ?
 """
+# The first and last story's time, from either end of items_newest.
+_DATES = "SELECT (SELECT MIN(published_ts) FROM items), (SELECT MAX(published_ts) FROM items)"
 # On a walk, a tenth of the stories or more matching means one lookup per row walked.
 DENSE = 10
 
@@ -42,18 +45,23 @@ class Conditions:
         stories: int = 0,
         counting: bool = False,
         plain: bool = False,
+        bits: bool = False,
     ) -> None:
         """``counting``: for a count (a language as its stored spellings, for items_lang);
-        ``plain``: the count goes by items_lang (``by_language``)."""
+        ``plain``: the count goes by items_lang (``by_language``); ``bits``: a count driven
+        from the index's matches, read and tags as bits (store/kept_bits.py): ``joins``
+        lists the tag_bits it needs, ``rows`` says whether it needs ``items i`` too."""
         self.db = db
         self.walk, self.stories, self.negated = walk, stories, False
         self.counting = counting
-        self.id = "+i.id" if walk else "i.id"
+        self.bits, self.joins, self.rows = bits, [], False
+        self.id = "items_fts.rowid" if bits else "+i.id" if walk else "i.id"
         # "+i.read", "+i.published_ts" when a count goes by items_lang: SQLite kept from
         # the state indexes (items_shown_unread would read 195,000 rows for 20,000).
         self.col = "+i." if plain else "i."
         self.fts_in = FTS_IN.format(id=self.id)
         self._tags: dict[str, tuple[list[int], list[int]]] = {}
+        self._dates: tuple[float, float] | None = None
 
     def root(self, node: Node | None) -> tuple[str | None, str, list[Any]]:
         """(one MATCH to drive the query from the index or None, WHERE, params)."""
@@ -163,11 +171,18 @@ class Conditions:
     def tag_sql(self, folded: str) -> tuple[str, list[Any]]:
         """Stories tagged ``folded`` themselves or through one of their feeds."""
         tag_ids, feed_ids = self.tag(folded)  # no tag, no feeds
+        if self.bits:  # tag_bits holds a tag's stories through their feeds too
+            return " OR ".join(self._tag_bit(tag_id) for tag_id in tag_ids) or "0", []
         each = bool(tag_ids) and self._each("tag_counts", "tag_id", tag_ids)
         parts = [self._member("item_tags", "tag_id", tag_ids, each)] if tag_ids else []
         if feed_ids:
             parts.append(self._member("item_feeds", "feed_id", feed_ids, each))
         return (" OR ".join(parts) if parts else "0"), []
+
+    def _tag_bit(self, tag_id: int) -> str:
+        alias = f"t{len(self.joins)}"
+        self.joins.append(TAG_JOIN.format(alias=alias, tag_id=int(tag_id)))
+        return f"COALESCE({BIT.format(bits=alias + '.bits')}, 0)"
 
     def in_feeds(self, feed_ids: Sequence[int]) -> str:
         """Stories carried by any of these feeds."""
@@ -197,7 +212,11 @@ class Conditions:
         """A ``name:value`` filter as SQL."""
         assert isinstance(node, Filter)
         name, value = node.name, node.value
+        if name == "is" and self.bits and value in ("unread", "read"):
+            unread = BIT.format(bits="b.unread")  # the count keeps hidden stories out
+            return (unread if value == "unread" else f"NOT {unread}"), []
         if name == "is":
+            self.rows = self.bits
             column = {"unread": "read = 0", "read": "read = 1", "updated": "is_updated = 1"}
             return self.col + column.get(value, f"{value} = 1"), []
         if name == "tag":
@@ -213,19 +232,34 @@ class Conditions:
         if name == "lang":
             return self.lang_sql(value)
         if name == "cat":
+            self.rows = self.bits
             feed_ids = self._feed_ids(lambda f: fold(f[4]) == value)
             sql = "aanews_fold(i.category) = ?"
             if feed_ids:
                 sql = f"({sql} OR {self.in_feeds(feed_ids)})"
             return sql, [value]
-        if name in ("since", "after"):
-            return self.col + "published_ts >= ?", [relative_or_date(name, value).timestamp()]
-        if name == "before":
-            return self.col + "published_ts < ?", [relative_or_date(name, value).timestamp()]
+        if name in ("since", "after", "before"):
+            return self.date_sql(name, relative_or_date(name, value).timestamp())
         raise QueryError(f"unknown filter {name}:{value}")
+
+    def date_sql(self, name: str, stamp: float) -> tuple[str, list[Any]]:
+        """Stories since or before a time; for a count, none when every story is on one side."""
+        later = name != "before"
+        if self.counting:
+            if self._dates is None:  # the ends of items_newest: two steps
+                first, last = self.db.execute(_DATES).fetchone()
+                self._dates = (first, last) if first is not None else (0.0, -1.0)
+            first, last = self._dates
+            if (stamp <= first) if later else (stamp > last):
+                return "1", []  # keeps every story
+            if (stamp > last) if later else (stamp <= first):
+                return "0", []
+        self.rows = self.bits
+        return self.col + ("published_ts >= ?" if later else "published_ts < ?"), [stamp]
 
     def lang_sql(self, value: str) -> tuple[str, list[Any]]:
         """Stories in a language (``fr`` also ``fr-CA``), or without one in a feed in it."""
+        self.rows = self.bits
         like = [value, value + "-%"]
         feed_sql = "SELECT id FROM feeds WHERE lower(lang) = ? OR lower(lang) LIKE ?"
         feed_ids = [r[0] for r in self.db.execute(feed_sql, like)]
