@@ -149,12 +149,14 @@ def open_db(path: str | Path | None = None) -> Database:
 
 
 def connect(path: str | Path | None = None) -> sqlite3.Connection:
-    """The database file at ``path`` as ``open_db`` opens it (created, migrated,
-    read-only if the file is), without sqlite-utils' layer around it.
+    """The database at ``path`` as ``open_db`` opens it (created, migrated, read-only
+    if the file is; ``":memory:"`` too), without sqlite-utils' layer around it.
 
     sqlite-utils costs ~0.1 s of imports: a refresh reads its feeds with this and
     sends its first requests before ``as_database`` loads it.
     """
+    if str(path) == ":memory:":
+        return open_db(path).conn
     if path is None:
         path = default_path()
     path = Path(path).expanduser()

@@ -12,8 +12,7 @@ The flags (``store.aa.flags``: "breaking", "update") read as AA's own words:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from tui.plural import quantity
 
@@ -26,6 +25,8 @@ def zone_error(name: str) -> str | None:
     """Why ``name`` cannot be a ``time_zone`` setting, or None when it can."""
     if name in (LOCAL, STORY):
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # ~10 ms: only for a named zone
+
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -50,8 +51,11 @@ class Clock:
         """``moment`` on the clock the reader reads: ``now``'s zone, a named one, or its own."""
         if self.zone == STORY or moment.tzinfo is None:
             return moment
-        zone: tzinfo | None = now.tzinfo if self.zone == LOCAL else ZoneInfo(self.zone)
-        return moment.astimezone(zone)
+        if self.zone == LOCAL:
+            return moment.astimezone(now.tzinfo)
+        from zoneinfo import ZoneInfo  # loaded by a named zone only (the config: ~10 ms)
+
+        return moment.astimezone(ZoneInfo(self.zone))
 
     def stamp(self, moment: datetime, now: datetime, date_format: str | None = None) -> str:
         """A full date and time: "01.12.2026 07:40", or "01.12.2026 10:40 (+03:00)"."""
