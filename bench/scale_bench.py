@@ -1,7 +1,7 @@
 """aanews at 10k, 100k and 500k stories: does each cost stay flat as the database grows?
 
     uv run python bench/scale_bench.py [--sizes 10000 100000 500000] [--runs 20]
-        [--measures launch search counts fetch export]
+        [--measures launch search counts fetch export] [--count-runs N]
 
 For each size a database from ``bench/build_db.py`` (built once, kept in /tmp as
 ``aanews-scale-SIZE.db``), then:
@@ -13,7 +13,8 @@ For each size a database from ``bench/build_db.py`` (built once, kept in /tmp as
   memory (VmHWM) is taken then, and after the counts are in and 40 keys and a G
   were pressed;
 - search: p50/p95 of the first page (50 ids) for each query kind of bench/search.md,
-  and of ``counts`` (total, unread) for the same query;
+  and of ``counts`` (total, unread) for the same query (--count-runs times, a quarter
+  of --runs by default);
 - counts: the sidebar's feed list with unread/total, and the tag list with counts;
 - fetch 500: a copy of the database gets one new feed of 500 new stories served
   on 127.0.0.1; wall time and peak memory of ``aanews fetch``;
@@ -82,7 +83,9 @@ def database(size: int) -> tuple[Path, float | None]:
     return path, seconds
 
 
-def search_rows(path: Path, runs: int) -> dict[str, tuple[float, float, float, float, int]]:
+def search_rows(
+    path: Path, runs: int, count_runs: int | None = None
+) -> dict[str, tuple[float, float, float, float, int]]:
     from store.db import open_db
     from store.search.compiler import counts, search_ids
 
@@ -90,7 +93,7 @@ def search_rows(path: Path, runs: int) -> dict[str, tuple[float, float, float, f
     out = {}
     for kind, query in QUERIES.items():
         page = timed(lambda q=query: search_ids(db, q, limit=50), runs)
-        both = timed(lambda q=query: counts(db, q), max(3, runs // 4))
+        both = timed(lambda q=query: counts(db, q), count_runs or max(3, runs // 4))
         out[kind] = (*page, *both, counts(db, query)[0])
     db.close()
     return out
@@ -274,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--measures", nargs="+", choices=MEASURES, default=list(MEASURES))
     ap.add_argument("--launches", type=int, default=3, help="launches per size (median)")
+    ap.add_argument("--count-runs", type=int, help="counts() per query kind (default runs / 4)")
     ap.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the child process
     a = ap.parse_args(argv)
     if a.reader:
@@ -294,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
                 r["reader"] = launches[len(launches) // 2]
                 r["launches"] = [_launch(x) for x in launches]
             if "search" in a.measures:
-                r["search"] = search_rows(path, a.runs)
+                r["search"] = search_rows(path, a.runs, a.count_runs)
             if "counts" in a.measures:
                 r["counts"] = count_rows(path, a.runs)
             if "fetch" in a.measures:
