@@ -8,6 +8,8 @@ worked out in Python from the stories themselves.
 
 from __future__ import annotations
 
+import io
+import json
 import random
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from sqlite_utils import Database
 from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
+from store.interchange.backup import export_json
+from store.interchange.restore import restore_json
 from store.items import set_hidden, set_read
 from store.model import Entry, ParsedFeed
 from store.search.compiler import counts
@@ -131,6 +135,23 @@ def test_ids_past_the_sign_bit_and_many_chunks(db: Database) -> None:
     set_feed_tags(db, feed.id, [])
     assert kept_bits(db) == scratch_bits(db)
     assert search_counts(db) == scratch_counts(db)
+
+
+def test_an_import_keeps_the_bits(db: Database, tmp_path: Path) -> None:
+    rng = random.Random(11)
+    for _ in range(8):
+        _store(db, rng)
+        _feed_tags(db, rng)
+        tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
+        set_read(db, _ids(db, rng), True)
+        set_hidden(db, _ids(db, rng, 2), True)
+    out = io.StringIO()
+    export_json(db, out)
+    fresh = open_db(tmp_path / "fresh.db")
+    restore_json(fresh, json.loads(out.getvalue()))
+    assert kept_bits(fresh) == scratch_bits(fresh)
+    assert search_counts(fresh) == scratch_counts(fresh) == scratch_counts(db)
+    fresh.close()
 
 
 def test_a_database_from_before_gets_its_bits(tmp_path: Path) -> None:
