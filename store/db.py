@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 APP_NAME = "aanews"
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+D = TypeVar("D", bound="Database | sqlite3.Connection")
 
 # How long a write waits for another aanews (a cron fetch, the reader) to finish
 # writing before it gives up with DatabaseBusy; AANEWS_BUSY_TIMEOUT (seconds) changes it.
@@ -59,8 +61,13 @@ class DiskFull(sqlite3.OperationalError):
     """The disk (or the file's quota) is full: the write was rolled back whole."""
 
 
+def connection_of(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection of a Database, or the connection itself."""
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
 @contextmanager
-def writing(db: Database) -> Iterator[Database]:
+def writing(db: D) -> Iterator[D]:
     """THE way to write: one transaction that begins IMMEDIATE and waits its turn.
 
     BEGIN IMMEDIATE takes the write lock before anything is read, so SQLite's
@@ -69,10 +76,11 @@ def writing(db: Database) -> Iterator[Database]:
     as a deferred transaction that reads before it writes does. Commits at the
     end, rolls back on any error. Nested uses become savepoints of the outer one.
     Raises DatabaseBusy, DatabaseReadOnly or DiskFull with a one-line message.
+    A plain connection (``connect``) will do as well as a Database.
     """
-    conn = db.conn
+    conn = connection_of(db)
     if conn.in_transaction:
-        with db.atomic():
+        with _savepoint(conn):
             yield db
         return
     started = time.monotonic()
@@ -92,6 +100,24 @@ def writing(db: Database) -> Iterator[Database]:
     except BaseException:
         _roll_back(conn)
         raise
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A nested write: undone alone if it fails, kept with the outer transaction if not
+    (sqlite-utils' ``atomic`` nested, on any connection)."""
+    name = f"aanews_{secrets.token_hex(8)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # An error such as a RAISE(ROLLBACK) trigger can end the whole transaction,
+        # savepoints included: then there is nothing to roll back to.
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:

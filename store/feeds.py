@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from store import clock
-from store.db import in_chunks, writing
+from store.db import connection_of, in_chunks, writing
 from store.model import Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_lang, clean_line, clean_url, display_url
@@ -290,13 +291,15 @@ class Unchanged:
     last_modified: str | None = None
 
 
-def record_unchanged_many(db: Database, checks: Sequence[Unchanged]) -> None:
-    """Many feeds' "checked, nothing new", in one transaction (one statement, one commit)."""
+def record_unchanged_many(db: Database | sqlite3.Connection, checks: Sequence[Unchanged]) -> None:
+    """Many feeds' "checked, nothing new", in one transaction (one statement, one commit).
+
+    A plain connection will do: a refresh where nothing changed never loads sqlite-utils."""
     if not checks:
         return
     now = clock.now_iso()
     with writing(db):
-        db.conn.executemany(
+        connection_of(db).executemany(
             "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
             "last_error_at = NULL, failures = 0, retry_after = NULL, "
             "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",

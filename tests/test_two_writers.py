@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from store.db import open_db
+from store.db import DatabaseBusy, connect, open_db, writing
 from store.feeds import (
+    Unchanged,
     add_feed,
+    get_feed,
     list_feeds,
     record_failure,
     record_unchanged,
+    record_unchanged_many,
     remove_feed,
     rename_feed,
 )
@@ -105,6 +108,30 @@ def test_a_writer_waits_bounded_then_says_the_database_is_busy(
         assert time.monotonic() - started >= 0.3  # it did wait its turn first
     assert tag_items(db, ids, ["late"]) == 2  # and once the lock is free, it lands
     assert [t.name for t in list_tags(db)] == ["late"]
+    db.close()
+
+
+def test_a_plain_connection_writes_in_turn_and_a_failed_nested_write_is_undone_alone(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``writing`` on store.db.connect's connection (a refresh with nothing new): it waits
+    its turn as a Database's does, and a nested write that fails takes only itself back."""
+    monkeypatch.setenv("AANEWS_BUSY_TIMEOUT", "0.3")
+    db = open_db(path)
+    first, second = (add_feed(db, f"http://127.0.0.1:9/{n}").id for n in ("one", "two"))
+    db.close()
+    conn = connect(path)
+    with lock_held(path), pytest.raises(DatabaseBusy):
+        record_unchanged_many(conn, [Unchanged(first, 304)])
+    with writing(conn):
+        record_unchanged_many(conn, [Unchanged(first, 304, etag='"kept"')])
+        with pytest.raises(sqlite3.IntegrityError), writing(conn):
+            record_unchanged_many(conn, [Unchanged(second, 304)])
+            conn.execute("INSERT INTO feeds (id, url) VALUES (?, 'http://127.0.0.1:9/x')", [first])
+    conn.close()
+    db = open_db(path)
+    assert (get_feed(db, first).last_status, get_feed(db, first).etag) == (304, '"kept"')
+    assert get_feed(db, second).last_status is None  # its nested write was undone
     db.close()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.db import DatabaseBusy, busy_timeout, writing
+from store.db import DatabaseBusy, as_database, busy_timeout, writing
 from store.feeds import Unchanged, record_failure, record_unchanged, record_unchanged_many
 from store.fetching.http import FetchError, FetchResult
 from store.fetching.report import FeedOutcome, RefreshReport
@@ -49,7 +49,9 @@ class Storing:
     """The storing side of a refresh: each feed's answer written as it arrives, on the
     thread that called ``refresh_feeds`` (the one writer), with the report and hooks."""
 
-    db: Database
+    # A plain connection (``store.db.connect``) until a feed needs more than "nothing
+    # new": then sqlite-utils (~0.1 s of imports) loads, and not before.
+    db: Database | sqlite3.Connection
     report: RefreshReport
     total: int  # feeds in the refresh, for the progress hook
     deadline_at: float  # time.monotonic() when the whole run must end
@@ -58,6 +60,15 @@ class Storing:
     should_cancel: Callable[[], bool] = lambda: False
     done: int = 0
     _progressed: set[int] = field(default_factory=set)  # feeds whose progress was told
+    _database: Database | None = None
+
+    def database(self) -> Database:
+        """sqlite-utils' Database on the refresh's connection, made when first needed."""
+        if not isinstance(self.db, sqlite3.Connection):
+            return self.db
+        if self._database is None:
+            self._database = as_database(self.db)
+        return self._database
 
     def cancelled(self) -> bool:
         """Whether the refresh was asked to stop (then it stops between feeds)."""
@@ -94,7 +105,10 @@ class Storing:
         self._wait_no_later_than_the_deadline()
         outcome = _outcome(fetched.target)
         try:
-            write_answer(self.db, fetched, outcome, self.report, self.on_new_items)
+            if is_unchanged(fetched):  # as write_answer would, without sqlite-utils
+                write_unchanged(self.db, [(fetched, outcome)])
+            else:
+                write_answer(self.database(), fetched, outcome, self.report, self.on_new_items)
         except sqlite3.Error as error:
             why = fetched.error.reason if fetched.error is not None else None
             outcome.status = "failed"
@@ -127,12 +141,13 @@ class Storing:
         stored = RefreshReport()
         reached: list[tuple[Fetched, FeedOutcome]] = []  # written, or tried
         try:
-            with writing(self.db):
+            db = self.database()
+            with writing(db):
                 for fetched, outcome in answers:
                     if reached and self.cancelled():
                         break  # what is written so far is committed; the rest is dropped
                     reached.append((fetched, outcome))
-                    write_answer(self.db, fetched, outcome, stored, self.on_new_items)
+                    write_answer(db, fetched, outcome, stored, self.on_new_items)
                     self._progress(outcome)
         except DatabaseBusy as error:  # another writer held on: none of them was written
             reached = answers
@@ -238,7 +253,9 @@ def is_unchanged(fetched: Fetched) -> bool:
     )
 
 
-def write_unchanged(db: Database, answers: list[tuple[Fetched, FeedOutcome]]) -> None:
+def write_unchanged(
+    db: Database | sqlite3.Connection, answers: list[tuple[Fetched, FeedOutcome]]
+) -> None:
     """Many feeds' "nothing new" (``is_unchanged``) in one transaction: a refresh where
     most feeds answer 304 commits once per batch of answers, not once per feed."""
     checks = []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from store.db import as_database, connect
+from store.db import connect
 from store.fetching.answers import Fetched, ProgressHook, Storing
 from store.fetching.client import make_client
 from store.fetching.http import (
@@ -77,7 +77,9 @@ def refresh_feeds(
     A document whose parse takes over ``parse_timeout`` seconds fails that feed alone.
     """
     deadline_at = time.monotonic() + deadline
-    conn = connect(db_path)  # sqlite-utils' layer comes once the first requests are out
+    # A plain connection: sqlite-utils loads only for a feed with more than nothing new,
+    # and never before the first requests are out.
+    conn = connect(db_path)
     # A feed's multi-row INSERT (its FTS rows, its index entries) keeps a statement
     # journal; past 64 KiB SQLite writes it to a temporary file: in memory, a cold
     # refresh of 6,000 stories writes 105 MB instead of 233 MB (bench/ingest.md).
@@ -86,20 +88,18 @@ def refresh_feeds(
         targets, skipped = select_feeds(conn, feed_ids)
         report = RefreshReport(skipped=skipped)
         if targets:
-
-            def storing() -> Storing:
-                return Storing(
-                    db=as_database(conn),
-                    report=report,
-                    total=len(targets),
-                    deadline_at=deadline_at,
-                    on_progress=on_progress,
-                    on_new_items=on_new_items,
-                    should_cancel=should_cancel or (lambda: False),
-                )
-
+            storing = Storing(
+                db=conn,
+                report=report,
+                total=len(targets),
+                deadline_at=deadline_at,
+                on_progress=on_progress,
+                on_new_items=on_new_items,
+                should_cancel=should_cancel or (lambda: False),
+            )
             runner = _Refresh(
                 targets=targets,
+                storing=storing,
                 timeout=timeout,
                 deadline=deadline,
                 deadline_at=deadline_at,
@@ -108,7 +108,7 @@ def refresh_feeds(
                 max_bytes=max_bytes,
                 parse_timeout=parse_timeout,
             )
-            runner.run(storing)
+            runner.run()
         return report
     finally:
         conn.close()
@@ -163,6 +163,7 @@ class _Refresh:
     """One refresh run: the event-loop side of ``refresh_feeds``."""
 
     targets: list[Target]
+    storing: Storing  # the storing thread's side
     timeout: float
     deadline: float
     deadline_at: float  # time.monotonic() when the whole run must end
@@ -176,14 +177,12 @@ class _Refresh:
     _task: asyncio.Task | None = None
     _backlog: asyncio.Semaphore | None = None
 
-    def run(self, storing: Callable[[], Storing]) -> None:
+    def run(self) -> None:
         """Fetch and parse on an event loop in its own thread; store here, feed by feed.
 
         Storing (SQLite, mostly with the GIL released) then overlaps the HTTP
         work and the handling of parse results instead of stalling them; this
         thread stays the only writer, and the hooks run in the caller's thread.
-        ``storing()`` makes the storing side when the first answer has come: what
-        it loads (sqlite-utils, ~0.1 s of imports) loads while the requests are out.
         """
         # Before any thread starts: the parse workers can then be forked (fast). They
         # load the parser at once only if a feed has never been stored: a feed stored
@@ -200,18 +199,15 @@ class _Refresh:
             fetching.start()
             finished = False
             started.wait()
-            store: Storing | None = None
             done = False
             while not done:
                 arrived, done, error = _arrived(answers)
-                if store is None:
-                    store = storing()  # loads while the other answers come
-                store.store_all(arrived)
+                self.storing.store_all(arrived)
                 self._stored(sum(1 for fetched in arrived if _holds_a_place(fetched.result)))
                 if error is not None:
                     finished = True  # the loop raised and has stopped
                     raise error
-                if store.cancelled():
+                if self.storing.cancelled():
                     break
             finished = done
         finally:
