@@ -50,6 +50,8 @@ QUERIES = [
         lambda s: bool({"7", "haber"} & s[0]) and s[1] and "spor" not in s[2],
     ),
     ("haber (tag:ekonomi OR tag:okunacak)", lambda s: bool({"ekonomi", "okunacak"} & s[2])),
+    # "spor" is also a tag: a word matched in the text or as a tag
+    ("haber spor", lambda s: "haber" in s[0] and ("spor" in s[0] or "spor" in s[2])),
 ]
 
 SCRATCH_BITS = """
