@@ -159,6 +159,7 @@ class MainScreen(Screen[None]):
         """The whole view is in the list (the Viewer's part): its counts in the status line."""
         if message.view is self.viewer.shown:
             self.status.show_view(message.view.name, len(message.ids), message.unread)
+        self.call_after_refresh(self.app.launched)  # type: ignore[attr-defined]
 
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
         """A query that cannot run: its error in one line."""
