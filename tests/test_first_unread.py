@@ -29,3 +29,17 @@ def test_none_when_every_story_given_is_read(db: Database) -> None:
     set_read(db, ids[:59])
     assert first_unread(db, ids[:59]) is None
     assert first_unread(db, []) is None
+
+
+def test_the_ids_asked_are_read_by_their_key_not_the_unread_index(db: Database) -> None:
+    ids = _stories(db, 300)
+    asked: list[str] = []
+    db.conn.set_trace_callback(asked.append)
+    try:
+        assert first_unread(db, ids[:50]) == ids[0]
+    finally:
+        db.conn.set_trace_callback(None)
+    (sql,) = [s for s in asked if s.lstrip().startswith("SELECT")]
+    plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    # by key: one look-up per id asked; not the unread index, which holds every unread story
+    assert "items_unread" not in plan and ("rowid=?" in plan or "id=?" in plan), plan
