@@ -165,11 +165,7 @@ def open_db(path: str | Path | None = None) -> Database:
         from sqlite_utils import Database
 
         db = Database(memory=True, execute_plugins=False)
-        conn = db.conn
-        conn.create_function("aanews_fold", 1, fold, deterministic=True)
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
+        _prepare(db.conn, on_disk=False)
         return db
     return as_database(connect(path))
 
@@ -245,12 +241,13 @@ class DatabaseOpenError(RuntimeError):
     """The database file cannot be opened or is not an aanews database."""
 
 
-def _prepare(conn: sqlite3.Connection) -> None:
+def _prepare(conn: sqlite3.Connection, *, on_disk: bool = True) -> None:
     conn.create_function("aanews_fold", 1, fold, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    if on_disk:  # a memory database has no WAL
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
     if schema_version(conn) != len(MIGRATIONS):  # behind (or ahead: migrate says so)
         migrate(as_database(conn))
 

@@ -67,7 +67,7 @@ async def test_the_list_shows_stories_newest_first_with_the_first_one_open(tmp_p
 async def test_the_launch_stays_out_of_the_collectors_passes_while_the_reader_runs(
     tmp_path: Path,
 ) -> None:
-    # A full pass over a reader of 500,000 stories held a key ~60 ms (bench/ui.md).
+    # A full pass over a reader of 500,000 stories held a key ~60 ms (BENCHMARKS.md, keys).
     app = make_app(build_fixture_db(tmp_path / "f.db"))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)

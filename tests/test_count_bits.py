@@ -27,7 +27,7 @@ from store.search.compiler import counts
 from store.search.parser import relative_or_date
 from store.tags import set_feed_tags, tag_items
 from store.text import fold
-from tests.test_counts import OPERATIONS, TAGS, _feed_tags, _ids, _store
+from tests.test_counts import OPERATIONS, _history
 
 # (query, the stories it keeps: (words matched, unread, tags, published_ts) -> bool)
 SINCE = relative_or_date("since", "2026-11-03").timestamp()
@@ -141,12 +141,7 @@ def test_ids_past_the_sign_bit_and_many_chunks(db: Database) -> None:
 
 def test_an_import_keeps_the_bits(db: Database, tmp_path: Path) -> None:
     rng = random.Random(11)
-    for _ in range(8):
-        _store(db, rng)
-        _feed_tags(db, rng)
-        tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
-        set_read(db, _ids(db, rng), True)
-        set_hidden(db, _ids(db, rng, 2), True)
+    _history(db, rng, 8)
     out = io.StringIO()
     export_json(db, out)
     fresh = open_db(tmp_path / "fresh.db")
@@ -160,12 +155,7 @@ def test_a_database_from_before_gets_its_bits(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     db = open_db(path)
     rng = random.Random(5)
-    for _ in range(6):
-        _store(db, rng)
-        _feed_tags(db, rng)
-        tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
-        set_read(db, _ids(db, rng), True)
-        set_hidden(db, _ids(db, rng, 2), True)
+    _history(db, rng, 6)
     expected = scratch_counts(db)
     for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'bits_%'"

@@ -126,6 +126,16 @@ def _store(db: Database, rng: random.Random) -> None:
     store_feed(db, rng.choice(feeds), ParsedFeed(entries=_entries(rng, rng.randint(1, 12))))
 
 
+def _history(db: Database, rng: random.Random, rounds: int) -> None:
+    """Stories stored, feeds tagged, stories tagged, read and hidden, ``rounds`` times."""
+    for _ in range(rounds):
+        _store(db, rng)
+        _feed_tags(db, rng)
+        tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
+        set_read(db, _ids(db, rng), True)
+        set_hidden(db, _ids(db, rng, 2), True)
+
+
 def _feed_tags(db: Database, rng: random.Random) -> None:
     feeds = _feed_ids(db)
     if feeds:
@@ -205,12 +215,7 @@ def test_kept_counts_match_a_count_from_scratch(db: Database, seed: int) -> None
 
 def test_an_import_keeps_the_counts(db: Database, tmp_path: Path) -> None:
     rng = random.Random(7)
-    for _ in range(8):
-        _store(db, rng)
-        _feed_tags(db, rng)
-        tag_items(db, _ids(db, rng), [rng.choice(TAGS)])
-        set_read(db, _ids(db, rng), True)
-        set_hidden(db, _ids(db, rng, 2), True)
+    _history(db, rng, 8)
     out = io.StringIO()
     export_json(db, out)
     fresh = open_db(tmp_path / "fresh.db")
