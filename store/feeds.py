@@ -252,7 +252,7 @@ def setting_text(settings: FeedSettings, name: str) -> str:
 
 
 def record_failure(
-    db: Database,
+    db: Database | sqlite3.Connection,
     feed_id: int,
     error: str,
     *,
@@ -270,7 +270,7 @@ def record_failure(
 
 
 def record_unchanged(
-    db: Database,
+    db: Database | sqlite3.Connection,
     feed_id: int,
     *,
     status: int,
@@ -305,6 +305,12 @@ def record_unchanged_many(db: Database | sqlite3.Connection, checks: Sequence[Un
             "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
             [(now, c.status, c.etag, c.last_modified, c.feed_id) for c in checks],
         )
+
+
+def some_feed_reads_pages(db: Database | sqlite3.Connection) -> bool:
+    """Whether any feed has full text on (its own setting): without one, a refresh
+    reads no article page and need not load the page code at all."""
+    return db.execute("SELECT 1 FROM feeds WHERE full_text = 1 LIMIT 1").fetchone() is not None
 
 
 def describe_settings(settings: FeedSettings) -> str:

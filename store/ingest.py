@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from store import clock
-from store.db import in_chunks, writing
+from store.db import as_database, connection_of, in_chunks, writing
 from store.model import Entry, ParsedFeed
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ NewItemsHook = Callable[["Database", list[int]], None]
 
 
 def store_feed(
-    db: Database,
+    db: Database | sqlite3.Connection,
     feed_id: int,
     parsed: ParsedFeed,
     *,
@@ -109,7 +110,7 @@ def store_feed(
             if item_id not in linked:
                 links.append((feed_id, item_id))
             result.item_ids.append(item_id)
-        db.conn.executemany(
+        connection_of(db).executemany(
             "INSERT OR IGNORE INTO item_feeds (feed_id, item_id) VALUES (?, ?)", links
         )
         # Only the stories this document carries: a feed's old stories were not seen now.
@@ -117,12 +118,14 @@ def store_feed(
             db.execute(f"UPDATE items SET last_seen = ? WHERE id IN ({marks})", [now, *ids])
         _record_fetch(db, feed_id, parsed, (etag, last_modified, content_hash), status, now)
         if on_new_items is not None and result.new_ids:
-            on_new_items(db, result.new_ids)
+            on_new_items(
+                as_database(db) if isinstance(db, sqlite3.Connection) else db, result.new_ids
+            )
     return result
 
 
 def _stored_versions(
-    db: Database, feed_id: int, keys: list[str]
+    db: Database | sqlite3.Connection, feed_id: int, keys: list[str]
 ) -> tuple[dict[str, tuple[int, str | None]], set[int]]:
     """Stories already stored under ``keys`` (key -> id, feed signature), and the ids
     this feed already carries (no ``item_feeds`` write for those)."""
@@ -141,7 +144,9 @@ def _stored_versions(
     return existing, linked
 
 
-def _takes_new_version(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> bool:
+def _takes_new_version(
+    db: Database | sqlite3.Connection, item_id: int, entry: Entry, sig: str, now: str
+) -> bool:
     """Whether the feed's changed copy becomes the story's new version (not a stale one)."""
     if _repeats_an_older_version(db, item_id, entry):
         return False
@@ -149,7 +154,7 @@ def _takes_new_version(db: Database, item_id: int, entry: Entry, sig: str, now: 
 
 
 def _record_fetch(
-    db: Database,
+    db: Database | sqlite3.Connection,
     feed_id: int,
     parsed: ParsedFeed,
     validators: tuple[str | None, str | None, str | None],
@@ -187,7 +192,9 @@ _INSERT_COLUMNS = (
 _INSERT_ROWS = 400
 
 
-def _insert_many(db: Database, rows: list[tuple[str, Entry, str]], now: str) -> dict[str, int]:
+def _insert_many(
+    db: Database | sqlite3.Connection, rows: list[tuple[str, Entry, str]], now: str
+) -> dict[str, int]:
     """Insert new stories, many per statement; returns their ids by key.
 
     One statement per batch, not one per story: the FTS trigger then runs inside
@@ -237,7 +244,7 @@ def _row(key: str, entry: Entry, sig: str, now: str) -> list[object]:
     ]
 
 
-def save_revision(db: Database, item_id: int, now: str) -> None:
+def save_revision(db: Database | sqlite3.Connection, item_id: int, now: str) -> None:
     """Keep the version a story has now, before it is overwritten."""
     db.execute(
         "INSERT INTO revisions (item_id, seen_at, title, summary, body, updated) "
@@ -247,7 +254,7 @@ def save_revision(db: Database, item_id: int, now: str) -> None:
 
 
 def revise_item(
-    db: Database,
+    db: Database | sqlite3.Connection,
     item_id: int,
     *,
     title: str | None = None,
@@ -272,7 +279,7 @@ def revise_item(
 
 
 def _revise(
-    db: Database,
+    db: Database | sqlite3.Connection,
     item_id: int,
     title: str | None,
     summary: str | None,
@@ -323,7 +330,9 @@ def _revised_since(changed_at: str | None, since: str | None) -> bool:
     return changed is not None and start is not None and changed >= start
 
 
-def _take_feed_version(db: Database, item_id: int, entry: Entry, sig: str, now: str) -> bool:
+def _take_feed_version(
+    db: Database | sqlite3.Connection, item_id: int, entry: Entry, sig: str, now: str
+) -> bool:
     """The feed sends a story differently now; True when its text changed."""
     changed = revise_item(
         db,
@@ -344,7 +353,9 @@ def _take_feed_version(db: Database, item_id: int, entry: Entry, sig: str, now: 
     return changed
 
 
-def _repeats_an_older_version(db: Database, item_id: int, entry: Entry) -> bool:
+def _repeats_an_older_version(
+    db: Database | sqlite3.Connection, item_id: int, entry: Entry
+) -> bool:
     """The entry is a version the story had before: a feed still serving a stale copy.
 
     An entry stamped later than the stored version is new, whatever it says.

@@ -377,3 +377,27 @@ def test_a_feeds_full_text_setting_chooses_its_pages(db: Database) -> None:
     ids = only_off.item_ids + shared.item_ids + mine.item_ids
     assert pages_allowed(db, ids) == shared.item_ids + mine.item_ids
     assert pages_allowed(db, ids, only_on=True) == shared.item_ids
+
+
+def test_a_plain_fetch_reads_the_pages_of_feeds_with_full_text_on_only(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    from store.feeds import set_settings
+    from store.model import FeedSettings
+    from tui.cli import main
+
+    serve_version(httpserver, title=V1_TITLE, page=classic_page())
+    feed = add_feed(db, httpserver.url_for("/rss"), title="AA fr")
+    assert main(["--db", db_path(db), "fetch"]) == 0
+    asked = [request.path for request, _ in httpserver.log]
+    assert asked == ["/rss"]  # full text is not on for this feed: no page is asked for
+    [item_id] = [row[0] for row in db.execute("SELECT id FROM items")]
+    assert "Bassora" not in get_item(db, item_id).body
+
+    set_settings(db, feed.id, FeedSettings(full_text=True))
+    db.execute("DELETE FROM items")
+    db.execute("UPDATE feeds SET etag = NULL, last_modified = NULL, content_hash = NULL")
+    assert main(["--db", db_path(db), "fetch"]) == 0
+    [item_id] = [row[0] for row in db.execute("SELECT id FROM items")]
+    assert STORY_PATH in [request.path for request, _ in httpserver.log]
+    assert "Bassora" in get_item(db, item_id).body

@@ -210,6 +210,8 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
     """
     if not args.full_text and not (report.new_ids or report.updated_ids):
         return None  # no story to read a page for: not even the page code is loaded
+    if not args.full_text and not _some_feed_reads_pages(args):
+        return None  # no feed reads its pages: nor then (sqlite-utils, httpx: ~0.15 s)
     from store.pages.fulltext import pages_allowed, pages_to_recheck, refresh_full_text
 
     refreshed = [o.feed_id for o in report.outcomes if o.status != "failed"]
@@ -233,6 +235,17 @@ def _full_text(args: argparse.Namespace, report: RefreshReport, started: str) ->
         args.db, item_ids, timeout=args.timeout, since=started, stale_minutes=args.recheck_after
     )
     return pages.summary()
+
+
+def _some_feed_reads_pages(args: argparse.Namespace) -> bool:
+    from store.db import connect
+    from store.feeds import some_feed_reads_pages
+
+    conn = connect(args.db)
+    try:
+        return some_feed_reads_pages(conn)
+    finally:
+        conn.close()
 
 
 @contextmanager
