@@ -19,6 +19,7 @@ import httpcore
 import httpx
 
 from store.fetching.http import DEFAULT_TIMEOUT, USER_AGENT
+from store.fetching.streams import StreamsTransport
 
 CA_BUNDLE_ENV = "AANEWS_CA_BUNDLE"
 
@@ -42,10 +43,15 @@ def make_client(
         max_keepalive_connections=max_connections or 32,
         keepalive_expiry=30.0,
     )
-    transport = httpx.AsyncHTTPTransport(
-        http2=True, limits=limits, verify=_ssl_context(), trust_env=False
+    context = _ssl_context()
+    httpcore_transport = httpx.AsyncHTTPTransport(
+        http2=True, limits=limits, verify=context, trust_env=False
     )
-    transport._pool._network_backend = _FeedBackend(on_http2)  # noqa: SLF001 - see the class
+    backend = _FeedBackend(on_http2)
+    httpcore_transport._pool._network_backend = backend  # noqa: SLF001 - see the class
+    transport: httpx.AsyncBaseTransport = httpcore_transport
+    if max_connections is None:  # a refresh's many feeds: HTTP/2 hosts through our streams
+        transport = StreamsTransport(httpcore_transport, context, backend, on_http2)
     return _FeedClient(
         transport=transport,
         headers={
@@ -151,10 +157,27 @@ class _FeedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, on_http2: Callable[[str], None] | None = None) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._on_http2 = on_http2
+        self._parked: dict[tuple[str, int], list[httpcore.AsyncNetworkStream]] = {}
 
-    async def connect_tcp(self, host: str, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
-        stream = await self._inner.connect_tcp(host, *args, **kwargs)
+    async def connect_tcp(  # type: ignore[no-untyped-def]
+        self, host: str, port: int, *args, **kwargs
+    ) -> httpcore.AsyncNetworkStream:
+        parked = self._parked.get((host, port))
+        if parked:  # already through its TLS handshake: its start_tls gives it back
+            return parked.pop()
+        stream = await self._inner.connect_tcp(host, port, *args, **kwargs)
         return _QuickAckStream(stream, on_http2=self._http2_seen(host))
+
+    def park(self, host: str, port: int, stream: httpcore.AsyncNetworkStream) -> None:
+        """A connection that chose HTTP/1.1: httpcore's next connection to the host is it."""
+        self._parked.setdefault((host, port), []).append(stream)
+
+    async def aclose(self) -> None:
+        """Close the connections parked and never taken."""
+        for streams in self._parked.values():
+            for stream in streams:
+                await stream.aclose()
+        self._parked.clear()
 
     def _http2_seen(self, host: str) -> Callable[[], None] | None:
         on_http2 = self._on_http2
