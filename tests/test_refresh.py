@@ -436,3 +436,40 @@ def test_a_feed_with_its_own_interval_waits_its_turn(
     assert [o.feed_id for o in again.outcomes] == [fast.id]
     named = refresh_feeds(db_path(db), [slow.id])  # asked for by id: fetched anyway
     assert [o.feed_id for o in named.outcomes] == [slow.id]
+
+
+def test_the_search_index_holds_the_same_folded_text_however_the_feed_was_parsed(
+    db: Database, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parse worker folds the stories' texts for the index (ParsedFeed.folded); the
+    index then holds exactly what the storing thread's own fold gives, and a search
+    without accents or capitals finds the story."""
+    from store.search.compiler import search_ids
+    from store.text import fold
+
+    title = "İSTANBUL'da Şırnak ve Çanakkale için sécurité toplantısı"
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><guid>urn:1</guid><title>{title}</title>"
+        "<description>Ilık ve ışıklı bir gün; Ğ harfi, Öğle.</description>"
+        "<pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>"
+        "<item><guid>urn:2</guid><title>Plain ASCII title</title></item></channel></rss>"
+    ).encode()
+    feed = add_feed(db, httpserver.url_for("/tr.xml"))
+    httpserver.expect_request("/tr.xml").respond_with_data(body)
+    parsed = parse_job(body, httpserver.url_for("/tr.xml"))
+    assert not isinstance(parsed, str) and parsed.folded[title] == fold(title)
+    for mode in ("process", "thread"):
+        monkeypatch.setenv("AANEWS_PARSE_IN", mode)
+        db.execute("DELETE FROM items")
+        db.execute("UPDATE feeds SET content_hash = NULL")
+        report = refresh_feeds(db_path(db), [feed.id])
+        assert report.new == 2 and not report.failures
+        rows = db.execute(
+            "SELECT i.title, i.summary, f.title, f.summary FROM items i "
+            "JOIN items_fts f ON f.rowid = i.id ORDER BY i.id"
+        ).fetchall()
+        assert [(fold(a), fold(b)) for a, b, _, _ in rows] == [(c, d) for _, _, c, d in rows]
+        assert rows[0][2].startswith("istanbul'da sirnak ve canakkale icin securite")
+        [turkish] = [row[0] for row in db.execute("SELECT id FROM items WHERE title = ?", [title])]
+        assert search_ids(db, "istanbul sirnak isikli") == [turkish]

@@ -90,7 +90,7 @@ class Server:
         config.bind = [f"fd://{listener.detach()}"]  # Hypercorn's to close
         config.certfile, config.keyfile = str(cert), str(key)
         config.alpn_protocols = ["http/1.1"] if http1_only else ["h2", "http/1.1"]
-        config.accesslog = None
+        config.accesslog = config.errorlog = None
         self._loop = asyncio.new_event_loop()
         self._stop = asyncio.Event()
         self._thread = threading.Thread(

@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.db import DatabaseBusy, as_database, busy_timeout, writing
+from store.db import DatabaseBusy, as_database, busy_timeout, connection_of, writing
 from store.feeds import Unchanged, record_failure, record_unchanged, record_unchanged_many
 from store.fetching.http import FetchError, FetchResult
 from store.fetching.report import FeedOutcome, RefreshReport
 from store.fetching.targets import Target
 from store.ingest import NewItemsHook, store_feed
 from store.model import ParsedFeed
-from store.text import clean_line, display_url
+from store.text import clean_line, display_url, fold
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -61,6 +62,11 @@ class Storing:
     done: int = 0
     _progressed: set[int] = field(default_factory=set)  # feeds whose progress was told
     _database: Database | None = None
+    _folds: FoldedAhead = field(default_factory=lambda: FoldedAhead())
+
+    def __post_init__(self) -> None:
+        # The search index trigger's fold, on this connection: a parse worker's first.
+        connection_of(self.db).create_function("aanews_fold", 1, self._folds, deterministic=True)
 
     def database(self) -> Database | sqlite3.Connection:
         """What stories are written through: the plain connection, unless a hook takes
@@ -110,7 +116,8 @@ class Storing:
             if is_unchanged(fetched):  # as write_answer would, without sqlite-utils
                 write_unchanged(self.db, [(fetched, outcome)])
             else:
-                write_answer(self.database(), fetched, outcome, self.report, self.on_new_items)
+                with self._folds.of(fetched.parsed):
+                    write_answer(self.database(), fetched, outcome, self.report, self.on_new_items)
         except sqlite3.Error as error:
             why = fetched.error.reason if fetched.error is not None else None
             outcome.status = "failed"
@@ -149,7 +156,8 @@ class Storing:
                     if reached and self.cancelled():
                         break  # what is written so far is committed; the rest is dropped
                     reached.append((fetched, outcome))
-                    write_answer(db, fetched, outcome, stored, self.on_new_items)
+                    with self._folds.of(fetched.parsed):
+                        write_answer(db, fetched, outcome, stored, self.on_new_items)
                     self._progress(outcome)
         except DatabaseBusy as error:  # another writer held on: none of them was written
             reached = answers
@@ -192,6 +200,26 @@ class Storing:
         self.done += 1
         if self.on_progress is not None:
             self.on_progress(self.done, self.total, outcome.title)
+
+
+class FoldedAhead:
+    """``aanews_fold`` for the refresh's connection: the folds a parse worker made for
+    the feed being stored (``ParsedFeed.folded``, exactly ``fold``'s), else ``fold``."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, text: str | None) -> str:
+        folded = self.texts.get(text) if text else None
+        return fold(text) if folded is None else folded
+
+    @contextmanager
+    def of(self, parsed: ParsedFeed | None) -> Iterator[None]:
+        self.texts = parsed.folded if parsed is not None else {}
+        try:
+            yield
+        finally:
+            self.texts = {}
 
 
 def _outcome(target: Target) -> FeedOutcome:

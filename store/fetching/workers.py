@@ -199,9 +199,25 @@ def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | st
     from store.parsing.feed import FeedParseError, parse_feed
 
     try:
-        return parse_feed(body, url=url, lang=lang)
+        parsed = parse_feed(body, url=url, lang=lang)
     except FeedParseError as error:
         reason = str(error)
         return reason if reason.startswith("not a feed") else f"not a feed: {reason}"
     except Exception as error:  # one odd document must not stop the refresh
         return f"the parser failed on this document: {type(error).__name__}: {error}"
+    parsed.folded = fold_ahead(parsed)
+    return parsed
+
+
+def fold_ahead(parsed: ParsedFeed) -> dict[str, str]:
+    """fold() of the texts the search index takes from each story (title, lead, body,
+    dateline: the items_fts trigger's), done here, beside the parse, rather than by
+    the storing thread. ASCII folds in a step (lower()): not worth carrying."""
+    from store.text import fold
+
+    folded: dict[str, str] = {}
+    for entry in parsed.entries:
+        for text in (entry.title, entry.summary, entry.body, entry.dateline):
+            if text and not text.isascii() and text not in folded:
+                folded[text] = fold(text)
+    return folded
