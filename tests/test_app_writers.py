@@ -75,6 +75,57 @@ async def test_stories_another_process_stores_appear_and_the_cursor_stays(
         assert "Cron" in screen_text(app)  # and the sidebar lists the feed
 
 
+# Another process reads one story and stores new ones (a sync, a cron fetch).
+_READ_AND_STORE = """
+import sys
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import store_feed
+from store.items import set_read
+from store.parsing.feed import parse_feed
+from tests.two_writers import rss
+db = open_db(sys.argv[1])
+set_read(db, [int(sys.argv[2])])
+feed = add_feed(db, "http://127.0.0.1:9/cron", title="Cron")
+store_feed(db, feed.id, parse_feed(rss("cron", 3, start=0), url=feed.url))
+db.close()
+"""
+
+
+async def test_the_list_read_again_keeps_its_rows_drawn_and_shows_what_changed(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("j")
+        await settle(pilot)
+        cursor = items.current_id
+        shown = items.ids[:10]
+        unread = next(i for i in shown if i != cursor and not items.cached(i).read)  # type: ignore[union-attr]
+        title = items.cached(unread).title  # type: ignore[union-attr]
+        # Read again with nothing changed: no row goes blank ("…") while it is re-read.
+        items.set_ids(list(items.ids), keep=cursor)
+        assert "…" not in screen_text(app) and title in screen_text(app)
+        await settle(pilot)
+        before = _stories_in_status(app)
+        subprocess.run(
+            [sys.executable, "-c", _READ_AND_STORE, str(path), str(unread)], cwd=ROOT, check=True
+        )
+        await pilot_wait_for(
+            pilot, lambda: _stories_in_status(app) == before + 3, what="3 more stories"
+        )
+        await pilot_wait_for(
+            pilot,
+            lambda: items.cached(unread) is not None and items.cached(unread).read,  # type: ignore[union-attr]
+            what="the story read elsewhere to show read",
+        )
+        assert items.current_id == cursor  # the cursor stayed on its story
+        await pilot_wait_for(pilot, lambda: "cron story" in screen_text(app), what="the new rows")
+
+
 async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -81,3 +81,31 @@ async def test_a_long_feed_title_is_cut_and_its_count_stays(tmp_path: Path) -> N
         assert len(counted) >= 5 and len({len(line) for line in counted}) == 1
         # the list beside it keeps room for its titles
         assert any("Noticia 16" in line[width:] for line in lines)
+
+
+async def test_feeds_that_arrive_together_all_show_and_the_cursor_keeps_its_entry(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one("#sidebar")
+        sidebar.select_query("is:starred")  # type: ignore[attr-defined]
+        sidebar.action_select_cursor()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert app.screen.sub_title == "Starred"
+        db = open_db(path)
+        for n in range(12):  # a sync brings its account's feeds in one go
+            feed = add_feed(db, f"http://127.0.0.1:9/new{n}", title=f"Arrived {n:02d}", lang="ca")
+            guids = [f"new{n}-{k}" for k in range(n + 1)]
+            entries = [Entry(key=f"guid:{g}", guid=g, title="x") for g in guids]
+            store_feed(db, feed.id, ParsedFeed(entries=entries))
+        db.close()
+        app.screen.viewer.load_counts()  # type: ignore[attr-defined]
+        await settle(pilot)
+        width = sidebar.size.width
+        rows = [line[:width].rstrip() for line in screen_text(app).splitlines()]
+        for n in range(12):  # each under its language, with its own count
+            assert any(f"Arrived {n:02d}" in row and row.endswith(f" {n + 1}") for row in rows), n
+        assert sidebar.cursor_node.data.query == "is:starred"  # type: ignore[attr-defined]

@@ -62,6 +62,35 @@ def start_quietly(start: Callable[[], None]) -> None:
             sys.stderr = captured
 
 
+def start_niced(start: Callable[[], None]) -> None:
+    """``start_quietly(start)`` from a new thread of lower CPU priority, and wait for it.
+
+    The forkserver, started once, imports the program and the refresh (1.5-2 s of
+    CPU) while the first refresh waits: a process inherits the nice value of the
+    thread that starts it (Linux), so it yields the CPU to the screen, and so do
+    the jobs it forks. A fresh thread: a raised nice value cannot be lowered again.
+    """
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        if sys.platform.startswith("linux"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+            except OSError:
+                pass
+        try:
+            start_quietly(start)
+        except BaseException as error:  # handed to the waiting thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="aanews-forkserver", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def in_background_process(job: Job[T], on_progress: Progress, give_up: Callable[[], bool]) -> T:
     """Run ``job(progress, cancelled)`` in another process and wait for it.
 
@@ -74,7 +103,7 @@ def in_background_process(job: Job[T], on_progress: Progress, give_up: Callable[
     context = get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     start_quietly(resource_tracker.ensure_running)
-    start_quietly(forkserver.ensure_running)
+    start_niced(forkserver.ensure_running)
     receiver, sender = context.Pipe(duplex=False)
     stop = context.Event()
     # Not a daemon: the job starts processes of its own (the refresh's parsers).

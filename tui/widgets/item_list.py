@@ -119,6 +119,7 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         self._look = RowLook()  # the styles of this repaint (render_lines)
         self._drawn_at: tuple[object, ...] = ()  # and the rest rows are drawn for
         self._pending: set[int] = set()
+        self._stale: set[int] = set()  # loaded before the list was read again: drawn, re-read
         self._generation = 0
         self.clock = Clock()
         self._time_width = TIME_WIDTH
@@ -167,21 +168,28 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
     ) -> None:
         """Show a new list of stories; the cursor stays on ``keep`` if it is still there.
 
-        ``rows`` are loaded rows to draw at once (the view's first page).
+        ``reload``: the rows may have changed. For the same view read again (``keep``
+        given: new stories came) the rows loaded stay drawn while those on screen are
+        read again, and only a row that changed is drawn anew; else they are dropped.
+        ``rows`` are loaded rows to draw at once (the view's first page). A list is
+        taken as it is, not copied (500,000 ids: the worker made it for this list).
         """
         before = self.current_id
         self._generation += 1
         self._pending.clear()
-        if reload:
+        if reload and keep is not None:
+            self._stale = set(self._cache)
+        elif reload:
             self._cache.clear()
             self._snippets.clear()
             self._drawn.clear()
+            self._stale.clear()
             self._time_width, self._place_width = TIME_WIDTH, 0
         for item in rows or ():
             self._cache[item.id] = item
             self._forget(item.id)
         self._measure(rows or ())
-        self.ids = list(ids)
+        self.ids = ids if type(ids) is list else list(ids)
         if self.selected:  # a story gone from the view cannot stay selected
             self.selected.intersection_update(self.ids)
         index = 0
@@ -285,8 +293,9 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         if index >= len(self.ids):
             return Strip.blank(width, self.rich_style)
         item = self._cache.get(self.ids[index])
-        if item is None:
+        if item is None or item.id in self._stale:
             self._request(index // PAGE)
+        if item is None:
             return Strip([Segment("  …".ljust(width), self.rich_style)], width)
         self._cache.move_to_end(item.id)
         cursor = self._look.cursor if index == self.cursor else None
@@ -361,17 +370,28 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         self.post_message(self.RowsWanted(self, self._generation, page, ids, with_text))
 
     def rows_loaded(self, generation: int, page: int, items: list[Item]) -> None:
-        """The rows asked for with ``RowsWanted`` have been read: draw them."""
+        """The rows asked for with ``RowsWanted`` have been read: draw those that changed
+        (read again after a reload, most are as drawn)."""
+        current = generation == self._generation
+        changed = False
         for item in items:
+            if self._cache.get(item.id) != item:
+                changed = True
+                self._forget(item.id)
+            if current:
+                self._stale.discard(item.id)
             self._cache[item.id] = item
             self._cache.move_to_end(item.id)
-            self._forget(item.id)
         while len(self._cache) > CACHE_ROWS:
-            self._forget(self._cache.popitem(last=False)[0])
-        if generation == self._generation:
+            gone = self._cache.popitem(last=False)[0]
+            self._forget(gone)
+            self._stale.discard(gone)
+        if current:
             self._pending.discard(page)
+            widths = (self._time_width, self._place_width)
             self._measure(items)
-            self.refresh()
+            if changed or widths != (self._time_width, self._place_width):
+                self.refresh()
 
     # -- mouse -------------------------------------------------------------
 

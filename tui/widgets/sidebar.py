@@ -111,6 +111,8 @@ class Sidebar(SteadyScrollBars, Tree[View]):
             super().__init__()
             self.view = view
 
+    _building = False  # show() is adding nodes: the tree's caches go once, after
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("aanews", id=id)
         self.show_root = False
@@ -135,6 +137,24 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         self._shape = shape
         self._entry_nodes.clear()
         self.clear()
+        self._building = True
+        try:
+            self._add_entries(data)
+        finally:
+            self._building = False
+            super()._invalidate()
+        if chosen is not None and chosen in self._entry_nodes:
+            self.move_cursor(self._entry_nodes[chosen])
+
+    def _invalidate(self) -> None:
+        """Textual's Tree drops its caches and lays itself out at every node added (a
+        millisecond each: 200 feeds a sync brings held a key ~200 ms); ``show`` adds its
+        nodes first and drops them once."""
+        if not self._building:
+            super()._invalidate()
+
+    def _add_entries(self, data: SidebarData) -> None:
+        """The entries of ``data`` as the tree's nodes (the tree is empty)."""
         for view in data.views:
             self._add(self.root, view)
         if data.feeds:
@@ -153,8 +173,6 @@ class Sidebar(SteadyScrollBars, Tree[View]):
                 group = self.root.add(Text(title, style="bold"), expand=True)
                 for view in views:
                     self._add(group, view)
-        if chosen is not None and chosen in self._entry_nodes:
-            self.move_cursor(self._entry_nodes[chosen])
 
     def select_query(self, query: str) -> None:
         """Put the cursor on the entry for ``query``, if there is one."""
