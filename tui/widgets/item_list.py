@@ -168,11 +168,9 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
     ) -> None:
         """Show a new list of stories; the cursor stays on ``keep`` if it is still there.
 
-        ``reload``: the rows may have changed. For the same view read again (``keep``
-        given: new stories came) the rows loaded stay drawn while those on screen are
-        read again, and only a row that changed is drawn anew; else they are dropped.
-        ``rows`` are loaded rows to draw at once (the view's first page). A list is
-        taken as it is, not copied (500,000 ids: the worker made it for this list).
+        ``reload``: rows may have changed. The same view read again (``keep``) keeps its
+        rows drawn while they are read again, and draws anew only those that changed.
+        ``rows``: the view's first page, drawn at once. A list is taken, not copied.
         """
         before = self.current_id
         self._generation += 1
@@ -370,10 +368,8 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
         self.post_message(self.RowsWanted(self, self._generation, page, ids, with_text))
 
     def rows_loaded(self, generation: int, page: int, items: list[Item]) -> None:
-        """The rows asked for with ``RowsWanted`` have been read: draw those that changed
-        (read again after a reload, most are as drawn)."""
-        current = generation == self._generation
-        changed = False
+        """The rows asked for with ``RowsWanted`` have been read: draw those that changed."""
+        current, changed = generation == self._generation, False
         for item in items:
             if self._cache.get(item.id) != item:
                 changed = True
