@@ -129,8 +129,13 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         if shape == self._shape:
             for view in data.all_views():  # only the rows whose count or mark moved
                 node = self._entry_nodes.get(view.query)
-                if node is not None and node.data != view:
-                    node.data = view
+                if node is None or node.data == view:
+                    continue
+                named = node.data is not None and self._label(node.data) == self._label(view)
+                node.data = view
+                if named:  # the count alone (drawn from the data): this row's line again
+                    node.refresh()
+                else:  # set_label redraws later, a callback each: 200 a sync held a key
                     node.set_label(self._label(view))
             return
         chosen = self.cursor_node.data.query if self.cursor_node and self.cursor_node.data else None
