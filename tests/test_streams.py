@@ -12,6 +12,7 @@ import asyncio
 import gzip
 import importlib.util
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +221,99 @@ def test_a_refused_connection_is_said_so() -> None:
     listener.close()  # nothing listens there now
     [refused] = refresh_fetch(f"https://127.0.0.1:{port}/feed")
     assert isinstance(refused, FetchError) and refused.reason == "connection refused by 127.0.0.1"
+
+
+class RudeServer:
+    """A raw HTTP/2 server (h2 over TLS) that answers /feed, resets /reset, and with
+    ``goaway`` says GOAWAY after its first answer and closes the connection."""
+
+    def __init__(self, work: Path, *, goaway: bool) -> None:
+        import h2.config
+        import h2.connection
+
+        self._h2 = (h2.config, h2.connection)
+        cert, key = work / "rude.pem", work / "rude.key"
+        _make_certificate(cert, key)
+        self.ca, self.goaway, self.connections = cert, goaway, 0
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        context.set_alpn_protocols(["h2"])
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        self.base = f"https://127.0.0.1:{listener.getsockname()[1]}"
+        self._loop = asyncio.new_event_loop()
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, sock=listener, ssl=context)
+        )
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        import h2.errors
+        import h2.events
+
+        config, connection = self._h2
+        self.connections += 1
+        conn = connection.H2Connection(
+            config.H2Configuration(client_side=False, header_encoding="utf-8")
+        )
+        conn.initiate_connection()
+        writer.write(conn.data_to_send())
+        answered = 0
+        while data := await reader.read(65536):
+            for event in conn.receive_data(data):
+                if not isinstance(event, h2.events.RequestReceived):
+                    continue
+                if dict(event.headers)[":path"] == "/reset":
+                    conn.reset_stream(event.stream_id, h2.errors.ErrorCodes.INTERNAL_ERROR)
+                    continue
+                conn.send_headers(event.stream_id, [(":status", "200")])
+                conn.send_data(event.stream_id, FEED, end_stream=True)
+                answered += 1
+                if self.goaway and answered == 1:
+                    conn.close_connection(last_stream_id=event.stream_id)
+                    writer.write(conn.data_to_send())
+                    await writer.drain()
+                    writer.close()
+                    return
+            writer.write(conn.data_to_send())
+            await writer.drain()
+        writer.close()
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(30)
+
+
+@pytest.mark.parametrize("goaway", [True, False], ids=["goaway", "reset"])
+def test_a_goaway_or_a_reset_fails_only_what_it_names(
+    goaway: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rude = RudeServer(tmp_path, goaway=goaway)
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(rude.ca))
+
+    async def run() -> list[FetchResult | FetchError]:
+        results: list[FetchResult | FetchError] = []
+        async with make_client(max_connections=None) as client:
+            for path in ["/feed", "/reset", "/feed"]:  # one after the other, one client
+                try:
+                    results.append(await fetch_feed(client, f"{rude.base}{path}"))
+                except FetchError as error:
+                    results.append(error)
+        return results
+
+    try:
+        first, reset, last = asyncio.run(run())
+    finally:
+        rude.close()
+    assert isinstance(first, FetchResult) and first.body == FEED and first.http_version == "HTTP/2"
+    assert isinstance(last, FetchResult) and last.body == FEED
+    if goaway:  # the connection said goodbye: the next requests went on a new one
+        assert rude.connections >= 2
+    else:  # the reset failed that feed alone, on the one connection
+        assert rude.connections == 1
+        assert isinstance(reset, FetchError)
+        assert reset.reason.startswith("127.0.0.1 broke the HTTP exchange:")
+        assert "\n" not in reset.reason
