@@ -9,17 +9,15 @@ requests at once. ``store.fetching.http`` does one request on it.
 from __future__ import annotations
 
 import os
-import socket
 import ssl
 import threading
 from collections.abc import Callable
 from typing import Any
 
-import httpcore
 import httpx
 
 from store.fetching.http import DEFAULT_TIMEOUT, USER_AGENT
-from store.fetching.streams import StreamsTransport
+from store.fetching.transport import FeedTransport
 
 CA_BUNDLE_ENV = "AANEWS_CA_BUNDLE"
 
@@ -38,20 +36,12 @@ def make_client(
     ``on_http2(host)`` is called as soon as a TLS handshake with ``host`` settles
     on HTTP/2, before any answer comes back over it.
     """
-    limits = httpx.Limits(
+    transport = FeedTransport(
+        _ssl_context(),
         max_connections=max_connections,
-        max_keepalive_connections=max_connections or 32,
         keepalive_expiry=30.0,
+        on_http2=on_http2,
     )
-    context = _ssl_context()
-    httpcore_transport = httpx.AsyncHTTPTransport(
-        http2=True, limits=limits, verify=context, trust_env=False
-    )
-    backend = _FeedBackend(on_http2)
-    httpcore_transport._pool._network_backend = backend  # noqa: SLF001 - see the class
-    transport: httpx.AsyncBaseTransport = httpcore_transport
-    if max_connections is None:  # a refresh's many feeds: HTTP/2 hosts through our streams
-        transport = StreamsTransport(httpcore_transport, context, backend, on_http2)
     return _FeedClient(
         transport=transport,
         headers={
@@ -103,12 +93,14 @@ def _ssl_context() -> ssl.SSLContext:
     """
     bundle = os.environ.get(CA_BUNDLE_ENV)
     if not bundle:
-        return _TrustOnFirstUse(ssl.PROTOCOL_TLS_CLIENT)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # checks certificates and host names
-    try:
-        context.load_verify_locations(cafile=bundle)
-    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
-        raise ValueError(f"{CA_BUNDLE_ENV}={bundle!r}: cannot load it ({error})") from None
+        context: ssl.SSLContext = _TrustOnFirstUse(ssl.PROTOCOL_TLS_CLIENT)
+    else:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # checks certificates and host names
+        try:
+            context.load_verify_locations(cafile=bundle)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            raise ValueError(f"{CA_BUNDLE_ENV}={bundle!r}: cannot load it ({error})") from None
+    context.set_alpn_protocols(["h2", "http/1.1"])  # HTTP/2 when the server offers it
     return context
 
 
@@ -138,93 +130,3 @@ class _TrustOnFirstUse(ssl.SSLContext):
     def wrap_socket(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self._trust()
         return super().wrap_socket(*args, **kwargs)
-
-
-class _FeedBackend(httpcore.AsyncNetworkBackend):
-    """Connections that acknowledge what they receive at once, and say when they are HTTP/2.
-
-    Quick ACKs (Linux TCP_QUICKACK): a server that writes a response's headers and
-    body separately without TCP_NODELAY holds the body until the headers are
-    acknowledged, and on a kept-alive connection Linux delays that acknowledgement
-    by up to 40 ms: every reused connection would then pay ~40 ms a request
-    (measured: 144 ms a request at a 100 ms round trip, 105 ms with this). The flag
-    does not stick, so it is set again before each read.
-
-    HTTP/2: ``on_http2(host)`` as the handshake picks it (ALPN), so a refresh can
-    send the host's other requests at once instead of a round trip later.
-    """
-
-    def __init__(self, on_http2: Callable[[str], None] | None = None) -> None:
-        self._inner = httpcore.AnyIOBackend()
-        self._on_http2 = on_http2
-        self._parked: dict[tuple[str, int], list[httpcore.AsyncNetworkStream]] = {}
-
-    async def connect_tcp(  # type: ignore[no-untyped-def]
-        self, host: str, port: int, *args, **kwargs
-    ) -> httpcore.AsyncNetworkStream:
-        parked = self._parked.get((host, port))
-        if parked:  # already through its TLS handshake: its start_tls gives it back
-            return parked.pop()
-        stream = await self._inner.connect_tcp(host, port, *args, **kwargs)
-        return _QuickAckStream(stream, on_http2=self._http2_seen(host))
-
-    def park(self, host: str, port: int, stream: httpcore.AsyncNetworkStream) -> None:
-        """A connection that chose HTTP/1.1: httpcore's next connection to the host is it."""
-        self._parked.setdefault((host, port), []).append(stream)
-
-    async def aclose(self) -> None:
-        """Close the connections parked and never taken."""
-        for streams in self._parked.values():
-            for stream in streams:
-                await stream.aclose()
-        self._parked.clear()
-
-    def _http2_seen(self, host: str) -> Callable[[], None] | None:
-        on_http2 = self._on_http2
-        return None if on_http2 is None else lambda: on_http2(host)
-
-    async def connect_unix_socket(self, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
-        return await self._inner.connect_unix_socket(*args, **kwargs)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
-
-
-class _QuickAckStream(httpcore.AsyncNetworkStream):
-    def __init__(
-        self,
-        inner: httpcore.AsyncNetworkStream,
-        sock: socket.socket | None = None,
-        on_http2: Callable[[], None] | None = None,
-    ):
-        self._inner = inner
-        self._socket = sock or inner.get_extra_info("socket")
-        self._on_http2 = on_http2
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        if _QUICKACK is not None:
-            try:
-                self._socket.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-            except (OSError, AttributeError):
-                pass  # closed, or not a TCP socket: nothing to hurry
-        return await self._inner.read(max_bytes, timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(self, *args, **kwargs) -> httpcore.AsyncNetworkStream:  # type: ignore[no-untyped-def]
-        secure = _QuickAckStream(await self._inner.start_tls(*args, **kwargs), self._socket)
-        ssl_object = secure.get_extra_info("ssl_object")
-        if self._on_http2 is not None and isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
-            if ssl_object.selected_alpn_protocol() == "h2":
-                self._on_http2()
-        return secure
-
-    def get_extra_info(self, info: str) -> object:
-        return self._inner.get_extra_info(info)

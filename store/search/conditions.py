@@ -54,7 +54,8 @@ class Conditions:
         self.db = db
         self.walk, self.stories, self.negated = walk, stories, False
         self.counting = counting
-        self.bits, self.joins, self.rows = bits, [], False
+        self.bits, self.rows = bits, False
+        self.joins: list[str] = []
         self.id = "items_fts.rowid" if bits else "+i.id" if walk else "i.id"
         # "+i.read", "+i.published_ts" when a count goes by items_lang: SQLite kept from
         # the state indexes (items_shown_unread would read 195,000 rows for 20,000).
