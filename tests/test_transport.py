@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterator
 
@@ -27,8 +28,9 @@ Answer = Callable[[bytes], tuple[bytes, bool]]
 class RawServer:
     """HTTP/1.1 by hand: counts the connections it accepts and the requests it reads."""
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, answer: Answer, reset: bool = False) -> None:
         self.answer = answer
+        self.reset = reset
         self.connections = 0
         self.requests: list[bytes] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -58,6 +60,10 @@ class RawServer:
                 reply, close = self.answer(head)
                 conn.sendall(reply)
                 if close:
+                    if self.reset:  # RST instead of FIN: the client's next read is an error
+                        conn.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
                     return
 
     def close(self) -> None:
@@ -68,8 +74,8 @@ class RawServer:
 def serve() -> Iterator[Callable[[Answer], RawServer]]:
     servers: list[RawServer] = []
 
-    def start(answer: Answer) -> RawServer:
-        servers.append(RawServer(answer))
+    def start(answer: Answer, reset: bool = False) -> RawServer:
+        servers.append(RawServer(answer, reset))
         return servers[-1]
 
     yield start
@@ -101,9 +107,11 @@ def test_one_kept_alive_connection_carries_request_after_request(serve) -> None:
     assert [head.split(b" ")[1] for head in server.requests] == [b"/f%d.xml" % n for n in range(5)]
 
 
-def test_a_server_that_drops_a_kept_alive_connection_gets_a_new_one(serve) -> None:
-    # No "Connection: close": the connection looks reusable, and the server hangs up.
-    server = serve(lambda head: (OK, True))
+@pytest.mark.parametrize("reset", [False, True], ids=["closed", "reset"])
+def test_a_server_that_drops_a_kept_alive_connection_gets_a_new_one(serve, reset: bool) -> None:
+    # No "Connection: close": the connection looks reusable, and the server hangs up
+    # (closes it, or resets it), maybe only as the next request goes out.
+    server = serve(lambda head: (OK, True), reset)
     results = fetch_in_turn([f"{server.url}/a.xml", f"{server.url}/b.xml", f"{server.url}/c.xml"])
     assert [r.body for r in results if isinstance(r, FetchResult)] == [FEED] * 3
     assert server.connections == 3

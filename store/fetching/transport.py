@@ -71,9 +71,9 @@ class FeedTransport(httpx.AsyncBaseTransport):
             reused = connection.reused
             try:
                 return await connection.send(request, timeouts, self)
-            except _ClosedBeforeAnswer as error:
+            except _ClosedBeforeAnswer as closed:
                 if not reused:
-                    raise httpx.RemoteProtocolError(str(error), request=request) from None
+                    raise closed.error from closed.error.__cause__
                 # A kept-alive connection the server closed as we sent: a new one.
 
     async def aclose(self) -> None:
@@ -193,7 +193,11 @@ class FeedTransport(httpx.AsyncBaseTransport):
 
 
 class _ClosedBeforeAnswer(Exception):
-    """The server closed the connection before a byte of its answer."""
+    """The connection closed (or was reset) before the answer's head: ``error`` says how."""
+
+    def __init__(self, error: httpx.TransportError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class _Http11:
@@ -252,7 +256,10 @@ class _Http11:
             wire.write(state.send(h11.EndOfMessage()))
         except h11.LocalProtocolError as error:
             raise httpx.LocalProtocolError(str(error), request=request) from error
-        await wire.drain(timeouts.get("write"), request)
+        try:
+            await wire.drain(timeouts.get("write"), request)
+        except httpx.WriteError as error:  # it broke before the request went out
+            raise _ClosedBeforeAnswer(error) from None
         wire.quick_ack()
         while True:
             event = await self.next_event(timeouts.get("read"), request, first=True)
@@ -272,9 +279,16 @@ class _Http11:
                 raise httpx.RemoteProtocolError(str(error), request=request) from error
             if event is not h11.NEED_DATA:
                 return event
-            data = await self.wire.read(timeout, request)
-            if not data and first and state.their_state is h11.SEND_RESPONSE:
-                raise _ClosedBeforeAnswer("the server closed the connection without an answer")
+            waiting = first and state.their_state is h11.SEND_RESPONSE  # no head yet
+            try:
+                data = await self.wire.read(timeout, request)
+            except httpx.ReadError as error:
+                if waiting:
+                    raise _ClosedBeforeAnswer(error) from None
+                raise
+            if not data and waiting:
+                closed = "the server closed the connection without an answer"
+                raise _ClosedBeforeAnswer(httpx.RemoteProtocolError(closed, request=request))
             state.receive_data(data)
 
 
