@@ -115,7 +115,11 @@ async def test_star_and_toggle_read_write_to_the_database_and_the_row(tmp_path: 
         assert _flags(path, first) == (0, 0)
 
 
-async def test_next_unread_skips_read_stories(tmp_path: Path) -> None:
+@pytest.mark.parametrize("piece", [5000, 2])  # the ids looked at a piece at a time
+async def test_next_unread_skips_read_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    monkeypatch.setattr("tui.controllers.views.SEEK_PIECE", piece)
     path = build_fixture_db(tmp_path / "f.db")
     app = make_app(path, Config(dwell_seconds=30))
     async with app.run_test(size=(140, 40)) as pilot:
