@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
+from pytest_httpserver import HTTPServer
 
 from store.fetching.client import make_client
 from store.fetching.http import FetchError, FetchResult, fetch_feed
@@ -317,3 +318,41 @@ def test_a_goaway_or_a_reset_fails_only_what_it_names(
         assert isinstance(reset, FetchError)
         assert reset.reason.startswith("127.0.0.1 broke the HTTP exchange:")
         assert "\n" not in reset.reason
+
+
+def test_a_bound_of_one_connection_moves_between_an_https_host_and_another(
+    server: Server, httpserver: HTTPServer, request: pytest.FixtureRequest
+) -> None:
+    """A picture's client (one connection): an HTTPS host, then a plain one, then back;
+    the HTTP/2 connection, idle, is closed to make room as an HTTP/1.1 one is."""
+    httpserver.expect_request("/elsewhere").respond_with_data(FEED)
+
+    async def run() -> list[FetchResult]:
+        async with make_client(max_connections=1) as client:
+            return [
+                await fetch_feed(client, url, timeout=10)
+                for url in [
+                    f"{server.base}/plain",
+                    httpserver.url_for("/elsewhere"),
+                    f"{server.base}/plain",
+                ]
+            ]
+
+    first, other, again = asyncio.run(run())
+    assert (first.body, other.body, again.body) == (FEED, FEED, FEED)
+    assert first.http_version == again.http_version == expected_version(request)
+
+
+def test_requests_a_goaway_left_unanswered_go_again_on_a_new_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three at once; the server answers the first and says GOAWAY: the other two, which
+    it never took, are sent again (as httpcore did), and every feed gets its answer."""
+    rude = RudeServer(tmp_path, goaway=True)
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(rude.ca))
+    try:
+        results = refresh_fetch(*(f"{rude.base}/feed?{n}" for n in range(3)))
+    finally:
+        rude.close()
+    assert [r.body if isinstance(r, FetchResult) else r.reason for r in results] == [FEED] * 3
+    assert rude.connections >= 2

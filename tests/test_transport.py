@@ -32,6 +32,7 @@ class RawServer:
         self.answer = answer
         self.reset = reset
         self.connections = 0
+        self.open = 0  # connections the client has not closed yet
         self.requests: list[bytes] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
@@ -44,6 +45,7 @@ class RawServer:
             except OSError:
                 return  # closed
             self.connections += 1
+            self.open += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -53,6 +55,7 @@ class RawServer:
                 while b"\r\n\r\n" not in pending:
                     data = conn.recv(65536)
                     if not data:
+                        self.open -= 1
                         return
                     pending += data
                 head, pending = pending.split(b"\r\n\r\n", 1)
@@ -81,6 +84,13 @@ def serve() -> Iterator[Callable[[Answer], RawServer]]:
     yield start
     for server in servers:
         server.close()
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """wait_for inside an event loop: the loop runs (closes sockets) while we wait."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
 
 
 def fetch_in_turn(urls: list[str], **client_options) -> list[FetchResult | FetchError]:
@@ -171,3 +181,27 @@ def test_an_endless_answer_head_is_one_line(serve) -> None:
     assert isinstance(error, FetchError)
     assert error.reason.startswith("127.0.0.1 broke the HTTP exchange")
     assert len(error.reason) < 400
+
+
+@pytest.mark.parametrize(
+    "after", [b"\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nWRONG"], ids=["crlf", "answer"]
+)
+def test_bytes_after_an_answer_never_become_the_next_ones(serve, after: bytes) -> None:
+    """A stray line end, or an answer nobody asked for, after the body: that connection
+    is not used again, and the next feed gets its own answer."""
+    server = serve(lambda head: (OK + after, False))
+    results = fetch_in_turn([f"{server.url}/f{n}" for n in range(3)])
+    assert [r.body if isinstance(r, FetchResult) else r.reason for r in results] == [FEED] * 3
+    assert server.connections == 3
+
+
+def test_a_refresh_of_many_hosts_keeps_at_most_32_connections_open(serve) -> None:
+    servers = [serve(lambda head: (OK, False)) for _ in range(40)]
+
+    async def run() -> list[FetchResult]:
+        async with make_client(max_connections=None) as client:
+            results = [await fetch_feed(client, f"{s.url}/feed", timeout=10) for s in servers]
+            await until(lambda: sum(s.open for s in servers) <= 32)
+            return results
+
+    assert [r.body for r in asyncio.run(run())] == [FEED] * 40

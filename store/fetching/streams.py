@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import h2.config
 import h2.connection
@@ -26,7 +26,7 @@ import h2.exceptions
 import h2.settings
 import httpx
 
-from store.fetching.wire import Wire, within
+from store.fetching.wire import NotSent, Wire, within
 
 # The receive windows we open (as httpcore does): no feed waits for a window update.
 _WINDOW = 2**24
@@ -65,6 +65,8 @@ class Http2Connection:
         self._failure: Exception | None = None
         self._going_away = False
         self._settled = False  # the server's settings have arrived
+        # Told when the connection has no stream left, or broke: the pool may close it.
+        self.on_idle: Callable[[], None] | None = None
         codes = h2.settings.SettingCodes
         self._h2.local_settings = h2.settings.Settings(  # httpcore's settings
             client=True,
@@ -79,6 +81,11 @@ class Http2Connection:
         self._h2.increment_flow_control_window(_WINDOW)
         self._flush()
         wire.listen(self)  # with what arrived before (the server's settings)
+
+    @property
+    def idle(self) -> bool:
+        """No request on it: closing it loses nothing."""
+        return not self._streams
 
     @property
     def usable(self) -> bool:
@@ -111,8 +118,8 @@ class Http2Connection:
             while self.usable and self._h2.open_outbound_streams >= self._most_streams():
                 self._freed.clear()
                 await self._freed.wait()
-        if not self.usable:
-            raise self._failure or httpx.RemoteProtocolError("the server closed the connection")
+        if not self.usable:  # going away or gone, before this request went out
+            raise NotSent(str(self._failure or "the server is closing the connection"))
         headers = [  # as httpcore sends them: Host becomes :authority
             (b":method", b"GET"),
             (b":authority", _authority(request)),
@@ -160,6 +167,8 @@ class Http2Connection:
     def cancel(self, stream_id: int) -> None:
         """The caller is done with a stream (read or not): reset it if it is still open."""
         state = self._streams.pop(stream_id, None)
+        if not self._streams and self.on_idle is not None:
+            self.on_idle()
         if state is None or state.ended or state.error is not None or not self.usable:
             return
         try:
@@ -209,7 +218,7 @@ class Http2Connection:
             self._going_away = True
             last = event.last_stream_id or 0
             for stream_id in [s for s in self._streams if s > last]:
-                self._ended(stream_id, httpx.RemoteProtocolError(str(event)))
+                self._ended(stream_id, NotSent(str(event)))  # the server never took it
             self._freed.set()
         elif isinstance(event, h2.events.RemoteSettingsChanged):
             self._settled = True
@@ -229,7 +238,11 @@ class Http2Connection:
         """The connection ended: every stream still waiting fails."""
         if self._failure is None:
             reason = str(exc) if exc else "Server disconnected"
-            self._fail(httpx.ReadError(reason) if exc else httpx.RemoteProtocolError(reason))
+            error = httpx.ReadError(reason) if exc else httpx.RemoteProtocolError(reason)
+            error.__cause__ = exc  # the OS's or TLS's words, for store.fetching.failures
+            self._fail(error)
+        if self.on_idle is not None:
+            self.on_idle()
 
     def _fail(self, error: Exception) -> None:
         self._failure = error

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import h11
 import httpx
 
-from store.fetching.wire import Origin, Wire, connect
+from store.fetching.wire import NotSent, Origin, Wire, connect
 
 if TYPE_CHECKING:
     from store.fetching.streams import Http2Connection
@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # The largest head (status line and headers) an answer may have: httpcore's bound.
 _MAX_HEAD = 100 * 1024
+# Idle connections kept at most (httpx's bound): a refresh of 300 hosts keeps 32 open.
+_MOST_IDLE = 32
+# New HTTP/2 connections tried for a request that a closing one never sent.
+_MOST_NOT_SENT = 3
 
 
 class FeedTransport(httpx.AsyncBaseTransport):
@@ -62,12 +66,21 @@ class FeedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        # The host as sent (IDNA 2008, as httpx writes it in Host:), for DNS and SNI too.
+        host = url.raw_host.decode("ascii")
+        origin = (url.scheme, host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
         timeouts = request.extensions.get("timeout", {})
+        refused = 0
         while True:
             connection = await self._connection(origin, timeouts, request)
             if not isinstance(connection, _Http11):
-                return await _over_http2(connection, request)
+                try:
+                    return await _over_http2(connection, request)
+                except NotSent as error:  # the connection went away first: a new one
+                    refused += 1
+                    if refused >= _MOST_NOT_SENT:
+                        raise httpx.RemoteProtocolError(str(error), request=request) from None
+                    continue
             reused = connection.reused
             try:
                 return await connection.send(request, timeouts, self)
@@ -126,6 +139,7 @@ class FeedTransport(httpx.AsyncBaseTransport):
             from store.fetching.streams import Http2Connection
 
             shared = Http2Connection(wire)
+            shared.on_idle = self._wake_one
         except BaseException:
             if wire is not None:
                 wire.close()
@@ -144,6 +158,17 @@ class FeedTransport(httpx.AsyncBaseTransport):
         """Whether a connection may open now, closing the longest-idle one if need be."""
         if self._max is None or self._open < self._max:
             return True
+        if self._close_longest_idle():
+            return True
+        for origin, shared in list(self._http2.items()):
+            if shared.idle or not shared.usable:
+                del self._http2[origin]
+                shared.close()
+                self._open -= 1
+                return True
+        return False
+
+    def _close_longest_idle(self) -> bool:
         idle = [(c.idle_since, origin) for origin, cs in self._idle.items() for c in cs[:1]]
         if not idle:
             return False
@@ -183,6 +208,8 @@ class FeedTransport(httpx.AsyncBaseTransport):
         if connection.ready_again():
             connection.idle_since = time.monotonic()
             self._idle.setdefault(connection.origin, []).append(connection)
+            while sum(len(idle) for idle in self._idle.values()) > _MOST_IDLE:
+                self._close_longest_idle()
             self._wake_one()
         else:
             self.discard(connection)
@@ -216,6 +243,8 @@ class _Http11:
     def ready_again(self) -> bool:
         state = self.state
         if state.our_state is h11.DONE and state.their_state is h11.DONE:
+            if state.trailing_data[0]:
+                return False  # bytes after the answer that nobody asked for: never reuse
             state.start_next_cycle()
             return self.wire.usable()
         return False

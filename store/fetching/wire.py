@@ -25,6 +25,11 @@ _READ_PAUSE = 256 * 1024
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
+class NotSent(Exception):
+    """A request that never went out (its HTTP/2 connection was going away or gone):
+    safe to send again on a new connection."""
+
+
 class Listener(Protocol):
     """Who takes a connection's bytes as they arrive (store.fetching.streams)."""
 
