@@ -62,15 +62,16 @@ def start_quietly(start: Callable[[], None]) -> None:
             sys.stderr = captured
 
 
-def start_niced(start: Callable[[], None]) -> None:
-    """``start_quietly(start)`` from a new thread of lower CPU priority, and wait for it.
+def in_background_thread(job: Callable[[], T], give_up: Callable[[], bool] | None = None) -> T:
+    """Run ``job`` in a new thread of lower CPU priority and wait for it.
 
-    The forkserver, started once, imports the program and the refresh (1.5-2 s of
-    CPU) while the first refresh waits: a process inherits the nice value of the
-    thread that starts it (Linux), so it yields the CPU to the screen, and so do
-    the jobs it forks. A fresh thread: a raised nice value cannot be lowered again.
+    On Linux a thread has its own nice value, and the processes it starts (the
+    refresh's parser pool) inherit it: ingesting and parsing then yield the CPU
+    to the screen. A fresh thread, because Textual reuses its worker threads
+    and a raised nice value cannot be lowered again without privileges.
+    ``give_up`` (polled) stops the waiting, not the job.
     """
-
+    outcome: list[T] = []
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -80,15 +81,31 @@ def start_niced(start: Callable[[], None]) -> None:
             except OSError:
                 pass
         try:
-            start_quietly(start)
-        except BaseException as error:  # handed to the waiting thread
+            outcome.append(job())
+        except BaseException as error:  # handed to the waiting worker
             failure.append(error)
 
-    thread = threading.Thread(target=run, name="aanews-forkserver", daemon=True)
+    thread = threading.Thread(target=run, name="aanews-background", daemon=True)
     thread.start()
-    thread.join()
+    while thread.is_alive():
+        thread.join(0.1)
+        if give_up is not None and give_up():
+            # Quitting must not wait for a slow page; the daemon thread ends with the app.
+            raise WorkerCancelled("given up")
     if failure:
         raise failure[0]
+    return outcome[0]
+
+
+def start_niced(start: Callable[[], None]) -> None:
+    """``start_quietly(start)`` from a new thread of lower CPU priority, and wait for it.
+
+    The forkserver, started once, imports the program and the refresh (1.5-2 s of
+    CPU) while the first refresh waits: a process inherits the nice value of the
+    thread that starts it (Linux), so it yields the CPU to the screen, and so do
+    the jobs it forks.
+    """
+    in_background_thread(lambda: start_quietly(start))
 
 
 def in_background_process(job: Job[T], on_progress: Progress, give_up: Callable[[], bool]) -> T:

@@ -21,9 +21,9 @@ from textual.worker import WorkerCancelled, get_current_worker
 from store.feeds import get_feed
 from store.model import Item
 from store.pictures import PictureCache, PictureError, default_cache_dir, fetch_picture
+from tui.background import in_background_thread
 from tui.config import Config
 from tui.controllers import Controller
-from tui.controllers.refresher import in_background_thread
 from tui.workers import failure_text, in_thread
 
 PICTURE_DELAY = 0.5

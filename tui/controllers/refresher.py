@@ -11,22 +11,19 @@ goes online.
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual.message import Message
-from textual.worker import WorkerCancelled, WorkerState, get_current_worker
+from textual.worker import WorkerState, get_current_worker
 
 from store.feeds import FeedError
 from store.model import Item
 from store.text import clean_line
-from tui.background import BACKGROUND_NICE, in_background_process
+from tui.background import in_background_process
 from tui.config import Config
 from tui.controllers import Controller
 from tui.widgets.sidebar import View
@@ -40,42 +37,6 @@ if TYPE_CHECKING:
 # Seconds between two progress messages: each redraws the status line (and lays the
 # screen out again), which a key press would otherwise wait behind.
 PROGRESS_EVERY = 0.25
-T = TypeVar("T")
-
-
-def in_background_thread(job: Callable[[], T], give_up: Callable[[], bool] | None = None) -> T:
-    """Run ``job`` in a new thread of lower CPU priority and wait for it.
-
-    On Linux a thread has its own nice value, and the processes it starts (the
-    refresh's parser pool) inherit it: ingesting and parsing then yield the CPU
-    to the screen. A fresh thread, because Textual reuses its worker threads
-    and a raised nice value cannot be lowered again without privileges.
-    ``give_up`` (polled) stops the waiting, not the job.
-    """
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        if sys.platform.startswith("linux"):
-            try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-            except OSError:
-                pass
-        try:
-            outcome.append(job())
-        except BaseException as error:  # handed to the waiting worker
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="aanews-refresh", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-        if give_up is not None and give_up():
-            # Quitting must not wait for a slow page; the daemon thread ends with the app.
-            raise WorkerCancelled("given up")
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 class Refresher(Controller):

@@ -21,9 +21,9 @@ from textual.worker import get_current_worker
 from store.feeds import get_feed, is_fetchable_url
 from store.items import fetch_items, get_item
 from store.model import Item
+from tui.background import in_background_thread
 from tui.config import Config
 from tui.controllers import Controller
-from tui.controllers.refresher import in_background_thread
 from tui.widgets.story_view import render_story
 from tui.workers import in_thread
 
