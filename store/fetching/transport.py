@@ -107,9 +107,8 @@ class FeedTransport(httpx.AsyncBaseTransport):
             if shared is not None and shared.usable:
                 return shared
             if shared is not None:  # the server said goodbye, or the connection broke
-                del self._http2[origin]
-                shared.close()
-                self._closed()
+                self._drop_http2(origin)
+                self._wake_one()
             settling = self._settling.get(origin)
             if settling is not None:
                 await settling.wait()
@@ -162,11 +161,13 @@ class FeedTransport(httpx.AsyncBaseTransport):
             return True
         for origin, shared in list(self._http2.items()):
             if shared.idle or not shared.usable:
-                del self._http2[origin]
-                shared.close()
-                self._open -= 1
+                self._drop_http2(origin)
                 return True
         return False
+
+    def _drop_http2(self, origin: Origin) -> None:
+        self._http2.pop(origin).close()
+        self._open -= 1
 
     def _close_longest_idle(self) -> bool:
         idle = [(c.idle_since, origin) for origin, cs in self._idle.items() for c in cs[:1]]

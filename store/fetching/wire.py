@@ -45,7 +45,7 @@ async def connect(
     loop = asyncio.get_running_loop()
     secure = scheme == "https"
     try:
-        async with asyncio.timeout(timeout):
+        async with within(timeout, httpx.ConnectTimeout):
             _, wire = await loop.create_connection(
                 Wire,
                 host,
@@ -54,8 +54,6 @@ async def connect(
                 server_hostname=host if secure else None,
                 happy_eyeballs_delay=0.25,
             )
-    except TimeoutError:
-        raise httpx.ConnectTimeout(f"no connection to {host} in time", request=request) from None
     except OSError as error:  # ssl.SSLError, refused, no such host...
         raise httpx.ConnectError(str(error) or type(error).__name__, request=request) from error
     return wire
@@ -157,10 +155,8 @@ class Wire(asyncio.Protocol):
         if not self._arrived and not self._ended:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
-                async with asyncio.timeout(timeout):
+                async with within(timeout, httpx.ReadTimeout):
                     await self._waiter
-            except TimeoutError:
-                raise httpx.ReadTimeout("no answer in time", request=request) from None
             finally:
                 self._waiter = None
         if self._arrived:
@@ -183,15 +179,9 @@ class Wire(asyncio.Protocol):
         """Wait till what was written has gone out (only when the socket's buffer is full)."""
         if self._error is not None:
             raise httpx.WriteError(str(self._error), request=request) from self._error
-        if self._writable is None:
-            return
-        try:
-            async with asyncio.timeout(timeout):
+        if self._writable is not None:
+            async with within(timeout, httpx.WriteTimeout):
                 await self._writable
-        except TimeoutError:
-            raise httpx.WriteTimeout(
-                "the request could not be sent in time", request=request
-            ) from None
 
     def usable(self) -> bool:
         """Open, and nothing unasked for has arrived on it."""
