@@ -226,7 +226,7 @@ def test_a_refused_connection_is_said_so() -> None:
 
 class RudeServer:
     """A raw HTTP/2 server (h2 over TLS) that answers /feed, resets /reset, and with
-    ``goaway`` says GOAWAY after its first answer and closes the connection."""
+    ``goaway`` says GOAWAY after its first answer and answers nothing more on it."""
 
     def __init__(self, work: Path, *, goaway: bool) -> None:
         import h2.config
@@ -276,6 +276,11 @@ class RudeServer:
                     conn.close_connection(last_stream_id=event.stream_id)
                     writer.write(conn.data_to_send())
                     await writer.drain()
+                    # A graceful goodbye: what else comes is not answered, and the
+                    # connection closes once the client closes it (closing first would
+                    # reset it, and the client might never read the GOAWAY).
+                    while await reader.read(65536):
+                        pass
                     writer.close()
                     return
             writer.write(conn.data_to_send())
