@@ -205,3 +205,17 @@ def test_a_refresh_of_many_hosts_keeps_at_most_32_connections_open(serve) -> Non
             return results
 
     assert [r.body for r in asyncio.run(run())] == [FEED] * 40
+
+
+def test_closing_the_client_closes_a_connection_still_answering(serve) -> None:
+    """An answer nobody finished reading (a refresh given up on) does not keep its
+    connection open once the run's client closes: a one-at-a-time server would wait."""
+    server = serve(lambda head: (OK, False))
+
+    async def run() -> None:
+        async with make_client() as client:
+            await client.send(client.build_request("GET", f"{server.url}/f"), stream=True)
+        await until(lambda: server.open == 0)
+
+    asyncio.run(run())
+    assert server.connections == 1

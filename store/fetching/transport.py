@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,7 @@ class FeedTransport(httpx.AsyncBaseTransport):
         self._settling: dict[Origin, asyncio.Event] = {}
         self._speaks_http11: set[Origin] = set()
         self._room: list[asyncio.Future[None]] = []
+        self._wires: weakref.WeakSet[Wire] = weakref.WeakSet()  # every one still open
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -90,12 +92,12 @@ class FeedTransport(httpx.AsyncBaseTransport):
                 # A kept-alive connection the server closed as we sent: a new one.
 
     async def aclose(self) -> None:
-        for idle in self._idle.values():
-            for connection in idle:
-                connection.wire.close()
-        self._idle.clear()
+        """Close every connection, idle or not (an answer given up on keeps its own)."""
         for shared in self._http2.values():
-            shared.close()
+            shared.close()  # a goodbye (GOAWAY) first
+        for wire in list(self._wires):
+            wire.close()
+        self._idle.clear()
         self._http2.clear()
 
     async def _connection(
@@ -131,6 +133,7 @@ class FeedTransport(httpx.AsyncBaseTransport):
         wire = None
         try:
             wire = await connect(origin, self._ssl, timeouts.get("connect"), request)
+            self._wires.add(wire)
             if wire.alpn != "h2":
                 if origin[0] == "https":
                     self._speaks_http11.add(origin)
