@@ -361,3 +361,22 @@ def test_requests_a_goaway_left_unanswered_go_again_on_a_new_connection(
         rude.close()
     assert [r.body if isinstance(r, FetchResult) else r.reason for r in results] == [FEED] * 3
     assert rude.connections >= 2
+
+
+def test_a_frame_reads_as_hyperframe_writes_it():
+    """h2 formats each frame it receives; the shortcut for a frame's data (its first
+    ten bytes in hex, not all of it) gives hyperframe's own text."""
+    import hyperframe.frame
+
+    import store.fetching.streams  # noqa: F401 - puts the shortcut in place
+
+    assert repr(hyperframe.frame.DataFrame(1, data=b"x" * 16384)) == (
+        "DataFrame(stream_id=1, flags=[]): <hex:78787878787878787878...>"
+    )
+    assert repr(hyperframe.frame.DataFrame(3, data=b"\x00\xff")) == (
+        "DataFrame(stream_id=3, flags=[]): <hex:00ff>"
+    )
+    assert repr(hyperframe.frame.DataFrame(5, data=b"0123456789")).endswith(
+        "<hex:30313233343536373839>"
+    )
+    assert repr(hyperframe.frame.DataFrame(5)).endswith(": None")

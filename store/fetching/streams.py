@@ -25,11 +25,27 @@ import h2.events
 import h2.exceptions
 import h2.settings
 import httpx
+import hyperframe.frame
 
 from store.fetching.wire import NotSent, Wire, within
 
 # The receive windows we open (as httpcore does): no feed waits for a window update.
 _WINDOW = 2**24
+
+
+def _data_repr(data: bytes | None) -> str:
+    """hyperframe's ``_raw_data_repr``, the same text, from the data's first 10 bytes.
+
+    h2 formats every frame it receives for its logger, even the silent one it has
+    by default; hyperframe made that text from the whole frame in hex first: 32 KB of
+    hex for each 16 KB of a feed, ~50 ms of CPU for a cold refresh of 200 feeds.
+    """
+    if not data:
+        return "None"
+    return "<hex:" + data[:10].hex() + ("..." if len(data) > 10 else "") + ">"
+
+
+hyperframe.frame._raw_data_repr = _data_repr
 
 
 def _timeout(request: httpx.Request, kind: str) -> float | None:
