@@ -165,6 +165,39 @@ def test_many_at_once_share_one_connection_and_get_their_own_bodies(server: Serv
     assert bodies[2::4] == [FEED] * 30  # decoded
 
 
+def test_requests_started_together_go_out_together(
+    server: Server, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """120 feeds asked at once over HTTP/2: their requests leave in a few writes (one
+    TLS record and one send each), not one write a request."""
+    if expected_version(request) != "HTTP/2":
+        return  # HTTP/1.1 sends each request on its own connection
+    from store.fetching import streams
+
+    writes: list[bytes] = []
+    made = streams.Http2Connection.__init__
+
+    class Counted:
+        def __init__(self, transport: asyncio.Transport) -> None:
+            self._transport = transport
+
+        def write(self, data: bytes) -> None:
+            writes.append(data)
+            self._transport.write(data)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._transport, name)
+
+    def counting(self: streams.Http2Connection, wire: streams.Wire) -> None:
+        made(self, wire)
+        self._transport = Counted(self._transport)  # type: ignore[assignment]
+
+    monkeypatch.setattr(streams.Http2Connection, "__init__", counting)
+    results = refresh_fetch(*[f"{server.base}/feed?{n}" for n in range(120)])
+    assert all(isinstance(r, FetchResult) and r.body == FEED for r in results)
+    assert 0 < len(writes) < 30, len(writes)
+
+
 def test_our_headers_go_out_and_a_304_keeps_the_validators(server: Server) -> None:
     [echo] = refresh_fetch(f"{server.base}/echo")
     assert isinstance(echo, FetchResult) and echo.body

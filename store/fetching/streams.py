@@ -77,6 +77,7 @@ class Http2Connection:
             config=h2.config.H2Configuration(client_side=True, header_encoding=None)
         )
         self._streams: dict[int, _Stream] = {}
+        self._flush_due = False  # a write is planned for the end of this loop turn
         self._freed = asyncio.Event()  # a stream closed: a request waiting for one may go
         self._failure: Exception | None = None
         self._going_away = False
@@ -131,7 +132,13 @@ class Http2Connection:
 
     async def _new_stream(self, request: httpx.Request) -> tuple[int, _Stream]:
         async with within(_timeout(request, "pool"), httpx.PoolTimeout):
-            while self.usable and self._h2.open_outbound_streams >= self._most_streams():
+            # Every stream h2 counts open is one of ours (ours also keep those ended but
+            # not yet read): h2 counts by walking all its streams, so ours are counted first.
+            while (
+                self.usable
+                and len(self._streams) >= (most := self._most_streams())
+                and self._h2.open_outbound_streams >= most
+            ):
                 self._freed.clear()
                 await self._freed.wait()
         if not self.usable:  # going away or gone, before this request went out
@@ -154,7 +161,7 @@ class Http2Connection:
             raise httpx.LocalProtocolError(str(error)) from error
         state = _Stream()
         self._streams[stream_id] = state
-        self._flush()
+        self._flush_soon()
         return stream_id, state
 
     def _most_streams(self) -> int:
@@ -194,7 +201,16 @@ class Http2Connection:
         self._flush()
         self._freed.set()
 
+    def _flush_soon(self) -> None:
+        """Write what h2 has to send once this turn of the event loop ends: the requests
+        started in one turn (a refresh starts a hundred at once) go out in one write, one
+        TLS record and one send, not one each (~1 ms of CPU a send over the loopback)."""
+        if not self._flush_due:
+            self._flush_due = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
     def _flush(self) -> None:
+        self._flush_due = False
         data = self._h2.data_to_send()
         if data and not self._transport.is_closing():
             self._transport.write(data)
