@@ -2,17 +2,20 @@
 
 Feed text is data: before it is stored, control characters (C0 but newline and
 tab, DEL, C1, and the bidi override controls that can reorder a line) are
-removed and HTML becomes plain text. ``fold`` is the one search folding, used
+removed and HTML becomes plain text. ``fold`` (store/folding.py) is the one search folding, used
 for the index and for queries alike.
 """
 
 from __future__ import annotations
 
 import html
+import html.entities
 import re
-import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
+
+# The search folding lives beside: imported from here as it always was.
+from store.folding import fold, fold_char  # noqa: F401
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -149,9 +152,16 @@ def clean_text(text: str | None) -> str:
     """Paragraphs of text: controls gone, spaces collapsed, at most one blank line."""
     if not text:
         return ""
+    if not printable_lines(text):
+        text = strip_controls(text)
+    elif "  " not in text and "\t" not in text:
+        # Every line printable with single spaces (a lead, mostly): only a space can
+        # end a line, and the lines' stripping and blank runs are str methods in C.
+        lines = text.replace(" \n", "\n").replace("\n ", "\n")
+        return _BLANK_RUNS.sub("\n\n", lines).strip(" \n")
     kept: list[str] = []
     blank = False  # a blank line (or several) since the last line kept
-    for line in strip_controls(text).split("\n"):
+    for line in text.split("\n"):
         # _collapse, inlined: this runs on every line of every lead
         if "  " in line or not line.isprintable():
             line = _SPACES.sub(" ", line)
@@ -164,6 +174,9 @@ def clean_text(text: str | None) -> str:
         kept.append(line)
         blank = False
     return "\n".join(kept)
+
+
+_BLANK_RUNS = re.compile("\n\n\n+")
 
 
 def _collapse(line: str) -> str:
@@ -185,8 +198,10 @@ def html_to_text(markup: str | None) -> str:
         return clean_text(markup)
     if "<" not in markup:
         return clean_text(html.unescape(markup))
-    markup = strip_controls(markup)
-    simple = _simple_fragment_text(markup)
+    printable = printable_lines(markup)
+    if not printable:
+        markup = strip_controls(markup)
+    simple = _simple_fragment_text(markup, printable)
     if simple is not None:
         return clean_text(simple)
     if not _FULL_DOCUMENT.match(markup):
@@ -270,17 +285,53 @@ _CLOSES = {
 _NOT_XML_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
-def _simple_fragment_text(markup: str) -> str | None:
+def _simple_fragment_text(markup: str, printable: bool) -> str | None:
     """The text (with html_to_text's breaks) of a simple, well-nested fragment; None
-    when the fragment is not one (then its tree is built)."""
-    if not markup.isascii() and not printable_lines(markup) and _NOT_XML_TEXT.search(markup):
+    when the fragment is not one (then its tree is built). ``printable``: the markup
+    is printable_lines (so holds nothing _NOT_XML_TEXT finds)."""
+    if not printable and not markup.isascii() and _NOT_XML_TEXT.search(markup):
         return None
     # split gives: text, then each tag's four groups and the text after it.
     parts = _SIMPLE_TAG.split(markup)
-    pieces = [parts[0]]
+    if len(parts) > 5 * _MOST_KNOWN_TAGS:
+        breaks = _fragment_breaks(parts)
+    else:
+        # Leads repeat a few shapes (which tags, in which order): each shape is read
+        # once. A shape: the tags' groups, attributes only as "has some".
+        shape = parts[:]
+        del shape[::5]
+        shape[2::4] = map(bool, shape[2::4])
+        key = tuple(shape)
+        try:
+            breaks = _KNOWN_SHAPES[key]
+        except KeyError:
+            if len(_KNOWN_SHAPES) > _MOST_SHAPES:
+                _KNOWN_SHAPES.clear()
+            breaks = _KNOWN_SHAPES[key] = _fragment_breaks(parts)
+    if breaks is None:
+        return None
+    pieces = parts[::5] * 2
+    pieces[::2], pieces[1::2] = parts[::5], breaks
+    text = "".join(pieces)
+    # Text between the tags must be text alone: no "<" left over, no entity but the
+    # ones the parser reads as we do.
+    if "<" in text:
+        return None
+    return _decoded(text) if "&" in text else text
+
+
+_KNOWN_SHAPES: dict[tuple[str | bool, ...], list[str] | None] = {}
+_MOST_SHAPES = 2000
+_MOST_KNOWN_TAGS = 64
+
+
+def _fragment_breaks(parts: list[str]) -> list[str] | None:
+    """The break after each tag of a split fragment (and a last ""), or None when the
+    fragment is not simple: a tag we do not know, misnested, unclosed..."""
+    breaks: list[str] = []
     open_tags: list[str] = []
     for at in range(1, len(parts), 5):
-        closing, name, attributes, self_closing, after = parts[at : at + 5]
+        closing, name, attributes, self_closing = parts[at : at + 4]
         name = name.lower()
         kind = _SIMPLE_TAGS.get(name)
         if kind is None:
@@ -288,108 +339,51 @@ def _simple_fragment_text(markup: str) -> str | None:
         if kind >= _VOID:
             if closing:
                 return None
-            if kind == _BREAK:
-                pieces.append("\n")
-        elif closing:
+            breaks.append("\n" if kind == _BREAK else "")
+            continue
+        if closing:
             if attributes or self_closing or not open_tags or open_tags.pop() != name:
                 return None
-            if kind == _BLOCK:
-                pieces.append("\n\n")
         else:
             closes = _CLOSES.get(name)
             if self_closing or len(open_tags) > 64 or closes and not closes.isdisjoint(open_tags):
                 return None
             open_tags.append(name)
-            if kind == _BLOCK:
-                pieces.append("\n\n")
-        pieces.append(after)
+        breaks.append("\n\n" if kind == _BLOCK else "")
     if open_tags:
         return None
-    text = "".join(pieces)
-    # Text between the tags must be text alone: no "<" left over, no entity.
-    return None if "<" in text or "&" in text else text
+    breaks.append("")
+    return breaks
 
 
-# Letters that NFKD leaves whole but a reader treats as a plain letter.
-_FOLD_MAP = str.maketrans(
-    {
-        "ı": "i",
-        "İ": "i",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ł": "l",
-        "Ł": "l",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        # Arabic: hamza forms of alef, alef maksura, ta marbuta, tatweel.
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ـ": "",
-        # Persian letters folded to their Arabic look-alikes.
-        "ی": "ي",
-        "ک": "ك",
-        # Typographic apostrophes and quotes.
-        "’": "'",
-        "‘": "'",
-    }
-)
+# The entities libxml2's HTML parser reads as Python does: HTML 4's names (but for
+# lang and rang, which it maps to other brackets) and numeric references to printable
+# characters. tests/test_text.py checks each against the tree.
+_ENTITY_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z0-9]{2,8}));")
+_NAMED = {
+    name: chr(code)
+    for name, code in html.entities.name2codepoint.items()
+    if name not in ("lang", "rang")
+} | {"apos": "'"}
+# Code points a reference may name: the printable ranges, less C1 and U+FFFE/FFFF.
+_REFERABLE = ((0x20, 0x7F), (0xA0, 0xD800), (0xE000, 0xFFFE), (0x10000, 0x110000))
 
 
-def fold_char(char: str) -> str:
-    """Fold one character; may return '' (a mark) or more than one character."""
-    char = char.translate(_FOLD_MAP)
-    decomposed = unicodedata.normalize("NFKD", char)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return kept.casefold().translate(_FOLD_MAP)
-
-
-def fold(text: str | None) -> str:
-    """Fold case, accents and the Turkish dotted/dotless i for search.
-
-    "İSTANBUL", "ışık", "ŞIRNAK", "sécurité" become "istanbul", "isik",
-    "sirnak", "securite". Used on indexed text and on queries alike.
-    """
-    if not text:
-        return ""
-    if text.isascii():
-        return text.lower()  # casefold of ASCII; _FOLD_MAP has no ASCII keys
-    # Folding works character by character, so folding word by word, each word
-    # remembered, gives the same result; news repeats its words, so this is ~2x
-    # faster than translating every character (it runs four times per insert).
-    if len(_FOLDED_WORDS) > _MOST_WORDS:
-        _FOLDED_WORDS.clear()
-    known = _FOLDED_WORDS.get
-    return " ".join([known(word) or _fold_word(word) for word in text.split(" ")])
-
-
-def _fold_word(word: str) -> str:
-    folded = word.translate(_FOLD_TABLE)
-    if len(word) <= 64:  # a "word" can be a whole paragraph of a script without spaces
-        _FOLDED_WORDS[word] = folded
-    return folded
-
-
-# word -> fold(word); cleared when full, which only costs the next few calls.
-_FOLDED_WORDS: dict[str, str] = {}
-_MOST_WORDS = 100_000
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table that folds each character once, on first sight."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold_char(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
+def _decoded(text: str) -> str | None:
+    """``text`` with its entities decoded, or None if one is not a known kind."""
+    parts = _ENTITY_REFERENCE.split(text)
+    for at in range(1, len(parts), 4):
+        decimal, hexadecimal, name, after = parts[at : at + 4]
+        if "&" in after:
+            return None
+        if name is not None:
+            letter = _NAMED.get(name)
+            if letter is None:
+                return None
+        else:
+            code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+            if not any(low <= code < high for low, high in _REFERABLE):
+                return None
+            letter = chr(code)
+        parts[at : at + 3] = letter, "", ""
+    return None if "&" in parts[0] else "".join(parts)

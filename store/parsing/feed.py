@@ -22,9 +22,9 @@ from email.utils import parsedate_tz
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from store import clock
 from store.aa.flags import split_flags
 from store.aa.ids import aa_story_id, is_aa_url
-from store.clock import sane_moment
 from store.model import Entry, ParsedFeed
 from store.parsing.fast import NoChannel, RawItem, read_fast
 from store.parsing.slow import FeedParseError, load_feedparser, parse_slow
@@ -59,7 +59,8 @@ def parse_feed(
     feed_link = _http_url(link, url)
     entry_lang = _lang(feed_lang) or _lang(lang)
     context = feed_link if url is None else url
-    entries = [_entry(raw, context, url, entry_lang) for raw in raws]
+    latest = clock.now() + clock.FUTURE_SLACK  # one reading of the clock a document
+    entries = [_entry(raw, context, url, entry_lang, latest) for raw in raws]
     return ParsedFeed(
         title=clean_line(html_to_text(title)),
         link=feed_link,
@@ -78,27 +79,32 @@ def entry_from_raw(raw: RawItem, *, feed_url: str | None = None, lang: str | Non
 
     ``feed_url`` is the feed that carries it (an AA feed makes a bare numeric guid an AA id).
     """
-    return _entry(raw, feed_url, feed_url, _lang(lang))
+    return _entry(raw, feed_url, feed_url, _lang(lang), clock.now() + clock.FUTURE_SLACK)
 
 
 # A title longer than this is not a headline; it would only stall the list.
 _LONGEST_TITLE = 1000
 
 
-def _entry(raw: RawItem, feed_url: str | None, base: str | None, lang: str | None) -> Entry:
+def _entry(
+    raw: RawItem, feed_url: str | None, base: str | None, lang: str | None, latest: datetime
+) -> Entry:
+    """``latest``: the latest stamp a story may have (sane_moment's: now and a day)."""
     link = _http_url(raw.link, base)
     guid = clean_line(raw.guid) or None
     # html_to_text only changes a title with a tag or an entity in it
     has_markup = "<" in raw.title or "&" in raw.title
-    title, flags = split_flags(clean_line(html_to_text(raw.title) if has_markup else raw.title))
+    title = clean_line(html_to_text(raw.title) if has_markup else raw.title)
+    # split_flags takes a prefix that ends in a dash or a colon, and only such a one
+    title, flags = split_flags(title) if _MAY_BE_FLAGGED.search(title) else (title, [])
     if len(title) > _LONGEST_TITLE:
         title = title[: _LONGEST_TITLE - 1] + "…"
     summary = html_to_text(raw.summary)
     body = html_to_text(raw.content)
     if body == summary:
         body = ""  # feedparser copies content into an absent summary; keep it once
-    published = _date(raw.published) or _date(raw.updated)
-    updated = _date(raw.updated) if raw.published else None
+    published = _date(raw.published, latest) or _date(raw.updated, latest)
+    updated = _date(raw.updated, latest) if raw.published else None
     if updated is not None and published is not None and updated == published:
         updated = None
     story = aa_story_id(guid, link, feed_url=feed_url)
@@ -111,7 +117,10 @@ def _entry(raw: RawItem, feed_url: str | None, base: str | None, lang: str | Non
     else:
         stamp = published.isoformat() if published else (raw.published or "")
         key = "hash:" + hashlib.sha1(f"{title}\x1f{stamp}".encode()).hexdigest()
-    image = next((u for u in (_http_url(i, base) for i in raw.images) if u), None)
+    image = None
+    for candidate in raw.images:
+        if image := _http_url(candidate, base):
+            break
     if lang is None and story is not None:
         lang = _aa_link_lang(link)
     return Entry(
@@ -129,6 +138,7 @@ def _entry(raw: RawItem, feed_url: str | None, base: str | None, lang: str | Non
     )
 
 
+_MAY_BE_FLAGGED = re.compile("[-–—:]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # Whitespace (\s is str.isspace) and C0/DEL/C1 controls; a regex, as this runs on every URL.
 _URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -161,8 +171,9 @@ def _aa_link_lang(link: str | None) -> str | None:
     return _lang(segment) if len(segment) == 2 else None
 
 
-def _date(text: str | None) -> datetime | None:
-    """An aware datetime keeping the stamp's own offset; naive means UTC; garbage None."""
+def _date(text: str | None, latest: datetime) -> datetime | None:
+    """An aware datetime keeping the stamp's own offset; naive means UTC; garbage None;
+    past ``latest`` None."""
     text = (text or "").strip()
     if not text:
         return None
@@ -174,7 +185,11 @@ def _date(text: str | None) -> datetime | None:
         return None
     # A stamp from the future would pin the story to the top of every list; one
     # near year 1 or 9999 cannot even be converted to another time zone.
-    return sane_moment(moment)
+    if moment.tzinfo is not None and 1901 <= moment.year <= 2198:
+        # clock.sane_moment, made cheap: in EARLIEST..LATEST whatever its offset
+        return moment if moment <= latest else None
+    moment = clock.sane_moment(moment)
+    return moment if moment is None or moment <= latest else None
 
 
 # The pubDate every AA item has: "Tue, 05 Mar 2024 14:30:00 +0300". Read here
