@@ -352,6 +352,33 @@ async def test_searching_on_a_wide_screen_keeps_the_list_and_the_reader(tmp_path
         assert "Gaza" in screen_text(app)
 
 
+async def test_a_look_for_the_next_unread_story_never_writes_the_list_out_as_text(
+    tmp_path: Path,
+) -> None:
+    """n (and space at a story's end) hands the list's ids to a worker. Textual describes
+    a worker by the repr of its call, made on the screen's thread: at 500,000 stories
+    that text held space ~95 ms before it could answer (BENCHMARKS.md, keys)."""
+
+    class Ids(list[int]):
+        written = 0
+
+        def __repr__(self) -> str:
+            Ids.written += 1
+            return super().__repr__()
+
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        items.ids = Ids(items.ids)
+        first = items.current_id
+        await pilot.press("n")
+        await pilot_wait_for(pilot, lambda: items.current_id != first, what="the next unread")
+        assert _flags(path, items.current_id)[0] == 0  # an unread story
+        assert Ids.written == 0
+
+
 async def test_next_unread_still_moves_when_the_list_was_read_again_meanwhile(
     tmp_path: Path,
 ) -> None:
