@@ -145,6 +145,8 @@ def clean_line(text: str | None) -> str:
     """One line of text (a title, a name): controls gone, whitespace collapsed."""
     if not text:
         return ""
+    if "  " not in text and text.isprintable():
+        return text.strip()  # what the line below gives it, in one pass
     return _collapse(strip_controls(text).replace("\n", " "))
 
 
@@ -152,9 +154,14 @@ def clean_text(text: str | None) -> str:
     """Paragraphs of text: controls gone, spaces collapsed, at most one blank line."""
     if not text:
         return ""
-    if not printable_lines(text):
-        text = strip_controls(text)
-    elif "  " not in text and "\t" not in text:
+    printable = printable_lines(text)
+    return _paragraphs(text if printable else strip_controls(text), printable)
+
+
+def _paragraphs(text: str, printable: bool) -> str:
+    """clean_text of ``text`` once its controls are gone; ``printable``: it is
+    printable_lines."""
+    if printable and "  " not in text and "\t" not in text:
         # Every line printable with single spaces (a lead, mostly): only a space can
         # end a line, and the lines' stripping and blank runs are str methods in C.
         lines = text.replace(" \n", "\n").replace("\n ", "\n")
@@ -203,7 +210,9 @@ def html_to_text(markup: str | None) -> str:
         markup = strip_controls(markup)
     simple = _simple_fragment_text(markup, printable)
     if simple is not None:
-        return clean_text(simple)
+        # its text is the markup's (printable too), unless it had an entity decoded
+        plain = printable and "&" not in markup
+        return _paragraphs(simple, True) if plain else clean_text(simple)
     if not _FULL_DOCUMENT.match(markup):
         markup = f"<html><body>{markup}</body></html>"
     try:

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from store import clock
 from store.parsing.fast import _html_document
-from store.parsing.feed import parse_feed
-from store.text import _SPACES, clean_text, html_to_text
+from store.parsing.feed import _http_url, parse_feed
+from store.text import _SPACES, clean_line, clean_text, html_to_text, strip_controls
 
 
 def _outcome(markup: str) -> str:
@@ -155,6 +155,17 @@ def test_clean_text_of_plain_lines_keeps_its_rule(text: str) -> None:
     assert clean_text(text) == _paragraphs(text)
 
 
+_LINE = st.lists(
+    st.sampled_from(["a", "şehir", " ", "  ", "\n", "\t", "\u00a0", "\x1b[2J", "\u202e", "\r"])
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE)
+def test_clean_line_keeps_its_rule(text: str) -> None:
+    assert clean_line(text) == _SPACES.sub(" ", strip_controls(text).replace("\n", " ")).strip()
+
+
 # --- a whole HTML document inside a lead ----------------------------------------------------
 
 # The rule as a regex, as it was written first (run on every lead, it was the slow part).
@@ -246,3 +257,66 @@ def test_a_stamp_more_than_a_day_ahead_of_the_clock_is_dropped(
     assert published[0] == moment + timedelta(hours=23, minutes=59)
     assert published[1] == published[0] and published[1].utcoffset() == timedelta(hours=3)
     assert published[2:] == [None, None, None]
+
+
+def test_a_garbage_pubdate_gives_way_to_the_updated_stamp() -> None:
+    item = (
+        "<item><guid>g</guid><title>t</title><pubDate>{}</pubDate>"
+        "<dc:date>2024-03-05T14:30:00+03:00</dc:date></item>"
+    )
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>'
+        f"{item.format('yesterday')}{item.format('Tue, 05 Mar 2024 10:00:00 +0000')}"
+        "</channel></rss>"
+    ).encode()
+    garbage, dated = parse_feed(rss, fast=False).entries
+    fast_garbage, fast_dated = parse_feed(rss).entries
+    stamp = datetime(2024, 3, 5, 11, 30, tzinfo=UTC)
+    assert (garbage.published, garbage.updated) == (stamp, None)
+    assert (dated.published, dated.updated) == (datetime(2024, 3, 5, 10, tzinfo=UTC), stamp)
+    assert (fast_garbage, fast_dated) == (garbage, dated)
+
+
+# --- text the fast path reads -------------------------------------------------------------
+
+
+def _one_item(title: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><guid>g</guid><title>{title}</title></item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("title", "read"),
+    [
+        ("CafÃ© Ã§ay", "Café çay"),  # UTF-8 read as Latin-1: repaired, as feedparser does
+        ("«Café» 5° ½", "«Café» 5° ½"),  # Latin-1 letters that are no such thing: kept
+        ("Şehir «ğ»", "Şehir «ğ»"),
+        ("Fiyat \u0080 5", "Fiyat € 5"),  # a C1 control: the windows-1252 letter
+    ],
+)
+def test_latin1_text_is_repaired_only_where_feedparser_repairs_it(title: str, read: str) -> None:
+    fast, slow = parse_feed(_one_item(title)), parse_feed(_one_item(title), fast=False)
+    assert fast.parser == "lxml" and slow.parser == "feedparser"
+    assert fast.entries[0].title == slow.entries[0].title == read
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://www.aa.com.tr/tr/x/1", "https://www.aa.com.tr/tr/x/1"),
+        ("  http://x.test/a?b=1  ", "http://x.test/a?b=1"),
+        ("HTTPS://X.TEST/A", "HTTPS://X.TEST/A"),
+        ("https://x.test/a b", None),
+        ("https://x.test/a\tb", None),
+        ("https://x.test/a\x85b", None),
+        ("https://x.test/in\u202efdp.exe", "https://x.test/infdp.exe"),
+        ("https://x.test/" + "a" * 4090, None),
+        ("javascript:alert(1)", None),
+        ("/relative", "https://base.test/relative"),
+    ],
+)
+def test_links_are_kept_only_as_plain_http_urls(url: str, kept: str | None) -> None:
+    assert _http_url(url, "https://base.test/feed") == kept

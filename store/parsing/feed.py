@@ -92,19 +92,24 @@ def _entry(
     """``latest``: the latest stamp a story may have (sane_moment's: now and a day)."""
     link = _http_url(raw.link, base)
     guid = clean_line(raw.guid) or None
+    if guid is not None and guid == link:
+        guid = link  # one string, sent to the parent once
     # html_to_text only changes a title with a tag or an entity in it
     has_markup = "<" in raw.title or "&" in raw.title
     title = clean_line(html_to_text(raw.title) if has_markup else raw.title)
     # split_flags takes a prefix that ends in a dash or a colon, and only such a one
-    title, flags = split_flags(title) if _MAY_BE_FLAGGED.search(title) else (title, [])
+    flagged = "-" in title or ":" in title or "–" in title or "—" in title
+    title, flags = split_flags(title) if flagged else (title, [])
     if len(title) > _LONGEST_TITLE:
         title = title[: _LONGEST_TITLE - 1] + "…"
     summary = html_to_text(raw.summary)
     body = html_to_text(raw.content)
     if body == summary:
         body = ""  # feedparser copies content into an absent summary; keep it once
-    published = _date(raw.published, latest) or _date(raw.updated, latest)
-    updated = _date(raw.updated, latest) if raw.published else None
+    updated = _date(raw.updated, latest) if raw.updated else None
+    published = (_date(raw.published, latest) if raw.published else None) or updated
+    if not raw.published:
+        updated = None
     if updated is not None and published is not None and updated == published:
         updated = None
     story = aa_story_id(guid, link, feed_url=feed_url)
@@ -138,7 +143,6 @@ def _entry(
     )
 
 
-_MAY_BE_FLAGGED = re.compile("[-–—:]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # Whitespace (\s is str.isspace) and C0/DEL/C1 controls; a regex, as this runs on every URL.
 _URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -149,6 +153,10 @@ def _http_url(value: str | None, base: str | None = None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
+    if value.startswith(("https://", "http://")) and len(value) <= 4096 and value.isascii():
+        # most are: printable ASCII without a space has nothing the steps below take
+        if value.isprintable() and " " not in value:
+            return value
     if base and not _SCHEME.match(value):
         value = urljoin(base, value)
     if not value.lower().startswith(("http://", "https://")) or len(value) > 4096:
@@ -178,7 +186,7 @@ def _date(text: str | None, latest: datetime) -> datetime | None:
     if not text:
         return None
     try:
-        moment = _stamp(text)
+        moment = _common_stamp(text) or _stamp(text)
     except (ValueError, TypeError, IndexError, OverflowError, OSError):
         return None
     if moment is None:
@@ -200,10 +208,11 @@ _RFC822 = re.compile(
     re.ASCII,
 )
 _MONTHS = {
-    m: n
+    spelling: n
     for n, m in enumerate(
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
+    for spelling in (m, m.title(), m.upper())
 }
 _ZONES: dict[str, timezone] = {}
 
@@ -211,21 +220,21 @@ _ZONES: dict[str, timezone] = {}
 def _common_stamp(text: str) -> datetime | None:
     """The usual RFC 822 pubDate, or None to let the general readers try."""
     match = _RFC822.fullmatch(text)
-    month = _MONTHS.get(match.group(2).lower()) if match else None
-    if match is None or month is None:
+    if match is None:
         return None
-    day, _, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
-    zone = _ZONES.get(sign + zone_h + zone_m)
+    day, name, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
+    month = _MONTHS.get(name) or _MONTHS.get(name.lower())
+    if month is None:
+        return None
+    zone = _ZONES.get(text[-5:])  # the offset ends the stamp: "+0300"
     if zone is None:
         seconds = (int(zone_h) * 3600 + int(zone_m) * 60) * (-1 if sign == "-" else 1)
-        zone = _ZONES.setdefault(sign + zone_h + zone_m, timezone(timedelta(seconds=seconds)))
+        zone = _ZONES.setdefault(text[-5:], timezone(timedelta(seconds=seconds)))
     return datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=zone)
 
 
 def _stamp(text: str) -> datetime | None:
-    common = _common_stamp(text)
-    if common is not None:
-        return common
+    """A stamp that is not the usual pubDate (_common_stamp reads that)."""
     rfc822 = parsedate_tz(text)
     if rfc822 is not None:  # pubDate: "Tue, 05 Mar 2024 14:30:00 +0300" keeps its +03:00
         offset = rfc822[9]
