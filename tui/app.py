@@ -26,6 +26,7 @@ from tui import keys
 from tui.config import Config, ConfigError, load_config
 from tui.controllers.stories import PAGE_DELAY
 from tui.screens.main import MainScreen
+from tui.strips import untangle_strips
 from tui.widgets.search_box import SEARCH_DELAY
 from tui.widgets.viewer import STORY_DELAY
 from tui.workers import report_failure
@@ -68,6 +69,7 @@ class ReaderApp(App[int]):
         delays: Delays | None = None,
     ) -> None:
         super().__init__()
+        untangle_strips()  # drawn lines freed when dropped, not by the collector's passes
         self.db_path = db_path
         self.config = config or Config()
         self.demo = demo

@@ -303,7 +303,7 @@ class ItemList(SteadyScrollBars, ScrollView, can_focus=True):
             return drawn[1]
         text = self._row_text(item, width, index == self.cursor)
         segments = list(text.render(self.app.console))
-        strip = Strip(segments, width).crop_extend(0, width, self.rich_style)
+        strip = Strip(segments, width)  # no crop_extend: at its own width it kept itself
         self._drawn[item.id] = (drawn_for, strip)
         return strip
 
