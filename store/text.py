@@ -165,7 +165,9 @@ def _paragraphs(text: str, printable: bool) -> str:
         # Every line printable with single spaces (a lead, mostly): only a space can
         # end a line, and the lines' stripping and blank runs are str methods in C.
         lines = text.replace(" \n", "\n").replace("\n ", "\n")
-        return _BLANK_RUNS.sub("\n\n", lines).strip(" \n")
+        # "</p><p>" leaves four: halved by a str method first (a run stays a run)
+        lines = lines.replace("\n\n\n\n", "\n\n")
+        return (_BLANK_RUNS.sub("\n\n", lines) if "\n\n\n" in lines else lines).strip(" \n")
     kept: list[str] = []
     blank = False  # a blank line (or several) since the last line kept
     for line in text.split("\n"):
