@@ -9,13 +9,13 @@ for the index and for queries alike.
 from __future__ import annotations
 
 import html
-import html.entities
 import re
 from functools import cache
 from typing import TYPE_CHECKING
 
 # The search folding lives beside: imported from here as it always was.
 from store.folding import fold, fold_char  # noqa: F401
+from store.fragments import simple_fragment_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -210,7 +210,7 @@ def html_to_text(markup: str | None) -> str:
     printable = printable_lines(markup)
     if not printable:
         markup = strip_controls(markup)
-    simple = _simple_fragment_text(markup, printable)
+    simple = simple_fragment_text(markup, printable)
     if simple is not None:
         # its text is the markup's (printable too), unless it had an entity decoded
         plain = printable and "&" not in markup
@@ -264,137 +264,3 @@ def _parse_html(markup: str) -> etree._Element:
 # lxml.html's rule: markup starting like a whole document is parsed as one.
 _FULL_DOCUMENT = re.compile(r"\s*<(?:html|!doctype)", re.IGNORECASE)
 _HIDDEN_TAGS = ("script", "style", "noscript", "iframe", "object")
-
-
-# A lead is mostly <p>, <strong>, <a>, <img> and <br>, well nested: such a fragment's
-# text is read here without building its tree, and is the tree's text exactly
-# (tests/test_text.py compares the two). Anything else builds the tree: another tag,
-# an entity, a comment, a tag the parser would close by itself (libxml2 closes an open
-# <p> at a <div>, an <li> at the next <li>...), a misnested or unclosed one.
-_SIMPLE_TAG = re.compile(
-    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
-    r"(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*)\s*(/?)>"
-)
-_INLINE, _BLOCK, _VOID, _BREAK = 0, 1, 2, 3
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_SIMPLE_TAGS = {
-    **dict.fromkeys(("p", "div", "li", "ul", "blockquote", *_HEADINGS), _BLOCK),
-    **dict.fromkeys(("a", "b", "strong", "i", "em", "u", "span", "small", "sub", "sup"), _INLINE),
-    **dict.fromkeys(("img", "wbr"), _VOID),
-    "br": _BREAK,
-}
-# A start tag -> the open elements libxml2 closes at it (its htmlStartClose, for these tags).
-_CLOSES = {
-    "p": _HEADINGS | {"p", "i", "b", "u", "small"},
-    "li": _HEADINGS | {"p", "li"},
-    **dict.fromkeys(_HEADINGS, _HEADINGS | {"p"}),
-    **dict.fromkeys(("div", "ul", "blockquote"), frozenset(("p",))),
-    "a": frozenset(("a",)),
-}
-# Not simple: a lone surrogate (no UTF-8 for the parser) or U+FFFE/U+FFFF, which lxml
-# refuses in the text it writes (html_to_text's tree fails on them, as it always did).
-_NOT_XML_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
-
-
-def _simple_fragment_text(markup: str, printable: bool) -> str | None:
-    """The text (with html_to_text's breaks) of a simple, well-nested fragment; None
-    when the fragment is not one (then its tree is built). ``printable``: the markup
-    is printable_lines (so holds nothing _NOT_XML_TEXT finds)."""
-    if not printable and not markup.isascii() and _NOT_XML_TEXT.search(markup):
-        return None
-    # split gives: text, then each tag's four groups and the text after it.
-    parts = _SIMPLE_TAG.split(markup)
-    if len(parts) > 5 * _MOST_KNOWN_TAGS:
-        breaks = _fragment_breaks(parts)
-    else:
-        # Leads repeat a few shapes (which tags, in which order): each shape is read
-        # once. A shape: the tags' groups, attributes only as "has some".
-        shape = parts[:]
-        del shape[::5]
-        shape[2::4] = map(bool, shape[2::4])
-        key = tuple(shape)
-        try:
-            breaks = _KNOWN_SHAPES[key]
-        except KeyError:
-            if len(_KNOWN_SHAPES) > _MOST_SHAPES:
-                _KNOWN_SHAPES.clear()
-            breaks = _KNOWN_SHAPES[key] = _fragment_breaks(parts)
-    if breaks is None:
-        return None
-    pieces = parts[::5] * 2
-    pieces[::2], pieces[1::2] = parts[::5], breaks
-    text = "".join(pieces)
-    # Text between the tags must be text alone: no "<" left over, no entity but the
-    # ones the parser reads as we do.
-    if "<" in text:
-        return None
-    return _decoded(text) if "&" in text else text
-
-
-_KNOWN_SHAPES: dict[tuple[str | bool, ...], list[str] | None] = {}
-_MOST_SHAPES = 2000
-_MOST_KNOWN_TAGS = 64
-
-
-def _fragment_breaks(parts: list[str]) -> list[str] | None:
-    """The break after each tag of a split fragment (and a last ""), or None when the
-    fragment is not simple: a tag we do not know, misnested, unclosed..."""
-    breaks: list[str] = []
-    open_tags: list[str] = []
-    for at in range(1, len(parts), 5):
-        closing, name, attributes, self_closing = parts[at : at + 4]
-        name = name.lower()
-        kind = _SIMPLE_TAGS.get(name)
-        if kind is None:
-            return None
-        if kind >= _VOID:
-            if closing:
-                return None
-            breaks.append("\n" if kind == _BREAK else "")
-            continue
-        if closing:
-            if attributes or self_closing or not open_tags or open_tags.pop() != name:
-                return None
-        else:
-            closes = _CLOSES.get(name)
-            if self_closing or len(open_tags) > 64 or closes and not closes.isdisjoint(open_tags):
-                return None
-            open_tags.append(name)
-        breaks.append("\n\n" if kind == _BLOCK else "")
-    if open_tags:
-        return None
-    breaks.append("")
-    return breaks
-
-
-# The entities libxml2's HTML parser reads as Python does: HTML 4's names (but for
-# lang and rang, which it maps to other brackets) and numeric references to printable
-# characters. tests/test_text.py checks each against the tree.
-_ENTITY_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z0-9]{2,8}));")
-_NAMED = {
-    name: chr(code)
-    for name, code in html.entities.name2codepoint.items()
-    if name not in ("lang", "rang")
-} | {"apos": "'"}
-# Code points a reference may name: the printable ranges, less C1 and U+FFFE/FFFF.
-_REFERABLE = ((0x20, 0x7F), (0xA0, 0xD800), (0xE000, 0xFFFE), (0x10000, 0x110000))
-
-
-def _decoded(text: str) -> str | None:
-    """``text`` with its entities decoded, or None if one is not a known kind."""
-    parts = _ENTITY_REFERENCE.split(text)
-    for at in range(1, len(parts), 4):
-        decimal, hexadecimal, name, after = parts[at : at + 4]
-        if "&" in after:
-            return None
-        if name is not None:
-            letter = _NAMED.get(name)
-            if letter is None:
-                return None
-        else:
-            code = int(decimal) if decimal is not None else int(hexadecimal, 16)
-            if not any(low <= code < high for low, high in _REFERABLE):
-                return None
-            letter = chr(code)
-        parts[at : at + 3] = letter, "", ""
-    return None if "&" in parts[0] else "".join(parts)
