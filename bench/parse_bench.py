@@ -5,14 +5,17 @@
 
 Feeds come from ../shared/bench/gen_feeds.py (AA-shaped RSS: HTML leads,
 RFC 822 dates, <image>); the refresh target is 20,000 items in 2-3 s
-including HTTP and SQLite. Prints the best of --runs for each way, and the
-fast path again in a process pool of --workers (how store.fetching.refresh may run it).
+including HTTP and SQLite. Prints the best of --runs for each way, the worker's
+whole job (store.fetching.workers.parse_job: parse, fold_ahead, the pickle sent to
+the parent), and the fast path again in a process pool of --workers (how
+store.fetching.refresh may run it).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import pickle
 import re
 import subprocess
 import sys
@@ -26,6 +29,7 @@ from xml.sax.saxutils import escape as xml_escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from store.fetching.workers import parse_job  # noqa: E402
 from store.parsing.feed import parse_feed  # noqa: E402
 from store.text import html_to_text  # noqa: E402
 
@@ -49,6 +53,14 @@ def _count_fast(data: bytes) -> int:
     feed = parse_feed(data)
     assert feed.parser == "lxml", "the fast path declined a generated feed"
     return len(feed.entries)
+
+
+def _count_job(data: bytes) -> int:
+    """The worker's job on one document, pickled as it goes back to the parent."""
+    result = parse_job(data, "https://www.aa.com.tr/tr/rss/default?cat=guncel")
+    assert not isinstance(result, str), result
+    pickle.dumps(result)
+    return len(result.entries)
 
 
 def best(runs: int, work: Callable[[], int]) -> tuple[float, int]:
@@ -99,6 +111,7 @@ def main() -> int:
     rows = [
         ("lxml fast path", lambda: sum(_count_fast(d) for d in docs)),
         ("feedparser", lambda: sum(_count_slow(d) for d in docs)),
+        ("worker job, pickled", lambda: sum(_count_job(d) for d in docs)),
     ]
     if args.workers > 1:
         pool = ProcessPoolExecutor(max_workers=args.workers)
