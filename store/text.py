@@ -223,6 +223,17 @@ def html_to_text(markup: str | None) -> str:
         body = None
     if body is None:
         return clean_text(html.unescape(_ANY_TAG.sub(" ", markup)))
+    try:
+        return _tree_text(body)
+    except ValueError:  # a reference to a control character (&#27;) is in the tree's
+        # text, and lxml takes no such text back: the tree again, its texts cleaned first
+        body = _parse_html(markup).find("body")
+        for node in body.iter():
+            node.text, node.tail = strip_controls(node.text or ""), strip_controls(node.tail or "")
+        return _tree_text(body)
+
+
+def _tree_text(body: etree._Element) -> str:
     # Runs on every lead: a plain etree parser (no HtmlElement class lookup), then
     # marks set on the tree so itertext, in C, writes the breaks in reading order.
     for hidden in list(body.iter(*_HIDDEN_TAGS)):

@@ -107,6 +107,7 @@ def test_dangerous_link_schemes_are_dropped() -> None:
         "esc_csi_clear_screen_charref.xml",
         "esc_full_reset_charref.xml",
         "esc_c1_csi_charref.xml",
+        "esc_charref_in_html_lead.xml",
         "enc_raw_esc_byte.xml",
     ],
 )
@@ -115,6 +116,15 @@ def test_escape_sequences_lose_their_escape(name: str) -> None:
     assert feed is not None or name.startswith("enc_")  # a raw ESC byte may be refused
     for entry in feed.entries if feed else []:
         assert not UNSAFE.search(entry.title + entry.summary)
+
+
+def test_escapes_as_character_references_in_an_html_lead_lose_their_escape() -> None:
+    # The lead is HTML: libxml2 decodes &#27; into its tree. The feed was refused whole.
+    feed = parsed("esc_charref_in_html_lead.xml")
+    assert [entry.summary for entry in feed.entries] == [
+        "Lead red text\n\nsecond paragraph",
+        "kept too",
+    ]
 
 
 def test_a_hyperlink_escape_leaves_its_visible_words() -> None:
