@@ -203,11 +203,17 @@ async def test_during_a_refresh_other_writers_wait_for_its_end_and_counts_are_re
             assert len(counted) == before
             assert _stories_in_status(app) == listed
             server.gate.set()
+            # The refresh's end: its stories and the cron's listed, the watch let go.
+            await pilot_wait_for(
+                pilot,
+                lambda: _stories_in_status(app) == listed + 3 + 3
+                and not watch.busy
+                and not watch.holding,
+                what="the refresh's and the cron's stories",
+            )
             await settle(pilot)
             assert "Fresh story 2" in screen_text(app)
-            assert _stories_in_status(app) == listed + 3 + 3  # the refresh's and the cron's
             assert len(counted) == before + 1
-            assert not watch.busy and not watch.holding
     finally:
         server.close()
 
