@@ -165,13 +165,12 @@ def test_many_at_once_share_one_connection_and_get_their_own_bodies(server: Serv
     assert bodies[2::4] == [FEED] * 30  # decoded
 
 
+@pytest.mark.parametrize("server", ["h2"], indirect=True)  # HTTP/1.1: a connection a request
 def test_requests_started_together_go_out_together(
-    server: Server, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """120 feeds asked at once over HTTP/2: their requests leave in a few writes (one
     TLS record and one send each), not one write a request."""
-    if expected_version(request) != "HTTP/2":
-        return  # HTTP/1.1 sends each request on its own connection
     from store.fetching import streams
 
     writes: list[bytes] = []
