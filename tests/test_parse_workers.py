@@ -13,7 +13,7 @@ import pytest
 
 from store.db import open_db
 from store.feeds import add_feed
-from store.fetching.workers import PROCESS_POOL_MIN_FEEDS
+from store.fetching.workers import PROCESS_POOL_MIN_FEEDS, worker_count
 from tests.two_writers import cli, serving
 from tests.waiting import wait_for
 
@@ -40,6 +40,14 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.parametrize(("cores", "workers"), [(None, 1), (1, 1), (2, 1), (3, 2), (5, 4), (64, 4)])
+def test_one_core_is_left_to_the_storing_thread_and_the_rest_parse(
+    monkeypatch: pytest.MonkeyPatch, cores: int | None, workers: int
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert worker_count() == workers
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGHUP])
 def test_killing_fetch_leaves_no_worker_and_its_pipe_closes(
@@ -47,7 +55,7 @@ def test_killing_fetch_leaves_no_worker_and_its_pipe_closes(
 ) -> None:
     path = tmp_path / "aanews.db"
     db = open_db(path)
-    workers = max(1, min(os.cpu_count() or 1, 4))
+    workers = worker_count()
     with serving() as feeds:
         feeds.hang.set()  # fetch stays busy until it is killed
         for n in range(PROCESS_POOL_MIN_FEEDS):
