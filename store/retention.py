@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import in_chunks, writing
+from store.search.upkeep import compact_index
 
 # Compact when the free pages are at least this share of the file, or this many bytes.
 VACUUM_SHARE = 0.25
@@ -57,6 +58,7 @@ class PruneReport:
     bytes_after: int = 0
     vacuumed: bool = False
     vacuum_error: str | None = None
+    index_steps: int = 0  # steps of merging the search index's segments
 
     def summary(self) -> str:
         """One line, as ``aanews prune`` prints it."""
@@ -68,6 +70,8 @@ class PruneReport:
             text += f"; file compacted from {_size(self.bytes_before)} to {_size(self.bytes_after)}"
         elif self.vacuum_error:
             text += f"; not compacted ({self.vacuum_error})"
+        if self.index_steps:
+            text += f"; search index merged ({self.index_steps} steps)"
         return text
 
 
@@ -86,12 +90,22 @@ def prune(
     max_age_days: float | None = None,
     dry_run: bool = False,
 ) -> PruneReport:
-    """Delete the stories past their feeds' caps (see the module); compact if worth it."""
+    """Delete the stories past their feeds' caps (see the module); compact if worth it.
+    The search index's segments are merged either way (``store.search.upkeep``)."""
     report = PruneReport(dry_run=dry_run, bytes_before=file_bytes(db))
     report.deleted = stories_to_drop(db, max_stories=max_stories, max_age_days=max_age_days)
-    if dry_run or not report.deleted:
+    if dry_run:
         report.bytes_after = report.bytes_before
         return report
+    if report.deleted:
+        _delete(db, report)
+    report.index_steps = compact_index(db)
+    report.bytes_after = file_bytes(db)
+    return report
+
+
+def _delete(db: Database, report: PruneReport) -> None:
+    """Delete ``report.deleted``; compact the file if that freed much of it."""
     with writing(db):
         for chunk, marks in in_chunks(report.deleted):
             db.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)
@@ -104,8 +118,6 @@ def prune(
             report.vacuumed = True
         except sqlite3.OperationalError as error:  # another reader holds the file
             report.vacuum_error = str(error)
-    report.bytes_after = file_bytes(db)
-    return report
 
 
 def file_bytes(db: Database) -> int:

@@ -206,9 +206,11 @@ async def test_during_a_refresh_other_writers_wait_for_its_end_and_counts_are_re
             # The refresh's end: its stories and the cron's listed, the watch let go.
             await pilot_wait_for(
                 pilot,
-                lambda: _stories_in_status(app) == listed + 3 + 3
-                and not watch.busy
-                and not watch.holding,
+                lambda: (
+                    _stories_in_status(app) == listed + 3 + 3
+                    and not watch.busy
+                    and not watch.holding
+                ),
                 what="the refresh's and the cron's stories",
             )
             await settle(pilot)
@@ -256,4 +258,47 @@ async def test_a_refresh_of_many_feeds_parses_in_processes_away_from_the_screen(
     for feed in feeds:
         stored = db.execute("SELECT COUNT(*) FROM item_feeds WHERE feed_id = ?", [feed.id])
         assert stored.fetchone()[0] == 3
+    db.close()
+
+
+async def test_after_a_refresh_the_reader_merges_the_search_index(tmp_path: Path) -> None:
+    from store.ingest import store_feed
+    from store.model import Entry, ParsedFeed
+    from store.search.upkeep import index_segments
+
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    server.gate.set()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feed is fetched
+    add_feed(db, f"{server.url}/good.xml", title="Local good")
+    for n in range(30):  # stored feed by feed, as refreshes store them: a segment each
+        feed = add_feed(db, f"https://example.org/{n}.xml", title=f"Old {n}")
+        entries = [Entry(key=f"guid:old-{n}-{k}", title=f"old story {n} {k}") for k in range(4)]
+        store_feed(db, feed.id, ParsedFeed(title=f"Old {n}", entries=entries))
+    db.execute("UPDATE feeds SET paused = 1 WHERE url LIKE 'https://example.org/%'")
+    before = index_segments(db)
+    db.close()
+
+    def segments() -> int:
+        db = open_db(path)
+        try:
+            return index_segments(db)
+        finally:
+            db.close()
+
+    app = make_app(path, Config())
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await pilot_wait_for(
+                pilot, lambda: segments() < before, timeout=30, what="the index's segments merged"
+            )
+    finally:
+        server.close()
+    db = open_db(path)
+    from store.search.compiler import search_ids
+
+    assert len(search_ids(db, "old story")) == 120 and len(search_ids(db, "fresh")) == 3
     db.close()

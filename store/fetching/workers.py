@@ -173,10 +173,11 @@ def _start_worker() -> None:
     """A worker lives only as long as its parent, and never holds the caller's terminal.
 
     Ctrl-C is the parent's to handle (workers stop when the pool shuts down); the
-    garbage collector runs less (``collect_less``). A parent killed outright (SIGKILL, SIGTERM, SIGHUP) takes its workers with it:
-    the kernel kills them (PR_SET_PDEATHSIG, Linux), and a watchdog thread
-    notices a new parent elsewhere. Their stdout and stderr go to /dev/null, so
-    ``aanews fetch | cat`` ends when ``fetch`` does.
+    garbage collector runs less (``collect_less``). A parent killed outright (SIGKILL,
+    SIGTERM, SIGHUP) takes its workers with it: the kernel kills them
+    (PR_SET_PDEATHSIG, Linux), and a watchdog thread notices a new parent elsewhere.
+    Their stdout and stderr go to /dev/null, so ``aanews fetch | cat`` ends when
+    ``fetch`` does.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     collect_less()

@@ -54,6 +54,7 @@ def _prune(args: argparse.Namespace) -> int:
                 "bytes_before": report.bytes_before,
                 "bytes_after": report.bytes_after,
                 "vacuumed": report.vacuumed,
+                "index_steps": report.index_steps,
             }
         )
     else:

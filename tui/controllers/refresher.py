@@ -5,12 +5,14 @@ priority (``tui.background``): their parsing and storing never hold the
 interpreter lock the screen draws with. A thread worker here waits for them;
 progress comes back as messages, at most four a second, that replace each
 other.
-The config's tag rules (compiled once) see every new story. The demo never
-goes online.
+The config's tag rules (compiled once) see every new story. After a refresh the
+same process merges the search index's new segments. The demo never goes online.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from functools import partial
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
     from store.search.rules import RuleSet
     from store.sync.run import SyncReport
+
+log = logging.getLogger(__name__)
 
 # Seconds between two progress messages: each redraws the status line (and lays the
 # screen out again), which a key press would otherwise wait behind.
@@ -180,12 +184,35 @@ def refresh_job(
     progress: Callable[[int, int, str], None],
     cancelled: Callable[[], bool],
 ) -> RefreshReport:
-    """A refresh, as the background process runs it."""
+    """A refresh, as the background process runs it; then the search index's new
+    segments are merged (store/search/upkeep.py), before the screen reads it all again."""
     from store.fetching.refresh import refresh_feeds
 
-    return refresh_feeds(
+    report = refresh_feeds(
         db_path, feed_ids, on_progress=progress, on_new_items=rules, should_cancel=cancelled
     )
+    if not cancelled():
+        _merge_index(db_path, cancelled)
+    return report
+
+
+def _merge_index(db_path: Path, cancelled: Callable[[], bool]) -> None:
+    """Merge the index's segments till done or cancelled; a failure (another writer held
+    the file too long) is only logged: the next refresh carries on where this stopped."""
+    from store.db import DatabaseOpenError, connect
+    from store.search.upkeep import compact_index
+
+    try:
+        conn = connect(db_path)
+    except (sqlite3.Error, DatabaseOpenError) as error:
+        log.info("the search index was not merged: %s", error)
+        return
+    try:
+        compact_index(conn, cancelled)
+    except sqlite3.Error as error:
+        log.info("the search index was not merged: %s", error)
+    finally:
+        conn.close()
 
 
 def sync_job(
