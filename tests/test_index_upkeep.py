@@ -113,3 +113,26 @@ def test_a_dry_run_prune_leaves_the_index_alone(
     db = open_db(path)
     assert index_segments(db) == before
     db.close()
+
+
+@pytest.mark.parametrize("past", [3, 1000])
+def test_fetch_merges_an_index_only_past_so_many_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], past: int
+) -> None:
+    """Cron may be the only writer of a file: ``aanews fetch`` merges a fragmented index
+    and leaves a small one alone."""
+    from store.search import upkeep
+
+    monkeypatch.setattr(upkeep, "FETCH_PAST", past)
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    _refreshed_many_times(db)
+    db.execute("UPDATE feeds SET paused = 1")  # nothing to fetch: only the merging
+    before, answers = index_segments(db), _answers(db)
+    db.close()
+    assert before > 3
+    assert main(["--db", str(path), "fetch"]) == 0
+    db = open_db(path)
+    assert (index_segments(db) < before) == (past < before)
+    assert _answers(db) == answers
+    db.close()

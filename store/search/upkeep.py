@@ -9,21 +9,25 @@ command does, until no level holds two segments (~3 at 500,000 stories, the quer
 as fast as after an ``optimize``), in steps of ``STEP_PAGES`` pages: each step is a
 short write transaction of its own, so another writer (a cron ``fetch``) waits at
 most one step. The reader runs it after each refresh, in its background process;
-``aanews prune`` runs it too.
+``aanews prune`` runs it too, and ``aanews fetch`` once the index has more than
+``FETCH_PAST`` segments (a database refreshed by cron alone).
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.db import connection_of, writing
+from store.db import DatabaseOpenError, connect, connection_of, writing
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlite_utils import Database
+
+log = logging.getLogger(__name__)
 
 # Pages written by one step: ~0.1 s of CPU and one short transaction.
 STEP_PAGES = 500
@@ -31,6 +35,8 @@ STEP_PAGES = 500
 MERGE_AT = 2
 # The write lock is let go this long between steps, so a waiting writer gets it.
 BETWEEN_STEPS = 0.02
+# ``aanews fetch`` merges past this many segments (a cold refresh of 200 feeds leaves 6).
+FETCH_PAST = 10
 
 
 def index_segments(db: Database | sqlite3.Connection) -> int:
@@ -60,3 +66,23 @@ def compact_index(
         steps += 1
         time.sleep(BETWEEN_STEPS)
     return steps
+
+
+def compact_file(
+    path: str | Path | None, should_stop: Callable[[], bool] = lambda: False, *, past: int = 0
+) -> int:
+    """``compact_index`` on the database at ``path`` (a connection of its own) if its
+    index has more than ``past`` segments; the steps taken. A failure (another writer
+    held the file past the busy timeout) is logged, not raised: the next run carries on."""
+    try:
+        conn = connect(path)
+    except (sqlite3.Error, DatabaseOpenError) as error:
+        log.info("the search index was not merged: %s", error)
+        return 0
+    try:
+        return compact_index(conn, should_stop) if index_segments(conn) > past else 0
+    except sqlite3.Error as error:
+        log.info("the search index was not merged: %s", error)
+        return 0
+    finally:
+        conn.close()

@@ -137,6 +137,9 @@ def _fetch(args: argparse.Namespace) -> int:
         report.new_ids.extend(done.new_ids)
         report.updated_ids.extend(done.updated_ids)
     full_text = _full_text(args, report, started)
+    from store.search.upkeep import FETCH_PAST, compact_file
+
+    compact_file(args.db, past=FETCH_PAST)  # cron may be the only one writing this file
     if args.json:
         print_json(
             {

@@ -11,8 +11,6 @@ same process merges the search index's new segments. The demo never goes online.
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from functools import partial
@@ -35,8 +33,6 @@ if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
     from store.search.rules import RuleSet
     from store.sync.run import SyncReport
-
-log = logging.getLogger(__name__)
 
 # Seconds between two progress messages: each redraws the status line (and lays the
 # screen out again), which a key press would otherwise wait behind.
@@ -192,27 +188,10 @@ def refresh_job(
         db_path, feed_ids, on_progress=progress, on_new_items=rules, should_cancel=cancelled
     )
     if not cancelled():
-        _merge_index(db_path, cancelled)
+        from store.search.upkeep import compact_file
+
+        compact_file(db_path, cancelled)
     return report
-
-
-def _merge_index(db_path: Path, cancelled: Callable[[], bool]) -> None:
-    """Merge the index's segments till done or cancelled; a failure (another writer held
-    the file too long) is only logged: the next refresh carries on where this stopped."""
-    from store.db import DatabaseOpenError, connect
-    from store.search.upkeep import compact_index
-
-    try:
-        conn = connect(db_path)
-    except (sqlite3.Error, DatabaseOpenError) as error:
-        log.info("the search index was not merged: %s", error)
-        return
-    try:
-        compact_index(conn, cancelled)
-    except sqlite3.Error as error:
-        log.info("the search index was not merged: %s", error)
-    finally:
-        conn.close()
 
 
 def sync_job(
