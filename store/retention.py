@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from store import clock
 from store.db import in_chunks, writing
 from store.search.upkeep import compact_index
+from store.text import clean_line
 
 # Compact when the free pages are at least this share of the file, or this many bytes.
 VACUUM_SHARE = 0.25
@@ -59,6 +60,7 @@ class PruneReport:
     vacuumed: bool = False
     vacuum_error: str | None = None
     index_steps: int = 0  # steps of merging the search index's segments
+    index_error: str | None = None  # why the index could not be merged
 
     def summary(self) -> str:
         """One line, as ``aanews prune`` prints it."""
@@ -72,6 +74,8 @@ class PruneReport:
             text += f"; not compacted ({self.vacuum_error})"
         if self.index_steps:
             text += f"; search index merged ({self.index_steps} steps)"
+        elif self.index_error:
+            text += f"; search index not merged ({self.index_error})"
         return text
 
 
@@ -98,17 +102,21 @@ def prune(
         report.bytes_after = report.bytes_before
         return report
     if report.deleted:
-        _delete(db, report)
-    report.index_steps = compact_index(db)
+        with writing(db):
+            for chunk, marks in in_chunks(report.deleted):
+                db.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)
+    try:  # before VACUUM, which then gives back the pages merging frees too
+        report.index_steps = compact_index(db)
+    except sqlite3.Error as error:  # another writer held on, a read-only file: noted
+        report.index_error = clean_line(str(error))
+    if report.deleted:
+        _vacuum(db, report)
     report.bytes_after = file_bytes(db)
     return report
 
 
-def _delete(db: Database, report: PruneReport) -> None:
-    """Delete ``report.deleted``; compact the file if that freed much of it."""
-    with writing(db):
-        for chunk, marks in in_chunks(report.deleted):
-            db.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)
+def _vacuum(db: Database, report: PruneReport) -> None:
+    """Compact the file if the deletions freed much of it."""
     free = _free_bytes(db)
     if free and (free >= VACUUM_BYTES or free >= VACUUM_SHARE * report.bytes_before):
         try:

@@ -136,3 +136,78 @@ def test_fetch_merges_an_index_only_past_so_many_segments(
     assert (index_segments(db) < before) == (past < before)
     assert _answers(db) == answers
     db.close()
+
+
+def test_a_merge_with_a_time_budget_stops_there_and_the_next_goes_on(tmp_path: Path) -> None:
+    from store.search.upkeep import compact_file
+
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    _refreshed_many_times(db)
+    before = index_segments(db)
+    assert compact_file(path, seconds=-1) == 0  # the budget is spent before a step
+    assert index_segments(db) == before
+    assert compact_file(path, seconds=60) >= 1
+    assert index_segments(db) < before
+    db.close()
+
+
+def test_prune_says_why_the_index_was_not_merged_and_still_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another writer holding the file (a refresh beside a cron prune), or a read-only
+    file: the prune's own work is reported and it exits 0."""
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    _refreshed_many_times(db)
+    db.close()
+    monkeypatch.setenv("AANEWS_BUSY_TIMEOUT", "0.2")
+    holder = connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert main(["--db", str(path), "prune", "--json"]) == 0
+    finally:
+        holder.rollback()
+        holder.close()
+    report = json.loads(capsys.readouterr().out)
+    assert report["index_steps"] == 0 and "busy" in report["index_error"]
+    path.chmod(0o444)
+    try:
+        assert main(["--db", str(path), "prune"]) == 0
+        said = capsys.readouterr().out.strip()
+        assert (
+            said.startswith("0 stories dropped; search index not merged (") and "read-only" in said
+        )
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_prune_of_a_read_only_file_with_a_merged_index_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "aanews.db"
+    db = open_db(path)
+    _refreshed_many_times(db, feeds=3)
+    compact_index(db)
+    db.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+    assert index_segments(db) == 1
+    db.close()
+    path.chmod(0o444)
+    try:
+        assert main(["--db", str(path), "prune"]) == 0
+        assert capsys.readouterr().out.strip() == "0 stories dropped"
+    finally:
+        path.chmod(0o644)
+
+
+def test_fetch_leaves_the_garbage_collector_as_it_found_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A process that runs the command and goes on (these tests) keeps its collector."""
+    import gc
+
+    path = tmp_path / "aanews.db"
+    open_db(path).close()
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert main(["--db", str(path), "fetch"]) == 0
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == frozen

@@ -15,8 +15,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
@@ -82,6 +83,19 @@ def collect_less() -> None:
     the storing thread's (bench/refresh.md)."""
     gc.freeze()
     gc.set_threshold(10_000, 20, 100)
+
+
+@contextmanager
+def collecting_less() -> Iterator[None]:
+    """``collect_less`` for a while (``aanews fetch``'s refresh), then the collector as it
+    was: a process that calls the command and goes on (the tests) keeps its own."""
+    threshold = gc.get_threshold()
+    collect_less()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 class DaemonThread(Executor):

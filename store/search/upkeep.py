@@ -3,14 +3,14 @@
 FTS5 writes a new segment for each statement that adds stories and merges them as
 they pile up (``automerge``: four on one level make one on the next). Refresh after
 refresh, that leaves ~20 segments at 500,000 stories, and a search reads every one:
-the combined query's first page took 74 ms instead of 9 and its counts 95 ms instead
-of 66 (bench/search.md). ``compact_index`` merges further, as FTS5's ``merge``
-command does, until no level holds two segments (~3 at 500,000 stories, the queries
-as fast as after an ``optimize``), in steps of ``STEP_PAGES`` pages: each step is a
-short write transaction of its own, so another writer (a cron ``fetch``) waits at
-most one step. The reader runs it after each refresh, in its background process;
-``aanews prune`` runs it too, and ``aanews fetch`` once the index has more than
-``FETCH_PAST`` segments (a database refreshed by cron alone).
+the combined query's first page took 74 ms, and 15 ms once merged (bench/search.md).
+``compact_index`` merges further, as FTS5's ``merge`` command does, until no level
+holds two segments (~3 at 500,000 stories), in steps of ``STEP_PAGES`` pages: each
+step is a short write transaction of its own, so another writer (a cron ``fetch``)
+usually waits about a step. The reader runs it at the end of each refresh, in its
+background process, for at most ``REFRESH_MERGE_SECONDS``; ``aanews prune`` runs it
+too, and ``aanews fetch`` once the index has more than ``FETCH_PAST`` segments (a
+database refreshed by cron alone).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ MERGE_AT = 2
 BETWEEN_STEPS = 0.02
 # ``aanews fetch`` merges past this many segments (a cold refresh of 200 feeds leaves 6).
 FETCH_PAST = 10
+# The reader's refresh ends (and its stories show) at most this long after it stored
+# them: its merging stops there, and the next refresh's goes on with it (FTS5 keeps a
+# merge's progress in the index).
+REFRESH_MERGE_SECONDS = 1.0
 
 
 def index_segments(db: Database | sqlite3.Connection) -> int:
@@ -49,7 +53,13 @@ def compact_step(db: Database | sqlite3.Connection) -> bool:
     anything was merged (False: nothing is left to merge)."""
     conn = connection_of(db)
     with writing(db):
-        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('usermerge', ?)", [MERGE_AT])
+        (setting,) = conn.execute(
+            "SELECT count(*) FROM items_fts_config WHERE k = 'usermerge' AND v = ?", [MERGE_AT]
+        ).fetchone()
+        if not setting:  # kept in the index's own config: written once
+            conn.execute(
+                "INSERT INTO items_fts (items_fts, rank) VALUES ('usermerge', ?)", [MERGE_AT]
+            )
         before = conn.total_changes
         conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('merge', ?)", [STEP_PAGES])
         # The command's own row is one change; merged pages are more.
@@ -60,8 +70,11 @@ def compact_index(
     db: Database | sqlite3.Connection, should_stop: Callable[[], bool] = lambda: False
 ) -> int:
     """Merge step by step until nothing is left to merge or ``should_stop()``; the
-    number of steps that merged something."""
+    number of steps that merged something. An index of one segment is not even
+    written to (a read-only file, then, is no trouble)."""
     steps = 0
+    if index_segments(db) <= 1:
+        return 0
     while not should_stop() and compact_step(db):
         steps += 1
         time.sleep(BETWEEN_STEPS)
@@ -69,11 +82,22 @@ def compact_index(
 
 
 def compact_file(
-    path: str | Path | None, should_stop: Callable[[], bool] = lambda: False, *, past: int = 0
+    path: str | Path | None,
+    should_stop: Callable[[], bool] = lambda: False,
+    *,
+    past: int = 0,
+    seconds: float | None = None,
 ) -> int:
     """``compact_index`` on the database at ``path`` (a connection of its own) if its
-    index has more than ``past`` segments; the steps taken. A failure (another writer
-    held the file past the busy timeout) is logged, not raised: the next run carries on."""
+    index has more than ``past`` segments, for at most ``seconds`` (and a step); the
+    steps taken. A failure (another writer held the file past the busy timeout) is
+    logged, not raised: the next run carries on."""
+    if seconds is not None:
+        until, asked = time.monotonic() + seconds, should_stop
+
+        def should_stop() -> bool:
+            return asked() or time.monotonic() > until
+
     try:
         conn = connect(path)
     except (sqlite3.Error, DatabaseOpenError) as error:

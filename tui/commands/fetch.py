@@ -115,15 +115,15 @@ def _check_numbers(args: argparse.Namespace) -> None:
 def _fetch(args: argparse.Namespace) -> int:
     _check_numbers(args)
     from store.fetching.refresh import refresh_feeds  # httpx loads only for a fetch
-    from store.fetching.workers import collect_less
+    from store.fetching.workers import collecting_less
 
     config = _config(args)
     rules = config.rule_set  # compiled as the config was read
     started = clock.now_iso()
     synced = [] if args.feed_ids or args.no_sync else _sync_first(args, config)
     show_bar = sys.stdout.isatty() and not args.json
-    collect_less()  # this process now makes stories by the thousand, and exits
-    with _progress(show_bar) as on_progress:
+    # Stories by the thousand, few cycles: the collector runs less while they are made.
+    with collecting_less(), _progress(show_bar) as on_progress:
         report = refresh_feeds(
             args.db,
             args.feed_ids,

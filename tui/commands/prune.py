@@ -55,6 +55,7 @@ def _prune(args: argparse.Namespace) -> int:
                 "bytes_after": report.bytes_after,
                 "vacuumed": report.vacuumed,
                 "index_steps": report.index_steps,
+                "index_error": report.index_error,
             }
         )
     else:

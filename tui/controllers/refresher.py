@@ -188,9 +188,9 @@ def refresh_job(
         db_path, feed_ids, on_progress=progress, on_new_items=rules, should_cancel=cancelled
     )
     if not cancelled():
-        from store.search.upkeep import compact_file
+        from store.search.upkeep import REFRESH_MERGE_SECONDS, compact_file
 
-        compact_file(db_path, cancelled)
+        compact_file(db_path, cancelled, seconds=REFRESH_MERGE_SECONDS)
     return report
 
 
