@@ -35,8 +35,10 @@ STEP_PAGES = 500
 MERGE_AT = 2
 # The write lock is let go this long between steps, so a waiting writer gets it.
 BETWEEN_STEPS = 0.02
-# ``aanews fetch`` merges past this many segments (a cold refresh of 200 feeds leaves 6).
-FETCH_PAST = 10
+# ``aanews fetch`` merges past this many segments: an index badly split, as cron alone
+# leaves one (21 at 500,000 stories); a few refreshes' worth (a cold refresh of 200 feeds
+# leaves 6 to 9) waits for the reader or ``prune``: a fetch is not held up for it.
+FETCH_PAST = 16
 # The reader's refresh ends (and its stories show) at most this long after it stored
 # them: its merging stops there, and the next refresh's goes on with it (FTS5 keeps a
 # merge's progress in the index).
