@@ -113,3 +113,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line, not one per test, saying what was skipped and why."""
     if _skipped_for_shared:
         terminalreporter.write_line(f"{len(_skipped_for_shared)} tests skipped: {SHARED_MISSING}")
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[object]:
+    """pytest-httpserver's server (the ``httpserver`` fixture's), answering each connection
+    in a thread of its own: a connection a finished test left open (kept alive, or held
+    by a process it started) must not hold the next test's requests, as one thread
+    did (the fetch waited its whole 30 s, now and then, under xdist)."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(
+        host=HTTPServer.DEFAULT_LISTEN_HOST, port=HTTPServer.DEFAULT_LISTEN_PORT, threaded=True
+    )
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
