@@ -4,6 +4,8 @@ segments for a search to read, the same answers, nothing lost beside another wri
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,16 @@ def _refreshed_many_times(db: Database, feeds: int = 40, stories: int = 6) -> No
             for n in range(stories)
         ]
         store_feed(db, feed_id, ParsedFeed(title=str(feed), entries=entries))
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[None]:
+    """The file without write permission for a while (read-only even to root)."""
+    path.chmod(0o444)
+    try:
+        yield
+    finally:
+        path.chmod(0o644)
 
 
 def _answers(db: Database) -> dict[str, list[int]]:
@@ -171,15 +183,10 @@ def test_prune_says_why_the_index_was_not_merged_and_still_succeeds(
         holder.close()
     report = json.loads(capsys.readouterr().out)
     assert report["index_steps"] == 0 and "busy" in report["index_error"]
-    path.chmod(0o444)
-    try:
+    with _read_only(path):
         assert main(["--db", str(path), "prune"]) == 0
-        said = capsys.readouterr().out.strip()
-        assert (
-            said.startswith("0 stories dropped; search index not merged (") and "read-only" in said
-        )
-    finally:
-        path.chmod(0o644)
+    said = capsys.readouterr().out.strip()
+    assert said.startswith("0 stories dropped; search index not merged (") and "read-only" in said
 
 
 def test_a_prune_of_a_read_only_file_with_a_merged_index_writes_nothing(
@@ -192,12 +199,9 @@ def test_a_prune_of_a_read_only_file_with_a_merged_index_writes_nothing(
     db.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
     assert index_segments(db) == 1
     db.close()
-    path.chmod(0o444)
-    try:
+    with _read_only(path):
         assert main(["--db", str(path), "prune"]) == 0
-        assert capsys.readouterr().out.strip() == "0 stories dropped"
-    finally:
-        path.chmod(0o644)
+    assert capsys.readouterr().out.strip() == "0 stories dropped"
 
 
 def test_fetch_leaves_the_garbage_collector_as_it_found_it(

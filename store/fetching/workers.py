@@ -75,13 +75,18 @@ def worker_count() -> int:
     return max(1, min((os.cpu_count() or 2) - 1, 4))
 
 
+# gc.set_threshold while many stories are made: the youngest generation after 10,000
+# new objects (Python's default: 700).
+_FEWER_PASSES = (10_000, 20, 100)
+
+
 def collect_less() -> None:
     """Fewer garbage-collector passes in a parse worker, a process that makes many objects
     and few cycles: what it has from its parent is left out of every pass (``gc.freeze``),
     and the youngest objects are looked at after 10,000 new ones, not 700. A cold refresh
     of 6,000 stories: ~0.1 s less CPU with ``collecting_less`` (bench/refresh.md)."""
     gc.freeze()
-    gc.set_threshold(10_000, 20, 100)
+    gc.set_threshold(*_FEWER_PASSES)
 
 
 @contextmanager
@@ -91,7 +96,7 @@ def collecting_less() -> Iterator[None]:
     socket kept open in it) would be kept for good, and a process that calls the command
     and goes on (the tests) keeps its collector as it was."""
     threshold = gc.get_threshold()
-    gc.set_threshold(10_000, 20, 100)
+    gc.set_threshold(*_FEWER_PASSES)
     try:
         yield
     finally:

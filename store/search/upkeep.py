@@ -19,6 +19,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,14 +70,17 @@ def compact_step(db: Database | sqlite3.Connection) -> bool:
 
 
 def compact_index(
-    db: Database | sqlite3.Connection, should_stop: Callable[[], bool] = lambda: False
+    db: Database | sqlite3.Connection,
+    should_stop: Callable[[], bool] = lambda: False,
+    *,
+    past: int = 1,
 ) -> int:
-    """Merge step by step until nothing is left to merge or ``should_stop()``; the
-    number of steps that merged something. An index of one segment is not even
-    written to (a read-only file, then, is no trouble)."""
-    steps = 0
-    if index_segments(db) <= 1:
+    """Merge step by step until nothing is left to merge or ``should_stop()``, if the
+    index has more than ``past`` segments; the number of steps that merged something.
+    An index of one segment is not even written to (a read-only file is no trouble)."""
+    if index_segments(db) <= max(past, 1):
         return 0
+    steps = 0
     while not should_stop() and compact_step(db):
         steps += 1
         time.sleep(BETWEEN_STEPS)
@@ -87,13 +91,12 @@ def compact_file(
     path: str | Path | None,
     should_stop: Callable[[], bool] = lambda: False,
     *,
-    past: int = 0,
+    past: int = 1,
     seconds: float | None = None,
 ) -> int:
-    """``compact_index`` on the database at ``path`` (a connection of its own) if its
-    index has more than ``past`` segments, for at most ``seconds`` (and a step); the
-    steps taken. A failure (another writer held the file past the busy timeout) is
-    logged, not raised: the next run carries on."""
+    """``compact_index`` on the database at ``path`` (a connection of its own), for at
+    most ``seconds`` (and a step); the steps taken. A failure (another writer held the
+    file past the busy timeout) is logged, not raised: the next run carries on."""
     if seconds is not None:
         until, asked = time.monotonic() + seconds, should_stop
 
@@ -101,14 +104,8 @@ def compact_file(
             return asked() or time.monotonic() > until
 
     try:
-        conn = connect(path)
+        with closing(connect(path)) as conn:
+            return compact_index(conn, should_stop, past=past)
     except (sqlite3.Error, DatabaseOpenError) as error:
         log.info("the search index was not merged: %s", error)
         return 0
-    try:
-        return compact_index(conn, should_stop) if index_segments(conn) > past else 0
-    except sqlite3.Error as error:
-        log.info("the search index was not merged: %s", error)
-        return 0
-    finally:
-        conn.close()
