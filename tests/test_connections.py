@@ -42,10 +42,12 @@ def feed_xml(number: int, items: int = 5) -> str:
 
 
 class Server:
-    def __init__(self, work: Path, http1_only: bool, latency_ms: int = 0) -> None:
+    def __init__(
+        self, work: Path, http1_only: bool, latency_ms: int = 0, feeds: int = FEEDS
+    ) -> None:
         self.www = work / "www"
         self.www.mkdir()
-        for number in range(FEEDS):
+        for number in range(feeds):
             (self.www / f"f{number}.xml").write_text(feed_xml(number), encoding="utf-8")
         self.ca = work / "ca.pem"
         self.stats_file = work / "stats.json"
@@ -171,3 +173,30 @@ def test_an_http2_host_gets_all_its_feeds_at_once_and_an_http1_host_six(
         assert 1 <= stats["most_at_once"] <= 6
     else:
         assert stats["most_at_once"] == FEEDS and stats["connections"] == 1
+
+
+def test_over_http2_the_next_requests_go_out_while_storing_is_held_up(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer waiting to be stored gives its place among the host's streams back: with
+    the storing thread held up (another writer, a slow disk) every other feed is still
+    asked, so their round trips overlap the storing. Holding it, 100 streams and a backlog
+    of 16 would stop at 117 answers."""
+    from store.fetching.pacing import FEED_STREAMS_PER_HOST
+    from store.fetching.refresh import _BACKLOG
+
+    feeds = FEED_STREAMS_PER_HOST + _BACKLOG + 8
+    running = Server(tmp_path, http1_only=False, feeds=feeds)
+    try:
+        monkeypatch.setenv("AANEWS_CA_BUNDLE", str(running.ca))
+        for n in range(feeds):
+            add_feed(db, f"{running.base}/f{n}.xml")
+
+        def held_up(done: int, total: int, title: str) -> None:
+            if done == 1:  # the storing thread waits here till every feed has its answer
+                wait_for(lambda: running.stats().get("200") == feeds, what="every feed asked")
+
+        report = refresh_feeds(db_path(db), on_progress=held_up)
+    finally:
+        running.stop()
+    assert report.count("new") == feeds and report.new == feeds * 5

@@ -12,7 +12,6 @@ its stories and its readers' state; the others carry on.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import queue
 import threading
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import httpx
 
 from store.db import connect
-from store.fetching.answers import Fetched, ProgressHook, Storing
+from store.fetching.answers import Fetched, ProgressHook, Storing, content_digest
 from store.fetching.client import make_client
 from store.fetching.http import (
     DEFAULT_MAX_BYTES,
@@ -145,23 +144,18 @@ def _holds_a_place(result: FetchResult | None) -> bool:
 
 
 def _load_http2_if_likely(targets: list[Target]) -> None:
-    """If a feed is on https, load h2 (~25 ms) while this thread waits for the first
-    answer, not in the fetching thread between a handshake choosing h2 and its requests."""
+    """Load h2 (~25 ms) while this thread waits for a first answer, not between a handshake
+    choosing it and the requests (when a feed is on https)."""
     if any(target.url.startswith("https://") for target in targets):
         import store.fetching.streams  # noqa: F401
-
-
-def content_digest(body: bytes) -> str:
-    """The digest that tells "same bytes as last time" without parsing them."""
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 # How often a parse's running time is looked at.
 _PARSE_POLL = 0.1
 # Put on the answers queue when the event loop has finished fetching.
 _FETCHING_DONE = object()
-# Feeds fetched with a body (and parsed) but not yet stored, at most: when storing falls
-# behind, fetching waits, so a run holds a few feeds in memory, not all of them.
+# Feeds with a body parsed (or parsing) but not yet stored, at most: when storing falls
+# behind, the next request over HTTP/1.1 waits, an HTTP/2 answer's body waits unparsed.
 _BACKLOG = 16
 
 
@@ -325,6 +319,7 @@ class _Refresh:
         """Fetch one feed and parse bytes not seen before; ``run`` stores the result."""
         host = self._host_limit(target.url)
         assert self._backlog is not None
+        later = False  # over HTTP/2, a place in the backlog is waited for after the stream
         async with host:
             try:
                 async with nullcontext() if host.multiplexed else slots:
@@ -340,8 +335,13 @@ class _Refresh:
             except FetchError as error:
                 return Fetched(target, error=error)
             if _holds_a_place(result):
-                # Released by the storing thread; this host's next request waits till then.
-                await self._backlog.acquire()
+                # Released by the storing thread. Over HTTP/1.1 this host's next request
+                # waits till then; over HTTP/2 it goes out while this answer's body waits.
+                later = host.multiplexed
+                if not later:
+                    await self._backlog.acquire()
+        if later:
+            await self._backlog.acquire()
         if result.body is None:
             return Fetched(target, result)
         body, result.body = result.body, None  # only the parsed feed is kept
