@@ -42,6 +42,18 @@ def reader_title(page: Page) -> str:
     return rows[below + 2].split("▕", 1)[-1].strip()
 
 
+def wait_for_reader(page: Page, what: str) -> None:
+    """Until the reader is drawn in the page; failing, what the page showed instead.
+
+    A minute: in a loaded parallel suite the first page starts chromium's renderer, the
+    served reader its own process (it once took over 30 s, twice in a day's runs)."""
+    try:
+        wait_for(lambda: "No story selected." in page.screen(), 60, what)
+    except AssertionError as error:
+        shown = page.screen()[-1200:] or page.evaluate("document.body.innerText")[:600]
+        raise AssertionError(f"{error}; the page showed {shown!r}") from None
+
+
 def story_link(tmp: Path, title: str) -> str:
     """The link of the newest story whose title starts with ``title`` (a daily story has
     one each day), in the served demo copy: the one a newest-first list shows first."""
@@ -70,7 +82,7 @@ def test_the_reader_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert page.screen() == "" and readers_of(served.process.pid) == []
 
         page.open(served.url)
-        wait_for(lambda: "No story selected." in page.screen(), what="the reader in the page")
+        wait_for_reader(page, "the reader in the page")
         wait_for(lambda: unread(page) > 0, what="the status line")
         before = unread(page)
 
@@ -100,11 +112,11 @@ def test_a_second_tab_takes_the_reader_over(browser: Browser, tmp_path: Path) ->
     first, second = browser.new_page(), browser.new_page()
     with serving("--demo", tmp=tmp_path) as served:
         first.open(served.url)
-        wait_for(lambda: "No story selected." in first.screen(), what="the reader in tab 1")
+        wait_for_reader(first, "the reader in tab 1")
         (reader,) = readers_of(served.process.pid)
 
         second.open(served.url)
-        wait_for(lambda: "No story selected." in second.screen(), what="the reader in tab 2")
+        wait_for_reader(second, "the reader in tab 2")
         wait_for(lambda: "-closed" in first.evaluate("document.body.className"), what="tab 1")
         assert "opened in another tab" in first.evaluate("document.body.innerText")
         wait_for(lambda: not os.path.exists(f"/proc/{reader}"), what="the first reader to quit")
