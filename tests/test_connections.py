@@ -98,8 +98,8 @@ def distant_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[S
     running.stop()
 
 
-def subscribe(db: Database, server: Server) -> list[int]:
-    return [add_feed(db, f"{server.base}/f{n}.xml").id for n in range(FEEDS)]
+def subscribe(db: Database, server: Server, feeds: int = FEEDS) -> list[int]:
+    return [add_feed(db, f"{server.base}/f{n}.xml").id for n in range(feeds)]
 
 
 def db_path(db: Database) -> str:
@@ -181,7 +181,7 @@ def test_over_http2_the_next_requests_go_out_while_storing_is_held_up(
     """An answer waiting to be stored gives its place among the host's streams back: with
     the storing thread held up (another writer, a slow disk) every other feed is still
     asked, so their round trips overlap the storing. Holding it, 100 streams and a backlog
-    of 16 would stop at 117 answers."""
+    of 16 would stop at 116 answers."""
     from store.fetching.pacing import FEED_STREAMS_PER_HOST
     from store.fetching.refresh import _BACKLOG
 
@@ -189,8 +189,7 @@ def test_over_http2_the_next_requests_go_out_while_storing_is_held_up(
     running = Server(tmp_path, http1_only=False, feeds=feeds)
     try:
         monkeypatch.setenv("AANEWS_CA_BUNDLE", str(running.ca))
-        for n in range(feeds):
-            add_feed(db, f"{running.base}/f{n}.xml")
+        subscribe(db, running, feeds)
 
         def held_up(done: int, total: int, title: str) -> None:
             if done == 1:  # the storing thread waits here till every feed has its answer

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -55,15 +56,17 @@ def wait_for_reader(page: Page, what: str) -> None:
 
 
 def story_link(tmp: Path, title: str) -> str:
-    """The link of the newest story whose title starts with ``title`` (a daily story has
-    one each day), in the served demo copy: the one a newest-first list shows first."""
+    """The link of the newest story shown and read whose title starts with ``title`` (a
+    daily story has one each day), in the served demo copy: the one just opened."""
     (demo,) = tmp.glob("aanews-demo-*/demo.db")
     with closing(sqlite3.connect(f"file:{demo}?mode=ro", uri=True)) as conn:
-        (link,) = conn.execute(
-            "SELECT link FROM items WHERE instr(title, ?) = 1 ORDER BY published_ts DESC",
+        found = conn.execute(
+            "SELECT link FROM items WHERE instr(title, ?) = 1 AND hidden = 0 AND read = 1 "
+            "ORDER BY published_ts DESC",
             [title],
         ).fetchone()
-    return str(link)
+    assert found, f"no story read titled {title!r} in {demo}"
+    return str(found[0])
 
 
 def position(page: Page) -> int:
@@ -100,7 +103,7 @@ def test_the_reader_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         link = story_link(tmp_path, reader_title(page))
         browser.send("Target.setDiscoverTargets", discover=True)
         page.press("o")
-        wait_for(lambda: link in browser.tabs_opened(), what=f"{link} in a new tab")
+        wait_for(lambda: link in map(unquote, browser.tabs_opened()), what=f"{link} in a new tab")
         assert len(readers_of(served.process.pid)) == 1
 
         status, err = served.stop()  # Ctrl-C with the reader open in the page
