@@ -18,6 +18,7 @@ import pytest
 from sqlite_utils import Database
 from waiting import wait_for
 
+import store.fetching.refresh as refresh
 from store.feeds import add_feed, get_feed
 from store.fetching.client import _ssl_context
 from store.fetching.refresh import refresh_feeds
@@ -51,10 +52,12 @@ class Server:
             (self.www / f"f{number}.xml").write_text(feed_xml(number), encoding="utf-8")
         self.ca = work / "ca.pem"
         self.stats_file = work / "stats.json"
+        self.nocond = work / "NOCOND"  # while it exists, every answer is a 200 with the body
         port_file = work / "port"
         cmd = [sys.executable, str(SERVER), "--dir", str(self.www), "--ca-file", str(self.ca),
                "--port-file", str(port_file), "--stats-file", str(self.stats_file),
-               "--lifetime", "300", "--latency-ms", str(latency_ms)]  # fmt: skip
+               "--lifetime", "300", "--latency-ms", str(latency_ms),
+               "--nocond-flag", str(self.nocond)]  # fmt: skip
         self.proc = subprocess.Popen(
             [*cmd, "--http1-only"] if http1_only else cmd,
             stdout=subprocess.DEVNULL,
@@ -198,4 +201,69 @@ def test_over_http2_the_next_requests_go_out_while_storing_is_held_up(
         report = refresh_feeds(db_path(db), on_progress=held_up)
     finally:
         running.stop()
+    assert report.count("new") == feeds and report.new == feeds * 5
+
+
+def test_the_same_bytes_again_never_wait_for_the_storing_thread(
+    db: Database, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that ignores If-None-Match sends every feed again: bytes stored before
+    need no parse and take no place among those waiting to be stored, so with the storing
+    thread held up every feed is still asked (over HTTP/1.1 the 16 places and 6
+    connections would stop at 22 of 24)."""
+    monkeypatch.setenv("AANEWS_CA_BUNDLE", str(server.ca))
+    monkeypatch.setattr(refresh, "_WAITING_BYTES", 1)  # any body waiting would stop requests
+    subscribe(db, server)
+    assert refresh_feeds(db_path(db)).count("new") == FEEDS
+    server.nocond.touch()
+    asked = server.stats()["200"]
+
+    def held_up(done: int, total: int, title: str) -> None:
+        if done == 1:
+            wait_for(lambda: server.stats()["200"] == asked + FEEDS, what="every feed asked")
+
+    again = refresh_feeds(db_path(db), on_progress=held_up)
+    assert again.count("unchanged") == FEEDS
+
+
+def test_over_http2_new_requests_wait_once_the_waiting_bodies_pass_their_budget(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bodies that gave their streams back and wait to be stored are bounded in bytes:
+    past the budget the next requests wait for the storing thread, and nothing is lost."""
+    from store.fetching.pacing import FEED_STREAMS_PER_HOST
+
+    feeds = FEED_STREAMS_PER_HOST + refresh._BACKLOG + 8
+    running = Server(tmp_path, http1_only=False, feeds=feeds)
+    monkeypatch.setattr(refresh, "_WAITING_BYTES", 1)  # one body waiting is past it
+    runs: list[refresh._Refresh] = []
+    real_run = refresh._Refresh.run
+    monkeypatch.setattr(refresh._Refresh, "run", lambda self: (runs.append(self), real_run(self)))
+    started: list[str] = []
+    real_fetch = refresh.fetch_feed
+
+    def counted(client, url, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(url)
+        return real_fetch(client, url, **kwargs)
+
+    monkeypatch.setattr(refresh, "fetch_feed", counted)
+    settled: list[int] = []
+
+    def held_up(done: int, total: int, title: str) -> None:
+        if done == 1:  # held till the requests stop: every one asked has its answer
+            fits = runs[0]._bodies_fit
+            wait_for(
+                lambda: fits is not None and not fits.is_set()
+                and running.stats().get("200") == len(started),
+                what="the requests to stop",
+            )  # fmt: skip
+            settled.append(len(started))
+
+    try:
+        monkeypatch.setenv("AANEWS_CA_BUNDLE", str(running.ca))
+        subscribe(db, running, feeds)
+        report = refresh_feeds(db_path(db), on_progress=held_up)
+    finally:
+        running.stop()
+    assert settled and FEED_STREAMS_PER_HOST <= settled[0] < feeds
     assert report.count("new") == feeds and report.new == feeds * 5

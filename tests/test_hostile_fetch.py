@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from store.feeds import add_feed, get_feed
 from store.fetching import answers as answers_module
-from store.fetching import refresh as refresh_module
+from store.fetching import workers as workers_module
 from store.fetching.client import make_client
 from store.fetching.http import FetchError, fetch_feed, header_value
 from store.fetching.refresh import refresh_feeds
@@ -110,14 +110,14 @@ def test_a_binary_body_fails_fast_and_alone(db: Database, tmp_path: Path) -> Non
 def test_a_parse_over_its_time_bound_fails_that_feed_alone(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = refresh_module.parse_job
+    real = workers_module.parse_job
 
     def slow_for_one(body: bytes, url: str, lang: str | None = None):
         if url.endswith("/slow"):
             time.sleep(30)
         return real(body, url, lang)
 
-    monkeypatch.setattr(refresh_module, "parse_job", slow_for_one)
+    monkeypatch.setattr(workers_module, "parse_job", slow_for_one)
     monkeypatch.setenv("AANEWS_PARSE_IN", "thread")
     with raw_server() as server:
         server.respond("/slow", FEED.format(items=item("http://a.test/1", "slow")))

@@ -85,7 +85,7 @@ def test_same_bytes_again_parse_nothing(
     def no_parsing(*args: object) -> None:
         raise AssertionError("unchanged bytes were parsed again")
 
-    monkeypatch.setattr("store.fetching.refresh.parse_job", no_parsing)
+    monkeypatch.setattr("store.fetching.workers.parse_job", no_parsing)
     monkeypatch.setenv("AANEWS_PARSE_IN", "inline")
     report = refresh_feeds(db_path(db))
     assert [(o.status, o.http_status) for o in report.outcomes] == [("unchanged", 200)]

@@ -44,6 +44,7 @@ class Fetched:
     parsed: ParsedFeed | None = None
     digest: str | None = None
     error: FetchError | None = None
+    placed: bool = False  # held a place in the refresh's backlog (new bytes, parsed)
 
 
 @dataclass

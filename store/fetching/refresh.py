@@ -16,7 +16,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import BrokenExecutor, Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,21 +29,13 @@ from store.fetching.http import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchError,
-    FetchResult,
     fetch_feed,
 )
 from store.fetching.pacing import FEED_CONNECTIONS_PER_HOST, FeedHostLimit
 from store.fetching.report import RefreshReport
 from store.fetching.targets import Target, select_feeds
-from store.fetching.workers import (
-    PARSE_TIMEOUT,
-    DaemonThread,
-    abandon,
-    parse_executor,
-    parse_job,
-)
+from store.fetching.workers import PARSE_TIMEOUT, Parsing, parse_executor
 from store.ingest import NewItemsHook
-from store.model import ParsedFeed
 
 # Seconds a whole refresh may take, however many feeds never answer.
 DEFAULT_DEADLINE = 300.0
@@ -133,16 +124,6 @@ def _arrived(
             return arrived, False, None
 
 
-def _holds_a_place(result: FetchResult | None) -> bool:
-    """Whether an answer takes a place in the backlog till it is stored: one with a body.
-
-    A 304 or a failure holds nothing, so it never waits for the storing thread (nor
-    keeps its host's next request waiting): a refresh of unchanged feeds is not held
-    up while that thread loads the storing code or writes.
-    """
-    return result is not None and not result.not_modified
-
-
 def _load_http2_if_likely(targets: list[Target]) -> None:
     """Load h2 (~25 ms) while this thread waits for a first answer, not between a handshake
     choosing it and the requests (when a feed is on https)."""
@@ -150,13 +131,15 @@ def _load_http2_if_likely(targets: list[Target]) -> None:
         import store.fetching.streams  # noqa: F401
 
 
-# How often a parse's running time is looked at.
-_PARSE_POLL = 0.1
 # Put on the answers queue when the event loop has finished fetching.
 _FETCHING_DONE = object()
-# Feeds with a body parsed (or parsing) but not yet stored, at most: when storing falls
+# Feeds with new bytes parsed (or parsing) but not yet stored, at most: when storing falls
 # behind, the next request over HTTP/1.1 waits, an HTTP/2 answer's body waits unparsed.
+# A 304 or the same bytes again takes no place: it never waits for the storing thread.
 _BACKLOG = 16
+# Bytes of HTTP/2 bodies waiting for a place, at most, before new requests wait too: with
+# the host's streams, what a refresh holds while the storing thread is held up.
+_WAITING_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -172,11 +155,13 @@ class _Refresh:
     per_host: int
     max_bytes: int
     parse_timeout: float = PARSE_TIMEOUT
-    executor: Executor | None = None
+    parsing: Parsing = field(default_factory=lambda: Parsing(None))
     _hosts: dict[str, FeedHostLimit] = field(default_factory=dict)
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task | None = None
     _backlog: asyncio.Semaphore | None = None
+    _bodies_fit: asyncio.Event | None = None  # set while the waiting bodies fit their bytes
+    _waiting: int = 0  # bytes of the bodies waiting for a place in the backlog
 
     def run(self) -> None:
         """Fetch and parse on an event loop in its own thread; store here, feed by feed.
@@ -189,7 +174,8 @@ class _Refresh:
         # load the parser at once only if a feed has never been stored: a feed stored
         # before usually answers 304 or the same bytes, which need no parser.
         expect_new = any(target.content_hash is None for target in self.targets)
-        self.executor = parse_executor(len(self.targets), warm=expect_new)
+        executor = parse_executor(len(self.targets), warm=expect_new)
+        self.parsing = Parsing(executor, self.parse_timeout)
         answers: queue.SimpleQueue[Fetched | BaseException | object] = queue.SimpleQueue()
         started = threading.Event()
         fetching = threading.Thread(
@@ -205,7 +191,7 @@ class _Refresh:
             while not done:
                 arrived, done, error = _arrived(answers)
                 self.storing.store_all(arrived)
-                self._stored(sum(1 for fetched in arrived if _holds_a_place(fetched.result)))
+                self._stored(sum(fetched.placed for fetched in arrived))
                 if error is not None:
                     finished = True  # the loop raised and has stopped
                     raise error
@@ -219,8 +205,7 @@ class _Refresh:
                     pass  # fetched but never to be stored
             if fetching.ident is not None:
                 fetching.join()
-            if self.executor is not None:
-                self.executor.shutdown(wait=True, cancel_futures=True)
+            self.parsing.shutdown()
 
     def _fetch_in_thread(self, answers: queue.SimpleQueue, started: threading.Event) -> None:
         try:
@@ -260,6 +245,8 @@ class _Refresh:
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
         self._backlog = asyncio.Semaphore(_BACKLOG)
+        self._bodies_fit = asyncio.Event()
+        self._bodies_fit.set()
         started.set()
         # Connections at once, over all hosts; requests to an HTTP/2 host share one.
         slots = asyncio.Semaphore(self.concurrency)
@@ -318,9 +305,10 @@ class _Refresh:
     ) -> Fetched:
         """Fetch one feed and parse bytes not seen before; ``run`` stores the result."""
         host = self._host_limit(target.url)
-        assert self._backlog is not None
-        later = False  # over HTTP/2, a place in the backlog is waited for after the stream
+        assert self._backlog is not None and self._bodies_fit is not None
+        placed = False
         async with host:
+            await self._bodies_fit.wait()  # a request waiting here keeps its host's place
             try:
                 async with nullcontext() if host.multiplexed else slots:
                     result = await fetch_feed(
@@ -334,66 +322,34 @@ class _Refresh:
                 host.answered_over(result.http_version)
             except FetchError as error:
                 return Fetched(target, error=error)
-            if _holds_a_place(result):
-                # Released by the storing thread. Over HTTP/1.1 this host's next request
-                # waits till then; over HTTP/2 it goes out while this answer's body waits.
-                later = host.multiplexed
-                if not later:
-                    await self._backlog.acquire()
-        if later:
-            await self._backlog.acquire()
-        if result.body is None:
-            return Fetched(target, result)
-        body, result.body = result.body, None  # only the parsed feed is kept
-        digest = content_digest(body)
-        if digest == target.content_hash:
-            return Fetched(target, result, digest=digest)
-        parsed = await self._parse(body, result.url, target.lang)
+            body, result.body = result.body, None  # only the parsed feed is kept
+            if body is None:  # a 304: nothing to parse, no place taken in the backlog
+                return Fetched(target, result)
+            digest = content_digest(body)
+            if digest == target.content_hash:  # the same bytes: nothing to parse either
+                return Fetched(target, result, digest=digest)
+            if not host.multiplexed:  # this host's next request waits for the place
+                await self._backlog.acquire()
+                placed = True
+        if not placed:  # over HTTP/2 the stream is given back first
+            await self._wait_for_a_place(len(body))
+        parsed = await self.parsing.parse(body, result.url, target.lang)
         del body
         if isinstance(parsed, str):
-            return Fetched(target, result, error=FetchError(parsed, status=result.status))
-        return Fetched(target, result, parsed, digest)
+            unread = FetchError(parsed, status=result.status)
+            return Fetched(target, result, error=unread, placed=True)
+        return Fetched(target, result, parsed, digest, placed=True)
 
-    async def _parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
-        if self.executor is None:
-            return parse_job(body, url, lang)
-        executor = self.executor
+    async def _wait_for_a_place(self, size: int) -> None:
+        """A place in the backlog for a body of ``size`` bytes that gave its stream back;
+        while such bodies pass ``_WAITING_BYTES`` together, no new request goes out."""
+        assert self._backlog is not None and self._bodies_fit is not None
+        self._waiting += size
+        if self._waiting > _WAITING_BYTES:
+            self._bodies_fit.clear()
         try:
-            return await self._parse_in(executor, body, url, lang)
-        except TimeoutError:
-            # That document fails alone; a stuck worker process is stopped (the
-            # others' jobs then finish in a thread, below), a stuck thread abandoned.
-            if self.executor is executor:
-                self.executor = abandon(executor)
-            return self._too_slow()
-        except BrokenExecutor:
-            # Worker processes could not start or died (an odd __main__, memory, or
-            # stopped above): carry on in a thread rather than lose the refresh.
-            if self.executor is executor:
-                executor.shutdown(wait=False, cancel_futures=True)
-                self.executor = DaemonThread()
-            try:
-                return await self._parse_in(self.executor, body, url, lang)
-            except TimeoutError:
-                self.executor = abandon(self.executor)
-                return self._too_slow()
-
-    async def _parse_in(
-        self, executor: Executor, body: bytes, url: str, lang: str | None
-    ) -> ParsedFeed | str:
-        """The parse's result; TimeoutError once it has *run* (not waited) too long."""
-        job = executor.submit(parse_job, body, url, lang)
-        waiting = asyncio.wrap_future(job)
-        give_up_at: float | None = None
-        loop = asyncio.get_running_loop()
-        while True:
-            done, _ = await asyncio.wait({waiting}, timeout=_PARSE_POLL)
-            if done:
-                return waiting.result()
-            if give_up_at is None and job.running():
-                give_up_at = loop.time() + self.parse_timeout
-            if give_up_at is not None and loop.time() > give_up_at:
-                raise TimeoutError
-
-    def _too_slow(self) -> str:
-        return f"parsing took longer than {self.parse_timeout:g} s; the document was given up"
+            await self._backlog.acquire()
+        finally:
+            self._waiting -= size
+            if self._waiting <= _WAITING_BYTES:
+                self._bodies_fit.set()

@@ -7,6 +7,7 @@ bench/refresh.md has the measurements behind the choices here.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import gc
 import os
@@ -16,8 +17,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
@@ -34,6 +36,8 @@ _PR_SET_PDEATHSIG = 1
 _WATCH_SECONDS = 1.0
 # One document's parse may take this long; past it that feed fails alone.
 PARSE_TIMEOUT = 60.0
+# How often a parse's running time is looked at.
+_PARSE_POLL = 0.1
 
 
 def parse_executor(feeds: int, *, warm: bool = True) -> Executor | None:
@@ -165,6 +169,64 @@ def abandon(executor: Executor) -> Executor:
     if isinstance(executor, DaemonThread):
         executor.hand_over(replacement)
     return replacement
+
+
+@dataclass
+class Parsing:
+    """A refresh's parsing, off its event loop: in ``executor`` (None: inline), each
+    document given ``timeout`` seconds of running (not waiting) before it fails alone."""
+
+    executor: Executor | None
+    timeout: float = PARSE_TIMEOUT
+
+    async def parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
+        """The parsed feed, or why it could not be read (too slow included)."""
+        if self.executor is None:
+            return parse_job(body, url, lang)
+        executor = self.executor
+        try:
+            return await self._parse_in(executor, body, url, lang)
+        except TimeoutError:
+            # That document fails alone; a stuck worker process is stopped (the
+            # others' jobs then finish in a thread, below), a stuck thread abandoned.
+            if self.executor is executor:
+                self.executor = abandon(executor)
+            return self._too_slow()
+        except BrokenExecutor:
+            # Worker processes could not start or died (an odd __main__, memory, or
+            # stopped above): carry on in a thread rather than lose the refresh.
+            if self.executor is executor:
+                executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = DaemonThread()
+            try:
+                return await self._parse_in(self.executor, body, url, lang)
+            except TimeoutError:
+                self.executor = abandon(self.executor)
+                return self._too_slow()
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _parse_in(
+        self, executor: Executor, body: bytes, url: str, lang: str | None
+    ) -> ParsedFeed | str:
+        """The parse's result; TimeoutError once it has *run* (not waited) too long."""
+        job = executor.submit(parse_job, body, url, lang)
+        waiting = asyncio.wrap_future(job)
+        give_up_at: float | None = None
+        loop = asyncio.get_running_loop()
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=_PARSE_POLL)
+            if done:
+                return waiting.result()
+            if give_up_at is None and job.running():
+                give_up_at = loop.time() + self.timeout
+            if give_up_at is not None and loop.time() > give_up_at:
+                raise TimeoutError
+
+    def _too_slow(self) -> str:
+        return f"parsing took longer than {self.timeout:g} s; the document was given up"
 
 
 def _process_context() -> BaseContext:
