@@ -36,7 +36,7 @@ def aanews_extractor() -> Extractor:
 
     def run(page: bytes, url: str) -> str:
         try:
-            return extract_article(page, url=url).body
+            return extract_article(page, url=url).page_text
         except ArticleError:
             return ""
 

@@ -223,3 +223,97 @@ def test_a_byline_with_a_role_or_a_place_is_a_byline() -> None:
     assert is_byline("By Harriet Cole, Heritage Reporter")
     assert is_byline("Di Mario Rossi")
     assert is_byline("By Jane Doe in Manchester")
+
+
+STORY = [
+    "Le conseil municipal a voté jeudi soir la réouverture de la piscine d'été, fermée depuis "
+    "trois ans faute d'argent pour refaire ses bassins.",
+    "Les travaux, estimés à deux millions d'euros, commenceront en janvier ; la mairie espère "
+    "ouvrir les portes au public dès la fin du mois de juin.",
+    "Les associations de nageurs, qui réclamaient ce vote depuis l'automne, ont salué une "
+    "« très bonne nouvelle » pour les enfants du quartier.",
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return (
+        f"<html><head>{head}<title>La piscine rouvre</title></head><body>"
+        f"<nav><a href='/'>Accueil</a> <a href='/sport'>Sport</a></nav>{body}"
+        "<footer>Mentions légales · Contact</footer></body></html>"
+    )
+
+
+def story_html() -> str:
+    return "<article>" + "".join(f"<p>{p}</p>" for p in STORY) + "</article>"
+
+
+@pytest.mark.parametrize(
+    ("charset", "head"),
+    [(None, ""), ("utf-8", ""), (None, '<meta charset="utf-8">')],
+    ids=["nothing-declared", "server-says", "page-says"],
+)
+def test_a_utf8_page_reads_as_utf8_whoever_says_so(charset: str | None, head: str) -> None:
+    """Without a declaration lxml would read UTF-8 as Latin-1: "rÃ©ouverture"."""
+    article = extract_article(page(story_html(), head).encode("utf-8"), charset=charset)
+    assert article.paragraphs == STORY
+
+
+def test_a_page_in_windows_1252_reads_as_the_server_or_its_bytes_say() -> None:
+    data = page(story_html()).encode("cp1252")
+    assert extract_article(data).paragraphs == STORY  # not UTF-8: windows-1252, as browsers do
+    assert extract_article(data, charset="windows-1252").paragraphs == STORY
+    assert extract_article(data, charset="no-such-charset").paragraphs == STORY
+
+
+def test_text_hidden_by_a_spaced_style_stays_out() -> None:
+    hidden = (
+        '<div style="DISPLAY : none;"><p>Partagez cet article avec vos amis, '
+        "abonnez-vous à notre lettre, suivez-nous partout, merci beaucoup.</p></div>"
+        '<div style="visibility: hidden"><p>Enregistrer cet article, réservé aux abonnés, '
+        "connectez-vous pour le lire plus tard, sur tous vos appareils.</p></div>"
+    )
+    article = extract_article(page(story_html().replace("</article>", hidden + "</article>")))
+    assert article.paragraphs == STORY
+
+
+def test_a_list_that_outscores_its_paragraphs_stays_with_them() -> None:
+    items = "".join(
+        f"<li>Point {n}: the pool will open at seven, close at nine, and cost two euros, "
+        f"three for adults, with a season ticket at forty, fifty at weekends.</li>"
+        for n in range(4)
+    )
+    body = f"<div class='entry-content'><p>{STORY[0]}</p><ul>{items}</ul><p>{STORY[2]}</p></div>"
+    article = extract_article(page(body))
+    assert article.paragraphs[0] == STORY[0] and article.paragraphs[-1] == STORY[2]
+    assert len(article.paragraphs) == 6
+
+
+def test_a_line_said_on_every_slide_is_not_the_story() -> None:
+    slides = "".join(
+        f"<div class='slide'><p>Weather threatens holiday plans</p><p>Hide caption</p>"
+        f"<p>{sentence}</p></div>"
+        for sentence in STORY
+    )
+    article = extract_article(page(f"<article>{slides}</article>"))
+    assert article.paragraphs == STORY
+
+
+def test_prose_with_ideographic_commas_outscores_longer_lines_without() -> None:
+    story = [
+        "東京都は十日、夏のプールの営業を再開すると発表した、三年ぶりとなる、利用者の声に応えた形だ。",
+        "工事費は約二億円で、来年一月に着工し、六月末の開業を目指す、と担当者は話した、という。",
+        "水泳の団体は、秋から再開を求めていた、子どもたちにとって、とても良い知らせだと、歓迎した。",
+    ]
+    notice = "有料会員の方のみご利用になれます保存した記事はスマホやタブレットでもご覧いただけます"
+    notices = "".join(f"<p>{notice}{n}{notice}</p>" for n in range(3))
+    body = f"<div>{notices}</div><div>" + "".join(f"<p>{p}</p>" for p in story) + "</div>"
+    assert extract_article(page(body)).paragraphs == story
+
+
+def test_a_lead_that_opens_the_body_is_kept_once_and_the_page_text_has_it() -> None:
+    head = f'<meta name="description" content="{STORY[0]}">'
+    article = extract_article(page(story_html(), head).encode("utf-8"))
+    assert article.lead == STORY[0] and article.paragraphs == STORY[1:]
+    assert article.page_text == "\n\n".join(STORY)
+    other = extract_article(page(story_html(), '<meta name="description" content="Bref.">'))
+    assert other.page_text == other.body == "\n\n".join(STORY)

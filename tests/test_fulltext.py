@@ -401,3 +401,27 @@ def test_a_plain_fetch_reads_the_pages_of_feeds_with_full_text_on_only(
     [item_id] = [row[0] for row in db.execute("SELECT id FROM items")]
     assert STORY_PATH in [request.path for request, _ in httpserver.log]
     assert "Bassora" in get_item(db, item_id).body
+
+
+def test_a_page_is_read_in_the_charset_its_server_names(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    """A Turkish page in ISO-8859-9 that declares nothing itself: the Content-Type says
+    so (read as windows-1252, "şehir" would be "þehir")."""
+    story = [
+        "Belediye meclisi perşembe akşamı, üç yıldır kapalı olan yazlık havuzun yeniden "
+        "açılmasına karar verdi; çalışmalar ocak ayında başlayacak.",
+        "Yüzme kulüpleri, şehrin çocukları için çok iyi bir haber olduğunu söyledi ve "
+        "kararı sevinçle karşıladı.",
+    ]
+    html = (
+        "<html><head><title>Havuz yeniden açılıyor</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in story)
+        + "</article></body></html>"
+    )
+    httpserver.expect_request(STORY_PATH).respond_with_data(
+        html.encode("iso-8859-9"), content_type="text/html; charset=ISO-8859-9"
+    )
+    [item_id] = ingest(httpserver, db, [STORY_PATH])
+    assert refresh_full_text(db_path(db), [item_id]).fetched == 1
+    assert get_item(db, item_id).body == "\n\n".join(story)

@@ -248,10 +248,10 @@ def test_every_page_fails_alone(db: Database, monkeypatch: pytest.MonkeyPatch) -
     nested = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
     real = fulltext.extract_article
 
-    def broken_for_one(body: bytes, *, url: str | None = None):
+    def broken_for_one(body: bytes, *, url: str | None = None, **kwargs: str | None):
         if url and url.endswith("/boom"):
             raise KeyError("an extractor bug")
-        return real(body, url=url)
+        return real(body, url=url, **kwargs)
 
     monkeypatch.setattr(fulltext, "extract_article", broken_for_one)
     with raw_server() as server:

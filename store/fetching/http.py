@@ -49,6 +49,8 @@ class FetchResult:
     moved_to: str | None = None
     # "HTTP/1.1" or "HTTP/2": a host that multiplexes can take more requests at once.
     http_version: str = "HTTP/1.1"
+    # The charset its Content-Type names, if any (a page's bytes are read in it).
+    charset: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -128,8 +130,7 @@ async def _follow(
     etag, last_modified = header_value(etag), header_value(last_modified)
     headers = _conditional_headers(etag, last_modified)
     moved_to: str | None = None
-    permanent = True
-    current = url
+    permanent, current = True, url
     for hop in range(MAX_REDIRECTS + 1):
         if not is_fetchable_url(current):
             raise FetchError(f"not an http(s) URL: {display_url(current)[:200]!r}")
@@ -172,6 +173,7 @@ async def _follow(
                 last_modified=header_value(response.headers.get("Last-Modified")),
                 moved_to=moved_to,
                 http_version=response.http_version,
+                charset=response.charset_encoding,
             )
         finally:
             await response.aclose()

@@ -69,11 +69,20 @@ class Article:
     image: str | None = None
     keywords: list[str] = field(default_factory=list)
     lang: str | None = None
+    # The page's body opened with the lead (taken out of ``paragraphs``: shown once).
+    lead_opens_body: bool = False
 
     @property
     def body(self) -> str:
         """The body as stored: paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def page_text(self) -> str:
+        """The story's text as the page has it: the lead first where it opened the body."""
+        return "\n\n".join(
+            [self.lead, *self.paragraphs] if self.lead_opens_body else self.paragraphs
+        )
 
     def times(self, feed_published: datetime | None) -> tuple[datetime | None, datetime | None]:
         """Publication and update times: the page's own if exact, else its stamp dated
@@ -88,13 +97,18 @@ class Article:
 
 
 def extract_article(
-    page: bytes | str, *, url: str | None = None, lang: str | None = None
+    page: bytes | str,
+    *,
+    url: str | None = None,
+    lang: str | None = None,
+    charset: str | None = None,
 ) -> Article:
-    """Read a story out of an article page; raises ArticleError when there is none."""
+    """Read a story out of an article page; raises ArticleError when there is none.
+    ``charset`` is the server's (Content-Type), for bytes (see ``parse_page``)."""
     if not page or not page.strip():
         raise ArticleError("the page is empty")
     try:
-        root = parse_page(page)
+        root = parse_page(page, charset)
     except (etree.ParserError, ValueError) as error:
         raise ArticleError(f"not an HTML page ({error})") from error
     meta = read_meta(root)
@@ -110,7 +124,7 @@ def extract_article(
     title = title or _page_title(root)
     lead = meta.lead if meta.has_jsonld and meta.lead else layout.lead or meta.lead
     title, lead = _without_site(title, meta.site_name), _without_site(lead, meta.site_name)
-    paragraphs = _without_repeats(paragraphs, title, lead)
+    paragraphs, lead_opens_body = _without_repeats(paragraphs, title, lead)
     authors = meta.authors or layout.authors or _byline(paragraphs)
     if authors and paragraphs and _BYLINE.match(paragraphs[0]):
         paragraphs = paragraphs[1:]
@@ -131,6 +145,7 @@ def extract_article(
         image=layout.image or meta.image,
         keywords=meta.keywords,
         lang=lang,
+        lead_opens_body=lead_opens_body,
     )
 
 
@@ -198,11 +213,14 @@ def _without_site(text: str, site_name: str | None) -> str:
     return text
 
 
-def _without_repeats(paragraphs: list[str], title: str, lead: str) -> list[str]:
-    """Drop the title or lead repeated as the body's first paragraph (image captions do)."""
+def _without_repeats(paragraphs: list[str], title: str, lead: str) -> tuple[list[str], bool]:
+    """Drop the title or lead repeated as the body's first paragraph (image captions do);
+    whether the lead was one of them."""
+    lead_dropped = False
     while paragraphs and clean_line(paragraphs[0].removeprefix(SUBHEAD)) in {title, lead} - {""}:
+        lead_dropped = lead_dropped or clean_line(paragraphs[0].removeprefix(SUBHEAD)) == lead
         paragraphs = paragraphs[1:]
-    return paragraphs
+    return paragraphs, lead_dropped
 
 
 def _page_title(root: etree._Element) -> str:

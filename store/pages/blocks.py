@@ -7,12 +7,20 @@ with "## ". Images, share blocks and scripts never become text.
 
 from __future__ import annotations
 
+import codecs
+import re
+
 import lxml.html
 from lxml import etree
 
 from store.text import clean_line, fold
 
 SUBHEAD = "## "
+# A page's own charset declaration (<meta charset=...>, http-equiv Content-Type), looked
+# for in its first bytes, as browsers do (they look at 1024; pages put long heads first).
+_DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=", re.IGNORECASE)
+_DECLARED_WITHIN = 8192
+_LONGEST_CHARSET = 40
 _SUBHEAD_TAGS = {"h2", "h3", "h4", "h5"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"}
 _DROP_TAGS = (
@@ -79,11 +87,19 @@ _HAS_MARK = "(HAS)"
 _MAX_PROMPT = 160
 
 
-def parse_page(page: bytes | str) -> lxml.html.HtmlElement:
-    """The page as an lxml tree: no network, comments and processing instructions dropped."""
+def parse_page(page: bytes | str, charset: str | None = None) -> lxml.html.HtmlElement:
+    """The page as an lxml tree: no network, comments and processing instructions dropped.
+
+    Bytes are read in the server's ``charset`` (Content-Type) if it names one, else as
+    the page declares (a BOM, ``<meta charset>``); a page that declares nothing is
+    UTF-8 if its bytes are, else windows-1252 (as browsers guess), never Latin-1
+    mojibake of a UTF-8 page.
+    """
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False
     )
+    if isinstance(page, bytes) and (encoding := page_encoding(page, charset)):
+        page = page.decode(encoding, errors="replace")
     if isinstance(page, str):
         # lxml refuses str input that declares its own encoding.
         page = page.encode("utf-8")
@@ -92,6 +108,25 @@ def parse_page(page: bytes | str) -> lxml.html.HtmlElement:
         )
     root = lxml.html.document_fromstring(page, parser=parser)
     return root
+
+
+def page_encoding(page: bytes, charset: str | None = None) -> str | None:
+    """The encoding to decode ``page`` in, or None where lxml reads the page's own
+    declaration (see ``parse_page``)."""
+    if page.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if charset and charset.isascii() and len(charset) <= _LONGEST_CHARSET:
+        try:
+            return codecs.lookup(charset).name
+        except LookupError:
+            pass  # a name no one knows: as if the server had said nothing
+    if page.isascii() or _DECLARED.search(page, 0, _DECLARED_WITHIN):
+        return None
+    try:
+        page.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def has_class(name: str) -> str:

@@ -314,7 +314,7 @@ async def _one_page(
         report.unchanged += 1
         return
     try:
-        article = extract_article(result.body, url=result.url)
+        article = extract_article(result.body, url=result.url, charset=result.charset)
     except ArticleError as error:
         _failed(db, job, report, str(error))
         return

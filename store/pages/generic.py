@@ -21,6 +21,7 @@ The tree is only read, never changed: the caller reads title and metadata from i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -56,6 +57,13 @@ _FURNITURE_WORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "nav-links")
+# Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
+_COMMAS = (",", "،", "、", "，")
+_LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
+# Of a list's score, what its holder must score besides the half it gets from the list.
+_OWN_SHARE = 0.2
+REPEATED = 3
+_REPEATED_LONGEST = 200
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
 RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
 PROSE = 80  # characters: a run this long earns a point for being a paragraph
@@ -119,7 +127,7 @@ def _read(
     scores = _scores(runs)
     if not scores:
         return GenericBody([], _authors(bylines)), None
-    best = max(scores, key=scores.__getitem__)
+    best = _holder_of_list(max(scores, key=scores.__getitem__), scores)
     chosen = _with_siblings(best, scores)
     inside = [
         run
@@ -141,7 +149,29 @@ def _read(
             continue
         subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
         paragraphs.append(SUBHEAD + text if subhead else text)
-    return GenericBody(paragraphs, _authors(bylines)), best
+    return GenericBody(_without_repeated(paragraphs), _authors(bylines)), best
+
+
+def _holder_of_list(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> lxml.html.HtmlElement:
+    """A list or a quote that outscores the paragraphs around it is part of the story
+    they tell: the body is the element holding them all (it scores at least half)."""
+    parent = best.getparent()
+    while (
+        best.tag in _LIST_LIKE
+        and parent is not None
+        and scores.get(parent, 0.0) >= (scores[best] / 2) + _OWN_SHARE * scores[best]
+    ):
+        best, parent = parent, parent.getparent()
+    return best
+
+
+def _without_repeated(paragraphs: list[str]) -> list[str]:
+    """Without the short lines that come back ``REPEATED`` times or more: a gallery's
+    title on every slide, "Hide caption"; a story does not say one line thrice."""
+    counts = Counter(paragraphs)
+    return [p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST]
 
 
 def _runs(
@@ -197,7 +227,7 @@ def _skipped(
     """Furniture: not entered. A byline's text is remembered for its names."""
     if tag in _SKIP_TAGS or element.get("hidden") is not None:
         return True
-    if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or ""):
+    if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     if protected is None or element in protected or not names.strip():
@@ -208,6 +238,14 @@ def _skipped(
             bylines.append(clean_line(element.text_content()))
         return True
     return False
+
+
+def _hidden_by_style(style: str | None) -> bool:
+    """``style="display: none"`` (any spacing or case), or ``visibility: hidden``."""
+    if not style:
+        return False
+    style = "".join(style.split()).lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
@@ -223,7 +261,8 @@ def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
         if len(text) < MIN_RUN or run.holder.tag in _HEADINGS:
             continue
         prose = 1 if len(text) >= PROSE else 0
-        score = (prose + text.count(",") + text.count("،") + min(len(text) / 100, 3)) * (
+        commas = sum(text.count(comma) for comma in _COMMAS)
+        score = (prose + commas + min(len(text) / 100, 3)) * (
             1 - min(run.link_chars / len(text), 1)
         )
         container = _container(run.holder, len(text), lengths)
