@@ -317,3 +317,61 @@ def test_a_lead_that_opens_the_body_is_kept_once_and_the_page_text_has_it() -> N
     assert article.page_text == "\n\n".join(STORY)
     other = extract_article(page(story_html(), '<meta name="description" content="Bref.">'))
     assert other.page_text == other.body == "\n\n".join(STORY)
+
+
+MENU = "".join(
+    f"<div class='teaser'><p>Teaser {n}: what the council decided this week</p></div>"
+    for n in range(3)
+)
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        ("<div class='single-page hidden-contents-menu'>", "</div>"),
+        ("<header id='page-header'>", "</header>"),
+    ],
+    ids=["furniture-word-in-a-wrapper-class", "broken-markup-header"],
+)
+def test_a_story_inside_furniture_is_found_by_the_pages_own_description(
+    wrapper: tuple[str, str],
+) -> None:
+    """The wrapper's class names ("menu") or tag (a header left open) would hide the
+    story, and what is left reads like prose; the description says where it starts."""
+    head = f'<meta name="description" content="{STORY[0][:90]}…">'
+    body = f"<div>{MENU}</div>{wrapper[0]}{story_html()}{wrapper[1]}"
+    assert extract_article(page(body, head)).page_text == "\n\n".join(STORY)
+    # Without the description, what is left outside the wrapper is all there is.
+    assert "Teaser" in extract_article(page(body)).body
+
+
+def test_a_charset_declared_far_down_the_head_is_followed() -> None:
+    """libxml2 misses an http-equiv declaration after a long head; we read it ourselves."""
+    head = "<style>" + "p { margin: 0 }\n" * 400 + "</style>"
+    head += '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    assert extract_article(page(story_html(), head).encode("utf-8")).paragraphs == STORY
+    latin = '<meta charset="iso-8859-1">'  # read as windows-1252, as browsers do
+    data = page(story_html().replace("piscine", "piscine\u2019s"), latin).encode("cp1252")
+    assert "piscine\u2019s" in extract_article(data).body
+
+
+def test_a_story_in_several_sections_of_one_article_is_read_whole() -> None:
+    sections = "".join(
+        f"<div class='section-wrapper'><div class='detail__content'><p>{p}</p></div>"
+        "<div class='share-tools'><a href='/s'>Share</a></div></div>"
+        for p in STORY
+    )
+    assert extract_article(page(f"<article>{sections}</article>")).paragraphs == STORY
+
+
+def test_stories_of_a_list_are_not_read_as_one() -> None:
+    second = (
+        "La décision a été prise à une large majorité, a précisé le maire, après un long débat."
+    )
+    stories = "".join(
+        f"<article><div class='detail__wrapper'><div class='detail__content'><p>{p}</p>"
+        f"<p>{second}</p></div></div></article>"
+        for p in STORY
+    )
+    found = extract_article(page(f"<main>{stories}</main>")).paragraphs
+    assert len(found) == 2 and found[0] in STORY and found[1] == second

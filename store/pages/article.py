@@ -153,7 +153,7 @@ def _page_or_jsonld(found: Layout | None, meta: PageMeta, root: etree._Element) 
     """No AA body: the page's own text, or JSON-LD ``articleBody`` where the page has
     none of its own or only repeats it; a JSON-LD teaser never hides the page's story."""
     jsonld = _jsonld_layout(meta)
-    generic: Layout | None = generic_layout(root)
+    generic: Layout | None = generic_layout(root, meta.lead)
     if generic is not None and len("".join(generic.paragraphs)) < MIN_GENERIC_CHARS:
         generic = None
     if generic is not None and jsonld is not None and not _is_teaser(jsonld, generic):

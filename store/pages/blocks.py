@@ -18,7 +18,9 @@ from store.text import clean_line, fold
 SUBHEAD = "## "
 # A page's own charset declaration (<meta charset=...>, http-equiv Content-Type), looked
 # for in its first bytes, as browsers do (they look at 1024; pages put long heads first).
-_DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=", re.IGNORECASE)
+_DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "utf-16-le": "utf-8",
+                     "utf-16-be": "utf-8", "utf-16": "utf-8"}  # fmt: skip
 _DECLARED_WITHIN = 8192
 _LONGEST_CHARSET = 40
 _SUBHEAD_TAGS = {"h2", "h3", "h4", "h5"}
@@ -111,16 +113,22 @@ def parse_page(page: bytes | str, charset: str | None = None) -> lxml.html.HtmlE
 
 
 def page_encoding(page: bytes, charset: str | None = None) -> str | None:
-    """The encoding to decode ``page`` in, or None where lxml reads the page's own
-    declaration (see ``parse_page``)."""
-    if page.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    if charset and charset.isascii() and len(charset) <= _LONGEST_CHARSET:
-        try:
-            return codecs.lookup(charset).name
-        except LookupError:
-            pass  # a name no one knows: as if the server had said nothing
-    if page.isascii() or _DECLARED.search(page, 0, _DECLARED_WITHIN):
+    """The encoding to decode ``page`` in (see ``parse_page``); None for plain ASCII."""
+    if page.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if page.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    declared = _DECLARED.search(page, 0, _DECLARED_WITHIN)
+    for name in (charset, declared.group(1).decode("ascii") if declared else None):
+        if name and name.isascii() and len(name) <= _LONGEST_CHARSET:
+            try:
+                known = codecs.lookup(name).name
+            except LookupError:
+                continue  # a name no one knows: as if nothing had been said
+            # As browsers read them: Latin-1 and ASCII are windows-1252, UTF-16 named
+            # inside a page that is read as bytes is UTF-8.
+            return _AS_BROWSERS_READ.get(known, known)
+    if page.isascii():
         return None
     try:
         page.decode("utf-8")

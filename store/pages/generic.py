@@ -30,7 +30,7 @@ from lxml import etree
 from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD
 from store.pages.furniture import is_byline, is_furniture_line
-from store.text import clean_line
+from store.text import clean_line, fold
 
 # Elements that start a new run; everything else is inline.
 _BLOCKS = frozenset(
@@ -43,9 +43,11 @@ _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP_TAGS = frozenset(
     "script style noscript template iframe object embed svg canvas video audio picture img "
-    "figure figcaption form button input select textarea label nav header footer aside "
-    "menu dialog head title meta link".split()
+    "figure figcaption form button input select textarea label dialog head title meta "
+    "link".split()
 )
+# Furniture by its tag, but entered where it wraps the story (broken markup does that).
+_LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 # Class/id words that name furniture, matched against the words of class and id.
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
@@ -63,6 +65,7 @@ _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 REPEATED = 3
+_OPENING_WORDS = 8  # of the lead, looked for in the body found
 _REPEATED_LONGEST = 200
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
 RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
@@ -90,27 +93,48 @@ class GenericBody:
     authors: list[str]
 
 
-def extract_generic(root: lxml.html.HtmlElement) -> GenericBody:
+def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     """The story paragraphs of any page; empty paragraphs when there are none.
 
-    Should the class names hide the story (an article of class "newsletter-post"),
-    the page is read without them to find where the story is, then again with
-    them everywhere but on the way down to it.
+    Should the class names or the tags hide the story (an article of class
+    "newsletter-post", a page wrapped in a ``header`` by broken markup), the page is
+    read without them to find where the story is, then again with them everywhere
+    but on the way down to it: when too little was found, or when the page's
+    ``lead`` (its description, usually the story's opening) is in the page but not
+    in what was found and the second reading has it.
     """
     body = root.find("body")
     if body is None:
         return GenericBody([], [])
     found, _ = _read(body, frozenset())
-    if _length(found) >= RETRY_CHARS:
+    opening = _opening(lead)
+    missed = bool(opening) and opening not in _flat(found) and opening in _flat_page(body)
+    if _length(found) >= RETRY_CHARS and not missed:
         return found
     plain, best = _read(body, None)
     if best is None:
         return found
     again, _ = _read(body, frozenset({best, *best.iterancestors()}))
     better = again if _length(again) >= RETRY_CHARS else plain
-    if _length(better) <= _length(found):
+    if missed and _length(found) >= RETRY_CHARS:
+        if opening not in _flat(better):
+            return found
+    elif _length(better) <= _length(found):
         return found
     return GenericBody(better.paragraphs, found.authors or better.authors)
+
+
+def _opening(lead: str) -> str:
+    """The lead's first words, as ``_flat`` writes text: what a body that holds it has."""
+    return " ".join(fold(lead).split()[:_OPENING_WORDS]) if lead else ""
+
+
+def _flat(found: GenericBody) -> str:
+    return " ".join(fold(" ".join(found.paragraphs)).split())
+
+
+def _flat_page(body: lxml.html.HtmlElement) -> str:
+    return " ".join(fold(body.text_content()).split())
 
 
 def _length(found: GenericBody) -> int:
@@ -121,7 +145,7 @@ def _read(
     body: lxml.html.HtmlElement, protected: frozenset[lxml.html.HtmlElement] | None
 ) -> tuple[GenericBody, lxml.html.HtmlElement | None]:
     """The story and the element it was found in; ``protected`` elements are entered
-    whatever their class names, and None means class names are not looked at."""
+    whatever their tags and class names, and None means they are not looked at."""
     bylines: list[str] = []
     runs = _runs(body, bylines, protected)
     scores = _scores(runs)
@@ -229,8 +253,12 @@ def _skipped(
         return True
     if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
         return True
+    if protected is None or element in protected:
+        return False
+    if tag in _LAYOUT_TAGS:
+        return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if protected is None or element in protected or not names.strip():
+    if not names.strip():
         return False
     words = set(_WORD.findall(names))
     if words & _FURNITURE_WORDS or any(pair in names for pair in _FURNITURE_PAIRS):
@@ -298,12 +326,29 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
 def _with_siblings(
     best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
 ) -> list[lxml.html.HtmlElement]:
-    """The best element and its siblings scoring at least a fifth of it."""
+    """The best element and its siblings scoring at least a fifth of it, and the
+    elements of its tag and class elsewhere that do (a story in several sections)."""
     parent = best.getparent()
     if parent is None:
         return [best]
     floor = max(10.0, scores[best] * 0.2)
-    return [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
+    chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
+    kind, story = (best.tag, best.get("class")), _article_of(best)
+    if kind[1]:  # of the same story: not in another <article> (a list of stories)
+        chosen += [
+            element
+            for element, score in scores.items()
+            if score >= floor
+            and (element.tag, element.get("class")) == kind
+            and _article_of(element) is story
+            and not any(element is c or _is_inside(element, c) or _is_inside(c, element)
+                        for c in chosen)
+        ]  # fmt: skip
+    return chosen
+
+
+def _article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next(element.iterancestors("article"), None)
 
 
 def _is_inside(element: etree._Element, ancestor: etree._Element) -> bool:

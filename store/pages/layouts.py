@@ -83,9 +83,10 @@ def prose_layout(root: lxml.html.HtmlElement, url: str | None) -> Layout | None:
     return layout
 
 
-def generic_layout(root: lxml.html.HtmlElement) -> Layout:
-    """Any other page: the best-scoring block of prose (``store.pages.generic``)."""
-    found = extract_generic(root)
+def generic_layout(root: lxml.html.HtmlElement, lead: str = "") -> Layout:
+    """Any other page: the best-scoring block of prose (``store.pages.generic``); the
+    page's ``lead`` helps find it."""
+    found = extract_generic(root, lead)
     return Layout(name="generic", paragraphs=found.paragraphs, authors=found.authors)
 
 
