@@ -375,3 +375,11 @@ def test_stories_of_a_list_are_not_read_as_one() -> None:
     )
     found = extract_article(page(f"<main>{stories}</main>")).paragraphs
     assert len(found) == 2 and found[0] in STORY and found[1] == second
+
+
+def test_soft_hyphens_in_a_page_are_gone_from_its_story() -> None:
+    hyphenated = [
+        p.replace("conseil", "con&shy;seil").replace("travaux", "tra&shy;vaux") for p in STORY
+    ]
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in hyphenated) + "</article>"
+    assert extract_article(page(body)).paragraphs == STORY

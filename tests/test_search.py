@@ -419,3 +419,21 @@ def test_folder_filter_finds_a_folder_and_its_sub_folders(db: Database) -> None:
     assert sorted(search_ids(db, "folder:haber")) == sorted(ids[world.id] + ids[news.id])
     assert search_ids(db, "folder:haber/dunya") == ids[world.id]
     assert search_ids(db, "folder:nowhere") == []
+
+
+def test_a_word_hyphenated_for_line_breaks_is_read_and_found_whole(db: Database) -> None:
+    """Soft hyphens (&shy;) are only hints where a line may break: the story reads
+    "réaction" and a search for it finds the story."""
+    from store.parsing.feed import parse_feed
+
+    feed = add_feed(db, "https://example.org/rss", title="Sciences")
+    document = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>S</title>'
+        b"<item><guid>s1</guid><title>La r&#xE9;ac&#xAD;tion des cher&#xAD;cheurs</title>"
+        b"<description>Une can&#xAD;di&#xAD;da&#xAD;ture collective.</description></item>"
+        b"</channel></rss>"
+    )
+    store_feed(db, feed.id, parse_feed(document, url="https://example.org/rss"))
+    [row] = db.execute("SELECT id, title, summary FROM items").fetchall()
+    assert row[1:] == ("La réaction des chercheurs", "Une candidature collective.")
+    assert search_ids(db, "réaction") == search_ids(db, "candidature") == [row[0]]
