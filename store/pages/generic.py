@@ -334,11 +334,12 @@ def _with_siblings(
     floor = max(10.0, scores[best] * 0.2)
     chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
     kind, story = (best.tag, best.get("class")), _article_of(best)
-    if kind[1]:  # of the same story: not in another <article> (a list of stories)
+    if kind[1]:  # of the same story: not in another <article> (a list of stories);
+        # a section of a page builder's (WPBakery, Elementor) may be short: no floor of 10
         chosen += [
             element
             for element, score in scores.items()
-            if score >= floor
+            if score >= scores[best] * 0.2
             and (element.tag, element.get("class")) == kind
             and _article_of(element) is story
             and not any(element is c or _is_inside(element, c) or _is_inside(c, element)
