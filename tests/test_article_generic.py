@@ -113,6 +113,10 @@ def test_bylines_in_several_languages(line: str) -> None:
         "14:05",
         "6 min read",
         "Haberin Devamı",
+        "（1/3ページ）",
+        "Page 2 of 5",
+        "Seite 1 von 3",
+        "Página 1 de 4",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -125,6 +129,8 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "By the end of the week the river had risen by two metres, the agency said.",
         "Comments from residents at the meeting were mostly about parking and the new bus lane.",
         "Readers who share photos of the storm are asked to stay away from the sea wall.",
+        "2 of the 5 ministers resigned",
+        "Page 2 of the report says so",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

@@ -108,6 +108,12 @@ _READING_TIME = re.compile(
     r"lesezeit|de lectura)",
     re.IGNORECASE,
 )
+# "(1/3ページ)" (folded: ヘーシ), "Page 2 of 5", "Seite 1 von 3", "Sayfa 2/4": a page number.
+_PAGINATION = re.compile(
+    r"^[(\[（]?\s*(?:page|seite|pagina|sayfa|страница|صفحة)?\s*\d{1,3}\s*"
+    r"(?:/|of|von|de|из|من)\s*\d{1,3}\s*(?:ページ|ヘーシ|頁|页|pages?|seiten?)?\s*[)\]）]?$",
+    re.IGNORECASE,
+)
 _SHARE_VERBS = ("share", "partag", "compartir", "teilen", "paylas", "شارك", "поделиться")
 _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\bx\b|فيسبوك|اكس")
 _MAX_SHARE = 60
@@ -176,8 +182,8 @@ def is_comment_notice(line: str) -> bool:
 
 
 def is_furniture_line(line: str, at_edge: bool = True) -> bool:
-    """A caption, share prompt, comment notice, advert label, "read more" link, or a line
-    without a letter (a time or a date). A comment notice counts only ``at_edge`` (in
+    """A caption, share prompt, comment notice, advert label, "read more" link, a page
+    number ("Page 2 of 5"), or a line without a letter (a time or a date). A comment notice counts only ``at_edge`` (in
     the first or last lines of a body), unless it is the whole line ("Leave a comment")."""
     if len(line) > _MAX_LINE:
         return False
@@ -191,7 +197,7 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
         return True
     if at_edge and is_comment_notice(text):
         return True
-    if _READING_TIME.match(folded):
+    if _READING_TIME.match(folded) or _PAGINATION.match(folded):
         return True
     return bool(_CREDIT.search(text)) and len(text) < 160
 
