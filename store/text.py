@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 # must read and be found as "réaction"; word joiner, invisible operators, BOM,
 # interlinear annotation). Zero-width (non-)joiners stay: Persian and emoji need them.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-    "\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 # A terminal escape sequence as a whole, so none of it is left to show: strings
 # (OSC, DCS, SOS, PM, APC: ESC ] ... BEL or ESC \\), CSI with its parameters, and

@@ -389,3 +389,20 @@ def test_soft_hyphens_in_a_page_are_gone_from_its_story() -> None:
     ]
     body = "<article>" + "".join(f"<p>{p}</p>" for p in hyphenated) + "</article>"
     assert extract_article(page(body)).paragraphs == STORY
+
+
+@pytest.mark.parametrize("charset", ["base64", "zlib", "utf-7", "unicode_escape", "x" * 5000])
+def test_a_charset_that_is_no_text_encoding_is_ignored(charset: str) -> None:
+    """A server's or a page's charset is only followed if it names a text encoding a
+    browser would read: base64 or UTF-7 (which turns "+ADw-" into "<") is ignored."""
+    data = page(story_html() + "<p>+ADw-script+AD4-</p>").encode("utf-8")
+    assert extract_article(data, charset=charset).paragraphs[:3] == STORY
+    declared = page(story_html(), f'<meta charset="{charset[:40]}">').encode("utf-8")
+    assert extract_article(declared).paragraphs == STORY
+
+
+def test_a_windows_1252_byte_without_a_character_keeps_the_rest_of_the_page() -> None:
+    """0x81 has no character in windows-1252: the page goes on after it."""
+    data = page(story_html()).encode("cp1252").replace(b"trois ans", b"trois \x81ans")
+    story = extract_article(data, charset="windows-1252").paragraphs
+    assert len(story) == 3 and story[2] == STORY[2]

@@ -105,7 +105,7 @@ def extract_article(
 ) -> Article:
     """Read a story out of an article page; raises ArticleError when there is none.
     ``charset`` is the server's (Content-Type), for bytes (see ``parse_page``)."""
-    if not page or not page.strip():
+    if not page or page.isspace():  # isspace: no copy of a page of megabytes
         raise ArticleError("the page is empty")
     try:
         root = parse_page(page, charset)

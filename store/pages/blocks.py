@@ -23,6 +23,11 @@ _AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "utf-16-le": "utf
                      "utf-16-be": "utf-8", "utf-16": "utf-8"}  # fmt: skip
 _DECLARED_WITHIN = 8192
 _LONGEST_CHARSET = 40
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_SNIFF_BYTES = 64 * 1024
+_REFUSED = frozenset(
+    {"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"}
+)
 _SUBHEAD_TAGS = {"h2", "h3", "h4", "h5"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"}
 _DROP_TAGS = (
@@ -95,46 +100,64 @@ def parse_page(page: bytes | str, charset: str | None = None) -> lxml.html.HtmlE
     Bytes are read in the server's ``charset`` (Content-Type) if it names one, else as
     the page declares (a BOM, ``<meta charset>``); a page that declares nothing is
     UTF-8 if its bytes are, else windows-1252 (as browsers guess), never Latin-1
-    mojibake of a UTF-8 page.
+    mojibake of a UTF-8 page. UTF-8 is decoded by libxml2 (a bad byte becomes U+FFFD);
+    any other encoding by Python, as libxml2's iconv drops the rest of a page at a byte
+    its table lacks.
     """
-    parser = lxml.html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False
-    )
-    if isinstance(page, bytes) and (encoding := page_encoding(page, charset)):
+    encoding = page_encoding(page, charset) if isinstance(page, bytes) else None
+    if isinstance(page, bytes) and encoding not in (None, "utf-8"):
         page = page.decode(encoding, errors="replace")
     if isinstance(page, str):
-        # lxml refuses str input that declares its own encoding.
-        page = page.encode("utf-8")
-        parser = lxml.html.HTMLParser(
-            no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8"
-        )
-    root = lxml.html.document_fromstring(page, parser=parser)
-    return root
+        page, encoding = page.encode("utf-8"), "utf-8"  # lxml refuses str declaring one
+    parser = lxml.html.HTMLParser(
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        recover=True,
+        huge_tree=False,
+        encoding=encoding,
+    )
+    return lxml.html.document_fromstring(page, parser=parser)
 
 
 def page_encoding(page: bytes, charset: str | None = None) -> str | None:
-    """The encoding to decode ``page`` in (see ``parse_page``); None for plain ASCII."""
+    """The text encoding to read ``page`` in (see ``parse_page``); None for plain ASCII."""
     if page.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if page.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     declared = _DECLARED.search(page, 0, _DECLARED_WITHIN)
     for name in (charset, declared.group(1).decode("ascii") if declared else None):
-        if name and name.isascii() and len(name) <= _LONGEST_CHARSET:
-            try:
-                known = codecs.lookup(name).name
-            except LookupError:
-                continue  # a name no one knows: as if nothing had been said
+        known = _text_encoding(name)
+        if known:
             # As browsers read them: Latin-1 and ASCII are windows-1252, UTF-16 named
             # inside a page that is read as bytes is UTF-8.
             return _AS_BROWSERS_READ.get(known, known)
-    if page.isascii():
+    first = _NON_ASCII.search(page)
+    if first is None:
         return None
+    # UTF-8 if the bytes from the first non-ASCII one on are (64 KiB of them: a page's
+    # encoding does not change halfway); a sequence cut at the window's end is not an error.
+    window = page[first.start() : first.start() + _SNIFF_BYTES]
     try:
-        page.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(window, final=False)
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"
+
+
+def _text_encoding(name: str | None) -> str | None:
+    """Python's name for a charset a page or server names, if it is one we read text in:
+    not base64 or zlib (bytes to bytes), not UTF-7 or escape codecs (browsers refuse them)."""
+    if not name or not name.isascii() or len(name) > _LONGEST_CHARSET:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None  # a name no one knows: as if nothing had been said
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return info.name
 
 
 def has_class(name: str) -> str:

@@ -183,8 +183,9 @@ def is_comment_notice(line: str) -> bool:
 
 def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     """A caption, share prompt, comment notice, advert label, "read more" link, a page
-    number ("Page 2 of 5"), or a line without a letter (a time or a date). A comment notice counts only ``at_edge`` (in
-    the first or last lines of a body), unless it is the whole line ("Leave a comment")."""
+    number ("Page 2 of 5"), or a line without a letter (a time or a date). A comment
+    notice counts only ``at_edge`` (in the first or last lines of a body), unless it is
+    the whole line ("Leave a comment")."""
     if len(line) > _MAX_LINE:
         return False
     text = line.removeprefix(SUBHEAD)
