@@ -425,3 +425,28 @@ def test_a_page_is_read_in_the_charset_its_server_names(
     [item_id] = ingest(httpserver, db, [STORY_PATH])
     assert refresh_full_text(db_path(db), [item_id]).fetched == 1
     assert get_item(db, item_id).body == "\n\n".join(story)
+
+
+def test_a_pages_opening_paragraph_stays_when_the_feed_has_its_own_lead(
+    httpserver: HTTPServer, db: Database
+) -> None:
+    """The page's description repeats its first paragraph (kept apart as the page's
+    lead), but the feed's lead is what the story shows: the paragraph stays in the body."""
+    story = [
+        "Des pluies record ont inondé jeudi le sud de l'Irak, où trois provinces ont ouvert "
+        "des abris pour les familles chassées de leurs maisons par les eaux.",
+        "Les routes entre Bassora et Nassiriya sont coupées, selon la protection civile, qui "
+        "a dépêché des bateaux dans les quartiers les plus touchés.",
+    ]
+    html = (
+        f'<html><head><meta name="description" content="{story[0]}"><title>Pluies</title>'
+        "</head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in story)
+        + "</article></body></html>"
+    )
+    serve_page(httpserver, STORY_PATH, html)
+    [item_id] = ingest(httpserver, db, [STORY_PATH])
+    assert refresh_full_text(db_path(db), [item_id]).fetched == 1
+    item = get_item(db, item_id)
+    assert item.summary.startswith("Les autorités ont ouvert")  # the feed's
+    assert item.body == "\n\n".join(story)

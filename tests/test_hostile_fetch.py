@@ -131,6 +131,27 @@ def test_a_parse_over_its_time_bound_fails_that_feed_alone(
     assert errors[fast] is None and report.new == 1
 
 
+def test_a_parse_over_its_time_bound_in_a_worker_process_fails_that_feed_alone(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stuck worker is stopped; the documents queued behind it (which the pool calls
+    "running" before they are) are parsed elsewhere, none lost, none called too slow."""
+    from tests.parse_helpers import slow_for_one
+
+    monkeypatch.setattr(workers_module, "parse_job", slow_for_one)
+    monkeypatch.setenv("AANEWS_PARSE_IN", "process")
+    with raw_server() as server:
+        paths = ["/slow"] + [f"/fast{n}" for n in range(11)]
+        for n, path in enumerate(paths):
+            server.respond(path, FEED.format(items=item(f"http://a.test/{n}", path)))
+        ids = [add_feed(db, server.url(path)).id for path in paths]
+        report = refresh_feeds(db_path(db), ids, parse_timeout=1.0)
+    errors = {o.feed_id: o.error for o in report.outcomes}
+    assert len(errors) == len(paths)
+    assert errors[ids[0]] == "parsing took longer than 1 s; the document was given up"
+    assert [errors[i] for i in ids[1:]] == [None] * 11 and report.new == 11
+
+
 # --- which pages may be fetched -------------------------------------------------------
 
 RESOLVED = {

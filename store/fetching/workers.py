@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
@@ -178,6 +178,9 @@ class Parsing:
 
     executor: Executor | None
     timeout: float = PARSE_TIMEOUT
+    # Jobs not yet seen done, in the order given: a pool says a job queued behind a
+    # stuck one is "running" already; only as many as it has workers really are.
+    _given: list[Future] = field(default_factory=list)
 
     async def parse(self, body: bytes, url: str, lang: str | None) -> ParsedFeed | str:
         """The parsed feed, or why it could not be read (too slow included)."""
@@ -216,14 +219,33 @@ class Parsing:
         waiting = asyncio.wrap_future(job)
         give_up_at: float | None = None
         loop = asyncio.get_running_loop()
-        while True:
-            done, _ = await asyncio.wait({waiting}, timeout=_PARSE_POLL)
-            if done:
-                return waiting.result()
-            if give_up_at is None and job.running():
-                give_up_at = loop.time() + self.timeout
-            if give_up_at is not None and loop.time() > give_up_at:
-                raise TimeoutError
+        self._given.append(job)
+        try:
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=_PARSE_POLL)
+                if waiting.cancelled():  # the pool was stopped for another, stuck job
+                    raise BrokenExecutor("the parse workers were stopped")
+                if done:
+                    return waiting.result()
+                if give_up_at is None and self._running(job, executor):
+                    give_up_at = loop.time() + self.timeout
+                if give_up_at is not None and loop.time() > give_up_at:
+                    raise TimeoutError
+        finally:
+            self._given.remove(job)
+
+    def _running(self, job: Future, executor: Executor) -> bool:
+        """Whether ``job`` has started: fewer unfinished jobs were given before it than
+        the executor has workers."""
+        workers = getattr(executor, "_max_workers", 1)
+        ahead = 0
+        for given in self._given:
+            if given is job:
+                return job.running()
+            ahead += not given.done()
+            if ahead >= workers:
+                return False
+        return False
 
     def _too_slow(self) -> str:
         return f"parsing took longer than {self.timeout:g} s; the document was given up"

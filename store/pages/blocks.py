@@ -19,15 +19,30 @@ SUBHEAD = "## "
 # A page's own charset declaration (<meta charset=...>, http-equiv Content-Type), looked
 # for in its first bytes, as browsers do (they look at 1024; pages put long heads first).
 _DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
-_AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "utf-16-le": "utf-8",
-                     "utf-16-be": "utf-8", "utf-16": "utf-8"}  # fmt: skip
+# The encodings of the WHATWG Encoding Standard, as Python names them; the labels
+# Python does not know, and the encodings browsers read in place of another (Latin-1
+# and ASCII as windows-1252, Shift_JIS as windows-31J, UTF-16 named in a page as UTF-8).
+_ENCODINGS = frozenset(
+    "utf-8 cp866 iso8859-2 iso8859-3 iso8859-4 iso8859-5 iso8859-6 iso8859-7 iso8859-8 "
+    "iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 koi8-r koi8-u mac-roman cp874 "
+    "cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 mac-cyrillic gbk "
+    "gb18030 big5hkscs euc_jp iso2022_jp cp932 cp949".split()
+)
+_AS_BROWSERS_READ = {
+    "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+    "tis-620": "cp874", "gb2312": "gbk", "big5": "big5hkscs", "shift_jis": "cp932",
+    "euc_kr": "cp949", "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8",
+}  # fmt: skip
+_LABELS = {
+    "macintosh": "mac-roman", "x-mac-roman": "mac-roman", "x-mac-cyrillic": "mac-cyrillic",
+    "windows-874": "cp874", "dos-874": "cp874", "x-sjis": "cp932", "ms_kanji": "cp932",
+    "windows-31j": "cp932", "x-euc-jp": "euc_jp", "ks_c_5601-1987": "cp949",
+    "x-gbk": "gbk", "big5-hkscs": "big5hkscs", "iso-8859-8-i": "iso8859-8",
+}  # fmt: skip
 _DECLARED_WITHIN = 8192
 _LONGEST_CHARSET = 40
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _SNIFF_BYTES = 64 * 1024
-_REFUSED = frozenset(
-    {"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"}
-)
 _SUBHEAD_TAGS = {"h2", "h3", "h4", "h5"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"}
 _DROP_TAGS = (
@@ -130,9 +145,7 @@ def page_encoding(page: bytes, charset: str | None = None) -> str | None:
     for name in (charset, declared.group(1).decode("ascii") if declared else None):
         known = _text_encoding(name)
         if known:
-            # As browsers read them: Latin-1 and ASCII are windows-1252, UTF-16 named
-            # inside a page that is read as bytes is UTF-8.
-            return _AS_BROWSERS_READ.get(known, known)
+            return known
     first = _NON_ASCII.search(page)
     if first is None:
         return None
@@ -147,17 +160,18 @@ def page_encoding(page: bytes, charset: str | None = None) -> str | None:
 
 
 def _text_encoding(name: str | None) -> str | None:
-    """Python's name for a charset a page or server names, if it is one we read text in:
-    not base64 or zlib (bytes to bytes), not UTF-7 or escape codecs (browsers refuse them)."""
+    """The Python codec for a charset label a page or server gives, as browsers read it
+    (the WHATWG Encoding Standard's encodings only: no base64, UTF-7 or punycode), or None."""
     if not name or not name.isascii() or len(name) > _LONGEST_CHARSET:
         return None
+    label = name.strip().lower()
+    if label in _LABELS:
+        return _LABELS[label]
     try:
-        info = codecs.lookup(name)
+        codec = codecs.lookup(label).name
     except LookupError:
         return None  # a name no one knows: as if nothing had been said
-    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
-        return None
-    return info.name
+    return _AS_BROWSERS_READ.get(codec, codec if codec in _ENCODINGS else None)
 
 
 def has_class(name: str) -> str:

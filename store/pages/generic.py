@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import lxml.html
-from lxml import etree
 
 from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD
@@ -111,7 +110,9 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     missed = bool(opening) and opening not in _flat(found) and opening in _flat_page(body)
     if _length(found) >= RETRY_CHARS and not missed:
         return found
-    plain, best = _read(body, None)
+    # Layout tags (a header, an aside) are looked into only for a story the lead says is
+    # there: a short story beside an aside of teasers stays the short story.
+    plain, best = _read(body, None, layout=missed)
     if best is None:
         return found
     again, _ = _read(body, frozenset({best, *best.iterancestors()}))
@@ -142,21 +143,26 @@ def _length(found: GenericBody) -> int:
 
 
 def _read(
-    body: lxml.html.HtmlElement, protected: frozenset[lxml.html.HtmlElement] | None
+    body: lxml.html.HtmlElement,
+    protected: frozenset[lxml.html.HtmlElement] | None,
+    *,
+    layout: bool = False,
 ) -> tuple[GenericBody, lxml.html.HtmlElement | None]:
     """The story and the element it was found in; ``protected`` elements are entered
-    whatever their tags and class names, and None means they are not looked at."""
+    whatever their tags and class names, None means class names are not looked at, and
+    ``layout`` that layout tags are not either."""
     bylines: list[str] = []
-    runs = _runs(body, bylines, protected)
+    runs = _runs(body, bylines, protected, layout)
     scores = _scores(runs)
     if not scores:
         return GenericBody([], _authors(bylines)), None
     best = _holder_of_list(max(scores, key=scores.__getitem__), scores)
     chosen = _with_siblings(best, scores)
+    within = set(chosen)
     inside = [
         run
         for run in runs
-        if any(run.holder is c or _is_inside(run.holder, c) for c in chosen)
+        if (run.holder in within or any(a in within for a in run.holder.iterancestors()))
         and run.text
         and run.holder.tag != "h1"
     ]
@@ -202,6 +208,7 @@ def _runs(
     body: lxml.html.HtmlElement,
     bylines: list[str],
     protected: frozenset[lxml.html.HtmlElement] | None,
+    layout: bool,
 ) -> list[_Run]:
     """Every run of text outside furniture, in document order."""
     runs: list[_Run] = []
@@ -213,7 +220,7 @@ def _runs(
             run.bold_only = not block.text.strip()
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if not tag or _skipped(child, tag, bylines, protected):
+            if not tag or _skipped(child, tag, bylines, protected, layout):
                 pass
             elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
                 runs.append(run)
@@ -247,16 +254,19 @@ def _skipped(
     tag: str,
     bylines: list[str],
     protected: frozenset[lxml.html.HtmlElement] | None,
+    layout: bool = False,
 ) -> bool:
     """Furniture: not entered. A byline's text is remembered for its names."""
     if tag in _SKIP_TAGS or element.get("hidden") is not None:
         return True
     if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
         return True
-    if protected is None or element in protected:
+    if protected is not None and element in protected:
         return False
     if tag in _LAYOUT_TAGS:
-        return True
+        return not layout
+    if protected is None:
+        return False
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     if not names.strip():
         return False
@@ -334,31 +344,27 @@ def _with_siblings(
     floor = max(10.0, scores[best] * 0.2)
     chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
     kind, story = (best.tag, best.get("class")), _article_of(best)
-    if kind[1]:  # of the same story: not in another <article> (a list of stories);
-        # a section of a page builder's (WPBakery, Elementor) may be short: no floor of 10
-        chosen += [
-            element
-            for element, score in scores.items()
-            if score >= scores[best] * 0.2
-            and (element.tag, element.get("class")) == kind
-            and _article_of(element) is story
-            and not any(element is c or _is_inside(element, c) or _is_inside(c, element)
-                        for c in chosen)
-        ]  # fmt: skip
+    if kind[1] and story is not None:
+        # Sections of the story of one <article>, a page builder's (WPBakery, Elementor)
+        # maybe short: no floor of 10. Never across <article>s (a list of stories).
+        holding = {a for c in chosen for a in c.iterancestors()}  # an element above one
+        taken = set(chosen)
+        for element, score in scores.items():
+            if (
+                score >= scores[best] * 0.2
+                and (element.tag, element.get("class")) == kind
+                and element not in taken
+                and element not in holding
+                and _article_of(element) is story
+                and not any(a in taken for a in element.iterancestors())
+            ):
+                chosen.append(element)
+                taken.add(element)
     return chosen
 
 
 def _article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next(element.iterancestors("article"), None)
-
-
-def _is_inside(element: etree._Element, ancestor: etree._Element) -> bool:
-    parent = element.getparent()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
 
 
 def _looks_like_subhead(text: str) -> bool:

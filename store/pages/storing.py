@@ -82,9 +82,12 @@ def store_article(
 def _fill_gaps(
     db: Database, item_id: int, row: tuple, title: str, article: Article, page_updated: str | None
 ) -> None:
-    """The first read of a page fills gaps only: the feed's title and lead stay."""
+    """The first read of a page fills gaps only: the feed's title and lead stay (and the
+    page's lead, where it opened the page's body, stays in the body: it would show
+    nowhere else)."""
     old_title, old_lead, old_body, _, old_updated, _, _ = row
-    body = article.body if len(article.body) >= len(old_body) else old_body
+    text = article.page_text if old_lead and old_lead != article.lead else article.body
+    body = text if len(text) >= len(old_body) else old_body
     db.execute(
         "UPDATE items SET title = ?, summary = ?, body = ?, updated = ? WHERE id = ?",
         [old_title or title, old_lead or article.lead, body, page_updated or old_updated, item_id],
