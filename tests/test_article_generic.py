@@ -117,6 +117,10 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Page 2 of 5",
         "Seite 1 von 3",
         "Página 1 de 4",
+        "Subscribe to continue reading.",
+        "Already a subscriber? Log in",
+        "Cet article est réservé aux abonnés.",
+        "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -131,6 +135,7 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "Readers who share photos of the storm are asked to stay away from the sea wall.",
         "2 of the 5 ministers resigned",
         "Page 2 of the report says so",
+        "The club said its members, already a subscriber base of thousands, would vote.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

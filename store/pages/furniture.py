@@ -102,6 +102,37 @@ _NOTICES = (
     "чтобы оставить комментарий",
     "будьте первым, кто прокомментирует",
 )
+# A paywall's notice where a story stops ("Subscribe to continue reading"), folded; a
+# short line that opens with one of these (after a label in brackets) is furniture.
+_PAYWALL = (
+    "subscribe to continue reading",
+    "subscribe to read the full",
+    "this article is for subscribers",
+    "this content is for subscribers",
+    "for subscribers only",
+    "already a subscriber",
+    "sign in to continue reading",
+    "reserve aux abonnes",
+    "la suite est reservee",
+    "abonnez-vous pour lire la suite",
+    "deja abonne",
+    "nur fur abonnenten",
+    "weiterlesen mit",
+    "exclusivo para suscriptores",
+    "suscribete para seguir leyendo",
+    "ya eres suscriptor",
+    "riservato agli abbonati",
+    "abonelere ozel",
+    "devamini okumak icin abone",
+    "только для подписчиков",
+    "للمشتركين فقط",
+    "cet article est reserve",
+    "この記事は会員限定",
+    "会員の方はこちら",
+)
+# A label in brackets before a notice: "[有料会員限定] この記事は...", "(Abonnés) ...".
+_LABEL = re.compile(r"^[\[(［【〔][^\])］】〕]{1,24}[\])］】〕]\s*")
+_MAX_PAYWALL = 160
 # "6 min read", "5 dk okuma", "3 minutes de lecture": a reading-time line.
 _READING_TIME = re.compile(
     r"^\d+\s*(?:min|mins|minutes?|dk|dakika|minuten|minutos)\.?\s*(?:read|de lecture|okuma|"
@@ -183,9 +214,9 @@ def is_comment_notice(line: str) -> bool:
 
 def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     """A caption, share prompt, comment notice, advert label, "read more" link, a page
-    number ("Page 2 of 5"), or a line without a letter (a time or a date). A comment
-    notice counts only ``at_edge`` (in the first or last lines of a body), unless it is
-    the whole line ("Leave a comment")."""
+    number ("Page 2 of 5"), a paywall's notice, or a line without a letter (a time or a
+    date). A comment notice counts only ``at_edge`` (in the first or last lines of a
+    body), unless it is the whole line ("Leave a comment")."""
     if len(line) > _MAX_LINE:
         return False
     text = line.removeprefix(SUBHEAD)
@@ -198,9 +229,17 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
         return True
     if at_edge and is_comment_notice(text):
         return True
+    if _is_paywall_notice(folded):
+        return True
     if _READING_TIME.match(folded) or _PAGINATION.match(folded):
         return True
     return bool(_CREDIT.search(text)) and len(text) < 160
+
+
+def _is_paywall_notice(folded: str) -> bool:
+    """ "Subscribe to continue reading", "[有料会員限定] この記事は会員限定です": a short
+    line opening with a paywall's notice."""
+    return len(folded) <= _MAX_PAYWALL and _LABEL.sub("", folded).startswith(_PAYWALL)
 
 
 def _is_share_button(folded: str) -> bool:
