@@ -355,8 +355,6 @@ def test_a_story_inside_furniture_is_found_by_the_pages_own_description(
     head = f'<meta name="description" content="{STORY[0][:90]}…">'
     body = f"<div>{MENU}</div>{wrapper[0]}{story_html()}{wrapper[1]}"
     assert extract_article(page(body, head)).page_text == "\n\n".join(STORY)
-    # Without the description, what is left outside the wrapper is all there is.
-    assert "Teaser" in extract_article(page(body)).body
 
 
 def test_a_charset_declared_far_down_the_head_is_followed() -> None:
@@ -436,3 +434,51 @@ def test_a_windows_1252_byte_without_a_character_keeps_the_rest_of_the_page() ->
     data = page(story_html()).encode("cp1252").replace(b"trois ans", b"trois \x81ans")
     story = extract_article(data, charset="windows-1252").paragraphs
     assert len(story) == 3 and story[2] == STORY[2]
+
+
+@pytest.mark.parametrize("tag", ["header", "nav"])
+def test_a_story_left_inside_an_unclosed_layout_tag_is_read(tag: str) -> None:
+    """Broken markup leaves the whole page inside a <header> (or <nav>): a layout tag
+    holding most of the page and its article is a wrapper, not furniture; no description
+    needed. Without the class names' help, teasers outside it stay out."""
+    body = f"<{tag} id='top'><div class='logo'>Le Journal</div>{story_html()}</{tag}>"
+    assert extract_article(page(f"<div>{MENU}</div>{body}")).paragraphs == STORY
+
+
+ASCII_STORY = [
+    "The council voted on Thursday night to reopen the summer pool, closed for three years "
+    "for want of money to repair its basins, and work will start in January.",
+    "Swimming clubs, which had asked for the vote since the autumn, welcomed very good news "
+    "for the children of the district, and the mayor promised longer opening hours.",
+]
+
+
+def ascii_page(extra: str = "", head: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in ASCII_STORY)
+    return page(f"<article>{paragraphs}{extra}</article>", head)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "char"),
+    [
+        ("GB2312", "gb18030", "€"),  # GBK's euro, A2 E3, read as browsers read GBK
+        ("Shift_JIS", "cp932", "①"),  # windows-31J's circled one, 87 40
+        ("ISO-8859-9", "cp1254", "’"),  # windows-1254's quote, 92
+        ("ks_c_5601-1987", "cp949", "똠"),  # outside EUC-KR proper
+        ("x-cp1251", "cp1251", "Ђ"),
+    ],
+)
+def test_legacy_charsets_are_read_as_browsers_read_them(label: str, codec: str, char: str) -> None:
+    data = ascii_page(f"<p>The sign said {char} in large letters, the mayor said.</p>")
+    article = extract_article(data.encode(codec, "xmlcharrefreplace"), charset=label)
+    assert article.paragraphs[-1] == f"The sign said {char} in large letters, the mayor said."
+
+
+def test_an_ascii_page_declaring_utf7_is_not_read_as_utf7() -> None:
+    data = ascii_page(
+        "<p>Signs read +ADw-b+AD4-x, as the mayor said.</p>", '<meta charset="utf-7">'
+    )
+    assert (
+        extract_article(data.encode()).paragraphs[-1]
+        == "Signs read +ADw-b+AD4-x, as the mayor said."
+    )

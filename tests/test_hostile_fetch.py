@@ -139,6 +139,7 @@ def test_a_parse_over_its_time_bound_in_a_worker_process_fails_that_feed_alone(
     from tests.parse_helpers import slow_for_one
 
     monkeypatch.setattr(workers_module, "parse_job", slow_for_one)
+    monkeypatch.setattr(workers_module, "worker_count", lambda: 1)  # all queued behind it
     monkeypatch.setenv("AANEWS_PARSE_IN", "process")
     with raw_server() as server:
         paths = ["/slow"] + [f"/fast{n}" for n in range(11)]

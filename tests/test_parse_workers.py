@@ -103,3 +103,39 @@ def test_a_worker_asks_to_die_with_its_parent_without_starting_a_program() -> No
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split(maxsplit=1) == [str(int(signal.SIGKILL)), "[]\n"]
+
+
+def test_documents_stuck_one_after_another_each_fail_and_the_next_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two documents that never finish, one behind the other, then a good one: each
+    stuck one fails on its own time bound and the thread it holds is left behind, so
+    the good one is parsed (before, the second stuck one kept it waiting for ever)."""
+    import asyncio
+
+    from store.fetching import workers
+    from store.model import ParsedFeed
+
+    stuck = threading.Event()
+    real = workers.parse_job
+
+    def parse(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | str:
+        if "/stuck" in url:
+            stuck.wait(60)  # let go at the end of the test
+        return real(body, url, lang)
+
+    monkeypatch.setattr(workers, "parse_job", parse)
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    parsing = workers.Parsing(workers.DaemonThread(), timeout=0.3)
+
+    async def three() -> list[ParsedFeed | str]:
+        urls = ["http://a.test/stuck1", "http://a.test/stuck2", "http://a.test/good"]
+        return await asyncio.gather(*(parsing.parse(feed, url, None) for url in urls))
+
+    try:
+        first, second, good = asyncio.run(asyncio.wait_for(three(), 30))
+    finally:
+        stuck.set()
+    too_slow = "parsing took longer than 0.3 s; the document was given up"
+    assert first == second == too_slow
+    assert isinstance(good, ParsedFeed) and good.title == "T"

@@ -114,6 +114,7 @@ class DaemonThread(Executor):
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[tuple[Future, Callable[[], Any]] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self.running: Future | None = None  # the job this thread is on
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         """Queue ``fn(*args, **kwargs)``; its Future has the result."""
@@ -148,10 +149,12 @@ class DaemonThread(Executor):
             future, call = job
             if not future.set_running_or_notify_cancel():
                 continue
+            self.running = future
             try:
                 future.set_result(call())
             except BaseException as error:  # noqa: BLE001 - handed to the Future
                 future.set_exception(error)
+            self.running = None
 
 
 def abandon(executor: Executor) -> Executor:
@@ -189,11 +192,10 @@ class Parsing:
         executor = self.executor
         try:
             return await self._parse_in(executor, body, url, lang)
-        except TimeoutError:
+        except _TooSlow as slow:
             # That document fails alone; a stuck worker process is stopped (the
             # others' jobs then finish in a thread, below), a stuck thread abandoned.
-            if self.executor is executor:
-                self.executor = abandon(executor)
+            self._give_up(executor, slow.job)
             return self._too_slow()
         except BrokenExecutor:
             # Worker processes could not start or died (an odd __main__, memory, or
@@ -201,11 +203,19 @@ class Parsing:
             if self.executor is executor:
                 executor.shutdown(wait=False, cancel_futures=True)
                 self.executor = DaemonThread()
+            again = self.executor
             try:
-                return await self._parse_in(self.executor, body, url, lang)
-            except TimeoutError:
-                self.executor = abandon(self.executor)
+                return await self._parse_in(again, body, url, lang)
+            except _TooSlow as slow:
+                self._give_up(again, slow.job)
                 return self._too_slow()
+
+    def _give_up(self, given_to: Executor, job: Future) -> None:
+        """Replace the executor stuck on ``job``: the one it was given to, or the thread
+        it was handed over to when that one was given up on before."""
+        current = self.executor
+        if current is given_to or getattr(current, "running", None) is job:
+            self.executor = abandon(current)  # type: ignore[arg-type]
 
     def shutdown(self) -> None:
         if self.executor is not None:
@@ -230,7 +240,7 @@ class Parsing:
                 if give_up_at is None and self._running(job, executor):
                     give_up_at = loop.time() + self.timeout
                 if give_up_at is not None and loop.time() > give_up_at:
-                    raise TimeoutError
+                    raise _TooSlow(job)
         finally:
             self._given.remove(job)
 
@@ -249,6 +259,14 @@ class Parsing:
 
     def _too_slow(self) -> str:
         return f"parsing took longer than {self.timeout:g} s; the document was given up"
+
+
+class _TooSlow(TimeoutError):
+    """A parse ran past its time bound; ``job`` is its Future."""
+
+    def __init__(self, job: Future) -> None:
+        super().__init__("too slow")
+        self.job = job
 
 
 def _process_context() -> BaseContext:

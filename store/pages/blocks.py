@@ -25,19 +25,33 @@ _DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+
 _ENCODINGS = frozenset(
     "utf-8 cp866 iso8859-2 iso8859-3 iso8859-4 iso8859-5 iso8859-6 iso8859-7 iso8859-8 "
     "iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 koi8-r koi8-u mac-roman cp874 "
-    "cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 mac-cyrillic gbk "
-    "gb18030 big5hkscs euc_jp iso2022_jp cp932 cp949".split()
+    "cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 mac-cyrillic gb18030 "
+    "big5hkscs euc_jp iso2022_jp cp932 cp949".split()
 )
 _AS_BROWSERS_READ = {
     "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
-    "tis-620": "cp874", "gb2312": "gbk", "big5": "big5hkscs", "shift_jis": "cp932",
-    "euc_kr": "cp949", "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8",
+    "tis-620": "cp874", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
+    "shift_jis": "cp932", "euc_kr": "cp949", "utf-16-le": "utf-8", "utf-16-be": "utf-8",
+    "utf-16": "utf-8",
 }  # fmt: skip
 _LABELS = {
-    "macintosh": "mac-roman", "x-mac-roman": "mac-roman", "x-mac-cyrillic": "mac-cyrillic",
-    "windows-874": "cp874", "dos-874": "cp874", "x-sjis": "cp932", "ms_kanji": "cp932",
-    "windows-31j": "cp932", "x-euc-jp": "euc_jp", "ks_c_5601-1987": "cp949",
-    "x-gbk": "gbk", "big5-hkscs": "big5hkscs", "iso-8859-8-i": "iso8859-8",
+    "macintosh": "mac-roman", "x-mac-roman": "mac-roman", "mac": "mac-roman",
+    "csmacintosh": "mac-roman", "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-ukrainian": "mac-cyrillic", "windows-874": "cp874", "dos-874": "cp874",
+    "x-sjis": "cp932", "ms_kanji": "cp932", "windows-31j": "cp932", "csshiftjis": "cp932",
+    "x-euc-jp": "euc_jp", "cseucpkdfmtjapanese": "euc_jp", "csiso2022jp": "iso2022_jp",
+    "ks_c_5601-1987": "cp949", "ks_c_5601-1989": "cp949", "cseuckr": "cp949",
+    "csksc56011987": "cp949", "windows-949": "cp949", "korean": "cp949",
+    "x-gbk": "gb18030", "csgb2312": "gb18030", "gb_2312": "gb18030", "gb_2312-80": "gb18030",
+    "chinese": "gb18030", "iso-ir-58": "gb18030", "big5-hkscs": "big5hkscs",
+    "cn-big5": "big5hkscs", "csbig5": "big5hkscs", "x-x-big5": "big5hkscs",
+    "koi8": "koi8-r", "koi": "koi8-r", "cskoi8r": "koi8-r", "koi8-ru": "koi8-u",
+    "iso-8859-8-i": "iso8859-8", "csiso88598i": "iso8859-8", "logical": "iso8859-8",
+    "unicode-1-1-utf-8": "utf-8", "unicode11utf8": "utf-8", "unicode20utf8": "utf-8",
+    "x-unicode20utf8": "utf-8", "iso88591": "cp1252", "iso885915": "iso8859-15",
+    "iso88599": "cp1254", "iso885911": "cp874",
+    **{f"x-cp{n}": f"cp{n}" for n in range(1250, 1259)},
+    **{f"iso8859{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14)},
 }  # fmt: skip
 _DECLARED_WITHIN = 8192
 _LONGEST_CHARSET = 40
@@ -135,12 +149,14 @@ def parse_page(page: bytes | str, charset: str | None = None) -> lxml.html.HtmlE
     return lxml.html.document_fromstring(page, parser=parser)
 
 
-def page_encoding(page: bytes, charset: str | None = None) -> str | None:
-    """The text encoding to read ``page`` in (see ``parse_page``); None for plain ASCII."""
+def page_encoding(page: bytes, charset: str | None = None) -> str:
+    """The text encoding to read ``page`` in (see ``parse_page``)."""
     if page.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if page.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if charset and charset.strip().lower() in ("utf-16", "utf-16le", "utf-16be"):
+        return charset.strip().lower().replace("utf-16", "utf-16-").rstrip("-")  # the server's
     declared = _DECLARED.search(page, 0, _DECLARED_WITHIN)
     for name in (charset, declared.group(1).decode("ascii") if declared else None):
         known = _text_encoding(name)
@@ -148,7 +164,7 @@ def page_encoding(page: bytes, charset: str | None = None) -> str | None:
             return known
     first = _NON_ASCII.search(page)
     if first is None:
-        return None
+        return "utf-8"  # ASCII is UTF-8; libxml2 is never left to a <meta> (UTF-7)
     # UTF-8 if the bytes from the first non-ASCII one on are (64 KiB of them: a page's
     # encoding does not change halfway); a sequence cut at the window's end is not an error.
     window = page[first.start() : first.start() + _SNIFF_BYTES]

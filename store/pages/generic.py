@@ -212,6 +212,16 @@ def _runs(
 ) -> list[_Run]:
     """Every run of text outside furniture, in document order."""
     runs: list[_Run] = []
+    page_chars: list[int] = []  # the body's text length, once asked
+
+    def wraps_page(element: lxml.html.HtmlElement) -> bool:
+        """A layout tag holding most of the page and its title or article: a wrapper
+        (broken markup), not furniture (an aside of teasers holds no <h1> or <article>)."""
+        if not page_chars:
+            page_chars.append(len(body.text_content()))
+        if len(element.text_content()) * 2 <= page_chars[0]:
+            return False
+        return next(element.iter("article", "main", "h1"), None) is not None
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)
@@ -220,7 +230,8 @@ def _runs(
             run.bold_only = not block.text.strip()
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if not tag or _skipped(child, tag, bylines, protected, layout):
+            enter = layout or (tag in _LAYOUT_TAGS and wraps_page(child))
+            if not tag or _skipped(child, tag, bylines, protected, enter):
                 pass
             elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
                 runs.append(run)

@@ -26,9 +26,12 @@ from store.db import writing
 from store.feeds import is_fetchable_url
 from store.ingest import revise_item, story_signature
 from store.pages.article import Article
-from store.text import clean_line, clean_url
+from store.text import clean_line, clean_url, fold
 
 log = logging.getLogger(__name__)
+
+# Words of two leads compared to tell whether they are one lead (one cut short).
+_OPENING_WORDS = 8
 
 
 def store_article(
@@ -63,12 +66,15 @@ def store_article(
     changed = False
     with writing(db):
         if old_sig is not None and sig != old_sig:
+            # A story showing the feed's own lead keeps it, and its body the page's
+            # opening paragraph, as its first read stored them (see _fill_gaps).
+            feeds_lead = _shows_another_lead(row[1], article)
             changed = revise_item(
                 db,
                 item_id,
                 title=title,
-                summary=article.lead,
-                body=article.body,
+                summary=None if feeds_lead else article.lead,
+                body=article.page_text if feeds_lead else article.body,
                 updated=page_updated,
                 now=now,
                 since=since,
@@ -86,12 +92,25 @@ def _fill_gaps(
     page's lead, where it opened the page's body, stays in the body: it would show
     nowhere else)."""
     old_title, old_lead, old_body, _, old_updated, _, _ = row
-    text = article.page_text if old_lead and old_lead != article.lead else article.body
+    text = article.page_text if _shows_another_lead(old_lead, article) else article.body
     body = text if len(text) >= len(old_body) else old_body
     db.execute(
         "UPDATE items SET title = ?, summary = ?, body = ?, updated = ? WHERE id = ?",
         [old_title or title, old_lead or article.lead, body, page_updated or old_updated, item_id],
     )
+
+
+def _shows_another_lead(shown: str | None, article: Article) -> bool:
+    """Whether the story shows a lead of its own (the feed's) where the page's lead
+    opened the page's body: that paragraph then belongs in the body. A feed's lead that
+    is the page's, cut short ("..."), is the same lead."""
+    if not shown or not article.lead or not article.lead_opens_body:
+        return False
+    ours, page = fold(shown).split(), fold(article.lead).split()
+    words = min(_OPENING_WORDS, len(ours) - 1, len(page) - 1)  # the last may be cut
+    if words < 3:
+        return ours != page
+    return ours[:words] != page[:words]
 
 
 def _record_page(
