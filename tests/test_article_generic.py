@@ -482,3 +482,34 @@ def test_an_ascii_page_declaring_utf7_is_not_read_as_utf7() -> None:
         extract_article(data.encode()).paragraphs[-1]
         == "Signs read +ADw-b+AD4-x, as the mayor said."
     )
+
+
+@pytest.mark.parametrize(
+    "sidebar",
+    [
+        "<aside>"
+        + "".join(
+            f"<article class='card'><p>Most read {n}: the council votes on the budget "
+            f"for the schools, the parks and the roads of the district this week.</p></article>"
+            for n in range(6)
+        )
+        + "</aside>",
+        "<aside><h1>Most read</h1>"
+        + "".join(
+            f"<p>Teaser {n}: the council votes on the budget for the schools.</p>" for n in range(8)
+        )
+        + "</aside>",
+    ],
+    ids=["teaser-articles", "teasers-under-an-h1"],
+)
+def test_a_sidebar_bigger_than_the_story_is_not_taken_for_a_wrapper(sidebar: str) -> None:
+    """Teaser cards are <article>s too, and a sidebar may have its <h1>: a layout tag is
+    a wrapper only when the page's own article and title are inside it."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY[:2])
+    body = f"<main><article><h1>La piscine rouvre</h1>{paragraphs}</article></main>"
+    assert extract_article(page(body + sidebar)).paragraphs == STORY[:2]
+
+
+@pytest.mark.parametrize(("label", "codec"), [("UTF-16", "utf-16-le"), ("utf-16be", "utf-16-be")])
+def test_utf16_named_by_the_server_is_followed(label: str, codec: str) -> None:
+    assert extract_article(page(story_html()).encode(codec), charset=label).paragraphs == STORY

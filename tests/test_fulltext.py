@@ -450,7 +450,7 @@ def test_a_pages_opening_paragraph_stays_when_the_feed_has_its_own_lead(
     httpserver: HTTPServer, db: Database
 ) -> None:
     """The feed's lead is what the story shows, so the page's opening paragraph stays in
-    the body, and stays there when the page is revised (no paragraph "deleted")."""
+    the body; a revised page brings its own lead, and the paragraph is shown once."""
     pages = [opening_page(), opening_page("<p>Les eaux baissaient vendredi matin.</p>")]
     httpserver.expect_request(STORY_PATH).respond_with_handler(
         lambda request: Response(pages[0], content_type="text/html; charset=utf-8")
@@ -463,8 +463,8 @@ def test_a_pages_opening_paragraph_stays_when_the_feed_has_its_own_lead(
     pages.pop(0)
     assert refresh_full_text(db_path(db), [item_id], stale_minutes=0).fetched == 1
     item = get_item(db, item_id)
-    assert item.summary.startswith("Les autorités ont ouvert")
-    assert item.body == "\n\n".join([*OPENING, "Les eaux baissaient vendredi matin."])
+    assert item.summary == OPENING[0]  # the page's version: its lead, then the rest
+    assert item.body == "\n\n".join([OPENING[1], "Les eaux baissaient vendredi matin."])
 
 
 def test_a_feeds_lead_cut_from_the_pages_is_not_shown_twice(
@@ -482,4 +482,6 @@ def test_a_feeds_lead_cut_from_the_pages_is_not_shown_twice(
     [item_id] = refresh_feeds(db_path(db), [feed.id]).new_ids
     assert get_item(db, item_id).summary == cut
     assert refresh_full_text(db_path(db), [item_id]).fetched == 1
-    assert get_item(db, item_id).body == OPENING[1]  # the opening is the lead, shown once
+    item = get_item(db, item_id)
+    assert item.summary == OPENING[0]  # the whole lead now, shown once
+    assert item.body == OPENING[1]

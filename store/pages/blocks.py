@@ -53,6 +53,15 @@ _LABELS = {
     **{f"x-cp{n}": f"cp{n}" for n in range(1250, 1259)},
     **{f"iso8859{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14)},
 }  # fmt: skip
+# UTF-16's labels, followed when the server names them (without a BOM: little-endian).
+_UTF16 = {
+    **dict.fromkeys(
+        "utf-16 utf-16le utf-16-le utf_16le utf16 ucs-2 unicode csunicode iso-10646-ucs-2 "
+        "unicodefeff".split(),
+        "utf-16-le",
+    ),
+    **dict.fromkeys("utf-16be utf-16-be utf_16be unicodefffe".split(), "utf-16-be"),
+}
 _DECLARED_WITHIN = 8192
 _LONGEST_CHARSET = 40
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
@@ -155,8 +164,8 @@ def page_encoding(page: bytes, charset: str | None = None) -> str:
         return "utf-8-sig"
     if page.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if charset and charset.strip().lower() in ("utf-16", "utf-16le", "utf-16be"):
-        return charset.strip().lower().replace("utf-16", "utf-16-").rstrip("-")  # the server's
+    if charset and charset.strip().lower() in _UTF16:
+        return _UTF16[charset.strip().lower()]  # the server's word (a <meta> says UTF-8)
     declared = _DECLARED.search(page, 0, _DECLARED_WITHIN)
     for name in (charset, declared.group(1).decode("ascii") if declared else None):
         known = _text_encoding(name)

@@ -215,13 +215,14 @@ def _runs(
     page_chars: list[int] = []  # the body's text length, once asked
 
     def wraps_page(element: lxml.html.HtmlElement) -> bool:
-        """A layout tag holding most of the page and its title or article: a wrapper
-        (broken markup), not furniture (an aside of teasers holds no <h1> or <article>)."""
+        """A layout tag holding most of the page and every title and article it has: a
+        wrapper (broken markup), not furniture (an aside of teaser <article>s is not: the
+        story's own <article> or <h1> is outside it)."""
         if not page_chars:
-            page_chars.append(len(body.text_content()))
+            page_chars.extend([len(body.text_content()), _landmarks(body)])
         if len(element.text_content()) * 2 <= page_chars[0]:
             return False
-        return next(element.iter("article", "main", "h1"), None) is not None
+        return page_chars[1] > 0 and _landmarks(element) == page_chars[1]
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)
@@ -249,6 +250,11 @@ def _runs(
 
     walk(body)
     return [run for run in runs if run.parts and run.text]
+
+
+def _landmarks(element: lxml.html.HtmlElement) -> int:
+    """How many titles and articles (h1, article, main) ``element`` holds."""
+    return sum(1 for _ in element.iter("article", "main", "h1"))
 
 
 def _inline(run: _Run, element: lxml.html.HtmlElement, tag: str) -> None:

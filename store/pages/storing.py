@@ -66,15 +66,12 @@ def store_article(
     changed = False
     with writing(db):
         if old_sig is not None and sig != old_sig:
-            # A story showing the feed's own lead keeps it, and its body the page's
-            # opening paragraph, as its first read stored them (see _fill_gaps).
-            feeds_lead = _shows_another_lead(row[1], article)
             changed = revise_item(
                 db,
                 item_id,
                 title=title,
-                summary=None if feeds_lead else article.lead,
-                body=article.page_text if feeds_lead else article.body,
+                summary=article.lead,
+                body=article.body,
                 updated=page_updated,
                 now=now,
                 since=since,
@@ -92,6 +89,8 @@ def _fill_gaps(
     page's lead, where it opened the page's body, stays in the body: it would show
     nowhere else)."""
     old_title, old_lead, old_body, _, old_updated, _, _ = row
+    if _is_cut_from(old_lead, article.lead):
+        old_lead = article.lead  # the feed's lead was the page's, cut short: the whole one
     text = article.page_text if _shows_another_lead(old_lead, article) else article.body
     body = text if len(text) >= len(old_body) else old_body
     db.execute(
@@ -102,15 +101,23 @@ def _fill_gaps(
 
 def _shows_another_lead(shown: str | None, article: Article) -> bool:
     """Whether the story shows a lead of its own (the feed's) where the page's lead
-    opened the page's body: that paragraph then belongs in the body. A feed's lead that
-    is the page's, cut short ("..."), is the same lead."""
+    opened the page's body: that paragraph then belongs in the body."""
     if not shown or not article.lead or not article.lead_opens_body:
         return False
-    ours, page = fold(shown).split(), fold(article.lead).split()
-    words = min(_OPENING_WORDS, len(ours) - 1, len(page) - 1)  # the last may be cut
+    return not _same_opening(shown, article.lead)
+
+
+def _is_cut_from(shown: str | None, lead: str) -> bool:
+    """A feed's lead that is the page's cut short ("..."): shorter, and opening alike."""
+    return bool(shown) and len(shown or "") < len(lead) and _same_opening(shown or "", lead)
+
+
+def _same_opening(one: str, other: str) -> bool:
+    ours, theirs = fold(one).split(), fold(other).split()
+    words = min(_OPENING_WORDS, len(ours) - 1, len(theirs) - 1)  # the last may be cut
     if words < 3:
-        return ours != page
-    return ours[:words] != page[:words]
+        return ours == theirs
+    return ours[:words] == theirs[:words]
 
 
 def _record_page(
