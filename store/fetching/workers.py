@@ -191,24 +191,26 @@ class Parsing:
             return parse_job(body, url, lang)
         executor = self.executor
         try:
-            return await self._parse_in(executor, body, url, lang)
-        except _TooSlow as slow:
-            # That document fails alone; a stuck worker process is stopped (the
-            # others' jobs then finish in a thread, below), a stuck thread abandoned.
-            self._give_up(executor, slow.job)
-            return self._too_slow()
+            return await self._bounded(executor, body, url, lang)
         except BrokenExecutor:
             # Worker processes could not start or died (an odd __main__, memory, or
-            # stopped above): carry on in a thread rather than lose the refresh.
+            # stopped for a stuck job): carry on in a thread rather than lose the refresh.
             if self.executor is executor:
                 executor.shutdown(wait=False, cancel_futures=True)
                 self.executor = DaemonThread()
-            again = self.executor
-            try:
-                return await self._parse_in(again, body, url, lang)
-            except _TooSlow as slow:
-                self._give_up(again, slow.job)
-                return self._too_slow()
+            return await self._bounded(self.executor, body, url, lang)
+
+    async def _bounded(
+        self, executor: Executor, body: bytes, url: str, lang: str | None
+    ) -> ParsedFeed | str:
+        """The parse in ``executor``; past its time bound that document fails alone, and
+        a stuck worker process is stopped (the others' jobs then finish in a thread), a
+        stuck thread abandoned."""
+        try:
+            return await self._parse_in(executor, body, url, lang)
+        except _TooSlow as slow:
+            self._give_up(executor, slow.job)
+            return f"parsing took longer than {self.timeout:g} s; the document was given up"
 
     def _give_up(self, given_to: Executor, job: Future) -> None:
         """Replace the executor stuck on ``job``: the one it was given to, or the thread
@@ -224,7 +226,7 @@ class Parsing:
     async def _parse_in(
         self, executor: Executor, body: bytes, url: str, lang: str | None
     ) -> ParsedFeed | str:
-        """The parse's result; TimeoutError once it has *run* (not waited) too long."""
+        """The parse's result; _TooSlow once it has *run* (not waited) too long."""
         job = executor.submit(parse_job, body, url, lang)
         waiting = asyncio.wrap_future(job)
         give_up_at: float | None = None
@@ -256,9 +258,6 @@ class Parsing:
             if ahead >= workers:
                 return False
         return False
-
-    def _too_slow(self) -> str:
-        return f"parsing took longer than {self.timeout:g} s; the document was given up"
 
 
 class _TooSlow(TimeoutError):

@@ -212,17 +212,18 @@ def _runs(
 ) -> list[_Run]:
     """Every run of text outside furniture, in document order."""
     runs: list[_Run] = []
-    page_chars: list[int] = []  # the body's text length, once asked
+    page_chars = page_landmarks = -1  # the body's, counted when first asked
 
     def wraps_page(element: lxml.html.HtmlElement) -> bool:
         """A layout tag holding most of the page and every title and article it has: a
         wrapper (broken markup), not furniture (an aside of teaser <article>s is not: the
         story's own <article> or <h1> is outside it)."""
-        if not page_chars:
-            page_chars.extend([len(body.text_content()), _landmarks(body)])
-        if len(element.text_content()) * 2 <= page_chars[0]:
+        nonlocal page_chars, page_landmarks
+        if page_chars < 0:
+            page_chars, page_landmarks = len(body.text_content()), _landmarks(body)
+        if len(element.text_content()) * 2 <= page_chars:
             return False
-        return page_chars[1] > 0 and _landmarks(element) == page_chars[1]
+        return page_landmarks > 0 and _landmarks(element) == page_landmarks
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)

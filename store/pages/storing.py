@@ -109,7 +109,9 @@ def _shows_another_lead(shown: str | None, article: Article) -> bool:
 
 def _is_cut_from(shown: str | None, lead: str) -> bool:
     """A feed's lead that is the page's cut short ("..."): shorter, and opening alike."""
-    return bool(shown) and len(shown or "") < len(lead) and _same_opening(shown or "", lead)
+    if not shown:
+        return False
+    return len(shown) < len(lead) and _same_opening(shown, lead)
 
 
 def _same_opening(one: str, other: str) -> bool:

@@ -1,0 +1,88 @@
+"""Lines that are page furniture (bylines, captions, share prompts, notices, page
+numbers, paywalls), and story sentences that only look like them."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.pages.furniture import is_byline, is_furniture_line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Par Claire Dubois, à Nantes",
+        "By Sam Okafor and Ella Whitcombe",
+        "Von Gerda Lindner - 03.03.2026",
+        "بقلم سارة الحمد",
+    ],
+)
+def test_bylines_in_several_languages(line: str) -> None:
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Comments are closed.",
+        "Yorum yapabilmek için giriş yapmalısınız.",
+        "Les commentaires sont fermés.",
+        "كن أول من يعلق على هذا الخبر",
+        "Share on Facebook",
+        "Facebook'ta paylaş",
+        "Publicité",
+        "Lesen Sie auch: Neue Buslinie ab Dezember",
+        "Volunteers at the quay. (Photo: Sam Okafor)",
+        "14:05",
+        "6 min read",
+        "Haberin Devamı",
+        "（1/3ページ）",
+        "Page 2 of 5",
+        "Seite 1 von 3",
+        "Página 1 de 4",
+        "Subscribe to continue reading.",
+        "Already a subscriber? Log in",
+        "Cet article est réservé aux abonnés.",
+        "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
+    ],
+)
+def test_furniture_lines_in_several_languages(line: str) -> None:
+    assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By the end of the week the river had risen by two metres, the agency said.",
+        "Comments from residents at the meeting were mostly about parking and the new bus lane.",
+        "Readers who share photos of the storm are asked to stay away from the sea wall.",
+        "2 of the 5 ministers resigned",
+        "Page 2 of the report says so",
+        "The club said its members, already a subscriber base of thousands, would vote.",
+    ],
+)
+def test_story_sentences_with_those_words_stay(line: str) -> None:
+    assert not is_byline(line)
+    assert not is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tuesday, officials said, the first stones would be laid.",
+        "By Tuesday, officials said",
+        "Di Maio ha detto che il governo andrà avanti con la riforma.",
+        "Von Anfang an war klar, dass die Brücke zu teuer wird.",
+        "Par ailleurs, le maire a annoncé une réunion publique.",
+        "By the end of March",
+    ],
+)
+def test_story_sentences_opening_with_by_are_not_bylines(line: str) -> None:
+    assert not is_byline(line)
+
+
+def test_a_byline_with_a_role_or_a_place_is_a_byline() -> None:
+    assert is_byline("By Jane Doe and John Roe")
+    assert is_byline("By Harriet Cole, Heritage Reporter")
+    assert is_byline("Di Mario Rossi")
+    assert is_byline("By Jane Doe in Manchester")
