@@ -338,3 +338,58 @@ def test_a_sidebar_bigger_than_the_story_is_not_taken_for_a_wrapper(sidebar: str
     paragraphs = "".join(f"<p>{p}</p>" for p in STORY[:2])
     body = f"<main><article><h1>La piscine rouvre</h1>{paragraphs}</article></main>"
     assert extract_article(page(body + sidebar)).paragraphs == STORY[:2]
+
+
+OTHER_STORY = [
+    "Le tribunal administratif a annulé mardi l'arrêté du préfet sur les horaires des "
+    "commerces, jugé trop large par les syndicats, les artisans et plusieurs associations.",
+    "La préfecture, qui dispose de deux mois pour faire appel, n'a pas encore réagi ; les "
+    "commerçants du centre, eux, ont déjà repris leurs horaires d'hiver, comme chaque année.",
+    "Une audience sur le fond est prévue au printemps, a précisé le greffe du tribunal, "
+    "qui attend encore les mémoires des deux parties et l'avis du rapporteur public.",
+    "Les syndicats, de leur côté, demandent une concertation avant toute nouvelle décision, "
+    "et menacent de saisir le Conseil d'État si elle n'a pas lieu d'ici la fin de l'année.",
+]
+
+
+def test_of_a_page_of_stories_the_one_its_description_opens_is_read() -> None:
+    """An endless scroll: the page's own story, then a longer one after it, each an
+    <article> of the list; the description says which is the page's."""
+    stories = "".join(
+        "<article class='list__item'><div class='detail__content'>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</div></article>"
+        for paragraphs in (STORY, OTHER_STORY)
+    )
+    head = f'<meta name="description" content="{STORY[0][:90]}…">'
+    assert extract_article(page(f"<main>{stories}</main>", head)).page_text == "\n\n".join(STORY)
+    # Without the description the longest is read, whole and alone.
+    assert extract_article(page(f"<main>{stories}</main>")).paragraphs == OTHER_STORY
+
+
+def test_the_sections_of_one_story_are_read_whole_whatever_their_modifiers_say() -> None:
+    """A test report: each section a text block of its own; "Section--Ads" says a section
+    carries ad slots, not that it is one. The ad slots themselves still go."""
+    sections = "".join(
+        f"<section class='Report__Section Report__Section--Ads'><h2>Part {n}</h2>"
+        f"<div class='cf-t'><p>{p}</p><p>{q}</p></div><div class='ad-slot'>Anzeige</div>"
+        "</section>"
+        for n, (p, q) in enumerate(zip(STORY, OTHER_STORY, strict=False))
+    )
+    found = extract_article(page(f"<article class='Report'>{sections}</article>"))
+    pairs = [x for pair in zip(STORY, OTHER_STORY, strict=False) for x in pair]
+    assert [p for p in found.paragraphs if not p.startswith("## ")] == pairs
+    assert "Anzeige" not in found.page_text
+
+
+def test_a_story_in_rows_of_a_page_without_articles_is_read_whole() -> None:
+    """No <article> on the page: the story's text blocks, each in a row beside a box of
+    tips, share one class, and all of them are the story."""
+    rows = "".join(
+        f"<div class='row'><div class='column text-wrap'><div class='text'><p>{p}</p>"
+        f"<p>{q}</p></div></div><div class='column infobox'><p>Tipp {n}: Radverleih am "
+        "Bahnhof, Helme an der Kasse</p></div></div>"
+        for n, (p, q) in enumerate(zip(STORY, OTHER_STORY, strict=False))
+    )
+    found = extract_article(page(f"<div class='content-wrapper'>{rows}</div>"))
+    assert found.paragraphs == [x for pair in zip(STORY, OTHER_STORY, strict=False) for x in pair]

@@ -29,6 +29,15 @@ import lxml.html
 from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD
 from store.pages.furniture import is_byline, is_furniture_line
+from store.pages.sections import (
+    another_of_list,
+    article_holding,
+    article_of,
+    flat,
+    holder_of_list,
+    sections_of,
+    with_siblings,
+)
 from store.text import clean_line, fold
 
 # Elements that start a new run; everything else is inline.
@@ -58,11 +67,10 @@ _FURNITURE_WORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "nav-links")
+# A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
+_CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
-_LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
-# Of a list's score, what its holder must score besides the half it gets from the list.
-_OWN_SHARE = 0.2
 REPEATED = 3
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
 _REPEATED_LONGEST = 200
@@ -105,11 +113,18 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     body = root.find("body")
     if body is None:
         return GenericBody([], [])
-    found, _ = _read(body, frozenset())
+    found, first = _read(body, frozenset())
     opening = _opening(lead)
-    missed = bool(opening) and opening not in _flat(found) and opening in _flat_page(body)
+    missed = bool(opening) and opening not in _flat(found) and opening in flat(body)
     if _length(found) >= RETRY_CHARS and not missed:
         return found
+    story = article_holding(body, opening) if missed else None
+    if story is not None and first is not None and another_of_list(story, article_of(first)):
+        # A page of stories one after another (an endless scroll): the lead's, not the
+        # longest.
+        own, _ = _read(story, frozenset())
+        if _length(own) >= RETRY_CHARS:
+            return GenericBody(own.paragraphs, own.authors or found.authors)
     # Layout tags (a header, an aside) are looked into only for a story the lead says is
     # there: a short story beside an aside of teasers stays the short story.
     plain, best = _read(body, None, layout=missed)
@@ -134,10 +149,6 @@ def _flat(found: GenericBody) -> str:
     return " ".join(fold(" ".join(found.paragraphs)).split())
 
 
-def _flat_page(body: lxml.html.HtmlElement) -> str:
-    return " ".join(fold(body.text_content()).split())
-
-
 def _length(found: GenericBody) -> int:
     return sum(len(p) for p in found.paragraphs)
 
@@ -156,8 +167,8 @@ def _read(
     scores = _scores(runs)
     if not scores:
         return GenericBody([], _authors(bylines)), None
-    best = _holder_of_list(max(scores, key=scores.__getitem__), scores)
-    chosen = _with_siblings(best, scores)
+    best = holder_of_list(max(scores, key=scores.__getitem__), scores)
+    chosen = with_siblings(best, scores) + sections_of(best, scores)
     within = set(chosen)
     inside = [
         run
@@ -180,21 +191,6 @@ def _read(
         subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
         paragraphs.append(SUBHEAD + text if subhead else text)
     return GenericBody(_without_repeated(paragraphs), _authors(bylines)), best
-
-
-def _holder_of_list(
-    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
-) -> lxml.html.HtmlElement:
-    """A list or a quote that outscores the paragraphs around it is part of the story
-    they tell: the body is the element holding them all (it scores at least half)."""
-    parent = best.getparent()
-    while (
-        best.tag in _LIST_LIKE
-        and parent is not None
-        and scores.get(parent, 0.0) >= (scores[best] / 2) + _OWN_SHARE * scores[best]
-    ):
-        best, parent = parent, parent.getparent()
-    return best
 
 
 def _without_repeated(paragraphs: list[str]) -> list[str]:
@@ -286,6 +282,7 @@ def _skipped(
     if protected is None:
         return False
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    names = _CARRIES_ADS.sub(" ", names)
     if not names.strip():
         return False
     words = set(_WORD.findall(names))
@@ -349,40 +346,6 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
     if element not in lengths:
         lengths[element] = len(clean_line(element.text_content()))
     return lengths[element]
-
-
-def _with_siblings(
-    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
-) -> list[lxml.html.HtmlElement]:
-    """The best element and its siblings scoring at least a fifth of it, and the
-    elements of its tag and class elsewhere that do (a story in several sections)."""
-    parent = best.getparent()
-    if parent is None:
-        return [best]
-    floor = max(10.0, scores[best] * 0.2)
-    chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
-    kind, story = (best.tag, best.get("class")), _article_of(best)
-    if kind[1] and story is not None:
-        # Sections of the story of one <article>, a page builder's (WPBakery, Elementor)
-        # maybe short: no floor of 10. Never across <article>s (a list of stories).
-        holding = {a for c in chosen for a in c.iterancestors()}  # an element above one
-        taken = set(chosen)
-        for element, score in scores.items():
-            if (
-                score >= scores[best] * 0.2
-                and (element.tag, element.get("class")) == kind
-                and element not in taken
-                and element not in holding
-                and _article_of(element) is story
-                and not any(a in taken for a in element.iterancestors())
-            ):
-                chosen.append(element)
-                taken.add(element)
-    return chosen
-
-
-def _article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    return next(element.iterancestors("article"), None)
 
 
 def _looks_like_subhead(text: str) -> bool:

@@ -1,0 +1,113 @@
+"""Which elements of a page are its story, once the generic extractor has scored them:
+the best element's siblings and its sections, a list's holder, the story of a list.
+
+The tree is only read, never changed.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+
+from store.text import fold
+
+_LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
+# Of a list's score, what its holder must score besides the half it gets from the list.
+_OWN_SHARE = 0.2
+
+
+def flat(element: lxml.html.HtmlElement) -> str:
+    """An element's text as ``generic._opening`` writes a lead's: folded, spaces single."""
+    return " ".join(fold(element.text_content()).split())
+
+
+def article_holding(body: lxml.html.HtmlElement, opening: str) -> lxml.html.HtmlElement | None:
+    """The innermost ``<article>`` whose text has the lead's opening (the first such)."""
+    holder = None
+    for article in body.iter("article"):
+        if (holder is None or holder in article.iterancestors()) and opening in flat(article):
+            holder = article
+    return holder
+
+
+def another_of_list(story: lxml.html.HtmlElement, other: lxml.html.HtmlElement | None) -> bool:
+    """``other`` is another ``<article>`` of one list with ``story``: the same parent, or
+    the same class (each in a wrapper of its own)."""
+    if other is None or other is story:
+        return False
+    if story in other.iterancestors() or other in story.iterancestors():
+        return False
+    kind = story.get("class")
+    return story.getparent() is other.getparent() or bool(kind and kind == other.get("class"))
+
+
+def holder_of_list(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> lxml.html.HtmlElement:
+    """A list or a quote that outscores the paragraphs around it is part of the story
+    they tell: the body is the element holding them all (it scores at least half)."""
+    parent = best.getparent()
+    while (
+        best.tag in _LIST_LIKE
+        and parent is not None
+        and scores.get(parent, 0.0) >= (scores[best] / 2) + _OWN_SHARE * scores[best]
+    ):
+        best, parent = parent, parent.getparent()
+    return best
+
+
+def with_siblings(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """The best element and its siblings scoring at least a fifth of it, and the
+    elements of its tag and class elsewhere that do (a story in several sections)."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    floor = max(10.0, scores[best] * 0.2)
+    chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
+    kind, story = (best.tag, best.get("class")), article_of(best)
+    if kind[1] and (story is not None or no_articles(best)):
+        # Sections of the story of one <article>, a page builder's (WPBakery, Elementor)
+        # maybe short: no floor of 10. Never across <article>s (a list of stories).
+        holding = {a for c in chosen for a in c.iterancestors()}  # an element above one
+        taken = set(chosen)
+        for element, score in scores.items():
+            if (
+                score >= scores[best] * 0.2
+                and (element.tag, element.get("class")) == kind
+                and element not in taken
+                and element not in holding
+                and article_of(element) is story
+                and not any(a in taken for a in element.iterancestors())
+            ):
+                chosen.append(element)
+                taken.add(element)
+    return chosen
+
+
+def sections_of(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """The story's other sections where each holds its own text block: the elements of
+    the tag and class of ``best``'s parent inside the same ``<article>``, scoring at
+    least a fifth of that parent."""
+    parent, story = best.getparent(), article_of(best)
+    if parent is None or story is None or parent is story or not parent.get("class"):
+        return []
+    floor = scores.get(parent, 0.0) * 0.2
+    return [
+        element
+        for element in story.iter(parent.tag)
+        if element is not parent
+        and element.get("class") == parent.get("class")
+        and scores.get(element, 0.0) >= floor
+        and article_of(element) is story
+    ]
+
+
+def no_articles(element: lxml.html.HtmlElement) -> bool:
+    return next(element.getroottree().getroot().iter("article"), None) is None
+
+
+def article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next(element.iterancestors("article"), None)
