@@ -351,6 +351,9 @@ OTHER_STORY = [
     "et menacent de saisir le Conseil d'État si elle n'a pas lieu d'ici la fin de l'année.",
 ]
 
+# A paragraph of each in turn, as a story in sections of two paragraphs has them.
+ALTERNATED = [x for pair in zip(STORY, OTHER_STORY, strict=False) for x in pair]
+
 
 def test_of_a_page_of_stories_the_one_its_description_opens_is_read() -> None:
     """An endless scroll: the page's own story, then a longer one after it, each an
@@ -377,8 +380,7 @@ def test_the_sections_of_one_story_are_read_whole_whatever_their_modifiers_say()
         for n, (p, q) in enumerate(zip(STORY, OTHER_STORY, strict=False))
     )
     found = extract_article(page(f"<article class='Report'>{sections}</article>"))
-    pairs = [x for pair in zip(STORY, OTHER_STORY, strict=False) for x in pair]
-    assert [p for p in found.paragraphs if not p.startswith("## ")] == pairs
+    assert [p for p in found.paragraphs if not p.startswith("## ")] == ALTERNATED
     assert "Anzeige" not in found.page_text
 
 
@@ -392,4 +394,4 @@ def test_a_story_in_rows_of_a_page_without_articles_is_read_whole() -> None:
         for n, (p, q) in enumerate(zip(STORY, OTHER_STORY, strict=False))
     )
     found = extract_article(page(f"<div class='content-wrapper'>{rows}</div>"))
-    assert found.paragraphs == [x for pair in zip(STORY, OTHER_STORY, strict=False) for x in pair]
+    assert found.paragraphs == ALTERNATED

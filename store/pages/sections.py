@@ -67,8 +67,9 @@ def with_siblings(
     chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
-        # Sections of the story of one <article>, a page builder's (WPBakery, Elementor)
-        # maybe short: no floor of 10. Never across <article>s (a list of stories).
+        # Sections of the story of one <article> (or of a page with none), a page
+        # builder's (WPBakery, Elementor) maybe short: no floor of 10. Never across
+        # <article>s (a list of stories).
         holding = {a for c in chosen for a in c.iterancestors()}  # an element above one
         taken = set(chosen)
         for element, score in scores.items():
