@@ -395,3 +395,23 @@ def test_a_story_in_rows_of_a_page_without_articles_is_read_whole() -> None:
     )
     found = extract_article(page(f"<div class='content-wrapper'>{rows}</div>"))
     assert found.paragraphs == ALTERNATED
+
+
+LEGAL = [
+    "Read the rules you agree to by using this website in our Terms of Service, updated in May.",
+    "We take part in affiliate programmes, which means we may earn fees by linking to shops.",
+    "This site uses cookies and analytics, and is paid for by advertising and merchandise sales.",
+]
+
+
+@pytest.mark.parametrize("teasers", ["next-post-thumbnails", "nextstory", "prev-post"])
+def test_a_short_post_beats_the_next_posts_teasers_and_a_footer_in_a_div(teasers: str) -> None:
+    """A blog's one-paragraph post: the teasers of the posts after it and the legal lines
+    of a <div id="footer"> are longer, and neither is the story."""
+    teaser = "".join(f"<div class='{teasers}'><p>{p}</p></div>" for p in OTHER_STORY)
+    legal = "".join(f"<p>{line}</p>" for line in LEGAL)
+    body = (
+        f"<div id='container'><div id='story'><p>{STORY[0]}</p><p>(via Le Journal)</p></div>"
+        f"<div id='{teasers}-list'>{teaser}</div></div><div id='footer'>{legal}</div>"
+    )
+    assert extract_article(page(body)).paragraphs == [STORY[0], "(via Le Journal)"]

@@ -60,13 +60,16 @@ _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
     "breadcrumbs byline caption comment comments commentlist consent cookie cookies credit "
-    "disqus etiket gdpr kicker menu meta modal navigation navbar newsletter pagination "
+    "disqus etiket footer gdpr kicker menu meta modal navigation navbar newsletter pagination "
     "paylas popup print promo recommended related relatedposts reply replies sharedaddy "
     "share sharing sidebar signup skip social sponsor sponsored subscribe subscription "
     "tags toolbar widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_FURNITURE_PAIRS = ("most-read", "read-more", "more-news", "post-navigation", "nav-links")
+_FURNITURE_PAIRS = (
+    "most-read", "read-more", "more-news", "post-navigation", "nav-links",
+    "next-post", "prev-post", "previous-post", "next-story", "nextstory",
+)  # fmt: skip
 # A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
 _CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
