@@ -415,3 +415,18 @@ def test_a_short_post_beats_the_next_posts_teasers_and_a_footer_in_a_div(teasers
         f"<div id='{teasers}-list'>{teaser}</div></div><div id='footer'>{legal}</div>"
     )
     assert extract_article(page(body)).paragraphs == [STORY[0], "(via Le Journal)"]
+
+
+def test_a_wikis_navbox_and_a_posts_entry_footer_stay_out() -> None:
+    navbox = (
+        "<table class='vertical-navbox nowraplinks'><tr><td><div class='NavHead'>Problems"
+        "</div><div>(classification • regression)</div><div>Related articles</div></td></tr>"
+        "</table>"
+    )
+    body = (
+        f"<div class='mw-parser-output'>{navbox}"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "<div class='entryfooter'><p>Kommentarfeed | Kommentare geschlossen | "
+        "Trackback-URL</p></div></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY

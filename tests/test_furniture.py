@@ -44,6 +44,15 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Already a subscriber? Log in",
         "Cet article est réservé aux abonnés.",
         "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
+        "View this post on Instagram",
+        "A post shared by Spice Girls (@spicegirls) on Jun 16, 2019 at 7:30am PDT",
+        "Une publication partagée par Musée du Louvre (@museelouvre)",
+        "Category: Blog Popular",
+        "Catégories : Culture, Musique",
+        "Tags: elections, parliament",
+        "Filed under: Politics",
+        "Posted in Uncategorized | Tagged recipes, winter",
+        "Kommentare geschlossen",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -59,6 +68,9 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "2 of the 5 ministers resigned",
         "Page 2 of the report says so",
         "The club said its members, already a subscriber base of thousands, would vote.",
+        "Tags on the lockers were checked twice a day, the manager said.",
+        "Posted in a hurry, the video was taken down within the hour by its author.",
+        "Category by category, the panel went through the entries again on Friday.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

@@ -2,10 +2,11 @@
 
 Bylines ("By Jane Doe, Health Reporter"), photo captions with their credit,
 share prompts ("Share on Facebook"), comment notices ("Comments are closed"),
-advert labels and "Read more:" links, in the languages the reader meets. Each
-test is on one whole short line, folded (``store.text.fold``), never a phrase
-inside a sentence: a paragraph of the story that happens to use one of these words
-is kept. A byline is a few capitalised names after "By"/"Par"/"Von"/"Di"..., maybe
+advert labels, "Read more:" links, what a social post's embed leaves ("View this
+post on Instagram") and a post's categories line ("Posted in News | Tagged ..."), in
+the languages the reader meets. Each test is on one whole short line, folded
+(``store.text.fold``), never a phrase inside a sentence: a paragraph of the story
+that happens to use one of these words is kept. A byline is a few capitalised names after "By"/"Par"/"Von"/"Di"..., maybe
 a short role, place or date after a comma; a story sentence opening with "By" has
 lower-case words or a clause after its comma. Bylines and comment notices are only
 looked for at the edges of a body (``is_furniture_line(line, at_edge=...)``).
@@ -86,6 +87,8 @@ _NOTICES = (
     "soyez le premier a commenter",
     "vous devez etre connecte pour publier un commentaire",
     "die kommentarfunktion ist geschlossen",
+    "kommentare geschlossen",
+    "kommentare sind geschlossen",
     "schreiben sie den ersten kommentar",
     "um einen kommentar zu schreiben",
     "los comentarios estan cerrados",
@@ -102,6 +105,34 @@ _NOTICES = (
     "чтобы оставить комментарий",
     "будьте первым, кто прокомментирует",
 )
+# Folded starts of the lines a social post's embed leaves in a page.
+_EMBEDS = (
+    "view this post on instagram",
+    "view this profile on instagram",
+    "a post shared by",
+    "ein beitrag geteilt von",
+    "une publication partagee par",
+    "una publicacion compartida de",
+    "bu gonderiyi instagram'da gor",
+)
+# Folded starts of a post's categories and tags line, at a body's edge.
+_TAXONOMY = (
+    "category:",
+    "categories:",
+    "tags:",
+    "tagged:",
+    "filed under",
+    "posted in",
+    "kategorie:",
+    "kategorien:",
+    "schlagworte:",
+    "schlagworter:",
+    "categorie:",
+    "etiquetas:",
+    "etiketler:",
+    "kategori:",
+)
+_MAX_TAXONOMY = 150
 # A paywall's notice where a story stops ("Subscribe to continue reading"), folded; a
 # short line that opens with one of these (after a label in brackets) is furniture.
 _PAYWALL = (
@@ -227,7 +258,9 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
         return True
     if _is_share_button(folded) or folded.startswith(_READ_MORE):
         return True
-    if at_edge and is_comment_notice(text):
+    if at_edge and (is_comment_notice(text) or _is_taxonomy(text, folded)):
+        return True
+    if folded.startswith(_EMBEDS):
         return True
     if _is_paywall_notice(folded):
         return True
@@ -240,6 +273,14 @@ def _is_paywall_notice(folded: str) -> bool:
     """ "Subscribe to continue reading", "[有料会員限定] この記事は会員限定です": a short
     line opening with a paywall's notice."""
     return len(folded) <= _MAX_PAYWALL and _LABEL.sub("", folded).startswith(_PAYWALL)
+
+
+def _is_taxonomy(text: str, folded: str) -> bool:
+    """ "Category: Blog, Popular", "Posted in News | Tagged ...": a short line, not a
+    sentence ("Posted in a hurry, the video was taken down.")."""
+    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS):
+        return False
+    return folded.replace(" :", ":").startswith(_TAXONOMY)
 
 
 def _is_share_button(folded: str) -> bool:

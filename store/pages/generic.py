@@ -60,10 +60,10 @@ _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
     "breadcrumbs byline caption comment comments commentlist consent cookie cookies credit "
-    "disqus etiket footer gdpr kicker menu meta modal navigation navbar newsletter pagination "
-    "paylas popup print promo recommended related relatedposts reply replies sharedaddy "
-    "share sharing sidebar signup skip social sponsor sponsored subscribe subscription "
-    "tags toolbar widget".split()
+    "disqus etiket footer gdpr kicker menu meta modal navbox navigation navbar newsletter "
+    "pagination paylas popup print promo recommended related relatedposts reply replies "
+    "sharedaddy share sharing sidebar signup skip social sponsor sponsored subscribe "
+    "subscription tags toolbar widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = (
@@ -289,7 +289,11 @@ def _skipped(
     if not names.strip():
         return False
     words = set(_WORD.findall(names))
-    if words & _FURNITURE_WORDS or any(pair in names for pair in _FURNITURE_PAIRS):
+    if (
+        words & _FURNITURE_WORDS
+        or any(pair in names for pair in _FURNITURE_PAIRS)
+        or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
+    ):
         if words & {"byline", "author", "authors"}:
             bylines.append(clean_line(element.text_content()))
         return True
