@@ -430,3 +430,11 @@ def test_a_wikis_navbox_and_a_posts_entry_footer_stay_out() -> None:
         "Trackback-URL</p></div></div>"
     )
     assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_a_gallery_inside_the_story_stays_out() -> None:
+    slides = "".join(f"<li><h3>Slide {n}</h3><p>{p}</p></li>" for n, p in enumerate(OTHER_STORY))
+    for kind in ("gallery", "imgTeaser slideshow"):
+        gallery = f"<div class='{kind}'><ul class='slides'>{slides}</ul></div>"
+        body = f"<article><p>{STORY[0]}</p>{gallery}<p>{STORY[1]}</p><p>{STORY[2]}</p></article>"
+        assert extract_article(page(body)).paragraphs == STORY

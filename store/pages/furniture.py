@@ -6,10 +6,11 @@ advert labels, "Read more:" links, what a social post's embed leaves ("View this
 post on Instagram") and a post's categories line ("Posted in News | Tagged ..."), in
 the languages the reader meets. Each test is on one whole short line, folded
 (``store.text.fold``), never a phrase inside a sentence: a paragraph of the story
-that happens to use one of these words is kept. A byline is a few capitalised names after "By"/"Par"/"Von"/"Di"..., maybe
-a short role, place or date after a comma; a story sentence opening with "By" has
-lower-case words or a clause after its comma. Bylines and comment notices are only
-looked for at the edges of a body (``is_furniture_line(line, at_edge=...)``).
+that happens to use one of these words is kept. A byline is a few capitalised names
+after "By"/"Par"/"Von"/"Di"..., maybe a short role, place or date after a comma; a
+story sentence opening with "By" has lower-case words or a clause after its comma.
+Bylines and comment notices are only looked for at the edges of a body
+(``is_furniture_line(line, at_edge=...)``).
 """
 
 from __future__ import annotations

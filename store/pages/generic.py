@@ -5,7 +5,7 @@
    counts as much as a ``<p>``. Page furniture is never entered: scripts, forms,
    figures, ``nav``/``header``/``footer``/``aside``, hidden elements, and
    elements whose class or id names furniture (comments, share, related,
-   cookie, newsletter, byline, caption, ads, ...).
+   cookie, newsletter, byline, caption, gallery, ads, ...).
 2. Scores, as readability does: a run of prose scores by its length and commas,
    less its share of link text; the score goes to the element holding it (a
    paragraph's parent) in full and to that element's parent in half. The body
@@ -60,10 +60,10 @@ _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
     "breadcrumbs byline caption comment comments commentlist consent cookie cookies credit "
-    "disqus etiket footer gdpr kicker menu meta modal navbox navigation navbar newsletter "
-    "pagination paylas popup print promo recommended related relatedposts reply replies "
-    "sharedaddy share sharing sidebar signup skip social sponsor sponsored subscribe "
-    "subscription tags toolbar widget".split()
+    "disqus etiket footer gallery gdpr kicker menu meta modal navbox navigation navbar "
+    "newsletter pagination paylas popup print promo recommended related relatedposts reply "
+    "replies sharedaddy share sharing sidebar signup skip slideshow social sponsor sponsored "
+    "subscribe subscription tags toolbar widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = (
