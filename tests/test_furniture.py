@@ -53,6 +53,11 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Filed under: Politics",
         "Posted in Uncategorized | Tagged recipes, winter",
         "Kommentare geschlossen",
+        "12.10.2015, 19:16 Uhr",
+        "10:42 am GMT",
+        "mehr anzeigen",
+        "Bild vergrößern",
+        "Read more",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -71,6 +76,8 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "Tags on the lockers were checked twice a day, the manager said.",
         "Posted in a hurry, the video was taken down within the hour by its author.",
         "Category by category, the panel went through the entries again on Friday.",
+        "Am 12. Oktober um 19 Uhr beginnt das Fest.",
+        "Read more books, the minister told the pupils.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

@@ -50,8 +50,24 @@ _LABELS = frozenset(
         "continue reading below",
         "story continues below advertisement",
         "scroll to continue",
+        # Buttons and links standing alone: show more, read on, enlarge the picture.
+        "read more",
+        "show more",
+        "mehr anzeigen",
+        "mehr lesen",
+        "weiterlesen",
+        "lire la suite",
+        "voir plus",
+        "leer mas",
+        "ver mas",
+        "devamini oku",
+        "bild vergrossern",
+        "enlarge image",
+        "agrandir l'image",
     }
 )
+# A time of day's words: a line of a date and these is a stamp ("12.10.2015, 19:16 Uhr").
+_TIME_WORDS = re.compile(r"\b(?:uhr|am|pm|gmt|utc|cet|cest|bst|edt|est|pdt|pst|h)\b")
 # Folded starts of "read this too" lines, and of comment and sharing notices.
 _READ_MORE = (
     "read more:",
@@ -255,6 +271,8 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     if not any(char.isalpha() for char in text):  # a time, a date, a rule of dashes
         return True
     folded = fold(text).strip(" .!:-–—|")
+    if not any(char.isalpha() for char in _TIME_WORDS.sub("", folded)):
+        return True  # a date and a time ("12.10.2015, 19:16 Uhr", "10:42 am GMT")
     if folded in _LABELS or folded in _NOTICES or is_share_prompt(text):
         return True
     if _is_share_button(folded) or folded.startswith(_READ_MORE):
