@@ -438,3 +438,26 @@ def test_a_gallery_inside_the_story_stays_out() -> None:
         gallery = f"<div class='{kind}'><ul class='slides'>{slides}</ul></div>"
         body = f"<article><p>{STORY[0]}</p>{gallery}<p>{STORY[1]}</p><p>{STORY[2]}</p></article>"
         assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_what_is_hidden_inside_a_paragraph_stays_out_and_a_wikis_apparatus_too() -> None:
+    """A formula's TeX in a hidden span and a script inside a paragraph are not its
+    text; a wiki's contents box, [edit] links and references are not the story."""
+    formula = (
+        "<span class='mwe-math-element'><span style='display: none;'><math><annotation>"
+        "{\\displaystyle N}</annotation></math></span><img alt='N'></span>"
+    )
+    first = STORY[0].replace("la réouverture", f"la réouverture {formula}")
+    script = "<span><script>var slot = 'ad-1';</script></span>"
+    refs = "".join(
+        f'<li>^ Dupont, J. (2024). "Les piscines d\'été, {n}". Revue municipale, 12: 4–9.</li>'
+        for n in range(12)
+    )
+    body = (
+        "<div class='mw-parser-output'><div id='toc' class='toc'><h2>Contents</h2><ul>"
+        "<li>1 Details</li><li>2 References</li></ul></div>"
+        f"<p>{first}</p><h2>Détails<span class='mw-editsection'>[edit]</span></h2>"
+        f"<p>{STORY[1]}{script}</p><p>{STORY[2]}</p>"
+        f"<div class='reflist'><ol class='references'>{refs}</ol></div></div>"
+    )
+    assert extract_article(page(body)).paragraphs == [STORY[0], "## Détails", *STORY[1:]]

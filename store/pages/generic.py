@@ -58,12 +58,13 @@ _SKIP_TAGS = frozenset(
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 # Class/id words that name furniture, matched against the words of class and id.
 _FURNITURE_WORDS = frozenset(
-    "ad ads adsbygoogle advert advertisement adslot author authors banner bio breadcrumb "
-    "breadcrumbs byline caption comment comments commentlist consent cookie cookies credit "
-    "disqus etiket footer gallery gdpr kicker menu meta modal navbox navigation navbar "
-    "newsletter pagination paylas popup print promo recommended related relatedposts reply "
-    "replies sharedaddy share sharing sidebar signup skip slideshow social sponsor sponsored "
-    "subscribe subscription tags toolbar widget".split()
+    "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
+    "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
+    "disqus editsection etiket footer gallery gdpr kicker menu meta modal navbar navbox "
+    "navigation newsletter pagination paylas popup print promo recommended references "
+    "reflist related relatedposts replies reply share sharedaddy sharing sidebar signup "
+    "skip slideshow social sponsor sponsored subscribe subscription tags toc toolbar "
+    "widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _FURNITURE_PAIRS = (
@@ -258,12 +259,33 @@ def _landmarks(element: lxml.html.HtmlElement) -> int:
 
 
 def _inline(run: _Run, element: lxml.html.HtmlElement, tag: str) -> None:
-    text = element.text_content()
+    text = _visible_text(element)
     run.parts.append(text)
     if tag == "a":
         run.link_chars += len(text.strip())
     if text.strip() and tag not in ("b", "strong"):
         run.bold_only = False
+
+
+def _visible_text(element: lxml.html.HtmlElement) -> str:
+    """An inline element's text without what is hidden or never read inside it (a
+    formula's TeX in a hidden span, a script)."""
+    if not any(_unread(d) for d in element.iterdescendants()):
+        return element.text_content()
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not _unread(child):
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _unread(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return True  # a comment or a processing instruction: no text of the page's
+    if element.tag in _SKIP_TAGS or element.get("hidden") is not None:
+        return True
+    return element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style"))
 
 
 def _skipped(
@@ -274,9 +296,7 @@ def _skipped(
     layout: bool = False,
 ) -> bool:
     """Furniture: not entered. A byline's text is remembered for its names."""
-    if tag in _SKIP_TAGS or element.get("hidden") is not None:
-        return True
-    if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
+    if _unread(element):
         return True
     if protected is not None and element in protected:
         return False
