@@ -58,6 +58,14 @@ def test_bylines_in_several_languages(line: str) -> None:
         "mehr anzeigen",
         "Bild vergrößern",
         "Read more",
+        "20. Mai 2019",
+        "January 22, 2014",
+        "27 May 2026",
+        "Pages: 1 2 3 4",
+        "© privat",
+        "© 2019 Science X Network",
+        "Topics",
+        "Our Standards: The Thomson Reuters Trust Principles.",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -78,6 +86,9 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "Category by category, the panel went through the entries again on Friday.",
         "Am 12. Oktober um 19 Uhr beginnt das Fest.",
         "Read more books, the minister told the pupils.",
+        "May the best team win, the coach said on Sunday.",
+        "March 2019 was the wettest month on record in the county.",
+        "Topics at the meeting ranged from parking to the new library.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

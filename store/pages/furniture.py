@@ -64,10 +64,25 @@ _LABELS = frozenset(
         "bild vergrossern",
         "enlarge image",
         "agrandir l'image",
+        # A list of topics after the story, by its heading.
+        "topics",
+        "related topics",
+        "themen",
+        "sujets",
+        "konular",
     }
 )
-# A time of day's words: a line of a date and these is a stamp ("12.10.2015, 19:16 Uhr").
-_TIME_WORDS = re.compile(r"\b(?:uhr|am|pm|gmt|utc|cet|cest|bst|edt|est|pdt|pst|h)\b")
+# A date's and a time's words: a line of only these and numbers is a stamp
+# ("12.10.2015, 19:16 Uhr", "20. Mai 2019").
+_TIME_WORDS = re.compile(
+    r"\b(?:uhr|am|pm|gmt|utc|cet|cest|bst|edt|est|pdt|pst|h|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|januar|februar|marz|mai|juni|"
+    r"juli|oktober|dezember|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|"
+    r"octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"septiembre|octubre|noviembre|diciembre|ocak|subat|nisan|mayis|haziran|temmuz|"
+    r"agustos|eylul|ekim|kasim|aralik)\b"
+)
 # Folded starts of "read this too" lines, and of comment and sharing notices.
 _READ_MORE = (
     "read more:",
@@ -99,6 +114,7 @@ _NOTICES = (
     "post a comment",
     "no comments yet",
     "join the conversation",
+    "our standards",
     "les commentaires sont fermes",
     "soyez le premier a reagir",
     "soyez le premier a commenter",
@@ -193,9 +209,12 @@ _PAGINATION = re.compile(
     r"(?:/|of|von|de|из|من)\s*\d{1,3}\s*(?:ページ|ヘーシ|頁|页|pages?|seiten?)?\s*[)\]）]?$",
     re.IGNORECASE,
 )
+# "Pages: 1 2 3 4", "Seiten: 1 2": a list of a story's pages.
+_PAGE_LIST = re.compile(r"^(?:pages?|seiten?|sayfalar|pagina)\s*:?\s*(?:\d{1,3}\s*)+$")
 _SHARE_VERBS = ("share", "partag", "compartir", "teilen", "paylas", "شارك", "поделиться")
 _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\bx\b|فيسبوك|اكس")
 _MAX_SHARE = 60
+_MAX_CREDIT = 80
 _MAX_NOTICE = 60
 # Between the names and what follows them (a role, a place, a date).
 _BYLINE_PARTS = re.compile(r"\s*(?:[,|·•;]|\s[-–—]\s|(?=\d))\s*")
@@ -262,9 +281,10 @@ def is_comment_notice(line: str) -> bool:
 
 def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     """A caption, share prompt, comment notice, advert label, "read more" link, a page
-    number ("Page 2 of 5"), a paywall's notice, or a line without a letter (a time or a
-    date). A comment notice counts only ``at_edge`` (in the first or last lines of a
-    body), unless it is the whole line ("Leave a comment")."""
+    number ("Page 2 of 5", "Pages: 1 2 3"), a paywall's notice, a credit ("© privat"),
+    or a date or a time alone (no other words: "20. Mai 2019, 19:16 Uhr"). A comment
+    notice counts only ``at_edge`` (in the first or last lines of a body), unless it is
+    the whole line ("Leave a comment")."""
     if len(line) > _MAX_LINE:
         return False
     text = line.removeprefix(SUBHEAD)
@@ -285,6 +305,8 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
         return True
     if _READING_TIME.match(folded) or _PAGINATION.match(folded):
         return True
+    if _PAGE_LIST.match(folded) or (text.lstrip().startswith("©") and len(text) < _MAX_CREDIT):
+        return True  # "Pages: 1 2 3", "© privat", "© 2026 Le Journal"
     return bool(_CREDIT.search(text)) and len(text) < 160
 
 
