@@ -461,3 +461,24 @@ def test_what_is_hidden_inside_a_paragraph_stays_out_and_a_wikis_apparatus_too()
         f"<div class='reflist'><ol class='references'>{refs}</ol></div></div>"
     )
     assert extract_article(page(body)).paragraphs == [STORY[0], "## Détails", *STORY[1:]]
+
+
+def test_a_list_inside_a_lists_item_is_read_with_the_whole_list() -> None:
+    """An agenda whose third item holds a list of its own, the longest lines of the
+    page: the whole agenda is read, and the lines before it."""
+    inner = "".join(f"<li>{p}</li>" for p in STORY)
+    agenda = (
+        "<ol><li>Accueil des participants (10 minutes)</li><li>Présentation du projet</li>"
+        f"<li>Trois témoignages<ol>{inner}</ol></li><li>Questions (30 minutes)</li></ol>"
+    )
+    place = "<p>Lieu : salle des fêtes, place du Marché</p>"
+    body = f"<article>{place}<h2>Programme</h2>{agenda}</article>"
+    assert extract_article(page(body)).paragraphs == [
+        "Lieu : salle des fêtes, place du Marché",
+        "## Programme",
+        "Accueil des participants (10 minutes)",
+        "Présentation du projet",
+        "Trois témoignages",
+        *STORY,
+        "Questions (30 minutes)",
+    ]

@@ -11,6 +11,7 @@ import lxml.html
 from store.text import fold
 
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
+_NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 
@@ -44,8 +45,11 @@ def holder_of_list(
     best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
 ) -> lxml.html.HtmlElement:
     """A list or a quote that outscores the paragraphs around it is part of the story
-    they tell: the body is the element holding them all (it scores at least half)."""
+    they tell: the body is the element holding them all (it scores at least half). A
+    list inside a list's item is read with the whole list."""
     parent = best.getparent()
+    while best.tag in _LIST_LIKE | _NESTING and parent is not None and parent.tag in _NESTING:
+        best, parent = parent, parent.getparent()
     while (
         best.tag in _LIST_LIKE
         and parent is not None
