@@ -482,3 +482,29 @@ def test_a_list_inside_a_lists_item_is_read_with_the_whole_list() -> None:
         *STORY,
         "Questions (30 minutes)",
     ]
+
+
+def test_paragraphs_beside_the_story_are_read_as_readability_reads_them() -> None:
+    """A story whose paragraphs are plain <div>s and <p>s beside its longest block: each
+    is read; a note in italics (the writer's biography) and a classed block are not."""
+    block = "<div>" + "".join(f"<p>{p}</p>" for p in OTHER_STORY) + "</div>"
+    body = (
+        "<div class='entry-content'>"
+        f"<div>{STORY[0]}</div>{block}<div></div><div>{STORY[1]}</div>"
+        "<p>Ingrédients :<br>300 g de farine<br>200 g de sucre<br>1 œuf</p>"
+        f"<p>{STORY[2]}</p></div>"
+        "<p><i>Claire Dubois est journaliste au service des régions depuis 2019, "
+        "après dix ans au bureau de Nantes.</i></p>"
+        "<p class='promo'>Recevez chaque matin les nouvelles de votre quartier dans "
+        "votre boîte aux lettres.</p>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        STORY[0],
+        *OTHER_STORY,
+        STORY[1],
+        "Ingrédients :",
+        "300 g de farine",
+        "200 g de sucre",
+        "1 œuf",
+        STORY[2],
+    ]

@@ -66,6 +66,8 @@ def test_bylines_in_several_languages(line: str) -> None:
         "© 2019 Science X Network",
         "Topics",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        "™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
+        "Copyright 2023 Scripps Media, Inc. All rights reserved.",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -89,6 +91,7 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "May the best team win, the coach said on Sunday.",
         "March 2019 was the wettest month on record in the county.",
         "Topics at the meeting ranged from parking to the new library.",
+        "All rights reserved by the estate would pass to the buyer, the lawyer said.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

@@ -215,6 +215,16 @@ _SHARE_VERBS = ("share", "partag", "compartir", "teilen", "paylas", "شارك", 
 _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\bx\b|فيسبوك|اكس")
 _MAX_SHARE = 60
 _MAX_CREDIT = 80
+_MAX_COPYRIGHT = 160
+_RESERVED = (
+    "all rights reserved",
+    "tous droits reserves",
+    "alle rechte vorbehalten",
+    "todos los derechos reservados",
+    "tum haklari saklidir",
+    "جميع الحقوق محفوظة",
+    "все права защищены",
+)
 _MAX_NOTICE = 60
 # Between the names and what follows them (a role, a place, a date).
 _BYLINE_PARTS = re.compile(r"\s*(?:[,|·•;]|\s[-–—]\s|(?=\d))\s*")
@@ -305,7 +315,7 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
         return True
     if _READING_TIME.match(folded) or _PAGINATION.match(folded):
         return True
-    if _PAGE_LIST.match(folded) or (text.lstrip().startswith("©") and len(text) < _MAX_CREDIT):
+    if _PAGE_LIST.match(folded) or _is_copyright(text, folded):
         return True  # "Pages: 1 2 3", "© privat", "© 2026 Le Journal"
     return bool(_CREDIT.search(text)) and len(text) < 160
 
@@ -314,6 +324,14 @@ def _is_paywall_notice(folded: str) -> bool:
     """ "Subscribe to continue reading", "[有料会員限定] この記事は会員限定です": a short
     line opening with a paywall's notice."""
     return len(folded) <= _MAX_PAYWALL and _LABEL.sub("", folded).startswith(_PAYWALL)
+
+
+def _is_copyright(text: str, folded: str) -> bool:
+    """ "© privat", "™ & © 2013 CNN. All rights reserved.": a short line opening with
+    the sign, or ending with the rights reserved."""
+    if len(text) >= _MAX_COPYRIGHT:
+        return False
+    return ("©" in text.lstrip()[:5] and len(text) < _MAX_CREDIT) or folded.endswith(_RESERVED)
 
 
 def _is_taxonomy(text: str, folded: str) -> bool:

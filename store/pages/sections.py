@@ -12,6 +12,8 @@ from store.text import fold
 
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
+_BLOCKS = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
+_SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 
@@ -68,7 +70,9 @@ def with_siblings(
     if parent is None:
         return [best]
     floor = max(10.0, scores[best] * 0.2)
-    chosen = [best] + [s for s in parent if s is not best and scores.get(s, 0.0) >= floor]
+    chosen = [best] + [
+        s for s in parent if s is not best and (scores.get(s, 0.0) >= floor or _prose_sibling(s))
+    ]
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
         # Sections of the story of one <article> (or of a page with none), a page
@@ -88,6 +92,31 @@ def with_siblings(
                 chosen.append(element)
                 taken.add(element)
     return chosen
+
+
+def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
+    """A paragraph beside the story, as readability takes one: a ``<p>`` or ``<div>``
+    without a class holding text alone, 80 characters with few links, or a shorter
+    sentence without any (a story written in ``<div>``s, one a paragraph)."""
+    if element.tag not in ("p", "div") or element.get("class"):
+        return False  # a class names what it is: a standfirst, a note
+    if any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants()):
+        return False
+    text = " ".join(element.text_content().split())
+    if _in_italics(element):
+        return False  # a note in italics: the writer's biography, a disclaimer
+    links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    if len(text) >= _SIBLING_PROSE:
+        return links < 0.25 * len(text)
+    return bool(text) and not links and text.endswith((".", "!", "?", "…", "؟", "。"))
+
+
+def _in_italics(element: lxml.html.HtmlElement) -> bool:
+    """All of ``element``'s text is in one ``<i>`` or ``<em>``."""
+    inner = [c for c in element if isinstance(c.tag, str)]
+    if len(inner) != 1 or inner[0].tag not in ("i", "em"):
+        return False
+    return not (element.text or "").strip() and not (inner[0].tail or "").strip()
 
 
 def sections_of(
