@@ -508,3 +508,15 @@ def test_paragraphs_beside_the_story_are_read_as_readability_reads_them() -> Non
         "1 œuf",
         STORY[2],
     ]
+
+
+def test_a_plain_paragraph_between_the_title_and_the_story_stays_its_standfirst() -> None:
+    standfirst = "Dès janvier, la piscine d'été sera en travaux : voici ce qui change pour vous."
+    items = "".join(f"<dt>Question {n} ?</dt><dd>{p}</dd>" for n, p in enumerate(STORY))
+    body = (
+        f"<div class='content'><h1>La piscine rouvre</h1><p>{standfirst}</p>"
+        f"<dl class='qa'>{items}</dl><p>Les horaires seront publiés en mai.</p></div>"
+    )
+    found = extract_article(page(body)).paragraphs
+    assert standfirst not in found
+    assert found[1] == STORY[0] and found[-1] == "Les horaires seront publiés en mai."

@@ -70,8 +70,16 @@ def with_siblings(
     if parent is None:
         return [best]
     floor = max(10.0, scores[best] * 0.2)
+    siblings = [s for s in parent if isinstance(s.tag, str)]
+    # A paragraph between the page's title and the story is its standfirst: left out, as
+    # the story's lead (the page's description) is.
+    at = siblings.index(best)
+    titled = max((i for i, s in enumerate(siblings[:at]) if _titles(s)), default=at)
     chosen = [best] + [
-        s for s in parent if s is not best and (scores.get(s, 0.0) >= floor or _prose_sibling(s))
+        s
+        for i, s in enumerate(siblings)
+        if s is not best
+        and (scores.get(s, 0.0) >= floor or (not titled < i < at and _prose_sibling(s)))
     ]
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
@@ -109,6 +117,10 @@ def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
     if len(text) >= _SIBLING_PROSE:
         return links < 0.25 * len(text)
     return bool(text) and not links and text.endswith((".", "!", "?", "…", "؟", "。"))
+
+
+def _titles(element: lxml.html.HtmlElement) -> bool:
+    return element.tag == "h1" or next(element.iter("h1"), None) is not None
 
 
 def _in_italics(element: lxml.html.HtmlElement) -> bool:
