@@ -68,6 +68,16 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Our Standards: The Thomson Reuters Trust Principles.",
         "™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
         "Copyright 2023 Scripps Media, Inc. All rights reserved.",
+        "Image copyright Getty Images",
+        "Image caption Protesters gathered outside parliament on Monday",
+        "(Photo by Jane Doe/Getty Images)",
+        "AFP via Getty Images",
+        "Media playback is unsupported on your device",
+        "Continue reading the main story",
+        "Advertisement - Continue Reading Below",
+        "Sign up for our daily newsletter",
+        "Follow us on Twitter",
+        "Loading...",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -92,6 +102,10 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "March 2019 was the wettest month on record in the county.",
         "Topics at the meeting ranged from parking to the new library.",
         "All rights reserved by the estate would pass to the buyer, the lawyer said.",
+        "A photo by the agency showed the damage to the harbour wall.",
+        "Supported by the council, the club opened a second pitch in May.",
+        "Loading the lorries took most of the night, the drivers said.",
+        "Follow the river path to the old mill and turn left at the bridge.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

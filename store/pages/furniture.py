@@ -25,6 +25,9 @@ _BYLINE = re.compile(
     r"^(?:by|written by|words by|par|von|por|di|door|av|автор:?|yazan:?|haber:|بقلم|كتب)\s+\S",
     re.IGNORECASE,
 )
+# "(Photo by Jane Doe/Getty Images)", "Image by ...": a credit opening a line.
+_CREDIT_BY = re.compile(r"^[(\[]?\s*(?:photo|photograph|image|picture|foto)s?\s+(?:by|von|par)\s")
+_AGENCIES = ("getty images", "shutterstock")  # a line ending with one is a credit
 _CREDIT = re.compile(
     r"(?:^|[\s(\[])(?:photo|photos|image|picture|credit|foto|fotograf|fotoğraf|фото|صورة|"
     r"photograph|illustration)\s?:\s*\S",
@@ -50,6 +53,10 @@ _LABELS = frozenset(
         "continue reading below",
         "story continues below advertisement",
         "scroll to continue",
+        "supported by",
+        "skip ad",
+        "loading",
+        "media playback is unsupported on your device",
         # Buttons and links standing alone: show more, read on, enlarge the picture.
         "read more",
         "show more",
@@ -102,6 +109,16 @@ _READ_MORE = (
     "اقرا أيضا",
     "читаите также",
     "читайте также",
+    # Prompts to follow, sign up or click.
+    "follow us on",
+    "sign up for our",
+    "sign up to our",
+    "subscribe to our",
+    "click here",
+    "continue reading the main story",
+    "advertisement - continue reading",
+    "image copyright",
+    "image caption",
 )
 _NOTICES = (
     "comments are closed",
@@ -314,6 +331,8 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     if _is_paywall_notice(folded):
         return True
     if _READING_TIME.match(folded) or _PAGINATION.match(folded):
+        return True
+    if _CREDIT_BY.match(folded) or (folded.endswith(_AGENCIES) and len(text) < _MAX_CREDIT):
         return True
     if _PAGE_LIST.match(folded) or _is_copyright(text, folded):
         return True  # "Pages: 1 2 3", "© privat", "© 2026 Le Journal"
