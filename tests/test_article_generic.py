@@ -520,3 +520,52 @@ def test_a_plain_paragraph_between_the_title_and_the_story_stays_its_standfirst(
     found = extract_article(page(body)).paragraphs
     assert standfirst not in found
     assert found[1] == STORY[0] and found[-1] == "Les horaires seront publiés en mai."
+
+
+def test_an_outline_of_short_items_each_with_its_own_list_is_read() -> None:
+    """The outer list's own items are too short to score: the story is still read (a
+    KeyError lost it)."""
+    inner = "".join(f"<li>{p}</li>" for p in STORY)
+    parts = "".join(f"<li>Partie {n}<ul>{inner}</ul></li>" for n in range(2))
+    found = extract_article(page(f"<article><ul>{parts}</ul></article>")).paragraphs
+    assert found == ["Partie 0", *STORY, "Partie 1", *STORY]
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<article class='post type-post format-gallery tag-references tag-toc hentry'>",
+        "<article class='post category-slideshow tag-share status-publish'>",
+    ],
+)
+def test_a_posts_tags_and_format_in_its_class_do_not_hide_it(wrapper: str) -> None:
+    """WordPress writes a post's format, categories and tags into its class: they name
+    what the post is about, not page furniture."""
+    close = "</article>"
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    about = f"<p>{OTHER_STORY[0]}</p>"  # longer than RETRY_CHARS, shorter than the story
+    body = (
+        f"{wrapper}<h1>La piscine rouvre</h1><div class='entry-content'>{story}</div>{close}"
+        f"<div class='about-us'>{about}</div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_siblings_that_are_no_paragraphs_of_the_story_stay_out() -> None:
+    """Beside the story: a line with a script, a biography in two <em>s, a notice before
+    the title, a line of links, a classed block: none is read with it."""
+    story = "".join(f"<p>{p}</p>" for p in STORY + OTHER_STORY)
+    links = " · ".join(f"<a href='/{n}'>La une du quartier numéro {n}</a>" for n in range(4))
+    body = (
+        "<div class='page'><p>Votre navigateur est obsolète : mettez-le à jour pour lire "
+        "ce site dans de bonnes conditions, sur ordinateur comme sur mobile.</p>"
+        f"<h1>La piscine rouvre</h1><div class='entry-content'>{story}</div>"
+        "<div>Vous aimerez aussi<script>window._taboola = window._taboola || [];"
+        "_taboola.push({mode: 'thumbnails-a', container: 'taboola-below'});</script></div>"
+        "<p><em>Claire Dubois est journaliste au service des régions.</em> "
+        "<em>Suivez-la sur les réseaux pour les nouvelles du quartier.</em></p>"
+        f"<p>{links}</p>"
+        "<p class='encart'>Le Journal du Soir est édité par la Société des journaux de "
+        "l'Ouest, au capital de deux millions d'euros.</p></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY + OTHER_STORY

@@ -51,7 +51,6 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Catégories : Culture, Musique",
         "Tags: elections, parliament",
         "Filed under: Politics",
-        "Posted in Uncategorized | Tagged recipes, winter",
         "Kommentare geschlossen",
         "12.10.2015, 19:16 Uhr",
         "10:42 am GMT",
@@ -78,6 +77,13 @@ def test_bylines_in_several_languages(line: str) -> None:
         "Sign up for our daily newsletter",
         "Follow us on Twitter",
         "Loading...",
+        "We use cookies to give you the best experience on our website and to show you "
+        "relevant advertising; by continuing to browse you agree to our use of cookies, "
+        "which you can change at any time in your settings, as our cookie policy explains.",
+        "You are using an outdated browser. Please upgrade your browser.",
+        "Thanks for reading.",
+        "Copyright 2024 The Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
     ],
 )
 def test_furniture_lines_in_several_languages(line: str) -> None:
@@ -106,6 +112,16 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "Supported by the council, the club opened a second pitch in May.",
         "Loading the lorries took most of the night, the drivers said.",
         "Follow the river path to the old mill and turn left at the bridge.",
+        "Thanks to the volunteers, reading lessons resumed at the library on Monday.",
+        "A post shared by the president on Sunday drew two million views within hours.",
+        "Photos by the agency showed the damage to the harbour wall.",
+        "In Britain, Stability AI is being sued by Getty Images.",
+        "Click here, the scammers wrote in the fake message to the bank's customers.",
+        "Image copyright law in France protects photographers for seventy years.",
+        "Our standards have not changed, the editor said.",
+        "Filed under seal, the documents were released on Monday (see below)",
+        "Tags: the police had noticed them on the walls, residents say »",
+        "Copyright law was changed in 2019, and all rights reserved by authors were kept.",
     ],
 )
 def test_story_sentences_with_those_words_stay(line: str) -> None:

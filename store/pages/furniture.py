@@ -18,6 +18,18 @@ from __future__ import annotations
 import re
 
 from store.pages.blocks import SUBHEAD, is_share_prompt
+from store.pages.phrases import (
+    EMBED_SHARED,
+    EMBED_VIEWS,
+    LABELS,
+    NOTICES,
+    PAYWALL,
+    PROMPTS,
+    READ_MORE,
+    RESERVED,
+    SITE_NOTICES,
+    TAXONOMY,
+)
 from store.text import fold
 
 _MAX_LINE = 200
@@ -33,52 +45,6 @@ _CREDIT = re.compile(
     r"photograph|illustration)\s?:\s*\S",
     re.IGNORECASE,
 )
-# Whole lines that label an advert or a page break, folded.
-_LABELS = frozenset(
-    {
-        "advertisement",
-        "advert",
-        "ad",
-        "sponsored",
-        "sponsored content",
-        "reklam",
-        "publicite",
-        "publicidad",
-        "anzeige",
-        "werbung",
-        "اعلان",
-        "реклама",
-        "haberin devami",
-        "haberin devami asagida",
-        "continue reading below",
-        "story continues below advertisement",
-        "scroll to continue",
-        "supported by",
-        "skip ad",
-        "loading",
-        "media playback is unsupported on your device",
-        # Buttons and links standing alone: show more, read on, enlarge the picture.
-        "read more",
-        "show more",
-        "mehr anzeigen",
-        "mehr lesen",
-        "weiterlesen",
-        "lire la suite",
-        "voir plus",
-        "leer mas",
-        "ver mas",
-        "devamini oku",
-        "bild vergrossern",
-        "enlarge image",
-        "agrandir l'image",
-        # A list of topics after the story, by its heading.
-        "topics",
-        "related topics",
-        "themen",
-        "sujets",
-        "konular",
-    }
-)
 # A date's and a time's words: a line of only these and numbers is a stamp
 # ("12.10.2015, 19:16 Uhr", "20. Mai 2019").
 _TIME_WORDS = re.compile(
@@ -90,127 +56,9 @@ _TIME_WORDS = re.compile(
     r"septiembre|octubre|noviembre|diciembre|ocak|subat|nisan|mayis|haziran|temmuz|"
     r"agustos|eylul|ekim|kasim|aralik)\b"
 )
-# Folded starts of "read this too" lines, and of comment and sharing notices.
-_READ_MORE = (
-    "read more:",
-    "read also:",
-    "also read:",
-    "see also:",
-    "related:",
-    "lire aussi",
-    "a lire aussi",
-    "lesen sie auch",
-    "mehr zum thema",
-    "lea tambien",
-    "lee tambien",
-    "bunu da okuyun",
-    "ilgili haber",
-    "اقرا ايضا",
-    "اقرا أيضا",
-    "читаите также",
-    "читайте также",
-    # Prompts to follow, sign up or click.
-    "follow us on",
-    "sign up for our",
-    "sign up to our",
-    "subscribe to our",
-    "click here",
-    "continue reading the main story",
-    "advertisement - continue reading",
-    "image copyright",
-    "image caption",
-)
-_NOTICES = (
-    "comments are closed",
-    "comment is closed",
-    "be the first to comment",
-    "you must be logged in to post a comment",
-    "log in to comment",
-    "leave a reply",
-    "leave a comment",
-    "post a comment",
-    "no comments yet",
-    "join the conversation",
-    "our standards",
-    "les commentaires sont fermes",
-    "soyez le premier a reagir",
-    "soyez le premier a commenter",
-    "vous devez etre connecte pour publier un commentaire",
-    "die kommentarfunktion ist geschlossen",
-    "kommentare geschlossen",
-    "kommentare sind geschlossen",
-    "schreiben sie den ersten kommentar",
-    "um einen kommentar zu schreiben",
-    "los comentarios estan cerrados",
-    "se el primero en comentar",
-    "debe iniciar sesion para comentar",
-    "bu habere yorum yapilamaz",
-    "ilk yorumu siz yapin",
-    "bu habere ilk yorumu siz yapin",
-    "yorum yapabilmek icin",
-    "التعليقات مغلقة",
-    "كن اول من يعلق",
-    "يجب تسجيل الدخول لكتابة تعليق",
-    "комментарии закрыты",
-    "чтобы оставить комментарий",
-    "будьте первым, кто прокомментирует",
-)
-# Folded starts of the lines a social post's embed leaves in a page.
-_EMBEDS = (
-    "view this post on instagram",
-    "view this profile on instagram",
-    "a post shared by",
-    "ein beitrag geteilt von",
-    "une publication partagee par",
-    "una publicacion compartida de",
-    "bu gonderiyi instagram'da gor",
-)
-# Folded starts of a post's categories and tags line, at a body's edge.
-_TAXONOMY = (
-    "category:",
-    "categories:",
-    "tags:",
-    "tagged:",
-    "filed under",
-    "posted in",
-    "kategorie:",
-    "kategorien:",
-    "schlagworte:",
-    "schlagworter:",
-    "categorie:",
-    "etiquetas:",
-    "etiketler:",
-    "kategori:",
-)
+_MAX_PROMPT = 80
+_MAX_SITE_NOTICE = 400
 _MAX_TAXONOMY = 150
-# A paywall's notice where a story stops ("Subscribe to continue reading"), folded; a
-# short line that opens with one of these (after a label in brackets) is furniture.
-_PAYWALL = (
-    "subscribe to continue reading",
-    "subscribe to read the full",
-    "this article is for subscribers",
-    "this content is for subscribers",
-    "for subscribers only",
-    "already a subscriber",
-    "sign in to continue reading",
-    "reserve aux abonnes",
-    "la suite est reservee",
-    "abonnez-vous pour lire la suite",
-    "deja abonne",
-    "nur fur abonnenten",
-    "weiterlesen mit",
-    "exclusivo para suscriptores",
-    "suscribete para seguir leyendo",
-    "ya eres suscriptor",
-    "riservato agli abbonati",
-    "abonelere ozel",
-    "devamini okumak icin abone",
-    "только для подписчиков",
-    "للمشتركين فقط",
-    "cet article est reserve",
-    "この記事は会員限定",
-    "会員の方はこちら",
-)
 # A label in brackets before a notice: "[有料会員限定] この記事は...", "(Abonnés) ...".
 _LABEL = re.compile(r"^[\[(［【〔][^\])］】〕]{1,24}[\])］】〕]\s*")
 _MAX_PAYWALL = 160
@@ -233,15 +81,6 @@ _PLATFORMS = re.compile(r"facebook|twitter|whatsapp|linkedin|telegram|e-?mail|\b
 _MAX_SHARE = 60
 _MAX_CREDIT = 80
 _MAX_COPYRIGHT = 160
-_RESERVED = (
-    "all rights reserved",
-    "tous droits reserves",
-    "alle rechte vorbehalten",
-    "todos los derechos reservados",
-    "tum haklari saklidir",
-    "جميع الحقوق محفوظة",
-    "все права защищены",
-)
 _MAX_NOTICE = 60
 # Between the names and what follows them (a role, a place, a date).
 _BYLINE_PARTS = re.compile(r"\s*(?:[,|·•;]|\s[-–—]\s|(?=\d))\s*")
@@ -260,6 +99,7 @@ _WEEKDAYS = frozenset(
 _MAX_NAME_WORDS = 8
 _MAX_TAIL_WORDS = 8
 _SENTENCE_ENDS = (".", "!", "?", "…", "؟")
+_CLOSING = ('"', "”", "’", "»", ")", "]")  # a quotation's or an aside's end
 
 
 def is_byline(line: str) -> bool:
@@ -303,7 +143,7 @@ def is_comment_notice(line: str) -> bool:
     """ "Comments are closed.", "Be the first to comment on this story": a short line
     that opens with a comment notice."""
     folded = fold(line.removeprefix(SUBHEAD)).strip(" .!:-–—|")
-    return len(folded) <= _MAX_NOTICE and folded.startswith(_NOTICES)
+    return len(folded) <= _MAX_NOTICE and folded.startswith(NOTICES)
 
 
 def is_furniture_line(line: str, at_edge: bool = True) -> bool:
@@ -312,27 +152,29 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     or a date or a time alone (no other words: "20. Mai 2019, 19:16 Uhr"). A comment
     notice counts only ``at_edge`` (in the first or last lines of a body), unless it is
     the whole line ("Leave a comment")."""
+    if len(line) <= _MAX_SITE_NOTICE and fold(line).startswith(SITE_NOTICES):
+        return True
     if len(line) > _MAX_LINE:
         return False
     text = line.removeprefix(SUBHEAD)
     if not any(char.isalpha() for char in text):  # a time, a date, a rule of dashes
         return True
     folded = fold(text).strip(" .!:-–—|")
-    if not any(char.isalpha() for char in _TIME_WORDS.sub("", folded)):
-        return True  # a date and a time ("12.10.2015, 19:16 Uhr", "10:42 am GMT")
-    if folded in _LABELS or folded in _NOTICES or is_share_prompt(text):
+    if _is_stamp(line, folded):
         return True
-    if _is_share_button(folded) or folded.startswith(_READ_MORE):
+    if folded in LABELS or folded in NOTICES or is_share_prompt(text):
+        return True
+    if _is_share_button(folded) or folded.startswith(READ_MORE):
         return True
     if at_edge and (is_comment_notice(text) or _is_taxonomy(text, folded)):
         return True
-    if folded.startswith(_EMBEDS):
+    if _is_embed(folded) or _is_prompt(text, folded):
         return True
     if _is_paywall_notice(folded):
         return True
     if _READING_TIME.match(folded) or _PAGINATION.match(folded):
         return True
-    if _CREDIT_BY.match(folded) or (folded.endswith(_AGENCIES) and len(text) < _MAX_CREDIT):
+    if _is_credit(text, folded):
         return True
     if _PAGE_LIST.match(folded) or _is_copyright(text, folded):
         return True  # "Pages: 1 2 3", "© privat", "© 2026 Le Journal"
@@ -342,23 +184,58 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
 def _is_paywall_notice(folded: str) -> bool:
     """ "Subscribe to continue reading", "[有料会員限定] この記事は会員限定です": a short
     line opening with a paywall's notice."""
-    return len(folded) <= _MAX_PAYWALL and _LABEL.sub("", folded).startswith(_PAYWALL)
+    return len(folded) <= _MAX_PAYWALL and _LABEL.sub("", folded).startswith(PAYWALL)
 
 
 def _is_copyright(text: str, folded: str) -> bool:
-    """ "© privat", "™ & © 2013 CNN. All rights reserved.": a short line opening with
-    the sign, or ending with the rights reserved."""
+    """ "© privat", "™ & © 2013 CNN. All rights reserved.", "Copyright 2024 The AP. All
+    rights reserved. This material may not be published...": a short line opening with
+    the sign, or one with the rights reserved that opens with them or ends with them."""
     if len(text) >= _MAX_COPYRIGHT:
         return False
-    return ("©" in text.lstrip()[:5] and len(text) < _MAX_CREDIT) or folded.endswith(_RESERVED)
+    if "©" in text.lstrip()[:5]:
+        return len(text) < _MAX_CREDIT or any(words in folded for words in RESERVED)
+    if folded.startswith(("copyright", "(c)")):
+        return any(f". {words}" in folded for words in RESERVED)
+    return folded.endswith(RESERVED)
+
+
+def _is_stamp(line: str, folded: str) -> bool:
+    """ "12.10.2015, 19:16 Uhr", "20. Mai 2019", "10:42 am GMT": a date or a time alone,
+    not a subhead ("## March 2020" heads a timeline's part)."""
+    if line.startswith(SUBHEAD) or not any(char.isdigit() for char in folded):
+        return False
+    return not any(char.isalpha() for char in _TIME_WORDS.sub("", folded))
+
+
+def _is_embed(folded: str) -> bool:
+    """ "View this post on Instagram", "A post shared by Adele (@adele) on Jun 16, 2019"."""
+    return folded.startswith(EMBED_VIEWS) or (folded.startswith(EMBED_SHARED) and "(@" in folded)
+
+
+def _is_prompt(text: str, folded: str) -> bool:
+    if len(folded) > _MAX_PROMPT or ", " in folded or text.rstrip().endswith(_SENTENCE_ENDS):
+        return False
+    return folded.startswith(PROMPTS)
+
+
+def _is_credit(text: str, folded: str) -> bool:
+    """ "(Photo by Jane Doe/Getty Images)", "AFP via Getty Images": a short line, not a
+    sentence ("Photos by the agency showed the damage.")."""
+    stripped = text.strip()
+    if len(stripped) >= _MAX_CREDIT:
+        return False
+    if stripped.endswith(_SENTENCE_ENDS) and not stripped.startswith(("(", "[")):
+        return False
+    return bool(_CREDIT_BY.match(folded)) or folded.endswith(_AGENCIES)
 
 
 def _is_taxonomy(text: str, folded: str) -> bool:
-    """ "Category: Blog, Popular", "Posted in News | Tagged ...": a short line, not a
-    sentence ("Posted in a hurry, the video was taken down.")."""
-    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS):
+    """ "Category: Blog, Popular", "Tags: elections, parliament": a short line, not a
+    sentence ("Tags: the police noticed them on the walls, residents say »")."""
+    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS + _CLOSING):
         return False
-    return folded.replace(" :", ":").startswith(_TAXONOMY)
+    return folded.replace(" :", ":").startswith(TAXONOMY)
 
 
 def _is_share_button(folded: str) -> bool:

@@ -36,6 +36,8 @@ from store.pages.sections import (
     flat,
     holder_of_list,
     sections_of,
+    unread,
+    visible_text,
     with_siblings,
 )
 from store.text import clean_line, fold
@@ -49,24 +51,20 @@ _BLOCKS = frozenset(
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_SKIP_TAGS = frozenset(
-    "script style noscript template iframe object embed svg canvas video audio picture img "
-    "figure figcaption form button input select textarea label dialog head title meta "
-    "link".split()
-)
 # Furniture by its tag, but entered where it wraps the story (broken markup does that).
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 # Class/id words that name furniture, matched against the words of class and id.
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
     "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
-    "disqus editsection etiket footer gallery gdpr kicker menu meta modal navbar navbox "
+    "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
     "navigation newsletter pagination paylas popup print promo recommended references "
     "reflist related relatedposts replies reply share sharedaddy sharing sidebar signup "
     "skip slideshow social sponsor sponsored subscribe subscription tags toc toolbar "
     "widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
 _FURNITURE_PAIRS = (
     "most-read", "read-more", "more-news", "post-navigation", "nav-links",
     "next-post", "prev-post", "previous-post", "next-story", "nextstory",
@@ -188,12 +186,13 @@ def _read(
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        if is_furniture_line(text, at_edge) or (
+        subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
+        line = SUBHEAD + text if subhead else text
+        if is_furniture_line(line, at_edge) or (
             run.link_chars > 0.6 * len(text) and len(text) < 200
         ):
             continue
-        subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
-        paragraphs.append(SUBHEAD + text if subhead else text)
+        paragraphs.append(line)
     return GenericBody(_without_repeated(paragraphs), _authors(bylines)), best
 
 
@@ -259,33 +258,12 @@ def _landmarks(element: lxml.html.HtmlElement) -> int:
 
 
 def _inline(run: _Run, element: lxml.html.HtmlElement, tag: str) -> None:
-    text = _visible_text(element)
+    text = visible_text(element)
     run.parts.append(text)
     if tag == "a":
         run.link_chars += len(text.strip())
     if text.strip() and tag not in ("b", "strong"):
         run.bold_only = False
-
-
-def _visible_text(element: lxml.html.HtmlElement) -> str:
-    """An inline element's text without what is hidden or never read inside it (a
-    formula's TeX in a hidden span, a script)."""
-    if not any(_unread(d) for d in element.iterdescendants()):
-        return element.text_content()
-    parts = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and not _unread(child):
-            parts.append(_visible_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _unread(element: lxml.html.HtmlElement) -> bool:
-    if not isinstance(element.tag, str):
-        return True  # a comment or a processing instruction: no text of the page's
-    if element.tag in _SKIP_TAGS or element.get("hidden") is not None:
-        return True
-    return element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style"))
 
 
 def _skipped(
@@ -296,7 +274,7 @@ def _skipped(
     layout: bool = False,
 ) -> bool:
     """Furniture: not entered. A byline's text is remembered for its names."""
-    if _unread(element):
+    if unread(element):
         return True
     if protected is not None and element in protected:
         return False
@@ -304,8 +282,12 @@ def _skipped(
         return not layout
     if protected is None:
         return False
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    names = _CARRIES_ADS.sub(" ", names)
+    # A post's tags and categories as WordPress writes them ("tag-references",
+    # "format-gallery") name what the post is about, not what the element is.
+    kinds = [
+        k for k in (element.get("class") or "").lower().split() if not k.startswith(_POST_CLASSES)
+    ]
+    names = _CARRIES_ADS.sub(" ", f"{' '.join(kinds)} {element.get('id') or ''}".lower())
     if not names.strip():
         return False
     words = set(_WORD.findall(names))
@@ -318,14 +300,6 @@ def _skipped(
             bylines.append(clean_line(element.text_content()))
         return True
     return False
-
-
-def _hidden_by_style(style: str | None) -> bool:
-    """``style="display: none"`` (any spacing or case), or ``visibility: hidden``."""
-    if not style:
-        return False
-    style = "".join(style.split()).lower()
-    return "display:none" in style or "visibility:hidden" in style
 
 
 def _holds_blocks(element: lxml.html.HtmlElement) -> bool:

@@ -1,5 +1,6 @@
 """Which elements of a page are its story, once the generic extractor has scored them:
-the best element's siblings and its sections, a list's holder, the story of a list.
+the best element's siblings and its sections, a list's holder, the story of a list; and
+which elements are never read at all (scripts, forms, media, hidden ones).
 
 The tree is only read, never changed.
 """
@@ -10,9 +11,18 @@ import lxml.html
 
 from store.text import fold
 
+# Never entered: their text is no story's (scripts, forms, media, the head).
+SKIP_TAGS = frozenset(
+    "script style noscript template iframe object embed svg canvas video audio picture img "
+    "figure figcaption form button input select textarea label dialog head title meta "
+    "link".split()
+)
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
-_BLOCKS = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
+_NOT_PROSE = frozenset(
+    "article aside div h1 h2 h3 h4 h5 h6 ol p section table ul script style noscript "
+    "template iframe".split()
+)
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
@@ -55,7 +65,8 @@ def holder_of_list(
     while (
         best.tag in _LIST_LIKE
         and parent is not None
-        and scores.get(parent, 0.0) >= (scores[best] / 2) + _OWN_SHARE * scores[best]
+        # (an outer list whose own items are too short to score has no score)
+        and scores.get(parent, 0.0) >= (0.5 + _OWN_SHARE) * scores.get(best, 0.0)
     ):
         best, parent = parent, parent.getparent()
     return best
@@ -69,17 +80,18 @@ def with_siblings(
     parent = best.getparent()
     if parent is None:
         return [best]
-    floor = max(10.0, scores[best] * 0.2)
+    floor = max(10.0, scores.get(best, 0.0) * 0.2)
     siblings = [s for s in parent if isinstance(s.tag, str)]
-    # A paragraph between the page's title and the story is its standfirst: left out, as
-    # the story's lead (the page's description) is.
+    # Plain paragraphs before the story count only on a page without its title there:
+    # after the title they are its standfirst (left out, as the page's description is),
+    # before it the page's notices.
     at = siblings.index(best)
-    titled = max((i for i, s in enumerate(siblings[:at]) if _titles(s)), default=at)
+    titled = any(_titles(s) for s in siblings[:at])
     chosen = [best] + [
         s
         for i, s in enumerate(siblings)
         if s is not best
-        and (scores.get(s, 0.0) >= floor or (not titled < i < at and _prose_sibling(s)))
+        and (scores.get(s, 0.0) >= floor or ((i > at or not titled) and _prose_sibling(s)))
     ]
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
@@ -90,7 +102,7 @@ def with_siblings(
         taken = set(chosen)
         for element, score in scores.items():
             if (
-                score >= scores[best] * 0.2
+                score >= scores.get(best, 0.0) * 0.2
                 and (element.tag, element.get("class")) == kind
                 and element not in taken
                 and element not in holding
@@ -108,11 +120,11 @@ def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
     sentence without any (a story written in ``<div>``s, one a paragraph)."""
     if element.tag not in ("p", "div") or element.get("class"):
         return False  # a class names what it is: a standfirst, a note
-    if any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants()):
-        return False
-    text = " ".join(element.text_content().split())
+    if any(isinstance(d.tag, str) and d.tag in _NOT_PROSE for d in element.iterdescendants()):
+        return False  # blocks, or a script (its code is no paragraph's text)
     if _in_italics(element):
         return False  # a note in italics: the writer's biography, a disclaimer
+    text = " ".join(element.text_content().split())
     links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
     if len(text) >= _SIBLING_PROSE:
         return links < 0.25 * len(text)
@@ -124,11 +136,11 @@ def _titles(element: lxml.html.HtmlElement) -> bool:
 
 
 def _in_italics(element: lxml.html.HtmlElement) -> bool:
-    """All of ``element``'s text is in one ``<i>`` or ``<em>``."""
-    inner = [c for c in element if isinstance(c.tag, str)]
-    if len(inner) != 1 or inner[0].tag not in ("i", "em"):
+    """All of ``element``'s text is in ``<i>`` or ``<em>`` (one or several)."""
+    inner = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
+    if not inner or any(c.tag not in ("i", "em") for c in inner):
         return False
-    return not (element.text or "").strip() and not (inner[0].tail or "").strip()
+    return not (element.text or "").strip() and not any((c.tail or "").strip() for c in element)
 
 
 def sections_of(
@@ -157,3 +169,38 @@ def no_articles(element: lxml.html.HtmlElement) -> bool:
 
 def article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next(element.iterancestors("article"), None)
+
+
+def visible_text(element: lxml.html.HtmlElement) -> str:
+    """An inline element's text without what is hidden or never read inside it (a
+    formula's TeX in a hidden span, a script)."""
+    if not any(unread(d) for d in element.iterdescendants()):
+        return element.text_content()
+    parts: list[str] = []
+    _add_visible(element, parts)
+    return "".join(parts)
+
+
+def _add_visible(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    parts.append(element.text or "")
+    for child in element:
+        if not unread(child):
+            _add_visible(child, parts)
+        parts.append(child.tail or "")
+
+
+def unread(element: lxml.html.HtmlElement) -> bool:
+    """Never read: scripts, forms, media, hidden elements (their text is not the page's)."""
+    if not isinstance(element.tag, str):
+        return True  # a comment or a processing instruction: no text of the page's
+    if element.tag in SKIP_TAGS or element.get("hidden") is not None:
+        return True
+    return element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style"))
+
+
+def _hidden_by_style(style: str | None) -> bool:
+    """``style="display: none"`` (any spacing or case), or ``visibility: hidden``."""
+    if not style:
+        return False
+    style = "".join(style.split()).lower()
+    return "display:none" in style or "visibility:hidden" in style
