@@ -82,6 +82,8 @@ def test_bylines_in_several_languages(line: str) -> None:
         "which you can change at any time in your settings, as our cookie policy explains.",
         "You are using an outdated browser. Please upgrade your browser.",
         "Thanks for reading.",
+        "SHARE THIS",
+        "Partager",
         "Copyright 2024 The Associated Press. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed.",
     ],

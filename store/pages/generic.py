@@ -59,9 +59,9 @@ _FURNITURE_WORDS = frozenset(
     "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
     "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
     "navigation newsletter pagination paylas popup print promo recommended references "
-    "reflist related relatedposts replies reply share sharedaddy sharing sidebar signup "
-    "skip slideshow social sponsor sponsored subscribe subscription tags toc toolbar "
-    "widget".split()
+    "reflist related relatedposts replies reply share sharebar sharedaddy sharing sidebar "
+    "signup skip slideshow social sponsor sponsored subscribe subscription tags toc "
+    "toolbar widget".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")

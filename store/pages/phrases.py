@@ -28,6 +28,13 @@ LABELS = frozenset(
         "story continues below advertisement",
         "scroll to continue",
         "supported by",
+        # A share button's label standing alone.
+        "share",
+        "share this",
+        "teilen",
+        "partager",
+        "compartir",
+        "paylas",
         "skip ad",
         "loading",
         "media playback is unsupported on your device",
