@@ -44,12 +44,13 @@ def reader_title(page: Page) -> str:
 
 
 def wait_for_reader(page: Page, what: str) -> None:
-    """Until the reader is drawn in the page; failing, what the page showed instead.
+    """Until the reader is drawn in the page (its status line: the story pane's "No story
+    selected." shows only until the first story is); failing, what the page showed instead.
 
     A minute: in a loaded parallel suite the first page starts chromium's renderer, the
     served reader its own process (it once took over 30 s, twice in a day's runs)."""
     try:
-        wait_for(lambda: "No story selected." in page.screen(), 60, what)
+        wait_for(lambda: re.search(r"\d+ stories · \d+ unread", page.screen()), 60, what)
     except AssertionError as error:
         shown = page.screen()[-1200:] or page.evaluate("document.body.innerText")[:600]
         raise AssertionError(f"{error}; the page showed {shown!r}") from None
