@@ -569,3 +569,20 @@ def test_siblings_that_are_no_paragraphs_of_the_story_stay_out() -> None:
         "l'Ouest, au capital de deux millions d'euros.</p></div>"
     )
     assert extract_article(page(body)).paragraphs == STORY + OTHER_STORY
+
+
+def test_a_bold_stamp_goes_a_custom_taxonomy_hides_nothing_a_script_in_a_sibling_is_no_matter() -> (
+    None
+):
+    """A date and time set in bold is a stamp, not a subhead; WordPress writes every
+    taxonomy's slug into a post's class ("topics-social-media"); a plain paragraph beside
+    the story holding an ad slot's script is still read, without the script."""
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    sibling = f"<div>{OTHER_STORY[0]}<script>googletag.cmd.push(function () {{}});</script></div>"
+    body = (
+        "<article class='post type-post status-publish hentry section-comment "
+        "topics-social-media'><h1>La piscine rouvre</h1><p><strong>12.10.2015, 19:16 Uhr"
+        f"</strong></p><div class='entry-content'><div>{story}</div>{sibling}</div></article>"
+        f"<div class='about-us'><p>{OTHER_STORY[1]}</p></div>"
+    )
+    assert extract_article(page(body)).paragraphs == [*STORY, OTHER_STORY[0]]

@@ -83,6 +83,12 @@ def test_bylines_in_several_languages(line: str) -> None:
         "You are using an outdated browser. Please upgrade your browser.",
         "Thanks for reading.",
         "SHARE THIS",
+        "Follow us on Facebook, Twitter and Instagram.",
+        "Subscribe to our newsletter.",
+        "Click here to read the full report.",
+        "Posted in News | Tagged Elections",
+        "Filed under Politics",
+        "Tags: Brexit (UK)",
         "Partager",
         "Copyright 2024 The Associated Press. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed.",
@@ -115,6 +121,10 @@ def test_furniture_lines_in_several_languages(line: str) -> None:
         "Loading the lorries took most of the night, the drivers said.",
         "Follow the river path to the old mill and turn left at the bridge.",
         "Thanks to the volunteers, reading lessons resumed at the library on Monday.",
+        "Image captioning tools, which describe photos for blind users, use the same models.",
+        "Thank you for reading this column for the past thirty years. When I started, the "
+        "paper still had a typewriter in every office.",
+        "We use cookies, the company says, only to remember which language a reader chose.",
         "A post shared by the president on Sunday drew two million views within hours.",
         "Photos by the agency showed the damage to the harbour wall.",
         "In Britain, Stability AI is being sued by Getty Images.",
@@ -151,3 +161,18 @@ def test_a_byline_with_a_role_or_a_place_is_a_byline() -> None:
     assert is_byline("By Harriet Cole, Heritage Reporter")
     assert is_byline("Di Mario Rossi")
     assert is_byline("By Jane Doe in Manchester")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["## 2019", "## March 2020", "## Share", "## The lawsuit against Getty Images"],
+)
+def test_a_stories_own_subheads_are_no_furniture(line: str) -> None:
+    """A heading of the page is judged as one: a year, a date, a word that a button also
+    says, a title ending with an agency's name."""
+    assert not is_furniture_line(line)
+
+
+def test_a_subhead_that_is_a_label_or_a_link_is_furniture() -> None:
+    assert is_furniture_line("## Advertisement")
+    assert is_furniture_line("## Read more: the council's plans for the harbour")

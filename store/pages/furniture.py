@@ -27,6 +27,7 @@ from store.pages.phrases import (
     PROMPTS,
     READ_MORE,
     RESERVED,
+    SHARE_LABELS,
     SITE_NOTICES,
     TAXONOMY,
 )
@@ -59,6 +60,7 @@ _TIME_WORDS = re.compile(
 _MAX_PROMPT = 80
 _MAX_SITE_NOTICE = 400
 _MAX_TAXONOMY = 150
+_TAG_WORDS = 4
 # A label in brackets before a notice: "[有料会員限定] この記事は...", "(Abonnés) ...".
 _LABEL = re.compile(r"^[\[(［【〔][^\])］】〕]{1,24}[\])］】〕]\s*")
 _MAX_PAYWALL = 160
@@ -99,7 +101,7 @@ _WEEKDAYS = frozenset(
 _MAX_NAME_WORDS = 8
 _MAX_TAIL_WORDS = 8
 _SENTENCE_ENDS = (".", "!", "?", "…", "؟")
-_CLOSING = ('"', "”", "’", "»", ")", "]")  # a quotation's or an aside's end
+_CLAUSE = re.compile(r",\s+[^\W\d_A-ZÀ-ÞА-Я]")  # a comma, then a lower-case word
 
 
 def is_byline(line: str) -> bool:
@@ -151,22 +153,29 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     number ("Page 2 of 5", "Pages: 1 2 3"), a paywall's notice, a credit ("© privat"),
     or a date or a time alone (no other words: "20. Mai 2019, 19:16 Uhr"). A comment
     notice counts only ``at_edge`` (in the first or last lines of a body), unless it is
-    the whole line ("Leave a comment")."""
-    if len(line) <= _MAX_SITE_NOTICE and fold(line).startswith(SITE_NOTICES):
+    the whole line ("Leave a comment"). A subhead ("## ", a heading of the page's) is
+    furniture only as a label, a notice, a link or a categories line, never for its words
+    alone ("## 2019", "## Share", "## The lawsuit against Getty Images")."""
+    subhead = line.startswith(SUBHEAD)
+    text = line.removeprefix(SUBHEAD)
+    if at_edge and len(text) <= _MAX_SITE_NOTICE and _is_site_notice(fold(text)):
         return True
     if len(line) > _MAX_LINE:
         return False
-    text = line.removeprefix(SUBHEAD)
     if not any(char.isalpha() for char in text):  # a time, a date, a rule of dashes
-        return True
+        return not (subhead and any(char.isdigit() for char in text))
     folded = fold(text).strip(" .!:-–—|")
-    if _is_stamp(line, folded):
+    if folded in NOTICES or is_share_prompt(text) or folded.startswith(READ_MORE):
         return True
-    if folded in LABELS or folded in NOTICES or is_share_prompt(text):
-        return True
-    if _is_share_button(folded) or folded.startswith(READ_MORE):
+    if folded in SHARE_LABELS:
+        return not subhead
+    if folded in LABELS:
         return True
     if at_edge and (is_comment_notice(text) or _is_taxonomy(text, folded)):
+        return True
+    if subhead:
+        return False
+    if _is_stamp(folded) or _is_share_button(folded):
         return True
     if _is_embed(folded) or _is_prompt(text, folded):
         return True
@@ -200,12 +209,18 @@ def _is_copyright(text: str, folded: str) -> bool:
     return folded.endswith(RESERVED)
 
 
-def _is_stamp(line: str, folded: str) -> bool:
-    """ "12.10.2015, 19:16 Uhr", "20. Mai 2019", "10:42 am GMT": a date or a time alone,
-    not a subhead ("## March 2020" heads a timeline's part)."""
-    if line.startswith(SUBHEAD) or not any(char.isdigit() for char in folded):
+def _is_stamp(folded: str) -> bool:
+    """ "12.10.2015, 19:16 Uhr", "20. Mai 2019", "10:42 am GMT": a date or a time alone."""
+    if not any(char.isdigit() for char in folded):
         return False
     return not any(char.isalpha() for char in _TIME_WORDS.sub("", folded))
+
+
+def _is_site_notice(folded: str) -> bool:
+    """ "We use cookies to ...", "You are using an outdated browser": a site's notice
+    about itself, not a sentence quoting one ("We use cookies, the company says, ...")."""
+    found = next((start for start in SITE_NOTICES if folded.startswith(start)), None)
+    return found is not None and not folded[len(found) :].lstrip().startswith(",")
 
 
 def _is_embed(folded: str) -> bool:
@@ -214,7 +229,9 @@ def _is_embed(folded: str) -> bool:
 
 
 def _is_prompt(text: str, folded: str) -> bool:
-    if len(folded) > _MAX_PROMPT or ", " in folded or text.rstrip().endswith(_SENTENCE_ENDS):
+    """ "Follow us on Facebook, Twitter and Instagram.", "Subscribe to our newsletter.": a
+    short line, no clause after a comma ("Click here, the scammers wrote.")."""
+    if len(folded) > _MAX_PROMPT or _CLAUSE.search(text):
         return False
     return folded.startswith(PROMPTS)
 
@@ -231,11 +248,16 @@ def _is_credit(text: str, folded: str) -> bool:
 
 
 def _is_taxonomy(text: str, folded: str) -> bool:
-    """ "Category: Blog, Popular", "Tags: elections, parliament": a short line, not a
-    sentence ("Tags: the police noticed them on the walls, residents say »")."""
-    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS + _CLOSING):
+    """ "Category: Blog, Popular", "Tags: elections, parliament", "Posted in News |
+    Tagged Elections": a short line, not a sentence ("Filed under seal, the documents were
+    released on Monday.")."""
+    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS):
         return False
-    return folded.replace(" :", ":").startswith(TAXONOMY)
+    folded = folded.replace(" :", ":")
+    if folded.startswith(TAXONOMY):  # a list of a few words each, not a clause
+        return all(len(item.split()) <= _TAG_WORDS for item in folded.split(":", 1)[1].split(","))
+    short = len(folded) <= _MAX_NOTICE and not _CLAUSE.search(text)
+    return short and folded.startswith(("posted in", "filed under"))
 
 
 def _is_share_button(folded: str) -> bool:

@@ -186,9 +186,12 @@ def _read(
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        subhead = run.holder.tag in _SUBHEADS or (run.bold_only and _looks_like_subhead(text))
+        heading = run.holder.tag in _SUBHEADS
+        subhead = heading or (run.bold_only and _looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text
-        if is_furniture_line(line, at_edge) or (
+        # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
+        # as a heading ("## March 2020").
+        if is_furniture_line(line if heading else text, at_edge) or (
             run.link_chars > 0.6 * len(text) and len(text) < 200
         ):
             continue
@@ -284,9 +287,10 @@ def _skipped(
         return False
     # A post's tags and categories as WordPress writes them ("tag-references",
     # "format-gallery") name what the post is about, not what the element is.
-    kinds = [
-        k for k in (element.get("class") or "").lower().split() if not k.startswith(_POST_CLASSES)
-    ]
+    kinds = (element.get("class") or "").lower().split()
+    if "hentry" in kinds or "type-post" in kinds:  # every taxonomy's slug is in there
+        kinds = [k for k in kinds if "-" not in k]
+    kinds = [k for k in kinds if not k.startswith(_POST_CLASSES)]
     names = _CARRIES_ADS.sub(" ", f"{' '.join(kinds)} {element.get('id') or ''}".lower())
     if not names.strip():
         return False

@@ -28,13 +28,9 @@ LABELS = frozenset(
         "story continues below advertisement",
         "scroll to continue",
         "supported by",
-        # A share button's label standing alone.
-        "share",
-        "share this",
-        "teilen",
-        "partager",
-        "compartir",
-        "paylas",
+        "image caption",
+        "thanks for reading",
+        "thank you for reading",
         "skip ad",
         "loading",
         "media playback is unsupported on your device",
@@ -79,8 +75,10 @@ READ_MORE = (
     "اقرا أيضا",
     "читаите также",
     "читайте также",
-    "image caption",
+    "image caption ",
 )
+# A share button's label standing alone (a subhead of one word may be a story's).
+SHARE_LABELS = frozenset({"share", "share this", "teilen", "partager", "compartir", "paylas"})
 # Folded starts of a prompt to follow, sign up or click: a short line, not a sentence
 # ("Click here, the scammers wrote." is a story's).
 PROMPTS = (
@@ -91,7 +89,6 @@ PROMPTS = (
     "click here",
     "continue reading the main story",
     "advertisement - continue reading",
-    "image copyright",
 )
 NOTICES = (
     "comments are closed",
@@ -135,8 +132,6 @@ SITE_NOTICES = (
     "this website uses cookies",
     "you are using an outdated browser",
     "your browser is out of date",
-    "thanks for reading",
-    "thank you for reading",
     "nous utilisons des cookies",
     "wir verwenden cookies",
     "utilizamos cookies",

@@ -19,10 +19,7 @@ SKIP_TAGS = frozenset(
 )
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
-_NOT_PROSE = frozenset(
-    "article aside div h1 h2 h3 h4 h5 h6 ol p section table ul script style noscript "
-    "template iframe".split()
-)
+_NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
@@ -121,10 +118,10 @@ def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
     if element.tag not in ("p", "div") or element.get("class"):
         return False  # a class names what it is: a standfirst, a note
     if any(isinstance(d.tag, str) and d.tag in _NOT_PROSE for d in element.iterdescendants()):
-        return False  # blocks, or a script (its code is no paragraph's text)
+        return False
     if _in_italics(element):
         return False  # a note in italics: the writer's biography, a disclaimer
-    text = " ".join(element.text_content().split())
+    text = " ".join(visible_text(element).split())  # without a script's code
     links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
     if len(text) >= _SIBLING_PROSE:
         return links < 0.25 * len(text)
