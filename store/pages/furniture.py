@@ -27,9 +27,11 @@ from store.pages.phrases import (
     PROMPTS,
     READ_MORE,
     RESERVED,
+    SENTENCE_ENDS,
     SHARE_LABELS,
     SITE_NOTICES,
     TAXONOMY,
+    TAXONOMY_BARE,
 )
 from store.text import fold
 
@@ -100,7 +102,6 @@ _WEEKDAYS = frozenset(
 )
 _MAX_NAME_WORDS = 8
 _MAX_TAIL_WORDS = 8
-_SENTENCE_ENDS = (".", "!", "?", "…", "؟")
 _CLAUSE = re.compile(r",\s+[^\W\d_A-ZÀ-ÞА-Я]")  # a comma, then a lower-case word
 
 
@@ -130,7 +131,7 @@ def _is_byline_tail(words: list[str]) -> bool:
     ("Health Reporter", "à Nantes", "2026-02-28"; not "officials said ...")."""
     if not words:
         return True
-    if len(words) > _MAX_TAIL_WORDS or words[-1].endswith(_SENTENCE_ENDS):
+    if len(words) > _MAX_TAIL_WORDS or words[-1].endswith(SENTENCE_ENDS):
         return False
     return _is_name(words[0]) or fold(words[0]) in _NAME_WORDS
 
@@ -158,13 +159,16 @@ def is_furniture_line(line: str, at_edge: bool = True) -> bool:
     alone ("## 2019", "## Share", "## The lawsuit against Getty Images")."""
     subhead = line.startswith(SUBHEAD)
     text = line.removeprefix(SUBHEAD)
-    if at_edge and len(text) <= _MAX_SITE_NOTICE and _is_site_notice(fold(text)):
+    if len(text) > _MAX_SITE_NOTICE:
+        return False
+    folded = fold(text)
+    if at_edge and _is_site_notice(folded):
         return True
     if len(line) > _MAX_LINE:
         return False
     if not any(char.isalpha() for char in text):  # a time, a date, a rule of dashes
         return not (subhead and any(char.isdigit() for char in text))
-    folded = fold(text).strip(" .!:-–—|")
+    folded = folded.strip(" .!:-–—|")
     if folded in NOTICES or is_share_prompt(text) or folded.startswith(READ_MORE):
         return True
     if folded in SHARE_LABELS:
@@ -242,7 +246,7 @@ def _is_credit(text: str, folded: str) -> bool:
     stripped = text.strip()
     if len(stripped) >= _MAX_CREDIT:
         return False
-    if stripped.endswith(_SENTENCE_ENDS) and not stripped.startswith(("(", "[")):
+    if stripped.endswith(SENTENCE_ENDS) and not stripped.startswith(("(", "[")):
         return False
     return bool(_CREDIT_BY.match(folded)) or folded.endswith(_AGENCIES)
 
@@ -251,13 +255,13 @@ def _is_taxonomy(text: str, folded: str) -> bool:
     """ "Category: Blog, Popular", "Tags: elections, parliament", "Posted in News |
     Tagged Elections": a short line, not a sentence ("Filed under seal, the documents were
     released on Monday.")."""
-    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(_SENTENCE_ENDS):
+    if len(folded) > _MAX_TAXONOMY or text.rstrip().endswith(SENTENCE_ENDS):
         return False
     folded = folded.replace(" :", ":")
     if folded.startswith(TAXONOMY):  # a list of a few words each, not a clause
         return all(len(item.split()) <= _TAG_WORDS for item in folded.split(":", 1)[1].split(","))
     short = len(folded) <= _MAX_NOTICE and not _CLAUSE.search(text)
-    return short and folded.startswith(("posted in", "filed under"))
+    return short and folded.startswith(TAXONOMY_BARE)
 
 
 def _is_share_button(folded: str) -> bool:

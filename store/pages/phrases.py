@@ -202,3 +202,8 @@ RESERVED = (
     "جميع الحقوق محفوظة",
     "все права защищены",
 )
+# Folded starts of a categories line without a colon ("Posted in News | Tagged ..."):
+# only a short line without a clause after a comma is one.
+TAXONOMY_BARE = ("posted in", "filed under")
+# How a sentence ends (a line ending so is a story's, not a label's or a credit's).
+SENTENCE_ENDS = (".", "!", "?", "…", "؟", "。")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import lxml.html
 
+from store.pages.phrases import SENTENCE_ENDS
 from store.text import fold
 
 # Never entered: their text is no story's (scripts, forms, media, the head).
-SKIP_TAGS = frozenset(
+_SKIP_TAGS = frozenset(
     "script style noscript template iframe object embed svg canvas video audio picture img "
     "figure figcaption form button input select textarea label dialog head title meta "
     "link".split()
@@ -125,7 +126,7 @@ def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
     links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
     if len(text) >= _SIBLING_PROSE:
         return links < 0.25 * len(text)
-    return bool(text) and not links and text.endswith((".", "!", "?", "…", "؟", "。"))
+    return bool(text) and not links and text.endswith(SENTENCE_ENDS)
 
 
 def _titles(element: lxml.html.HtmlElement) -> bool:
@@ -190,7 +191,7 @@ def unread(element: lxml.html.HtmlElement) -> bool:
     """Never read: scripts, forms, media, hidden elements (their text is not the page's)."""
     if not isinstance(element.tag, str):
         return True  # a comment or a processing instruction: no text of the page's
-    if element.tag in SKIP_TAGS or element.get("hidden") is not None:
+    if element.tag in _SKIP_TAGS or element.get("hidden") is not None:
         return True
     return element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style"))
 
