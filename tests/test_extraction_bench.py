@@ -47,3 +47,31 @@ def test_aanews_reads_the_evaluation_set_well(capsys: pytest.CaptureFixture[str]
     assert rows["all"]["pages"] >= 60
     assert rows["all"]["f1"] >= 0.99
     assert min(row["f1"] for row in rows.values()) >= 0.97
+
+
+def test_a_set_of_openings_says_on_how_many_pages_the_story_was_found_where_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pages whose reference is only the story's opening (goose's tests keep those)."""
+    story = [
+        "The river rose two metres overnight, and the old bridge was closed to traffic.",
+        "Engineers from the county will inspect its piers on Monday, the council said.",
+        "Residents of the lower town were told to move their cars to higher ground today.",
+    ]
+    page = "<html><body><nav><a href='/'>Home</a></nav><article>{}</article></body></html>"
+    (tmp_path / "pages").mkdir()
+    for name in ("whole", "found", "missed"):
+        body = "".join(f"<p>{p}</p>" for p in story)
+        (tmp_path / "pages" / f"{name}.html").write_text(page.format(body), encoding="utf-8")
+    url = "https://example.com/a"
+    truth = {"whole": {"url": url, "articleBody": "\n\n".join(story)}}
+    openings = {
+        "found": {"url": url, "opening": story[0][:70]},
+        "missed": {"url": url, "opening": "The mayor opened the new swimming pool on Friday."},
+    }
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    (tmp_path / "openings.json").write_text(json.dumps(openings), encoding="utf-8")
+    assert main(["--only", "aanews", "--repeat", "1", "--set", str(tmp_path), "--pages"]) == 0
+    out = capsys.readouterr().out
+    assert "aanews: the story's opening found on 1 of 2 pages" in out
+    assert "missed: missed" in out

@@ -2,14 +2,15 @@
 
 1. Text runs: every stretch of text between block boundaries and ``<br>``s, so
    text loose in a ``section``, a ``span`` run, a mixed ``div`` or a table cell
-   counts as much as a ``<p>``. Page furniture is never entered: scripts, forms,
-   figures, ``nav``/``header``/``footer``/``aside``, hidden elements, and
-   elements whose class or id names furniture (comments, share, related,
-   cookie, newsletter, byline, caption, gallery, ads, ...).
+   counts as much as a ``<p>``. Page furniture is never entered: scripts, forms (but
+   the one ASP.NET puts around a page), figures, ``nav``/``header``/``footer``/``aside``,
+   hidden elements, and elements whose class or id names furniture (comments, share,
+   related, cookie, newsletter, byline, caption, gallery, ads, ...).
 2. Scores, as readability does: a run of prose scores by its length and commas,
    less its share of link text; the score goes to the element holding it (a
    paragraph's parent) in full and to that element's parent in half. The body
-   is the best-scoring element, with the siblings that score close to it.
+   is the best-scoring element (or its parent, where that scores as much: paragraphs
+   each in a wrapper of their own), with the siblings that score close to it.
 3. Lines that are furniture even inside a body go (``store.pages.furniture``):
    bylines (their names are kept as the authors) and comment notices among the
    body's first or last ``EDGE`` lines, and anywhere captions, share prompts,
@@ -48,17 +49,21 @@ _BLOCKS = frozenset(
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul".split()
 )
+_LOOSE_HOLDERS = _BLOCKS | {"br"}
+_INLINE_HOLDERS = frozenset({"span", "font"})  # walked as blocks where they hold <br>s
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
+_CLIMBED = _PARAGRAPHS | _INLINE_HOLDERS  # a run's score goes above them
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Furniture by its tag, but entered where it wraps the story (broken markup does that).
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
+_WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes one
 # Class/id words that name furniture, matched against the words of class and id.
 _FURNITURE_WORDS = frozenset(
     "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
     "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
     "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
-    "navigation newsletter pagination paylas popup print promo recommended references "
+    "navigation newsletter pagination paylas popup promo recommended references "
     "reflist related relatedposts replies reply share sharebar sharedaddy sharing sidebar "
     "signup skip slideshow social sponsor sponsored subscribe subscription tags toc "
     "toolbar widget".split()
@@ -67,7 +72,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
 _FURNITURE_PAIRS = (
     "most-read", "read-more", "more-news", "post-navigation", "nav-links",
-    "next-post", "prev-post", "previous-post", "next-story", "nextstory",
+    "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
 )  # fmt: skip
 # A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
 _CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
@@ -225,6 +230,8 @@ def _runs(
             page_chars, page_landmarks = len(body.text_content()), _landmarks(body)
         if len(element.text_content()) * 2 <= page_chars:
             return False
+        if element.tag == "form":  # ASP.NET's one form around the page, landmarks or not
+            return _landmarks(element) == page_landmarks
         return page_landmarks > 0 and _landmarks(element) == page_landmarks
 
     def walk(block: lxml.html.HtmlElement) -> None:
@@ -234,10 +241,10 @@ def _runs(
             run.bold_only = not block.text.strip()
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
-            enter = layout or (tag in _LAYOUT_TAGS and wraps_page(child))
-            if not tag or _skipped(child, tag, bylines, protected, enter):
+            wrapper = tag in _WRAPPERS and wraps_page(child)
+            if not tag or _skipped(child, tag, bylines, protected, layout or wrapper, wrapper):
                 pass
-            elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
+            elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child, tag)):
                 runs.append(run)
                 walk(child)
                 run = _Run(block)
@@ -275,9 +282,11 @@ def _skipped(
     bylines: list[str],
     protected: frozenset[lxml.html.HtmlElement] | None,
     layout: bool = False,
+    wrapper: bool = False,
 ) -> bool:
-    """Furniture: not entered. A byline's text is remembered for its names."""
-    if unread(element):
+    """Furniture: not entered. A byline's text is remembered for its names; a
+    ``wrapper`` holds the page (its form, its header by broken markup)."""
+    if unread(element) and not (wrapper and tag == "form"):
         return True
     if protected is not None and element in protected:
         return False
@@ -297,7 +306,7 @@ def _skipped(
     words = set(_WORD.findall(names))
     if (
         words & _FURNITURE_WORDS
-        or any(pair in names for pair in _FURNITURE_PAIRS)
+        or any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS)
         or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
     ):
         if words & {"byline", "author", "authors"}:
@@ -306,9 +315,11 @@ def _skipped(
     return False
 
 
-def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
-    """An inline element wrapping blocks (``<a><div>...</div></a>``) is walked as a block."""
-    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants())
+def _holds_blocks(element: lxml.html.HtmlElement, tag: str) -> bool:
+    """An inline element wrapping blocks (``<a><div>...</div></a>``) is walked as a block,
+    and a span or font holding a story's paragraphs between ``<br>``s too."""
+    breaks = _LOOSE_HOLDERS if tag in _INLINE_HOLDERS else _BLOCKS
+    return any(isinstance(d.tag, str) and d.tag in breaks for d in element.iterdescendants())
 
 
 def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
@@ -334,10 +345,11 @@ def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
 def _container(
     holder: lxml.html.HtmlElement, length: int, lengths: dict[lxml.html.HtmlElement, int]
 ) -> lxml.html.HtmlElement:
-    """Where a run's score goes: above its paragraph, and above any element (a table
-    cell, a row, a wrapping div) that holds nothing but this run."""
+    """Where a run's score goes: above its paragraph (and a span or font in it), and
+    above any element (a table cell, a row, a wrapping div) that holds nothing but this
+    run."""
     container = holder
-    while container.tag in _PARAGRAPHS or (
+    while container.tag in _CLIMBED or (
         container.tag != "body" and _length_of(container, lengths) <= length + 10
     ):
         parent = container.getparent()

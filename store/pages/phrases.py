@@ -77,8 +77,11 @@ READ_MORE = (
     "читайте также",
     "image caption ",
 )
-# A share button's label standing alone (a subhead of one word may be a story's).
-SHARE_LABELS = frozenset({"share", "share this", "teilen", "partager", "compartir", "paylas"})
+# A share or print button's label standing alone (a subhead of one word may be a story's).
+SHARE_LABELS = frozenset(
+    "share;share this;teilen;partager;compartir;paylas;print;print this article;"
+    "print this page;print article;drucken;imprimer;imprimir;stampa;yazdir".split(";")
+)
 # Folded starts of a prompt to follow, sign up or click: a short line, not a sentence
 # ("Click here, the scammers wrote." is a story's).
 PROMPTS = (

@@ -24,6 +24,7 @@ _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table u
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
+_PARENT_SHARE = 0.9  # of the best's score, for its parent to be the body
 
 
 def flat(element: lxml.html.HtmlElement) -> str:
@@ -65,6 +66,14 @@ def holder_of_list(
         and parent is not None
         # (an outer list whose own items are too short to score has no score)
         and scores.get(parent, 0.0) >= (0.5 + _OWN_SHARE) * scores.get(best, 0.0)
+    ):
+        best, parent = parent, parent.getparent()
+    # A parent scoring as much as the best holds as much story besides it: paragraphs
+    # each in a wrapper of its own ("firstPar", "secondPar"), whose scores went to it.
+    while (
+        parent is not None
+        and parent.tag != "body"
+        and scores.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
     ):
         best, parent = parent, parent.getparent()
     return best

@@ -1,0 +1,83 @@
+"""The generic extractor where the story's markup is of an older web (pages written by
+us in the shapes of real ones): an ASP.NET page inside one form, paragraphs each in a
+wrapper of its own, a story's block named for printing."""
+
+from __future__ import annotations
+
+from story_pages import OTHER_STORY, STORY, page
+
+from store.pages.article import extract_article
+
+
+def test_a_page_inside_one_form_is_read_and_a_search_form_beside_a_story_is_not() -> None:
+    """ASP.NET wraps the whole page in ``<form id="aspnetForm">``, the story's text loose
+    in a span between ``<br>``s; a form that is one (a search box) is still not read."""
+    loose = "<br><br>".join(STORY)
+    body = (
+        "<form name='aspnetForm' method='post' action='article.aspx?id=1'>"
+        "<div id='main'><h1>La piscine rouvre</h1>"
+        f"<span id='ctl00_lblArticleText' class='articleText'>{loose}</span>"
+        "</div><input type='submit' value='Save'></form>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+    search = (
+        "<form class='site' action='/search'><p>Search the town's archive of stories, from "
+        "1998 to today, by word, by date, by street or by the name of the reporter.</p>"
+        "<input name='q'></form>"
+    )
+    body = search + "<article>" + "".join(f"<p>{p}</p>" for p in STORY) + "</article>"
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_paragraphs_each_in_a_wrapper_of_their_own_before_the_body_are_read() -> None:
+    """A newspaper's first paragraphs each in a div of its class ("firstPar",
+    "secondPar", "thirdPar"), the rest in a div of their own beside them: one story, in
+    order."""
+    story = STORY + OTHER_STORY
+    kinds = ["first", "second", "third"]
+    first = "".join(
+        f"<div class='{kind}Par'><p>{p}</p></div>" for kind, p in zip(kinds, story[:3], strict=True)
+    )
+    rest = "".join(f"<p>{p}</p>" for p in story[3:])
+    body = (
+        "<div class='storyHead'><h1>La piscine rouvre</h1></div>"
+        f"<div id='mainBodyArea'>{first}<div class='body'>{rest}</div></div>"
+    )
+    assert extract_article(page(body)).paragraphs == story
+
+
+def test_a_story_named_for_printing_is_read_without_its_print_button_or_further_reading() -> None:
+    further = (
+        "<div class='further_reading_block'><div class='section_title'><p>Further reading</p>"
+        "</div><ul><li><a href='/a'>Pools across the region open late this summer</a></li>"
+        "</ul></div>"
+    )
+    body = (
+        "<div class='article_content' id='content_print'><a class='print' href='#'>Print</a>"
+        f"<p>{STORY[0]}</p>{further}<p>{STORY[1]}</p><p>{STORY[2]}</p></div>"
+        "<div class='white_papers'><p>Download the guide to a strong financial position, "
+        "and get ready to capitalise on opportunities.</p></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_lines_between_brs_in_a_span_inside_paragraphs_are_one_story() -> None:
+    """A CMS that writes each paragraph as ``<p><span>line<br>line</span></p>``: the
+    lines stay apart (not glued) and the story is still the div that holds them."""
+    lines = [
+        "Le tribunal administratif a annulé mardi l'arrêté du préfet sur les commerces.",
+        "Les syndicats, les artisans et plusieurs associations le jugeaient trop large.",
+        "La préfecture dispose de deux mois pour faire appel, et n'a pas encore réagi.",
+        "Les commerçants du centre, eux, ont déjà repris leurs horaires d'hiver.",
+    ]
+    body = (
+        "<div class='teasers'>"
+        + "".join(f"<p><a href='/o{n}'>{p}</a></p>" for n, p in enumerate(STORY))
+        + "</div><div class='entry'>"
+        + "".join(
+            f"<p><span style='color: #111'>{a}<br>{b}</span></p>"
+            for a, b in zip(lines[::2], lines[1::2], strict=True)
+        )
+        + "</div>"
+    )
+    assert extract_article(page(body)).paragraphs == lines
