@@ -47,6 +47,14 @@ def test_paragraphs_each_in_a_wrapper_of_their_own_before_the_body_are_read() ->
 
 
 def test_a_story_named_for_printing_is_read_without_its_print_button_or_further_reading() -> None:
+    """``id="content_print"`` is the story; a Print button, a further-reading block, an
+    "Explore further" heading and what is shown in print alone (a citation) are not."""
+    print_only = (
+        "<div class='d-none d-print-block'><p><strong>Citation</strong>: La piscine rouvre "
+        "(2019, October 22) retrieved 20 January 2020 from https://example.com/piscine</p>"
+        "</div>"
+    )
+    explore = "<div class='article-main__explore'><p class='text-bold'>Explore further</p></div>"
     further = (
         "<div class='further_reading_block'><div class='section_title'><p>Further reading</p>"
         "</div><ul><li><a href='/a'>Pools across the region open late this summer</a></li>"
@@ -54,7 +62,8 @@ def test_a_story_named_for_printing_is_read_without_its_print_button_or_further_
     )
     body = (
         "<div class='article_content' id='content_print'><a class='print' href='#'>Print</a>"
-        f"<p>{STORY[0]}</p>{further}<p>{STORY[1]}</p><p>{STORY[2]}</p></div>"
+        f"<p>{STORY[0]}</p>{further}<p>{STORY[1]}</p><p>{STORY[2]}</p>{explore}{print_only}"
+        "</div>"
         "<div class='white_papers'><p>Download the guide to a strong financial position, "
         "and get ready to capitalise on opportunities.</p></div>"
     )

@@ -51,6 +51,7 @@ LABELS = frozenset(
         # A list of topics after the story, by its heading.
         "topics",
         "related topics",
+        "explore further",
         "themen",
         "sujets",
         "konular",

@@ -7,6 +7,8 @@ The tree is only read, never changed.
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from store.pages.phrases import SENTENCE_ENDS
@@ -17,6 +19,13 @@ _SKIP_TAGS = frozenset(
     "script style noscript template iframe object embed svg canvas video audio picture img "
     "figure figcaption form button input select textarea label dialog head title meta "
     "link".split()
+)
+# Classes of what is shown in print alone (Bootstrap's "d-none d-print-block", "print-only"):
+# a citation, the page's address; hidden on the screen.
+_PRINT_ONLY = re.compile(
+    r"(?:^|\s)(?:d-print-(?!none\b)\S+|visible-print\S*|print-?only|only-?print|show-for-print)"
+    r"(?:\s|$)",
+    re.IGNORECASE,
 )
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
@@ -197,12 +206,16 @@ def _add_visible(element: lxml.html.HtmlElement, parts: list[str]) -> None:
 
 
 def unread(element: lxml.html.HtmlElement) -> bool:
-    """Never read: scripts, forms, media, hidden elements (their text is not the page's)."""
+    """Never read: scripts, forms, media, hidden elements, what is shown in print alone
+    (their text is not the page's)."""
     if not isinstance(element.tag, str):
         return True  # a comment or a processing instruction: no text of the page's
     if element.tag in _SKIP_TAGS or element.get("hidden") is not None:
         return True
-    return element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style"))
+    if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
+        return True
+    kinds = element.get("class")
+    return bool(kinds) and _PRINT_ONLY.search(kinds) is not None
 
 
 def _hidden_by_style(style: str | None) -> bool:
