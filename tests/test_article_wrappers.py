@@ -90,3 +90,23 @@ def test_lines_between_brs_in_a_span_inside_paragraphs_are_one_story() -> None:
         + "</div>"
     )
     assert extract_article(page(body)).paragraphs == lines
+
+
+def test_a_page_builders_widgets_are_read_by_what_they_are() -> None:
+    """Elementor calls every block a widget ("elementor-widget
+    elementor-widget-text-editor"): the text widget is the story, not furniture; its
+    share-buttons widget still is."""
+
+    def widget(kind: str, inner: str) -> str:
+        return (
+            f"<div class='elementor-element elementor-widget elementor-widget-{kind}'>"
+            f"<div class='elementor-widget-container'>{inner}</div></div>"
+        )
+
+    story = widget("text-editor", "".join(f"<p>{p}</p>" for p in STORY))
+    share = widget("share-buttons", "<p>Share this story on Facebook, on X and by email.</p>")
+    body = (
+        f"<div class='elementor-widget-wrap'>{story}{share}</div>"
+        f"<div class='site-info'><p>{OTHER_STORY[0]}</p></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY

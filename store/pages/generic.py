@@ -75,6 +75,9 @@ _FURNITURE_PAIRS = (
     "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
 )  # fmt: skip
 # A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
+# A page builder's every block is a "widget" (Elementor's "elementor-widget
+# elementor-widget-text-editor"): what kind it is comes after.
+_BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap)\b)?")
 _CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
@@ -300,7 +303,8 @@ def _skipped(
     if "hentry" in kinds or "type-post" in kinds:  # every taxonomy's slug is in there
         kinds = [k for k in kinds if "-" not in k]
     kinds = [k for k in kinds if not k.startswith(_POST_CLASSES)]
-    names = _CARRIES_ADS.sub(" ", f"{' '.join(kinds)} {element.get('id') or ''}".lower())
+    names = f"{' '.join(kinds)} {element.get('id') or ''}".lower()
+    names = _CARRIES_ADS.sub(" ", _BUILDER_WIDGET.sub(" ", names))
     if not names.strip():
         return False
     words = set(_WORD.findall(names))
