@@ -110,3 +110,101 @@ def test_a_page_builders_widgets_are_read_by_what_they_are() -> None:
         f"<div class='site-info'><p>{OTHER_STORY[0]}</p></div>"
     )
     assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_only_a_form_with_a_servers_view_state_wraps_a_page_without_landmarks() -> None:
+    """A poll's form with a long script is no wrapper (no h1, no view state); an ASP.NET
+    page's comments repeater, named in camelCase ids, stays out."""
+    script = (
+        "<script>var poll = {" + ", ".join(f"'k{n}': 'v{n}'" for n in range(300)) + "};</script>"
+    )
+    poll = (
+        f"<form class='poll' action='/vote'>{script}<div class='question'>Should the town "
+        "spend two million euros on the pool, or on the roads and the school roof?</div>"
+        "<div>Yes, the pool, for the children of the district and the summer.</div></form>"
+    )
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    assert (
+        extract_article(
+            page(f"<div id='c'><div class='entry'>{story}</div>{poll}</div>")
+        ).paragraphs
+        == STORY
+    )
+    comments = "".join(
+        f"<div id='ctl00_cphMain_rptComments_ctl0{n}_pnlComment'><span>Reader {n}</span><br>"
+        f"<span id='ctl00_cphMain_rptComments_ctl0{n}_lblText'>{p}</span></div>"
+        for n, p in enumerate(OTHER_STORY)
+    )
+    body = (
+        "<form name='aspnetForm' method='post' action='a.aspx'><input type='hidden' "
+        "name='__VIEWSTATE' value='abc'><div id='ctl00_cphMain_divArticle'>"
+        f"<span id='ctl00_cphMain_lblBody'>{'<br><br>'.join(STORY)}</span></div>"
+        f"<div id='ctl00_cphMain_divComments'><h3>Comments</h3>{comments}</div></form>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_what_is_hidden_on_print_is_furniture_and_a_print_display_class_hides_nothing() -> None:
+    """Sites mark furniture "d-print-none", "hidden-print", "no-print" (comments, more
+    stories); Bootstrap's "d-print-block" alone only says how a wrapper prints."""
+    cards = "".join(
+        f"<div class='card'><h5>Reader {n}</h5><p class='card-text'>{p}</p></div>"
+        for n, p in enumerate(OTHER_STORY)
+    )
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    for mark in ("d-print-none mt-4", "hidden-print", "no-print"):
+        body = (
+            f"<main class='col-md-8'><div class='article-body'>{story}</div>"
+            f"<div class='{mark}'><h3>What readers say</h3>{cards}</div></main>"
+        )
+        assert extract_article(page(body)).paragraphs == STORY, mark
+    body = f"<div id='page-wrapper' class='d-print-block'><div class='text'>{story}</div></div>"
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_spans_pasted_from_a_word_processor_keep_paragraphs_and_subheads_whole() -> None:
+    """Google Docs pasted into WordPress: every run in ``<span style="font-weight:
+    400">``, a ``<br>`` inside the last; a subhead's text in such a span too."""
+    span = "<span style='font-weight: 400;'>{}</span>"
+    first = (
+        span.format("Le conseil municipal a voté jeudi soir la réouverture de la piscine, ")
+        + "<a href='/vote'>"
+        + span.format("fermée depuis trois ans")
+        + "</a>"
+        + span.format(", faute d'argent pour refaire ses bassins.<br>")
+    )
+    body = (
+        f"<article><h1>La piscine rouvre</h1><div class='entry-content'><p>{first}</p>"
+        f"<h2>{span.format('Et ensuite<br>')}</h2><p>{STORY[1]}</p><p>{STORY[2]}</p>"
+        "</div></article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        "Le conseil municipal a voté jeudi soir la réouverture de la piscine, fermée depuis "
+        "trois ans, faute d'argent pour refaire ses bassins.",
+        "## Et ensuite",
+        STORY[1],
+        STORY[2],
+    ]
+
+
+HEADLINES = [
+    "Le tribunal annule l'arrêté sur les commerces",
+    "La préfecture n'a pas encore réagi",
+    "Une audience sur le fond au printemps",
+    "Les syndicats demandent une concertation",
+]
+
+
+def test_teaser_cards_beside_the_story_do_not_make_their_parent_the_body() -> None:
+    """Only the parent's own paragraphs make it the body, not halves from its cards."""
+    story = STORY + OTHER_STORY[:2]
+    cards = "".join(
+        f"<div class='teaser'><h4><a href='/t{n}'>{head}</a></h4><p>{p}</p></div>"
+        for n, (head, p) in enumerate(zip(HEADLINES, OTHER_STORY, strict=True))
+    )
+    body = (
+        "<div class='col-main'><h1>La piscine rouvre</h1><div class='story-body'>"
+        + "".join(f"<p>{p}</p>" for p in story)
+        + f"</div><h3>Latest news</h3>{cards}</div>"
+    )
+    assert extract_article(page(body)).paragraphs == story

@@ -35,7 +35,9 @@ from store.pages.sections import (
     article_holding,
     article_of,
     flat,
+    hidden,
     holder_of_list,
+    named_furniture,
     sections_of,
     unread,
     visible_text,
@@ -49,36 +51,14 @@ _BLOCKS = frozenset(
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul".split()
 )
-_LOOSE_HOLDERS = _BLOCKS | {"br"}
-_INLINE_HOLDERS = frozenset({"span", "font"})  # walked as blocks where they hold <br>s
+_INLINE_HOLDERS = frozenset({"span", "font"})  # read line by line where they hold <br>s
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
-_CLIMBED = _PARAGRAPHS | _INLINE_HOLDERS  # a run's score goes above them
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Furniture by its tag, but entered where it wraps the story (broken markup does that).
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes one
-# Class/id words that name furniture, matched against the words of class and id.
-_FURNITURE_WORDS = frozenset(
-    "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
-    "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
-    "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
-    "navigation newsletter pagination paylas popup promo recommended references "
-    "reflist related relatedposts replies reply share sharebar sharedaddy sharing sidebar "
-    "signup skip slideshow social sponsor sponsored subscribe subscription tags toc "
-    "toolbar widget".split()
-)
-_WORD = re.compile(r"[a-z0-9]+")
-_POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
-_FURNITURE_PAIRS = (
-    "most-read", "read-more", "more-news", "post-navigation", "nav-links",
-    "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
-)  # fmt: skip
-# A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
-# A page builder's every block is a "widget" (Elementor's "elementor-widget
-# elementor-widget-text-editor"): what kind it is comes after.
-_BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap)\b)?")
-_CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
+_VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
 REPEATED = 3
@@ -174,10 +154,10 @@ def _read(
     ``layout`` that layout tags are not either."""
     bylines: list[str] = []
     runs = _runs(body, bylines, protected, layout)
-    scores = _scores(runs)
+    scores, direct = _scores(runs)
     if not scores:
         return GenericBody([], _authors(bylines)), None
-    best = holder_of_list(max(scores, key=scores.__getitem__), scores)
+    best = holder_of_list(max(scores, key=scores.__getitem__), scores, direct)
     chosen = with_siblings(best, scores) + sections_of(best, scores)
     within = set(chosen)
     inside = [
@@ -233,9 +213,9 @@ def _runs(
             page_chars, page_landmarks = len(body.text_content()), _landmarks(body)
         if len(element.text_content()) * 2 <= page_chars:
             return False
-        if element.tag == "form":  # ASP.NET's one form around the page, landmarks or not
-            return _landmarks(element) == page_landmarks
-        return page_landmarks > 0 and _landmarks(element) == page_landmarks
+        if _landmarks(element) != page_landmarks:
+            return False
+        return page_landmarks > 0 or (element.tag == "form" and _server_form(element))
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)
@@ -247,13 +227,15 @@ def _runs(
             wrapper = tag in _WRAPPERS and wraps_page(child)
             if not tag or _skipped(child, tag, bylines, protected, layout or wrapper, wrapper):
                 pass
-            elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child, tag)):
+            elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
                 runs.append(run)
                 walk(child)
                 run = _Run(block)
             elif tag == "br":
                 runs.append(run)
                 run = _Run(block)
+            elif tag in _INLINE_HOLDERS and child.find(".//br") is not None:
+                run = _lines(run, child, block, runs)
             else:
                 _inline(run, child, tag)
             if child.tail:
@@ -263,6 +245,11 @@ def _runs(
 
     walk(body)
     return [run for run in runs if run.parts and run.text]
+
+
+def _server_form(form: lxml.html.HtmlElement) -> bool:
+    """The form ASP.NET or JSF puts around a whole page (its view state inside)."""
+    return any((field.get("name") or "") in _VIEW_STATES for field in form.iter("input"))
 
 
 def _landmarks(element: lxml.html.HtmlElement) -> int:
@@ -289,7 +276,7 @@ def _skipped(
 ) -> bool:
     """Furniture: not entered. A byline's text is remembered for its names; a
     ``wrapper`` holds the page (its form, its header by broken markup)."""
-    if unread(element) and not (wrapper and tag == "form"):
+    if unread(element) and not (wrapper and tag == "form" and not hidden(element)):
         return True
     if protected is not None and element in protected:
         return False
@@ -297,37 +284,51 @@ def _skipped(
         return not layout
     if protected is None:
         return False
-    # A post's tags and categories as WordPress writes them ("tag-references",
-    # "format-gallery") name what the post is about, not what the element is.
-    kinds = (element.get("class") or "").lower().split()
-    if "hentry" in kinds or "type-post" in kinds:  # every taxonomy's slug is in there
-        kinds = [k for k in kinds if "-" not in k]
-    kinds = [k for k in kinds if not k.startswith(_POST_CLASSES)]
-    names = f"{' '.join(kinds)} {element.get('id') or ''}".lower()
-    names = _CARRIES_ADS.sub(" ", _BUILDER_WIDGET.sub(" ", names))
-    if not names.strip():
+    words = named_furniture(element)
+    if words is None:
         return False
-    words = set(_WORD.findall(names))
-    if (
-        words & _FURNITURE_WORDS
-        or any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS)
-        or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
-    ):
-        if words & {"byline", "author", "authors"}:
-            bylines.append(clean_line(element.text_content()))
-        return True
-    return False
+    if words & {"byline", "author", "authors"}:
+        bylines.append(clean_line(element.text_content()))
+    return True
 
 
-def _holds_blocks(element: lxml.html.HtmlElement, tag: str) -> bool:
-    """An inline element wrapping blocks (``<a><div>...</div></a>``) is walked as a block,
-    and a span or font holding a story's paragraphs between ``<br>``s too."""
-    breaks = _LOOSE_HOLDERS if tag in _INLINE_HOLDERS else _BLOCKS
-    return any(isinstance(d.tag, str) and d.tag in breaks for d in element.iterdescendants())
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    """An inline element wrapping blocks (``<a><div>...</div></a>``) is walked as a block."""
+    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants())
 
 
-def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
+def _lines(
+    run: _Run, element: lxml.html.HtmlElement, block: lxml.html.HtmlElement, runs: list[_Run]
+) -> _Run:
+    """A span or font holding ``<br>``s, read inline: a new run of ``block`` at each
+    ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it).
+    Returns the run the text after it goes on."""
+    if element.text:
+        run.parts.append(element.text)
+        run.bold_only = run.bold_only and not element.text.strip()
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag or unread(child):
+            pass
+        elif tag == "br":
+            runs.append(run)
+            run = _Run(block)
+        elif tag in _INLINE_HOLDERS and len(child):
+            run = _lines(run, child, block, runs)
+        else:
+            _inline(run, child, tag)
+        if child.tail:
+            run.parts.append(child.tail)
+            run.bold_only = run.bold_only and not child.tail.strip()
+    return run
+
+
+def _scores(
+    runs: list[_Run],
+) -> tuple[dict[lxml.html.HtmlElement, float], dict[lxml.html.HtmlElement, float]]:
+    """Each element's score, and the part of it from runs of its own (not halves)."""
     scores: dict[lxml.html.HtmlElement, float] = {}
+    direct: dict[lxml.html.HtmlElement, float] = {}
     lengths: dict[lxml.html.HtmlElement, int] = {}  # each element's text length, once
     for run in runs:
         text = run.text
@@ -340,20 +341,20 @@ def _scores(runs: list[_Run]) -> dict[lxml.html.HtmlElement, float]:
         )
         container = _container(run.holder, len(text), lengths)
         scores[container] = scores.get(container, 0.0) + score
+        direct[container] = direct.get(container, 0.0) + score
         parent = container.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0.0) + score / 2
-    return scores
+    return scores, direct
 
 
 def _container(
     holder: lxml.html.HtmlElement, length: int, lengths: dict[lxml.html.HtmlElement, int]
 ) -> lxml.html.HtmlElement:
-    """Where a run's score goes: above its paragraph (and a span or font in it), and
-    above any element (a table cell, a row, a wrapping div) that holds nothing but this
-    run."""
+    """Where a run's score goes: above its paragraph, and above any element (a table
+    cell, a row, a wrapping div) that holds nothing but this run."""
     container = holder
-    while container.tag in _CLIMBED or (
+    while container.tag in _PARAGRAPHS or (
         container.tag != "body" and _length_of(container, lengths) <= length + 10
     ):
         parent = container.getparent()

@@ -1,6 +1,7 @@
 """Which elements of a page are its story, once the generic extractor has scored them:
-the best element's siblings and its sections, a list's holder, the story of a list; and
-which elements are never read at all (scripts, forms, media, hidden ones).
+the best element's siblings and its sections, a list's holder, the story of a list;
+which elements are never read at all (scripts, forms, media, hidden and print-only ones);
+and which are furniture by the names of their class and id.
 
 The tree is only read, never changed.
 """
@@ -8,6 +9,7 @@ The tree is only read, never changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import lxml.html
 
@@ -20,20 +22,45 @@ _SKIP_TAGS = frozenset(
     "figure figcaption form button input select textarea label dialog head title meta "
     "link".split()
 )
-# Classes of what is shown in print alone (Bootstrap's "d-none d-print-block", "print-only"):
-# a citation, the page's address; hidden on the screen.
+# Classes of what is shown in print alone (a citation, the page's address), hidden on the
+# screen: "print-only", Bootstrap 3's "visible-print-block", Foundation's "show-for-print",
+# and Bootstrap 4's "d-print-block" beside a "d-none" that no screen size undoes.
 _PRINT_ONLY = re.compile(
-    r"(?:^|\s)(?:d-print-(?!none\b)\S+|visible-print\S*|print-?only|only-?print|show-for-print)"
-    r"(?:\s|$)",
-    re.IGNORECASE,
+    r"(?:^|\s)(?:visible-print\S*|print-?only|only-?print|show-for-print)(?:\s|$)", re.IGNORECASE
 )
+_PRINT_SHOWN = re.compile(r"(?:^|\s)d-print-(?!none\b)\S+", re.IGNORECASE)
+_SCREEN_SHOWN = re.compile(r"(?:^|\s)d-(?:sm|md|lg|xl|xxl)-(?!none\b)\S+", re.IGNORECASE)
+# Class/id words that name furniture, matched against the words of class and id.
+_FURNITURE_WORDS = frozenset(
+    "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
+    "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
+    "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
+    "navigation newsletter pagination paylas popup promo recommended references "
+    "reflist related relatedposts replies reply share sharebar sharedaddy sharing sidebar "
+    "signup skip slideshow social sponsor sponsored subscribe subscription tags toc "
+    "toolbar widget".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
+_POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
+_FURNITURE_PAIRS = (
+    "most-read", "read-more", "more-news", "post-navigation", "nav-links",
+    "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
+    "d-print-none", "hidden-print", "no-print", "noprint", "print-hide", "hide-print",
+    "hide-on-print", "not-print", "print-none",
+)  # fmt: skip
+# A page builder's every block is a "widget" (Elementor's "elementor-widget
+# elementor-widget-text-editor"): what kind it is comes after.
+_BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap)\b)?")
+# A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
+_CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
-_PARENT_SHARE = 0.9  # of the best's score, for its parent to be the body
+_PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
 
 
 def flat(element: lxml.html.HtmlElement) -> str:
@@ -62,7 +89,9 @@ def another_of_list(story: lxml.html.HtmlElement, other: lxml.html.HtmlElement |
 
 
 def holder_of_list(
-    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
+    best: lxml.html.HtmlElement,
+    scores: dict[lxml.html.HtmlElement, float],
+    direct: Mapping[lxml.html.HtmlElement, float],
 ) -> lxml.html.HtmlElement:
     """A list or a quote that outscores the paragraphs around it is part of the story
     they tell: the body is the element holding them all (it scores at least half). A
@@ -77,12 +106,13 @@ def holder_of_list(
         and scores.get(parent, 0.0) >= (0.5 + _OWN_SHARE) * scores.get(best, 0.0)
     ):
         best, parent = parent, parent.getparent()
-    # A parent scoring as much as the best holds as much story besides it: paragraphs
-    # each in a wrapper of its own ("firstPar", "secondPar"), whose scores went to it.
+    # A parent whose own runs score near half the best's holds that much story besides
+    # it: paragraphs each in a wrapper of its own ("firstPar", "secondPar"), whose scores
+    # went to it (halves from its other children, teaser cards, do not count).
     while (
         parent is not None
         and parent.tag != "body"
-        and scores.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
+        and direct.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
     ):
         best, parent = parent, parent.getparent()
     return best
@@ -210,12 +240,27 @@ def unread(element: lxml.html.HtmlElement) -> bool:
     (their text is not the page's)."""
     if not isinstance(element.tag, str):
         return True  # a comment or a processing instruction: no text of the page's
-    if element.tag in _SKIP_TAGS or element.get("hidden") is not None:
+    return element.tag in _SKIP_TAGS or hidden(element)
+
+
+def hidden(element: lxml.html.HtmlElement) -> bool:
+    """Hidden on the screen: by attribute, by style, or by a class of print alone."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    if element.get("aria-hidden") == "true" or _hidden_by_style(element.get("style")):
+    if _hidden_by_style(element.get("style")):
         return True
     kinds = element.get("class")
-    return bool(kinds) and _PRINT_ONLY.search(kinds) is not None
+    return bool(kinds) and _print_only(kinds)
+
+
+def _print_only(kinds: str) -> bool:
+    if _PRINT_ONLY.search(kinds):
+        return True
+    return (
+        _PRINT_SHOWN.search(kinds) is not None
+        and "d-none" in kinds.lower().split()
+        and _SCREEN_SHOWN.search(kinds) is None
+    )
 
 
 def _hidden_by_style(style: str | None) -> bool:
@@ -224,3 +269,28 @@ def _hidden_by_style(style: str | None) -> bool:
         return False
     style = "".join(style.split()).lower()
     return "display:none" in style or "visibility:hidden" in style
+
+
+def named_furniture(element: lxml.html.HtmlElement) -> set[str] | None:
+    """The words of ``element``'s class and id where they name furniture (comments, share,
+    related, byline, ads, a footer, ...); None where they do not."""
+    # A post's tags and categories as WordPress writes them ("tag-references",
+    # "format-gallery") name what the post is about, not what the element is.
+    kinds = (element.get("class") or "").split()
+    if {"hentry", "type-post"} & {k.lower() for k in kinds}:  # every taxonomy's slug
+        kinds = [k for k in kinds if "-" not in k]
+    kinds = [k for k in kinds if not k.lower().startswith(_POST_CLASSES)]
+    # An id's words run together in camelCase are words too (ASP.NET's
+    # "ctl00_divComments"); a class's are not split (Facebook's pasted "...ContentTags").
+    names = f"{' '.join(kinds)} {_CAMEL.sub(' ', element.get('id') or '')}".lower()
+    names = _CARRIES_ADS.sub(" ", _BUILDER_WIDGET.sub(" ", names))
+    if not names.strip():
+        return None
+    words = set(_WORD.findall(names))
+    if (
+        words & _FURNITURE_WORDS
+        or any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS)
+        or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
+    ):
+        return words
+    return None
