@@ -219,9 +219,7 @@ def _runs(
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)
-        if block.text:
-            run.parts.append(block.text)
-            run.bold_only = not block.text.strip()
+        _add_text(run, block.text)
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
             wrapper = tag in _WRAPPERS and wraps_page(child)
@@ -238,9 +236,7 @@ def _runs(
                 run = _lines(run, child, block, runs)
             else:
                 _inline(run, child, tag)
-            if child.tail:
-                run.parts.append(child.tail)
-                run.bold_only = run.bold_only and not child.tail.strip()
+            _add_text(run, child.tail)
         runs.append(run)
 
     walk(body)
@@ -303,9 +299,7 @@ def _lines(
     """A span or font holding ``<br>``s, read inline: a new run of ``block`` at each
     ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it).
     Returns the run the text after it goes on."""
-    if element.text:
-        run.parts.append(element.text)
-        run.bold_only = run.bold_only and not element.text.strip()
+    _add_text(run, element.text)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if not tag or unread(child):
@@ -317,10 +311,15 @@ def _lines(
             run = _lines(run, child, block, runs)
         else:
             _inline(run, child, tag)
-        if child.tail:
-            run.parts.append(child.tail)
-            run.bold_only = run.bold_only and not child.tail.strip()
+        _add_text(run, child.tail)
     return run
+
+
+def _add_text(run: _Run, text: str | None) -> None:
+    """Text loose in a block or an inline (not in a tag of its own: not bold)."""
+    if text:
+        run.parts.append(text)
+        run.bold_only = run.bold_only and not text.strip()
 
 
 def _scores(
