@@ -192,6 +192,15 @@ def _collapse(line: str) -> str:
     """Runs of spaces, tabs and odd spaces as one space, none at either end."""
     # Most lines have none: rewriting every single space would be the slow part.
     if "  " in line or not line.isprintable():
+        # str.split does the same in C where it and _SPACES agree (controls gone): a
+        # zero-width space is one of _SPACES, Ogham, narrow no-break and math spaces not.
+        if line.isascii() or (
+            "\u200b" not in line
+            and "\u202f" not in line
+            and "\u205f" not in line
+            and "\u1680" not in line
+        ):
+            return " ".join(line.split())
         line = _SPACES.sub(" ", line)
     return line.strip()
 

@@ -101,6 +101,9 @@ def test_clean_line_makes_one_line() -> None:
 def test_clean_line_keeps_narrow_no_break_space_inside_a_line() -> None:
     # French puts U+202F before ":" ; it is not a space to collapse
     assert clean_line("Paris\u202f: grève ") == "Paris\u202f: grève"
+    # and on a line with spaces to collapse too; a zero-width space there is one
+    assert clean_line("Paris\u202f:  grève\n ") == "Paris\u202f: grève"
+    assert clean_line("  grève\u200b  générale") == "grève générale"
 
 
 def test_clean_text_keeps_paragraphs_and_one_blank_line() -> None:
