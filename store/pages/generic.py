@@ -41,6 +41,7 @@ from store.pages.sections import (
     holder_of_list,
     named_furniture,
     sections_of,
+    standfirst_beside,
     unread,
     visible_text,
     with_siblings,
@@ -110,6 +111,8 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     found, first = _read(body, frozenset())
     opening = _opening(lead)
     missed = bool(opening) and opening not in _flat(found) and opening in flat(body)
+    if missed and first is not None and standfirst_beside(first, opening):
+        missed = False  # the lead is the story's standfirst, beside it: left out
     if _length(found) >= RETRY_CHARS and not missed:
         return found
     story = article_holding(body, opening) if missed else None

@@ -83,6 +83,17 @@ def article_holding(body: lxml.html.HtmlElement, opening: str) -> lxml.html.Html
     return holder
 
 
+def standfirst_beside(best: lxml.html.HtmlElement, opening: str) -> bool:
+    """The lead's opening is in an element before ``best``, beside it, holding no
+    ``<article>``: the story's standfirst (left out as the lead is), not a story missed."""
+    return any(
+        isinstance(sibling.tag, str)
+        and next(sibling.iter("article"), None) is None
+        and opening in flat(sibling)
+        for sibling in best.itersiblings(preceding=True)
+    )
+
+
 def another_of_list(story: lxml.html.HtmlElement, other: lxml.html.HtmlElement | None) -> bool:
     """``other`` is another ``<article>`` of one list with ``story``: the same parent, or
     the same class (each in a wrapper of its own)."""
