@@ -102,3 +102,103 @@ def test_a_how_tos_steps_each_in_a_wrapper_of_one_class_are_read_but_not_its_fac
     body = f"<h1>La piscine rouvre</h1><div class='col-main'>{intro}{each}{facts}</div>"
     found = extract_article(page(body)).paragraphs
     assert found == [*STORY, *[x for n, s in enumerate(steps, 1) for x in (f"## Étape {n}", s)]]
+
+
+# What stays out: shapes an independent review of these rules found let in.
+TEASERS = [
+    "Les bus de nuit circuleront aussi le dimanche à partir du mois prochain, a dit la région.",
+    "La police cherche des témoins après qu'une voiture a percuté une boulangerie dimanche.",
+    "Une école du quartier a reçu un prix national pour son potager tenu par les élèves.",
+]
+
+
+def test_a_read_more_block_of_teasers_stays_out_and_a_readmore_rest_is_read() -> None:
+    """A "Read more" over teaser cards (a heading and a summary each, in the story's block)
+    is not the story's rest; a ``readmore-content`` block of the story's paragraphs is."""
+    cards = "".join(
+        f"<div class='teaser'><h4><a href='/{n}'>Titre</a></h4><p>{t}</p></div>"
+        for n, t in enumerate(TEASERS)
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = (
+        f"<h1>La piscine rouvre</h1><div class='entry-content'>{paragraphs}"
+        f"<div class='read-more'><h3>À lire aussi</h3>{cards}</div></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+    rest = "".join(f"<p>{p}</p>" for p in OTHER_STORY)
+    body = (
+        f"<h1>La piscine rouvre</h1><div class='story'>{paragraphs}"
+        f"<a class='readmore-btn' href='#'>Lire la suite</a>"
+        f"<div class='readmore-content'>{rest}</div></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY + OTHER_STORY
+
+
+def test_a_layouts_rows_of_teasers_beside_the_story_are_not_its_steps() -> None:
+    """A page without ``<article>`` in Bootstrap's rows: the story in one row, teasers in
+    the rows after it, each a sentence, in a column of another class."""
+    rows = "".join(
+        f"<div class='row'><div class='col-md-4'><h3><a href='/{n}'>Titre</a></h3><p>{t}</p>"
+        "</div></div>"
+        for n, t in enumerate(TEASERS)
+    )
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    body = (
+        "<div class='container'><div class='row'><div class='col-md-8'>"
+        f"<h1>La piscine rouvre</h1>{story}</div></div>{rows}</div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_a_byline_an_ad_label_and_a_note_inside_a_link_stay_out_of_sentences() -> None:
+    """Only links named for a note or a related story are words of their sentence: a
+    byline's author link is still the byline (its name the author), an advert's label
+    in the middle of a paragraph still furniture, a note's text inside its link too."""
+    byline = "<p>Posted by <a class='author' href='/a'>Jeanne Martin</a> on March 3, 2024</p>"
+    advert = f"<p>{STORY[0]} <span class='ad-label'>Advertisement</span> {STORY[1]}</p>"
+    note = (
+        "<p>Les associations de nageurs, qui réclamaient ce vote depuis l'automne, ont salué "
+        "une « très bonne nouvelle » pour les enfants du <a class='popup' href='#'>quartier"
+        "<span class='popup-content'>Le quartier nord, autour de la gare.</span></a>.</p>"
+    )
+    body = f"<article><h1>La piscine rouvre</h1>{byline}{advert}{note}</article>"
+    article = extract_article(page(body))
+    assert article.paragraphs[-2:] == [f"{STORY[0]} {STORY[1]}", STORY[2].replace("quartier", "")]
+    assert article.authors == ["Jeanne Martin"]
+    assert not any("Jeanne" in p or "gare" in p for p in article.paragraphs)
+
+
+def test_long_questions_and_live_blog_entries_stay_subheads_and_teaser_headlines_out() -> None:
+    """An explainer's subhead asks a question; a live blog's entry heading has paragraphs
+    under it: both stay subheads. Headlines of teaser cards, each a link, do not score
+    as paragraphs."""
+    question = (
+        "Quand la piscine rouvrira-t-elle au public, et combien coûtera l'entrée des bassins ?"
+    )
+    entry = "Le maire annonce que les travaux de la piscine commenceront en janvier, comme prévu."
+    cards = "".join(
+        f"<a class='card' href='/{n}'><h3>{t}</h3></a>" for n, t in enumerate(TEASERS * 2)
+    )
+    body = (
+        f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p><h2>{question}</h2>"
+        f"<p>{STORY[1]}</p><h2>{entry}</h2><p>{STORY[2]}</p>"
+        f"<div class='more-coverage'>{cards}</div></article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        STORY[0],
+        f"## {question}",
+        STORY[1],
+        f"## {entry}",
+        STORY[2],
+    ]
+
+
+def test_a_notice_named_for_what_the_story_lacks_stays_out() -> None:
+    """``no-comments`` alone names a notice that there are none."""
+    notice = (
+        "<div class='no-comments'><p>There are no comments yet on this story. Be the first to "
+        "share your thoughts with our readers.</p></div>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = f"<article><h1>La piscine rouvre</h1>{paragraphs}{notice}</article>"
+    assert extract_article(page(body)).paragraphs == STORY

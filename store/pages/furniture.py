@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD, is_share_prompt
 from store.pages.phrases import (
     EMBED_SHARED,
@@ -269,3 +270,13 @@ def _is_share_button(folded: str) -> bool:
     if len(folded) > _MAX_SHARE or not any(verb in folded for verb in _SHARE_VERBS):
         return False
     return bool(_PLATFORMS.search(folded))
+
+
+def authors_of(bylines: list[str]) -> list[str]:
+    """The names of the first byline that has any (before a comma, a date, a title)."""
+    for line in bylines:
+        line = re.split(r"[,|·•]|\s[-–—]\s|\d", line, maxsplit=1)[0]
+        names = split_authors(line)
+        if names and len(line) < 100:
+            return names
+    return []

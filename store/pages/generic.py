@@ -21,29 +21,24 @@ The tree is only read, never changed: the caller reads title and metadata from i
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import lxml.html
 
-from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD
-from store.pages.furniture import is_byline, is_furniture_line
+from store.pages.furniture import authors_of, is_byline, is_furniture_line
+from store.pages.naming import hidden, named_furniture, unread, visible_text, word_of_sentence
 from store.pages.phrases import SENTENCE_ENDS
 from store.pages.sections import (
     another_of_list,
     article_holding,
     article_of,
     flat,
-    hidden,
     holder_of_list,
-    named_furniture,
     sections_of,
     standfirst_beside,
-    unread,
-    visible_text,
     with_siblings,
 )
 from store.text import clean_line, fold
@@ -64,7 +59,7 @@ _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes on
 _VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
-_AFTER_WORD = (*_COMMAS, *";.!?…)”’»\"'")  # what goes on a sentence after a word
+_STATEMENT_ENDS = tuple(end for end in SENTENCE_ENDS if end not in "?؟")
 REPEATED = 3
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
 _REPEATED_LONGEST = 200
@@ -163,7 +158,7 @@ def _read(
     runs = _runs(body, bylines, protected, layout)
     scores, direct = _scores(runs)
     if not scores:
-        return GenericBody([], _authors(bylines)), None
+        return GenericBody([], authors_of(bylines)), None
     best = holder_of_list(max(scores, key=scores.__getitem__), scores, direct)
     chosen = with_siblings(best, scores) + sections_of(best, scores)
     within = set(chosen)
@@ -186,12 +181,15 @@ def _read(
         line = SUBHEAD + text if subhead else text
         # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
         # as a heading ("## March 2020").
-        if is_furniture_line(line if heading else text, at_edge) or (
-            run.link_chars > 0.6 * len(text) and len(text) < 200
+        # A link's line is furniture, a heading in a link a teaser card's headline too.
+        if (
+            is_furniture_line(line if heading else text, at_edge)
+            or (run.link_chars > 0.6 * len(text) and len(text) < 200)
+            or (heading and next(run.holder.iterancestors("a"), None) is not None)
         ):
             continue
         paragraphs.append(line)
-    return GenericBody(_without_repeated(paragraphs), _authors(bylines)), best
+    return GenericBody(_without_repeated(paragraphs), authors_of(bylines)), best
 
 
 def _without_repeated(paragraphs: list[str]) -> list[str]:
@@ -230,7 +228,10 @@ def _runs(
         for child in block:
             tag = child.tag if isinstance(child.tag, str) else ""
             wrapper = tag in _WRAPPERS and wraps_page(child)
-            named = protected if tag in _BLOCKS or not _in_sentence(child) else None
+            in_sentence = (
+                tag not in _BLOCKS and not _holds_blocks(child) and word_of_sentence(child)
+            )
+            named = None if in_sentence else protected
             if not tag or _skipped(child, tag, bylines, named, layout or wrapper, wrapper):
                 pass
             elif tag in _BLOCKS or (tag != "br" and _holds_blocks(child)):
@@ -249,13 +250,6 @@ def _runs(
 
     walk(body)
     return [run for run in runs if run.parts and run.text]
-
-
-def _in_sentence(element: lxml.html.HtmlElement) -> bool:
-    """An inline element its sentence goes on after: a word of it (a link to a note, of
-    class "popup"), whatever its class names say."""
-    after = (element.tail or "").lstrip()
-    return (after[:1].isalnum() or after[:1] in _AFTER_WORD) and not _holds_blocks(element)
 
 
 def _server_form(form: lxml.html.HtmlElement) -> bool:
@@ -386,20 +380,18 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
 
 
 def _prose_heading(run: _Run) -> bool:
-    """A subhead as long as a paragraph and ending as a sentence does: a paragraph set as
-    a heading (BuzzFeed's list items), scored as one."""
-    text = run.text
-    return run.holder.tag != "h1" and len(text) >= PROSE and text.endswith(SENTENCE_ENDS)
+    """A subhead as long as a paragraph, ending as a statement does, with no paragraph
+    under it: a paragraph set as a heading (BuzzFeed's list items, over a picture),
+    scored and read as one. Not a question (an explainer's subheads), a headline of a
+    teaser (in a link) or a live blog's entry (paragraphs under it)."""
+    text, heading = run.text, run.holder
+    if heading.tag == "h1" or len(text) < PROSE or not text.endswith(_STATEMENT_ENDS):
+        return False
+    after = heading.getnext()
+    if after is not None and after.tag == "p":
+        return False
+    return next(heading.iterancestors("a"), None) is None and heading.find(".//a") is None
 
 
 def _looks_like_subhead(text: str) -> bool:
     return len(text) <= 100 and not text.endswith((".", "!", "?", ":", "…", "؟"))
-
-
-def _authors(bylines: list[str]) -> list[str]:
-    for line in bylines:
-        line = re.split(r"[,|·•]|\s[-–—]\s|\d", line, maxsplit=1)[0]
-        names = split_authors(line)
-        if names and len(line) < 100:
-            return names
-    return []

@@ -1,69 +1,27 @@
 """Which elements of a page are its story, once the generic extractor has scored them:
-the best element's siblings and its sections, a list's holder, the story of a list;
-which elements are never read at all (scripts, forms, media, hidden and print-only ones);
-and which are furniture by the names of their class and id.
+the best element's siblings and its sections, a list's holder, the rest of a story
+behind a "Read more" button, a how-to's steps, the story of a list. Which elements are
+never read and which are furniture by their names: ``store.pages.naming``.
 
 The tree is only read, never changed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import lxml.html
 
+from store.pages.naming import READ_MORE_LIFT, read_more, visible_text
 from store.pages.phrases import SENTENCE_ENDS
 from store.text import fold
 
-# Never entered: their text is no story's (scripts, forms, media, the head).
-_SKIP_TAGS = frozenset(
-    "script style noscript template iframe object embed svg canvas video audio picture img "
-    "figure figcaption form button input select textarea label dialog head title meta "
-    "link".split()
-)
-# Classes of what is shown in print alone (a citation, the page's address), hidden on the
-# screen: "print-only", Bootstrap 3's "visible-print-block", Foundation's "show-for-print",
-# and Bootstrap 4's "d-print-block" beside a "d-none" that no screen size undoes.
-_PRINT_ONLY = re.compile(
-    r"(?:^|\s)(?:visible-print\S*|print-?only|only-?print|show-for-print)(?:\s|$)", re.IGNORECASE
-)
-_PRINT_SHOWN = re.compile(r"(?:^|\s)d-print-(?!none\b)\S+", re.IGNORECASE)
-_SCREEN_SHOWN = re.compile(r"(?:^|\s)d-(?:sm|md|lg|xl|xxl)-(?!none\b)\S+", re.IGNORECASE)
-# Class/id words that name furniture, matched against the words of class and id.
-_FURNITURE_WORDS = frozenset(
-    "ad ads adsbygoogle adslot advert advertisement author authors banner bio breadcrumb "
-    "breadcrumbs byline caption comment commentlist comments consent cookie cookies credit "
-    "disqus editsection etiket gallery gdpr kicker menu meta modal navbar navbox "
-    "navigation newsletter pagination paylas popup promo recommended references "
-    "reflist related relatedposts replies reply share sharebar sharedaddy sharing sidebar "
-    "signup skip slideshow social sponsor sponsored subscribe subscription tags toc "
-    "toolbar widget".split()
-)
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
-_POST_CLASSES = ("tag-", "category-", "format-", "status-", "type-")
-_FURNITURE_PAIRS = (
-    "most-read", "more-news", "post-navigation", "nav-links",
-    "next-post", "prev-post", "previous-post", "next-story", "nextstory", "further-reading",
-    "d-print-none", "hidden-print", "no-print", "noprint", "print-hide", "hide-print",
-    "hide-on-print", "not-print", "print-none",
-)  # fmt: skip
-# A class saying what an element lacks: "no_caption" (BuzzFeed's item without one).
-_LACKS = re.compile(r"\b(?:no|without)[-_][a-z0-9]+")
-# "Read more": links to other stories, or the rest of this one behind a button.
-_READ_MORE = ("read-more", "readmore")
-_REST_PARAGRAPHS = 2  # of prose, with few links: the rest of the story
-# A page builder's every block is a "widget" (Elementor's "elementor-widget
-# elementor-widget-text-editor"): what kind it is comes after.
-_BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap)\b)?")
-# A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
-_CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 _SENTENCE = 25  # characters: a paragraph this long ending as a sentence does is one
+_STEPS = 3  # sections like the story's beside it, at least: a how-to's steps
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 _PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
@@ -126,33 +84,23 @@ def holder_of_list(
     # A parent whose own runs score near half the best's holds that much story besides
     # it: paragraphs each in a wrapper of its own ("firstPar", "secondPar"), whose scores
     # went to it (halves from its other children, teaser cards, do not count).
-    # Wrappers holding nothing more than it (a "Read more" button) are looked through.
-    while parent is not None and parent.tag != "body":
-        above = _above_wrappers(best, parent)
-        if direct.get(above, 0.0) < _PARENT_SHARE * scores.get(best, 0.0):
-            break
-        best, parent = above, above.getparent()
-    # The rest of a story behind a "Read more" button goes with the paragraphs before it.
-    rests = [e for e in (best, *best.iterancestors()) if _read_more(e)]
+    while (
+        parent is not None
+        and parent.tag != "body"
+        and direct.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
+    ):
+        best, parent = parent, parent.getparent()
+    # The rest of a story behind a "Read more" button goes with the paragraphs before it
+    # (where they are more than a line: not a wrapper named for its script).
+    rests = [e for e in (best, *best.iterancestors()) if read_more(e, READ_MORE_LIFT)]
     holder = rests[-1].getparent() if rests else None
-    if holder is not None and holder.tag != "body" and direct.get(holder, 0.0) > 0:
+    if (
+        holder is not None
+        and holder.tag != "body"
+        and direct.get(holder, 0.0) >= _OWN_SHARE * scores.get(best, 0.0)
+    ):
         return holder
     return best
-
-
-def _above_wrappers(
-    best: lxml.html.HtmlElement, parent: lxml.html.HtmlElement
-) -> lxml.html.HtmlElement:
-    """``parent``, or the first element above it holding more than ``best`` and a
-    line of text: what the story's part is in once wrappers are looked through."""
-    length = len(best.text_content())
-    while (
-        parent.tag != "body"
-        and len(parent.text_content()) <= length + _SIBLING_PROSE
-        and parent.getparent() is not None
-    ):
-        parent = parent.getparent()
-    return parent
 
 
 def with_siblings(
@@ -231,26 +179,12 @@ def sections_of(
 ) -> list[lxml.html.HtmlElement]:
     """The story's other sections where each holds its own text block: the elements of
     the tag and class of ``best``'s parent inside the same ``<article>``, scoring at
-    least a fifth of that parent; on a page without ``<article>``, its siblings of that
-    tag and class that hold a sentence."""
+    least a fifth of that parent; on a page without ``<article>``, a how-to's steps."""
     parent, story = best.getparent(), article_of(best)
     if parent is None or parent is story or not parent.get("class"):
         return []
     if story is None:
-        if not no_articles(best):
-            return []
-        # A page without <article>s: the sections beside it, each holding a sentence of
-        # its own (the steps of a how-to, each in a wrapper of one class; not a list of
-        # the story's date, author and address beside it).
-        kind = (parent.tag, parent.get("class"))
-        grand = parent.getparent()
-        return [
-            element
-            for element in (grand if grand is not None else [])
-            if element is not parent
-            and (element.tag, element.get("class")) == kind
-            and _holds_sentence(element)
-        ]
+        return _steps(best, parent) if no_articles(best) else []
     floor = scores.get(parent, 0.0) * 0.2
     return [
         element
@@ -260,6 +194,28 @@ def sections_of(
         and scores.get(element, 0.0) >= floor
         and article_of(element) is story
     ]
+
+
+def _steps(
+    best: lxml.html.HtmlElement, parent: lxml.html.HtmlElement
+) -> list[lxml.html.HtmlElement]:
+    """On a page without ``<article>``: the sections beside ``best``'s parent of its tag
+    and class, each holding a block like ``best`` (its tag, its first class) and a
+    sentence, ``_STEPS`` of them at least: the steps of a how-to. Not a layout's rows or
+    boxes of teasers beside the story (a block of another class in each, or too few)."""
+    grand, inner = parent.getparent(), (best.get("class") or "").split()[:1]
+    if grand is None or not inner:
+        return []
+    kind = (parent.tag, parent.get("class"))
+    steps = [
+        element
+        for element in grand
+        if element is not parent
+        and (element.tag, element.get("class")) == kind
+        and any(inner[0] in (e.get("class") or "").split() for e in element.iter(best.tag))
+        and _holds_sentence(element)
+    ]
+    return steps if len(steps) >= _STEPS else []
 
 
 def _holds_sentence(element: lxml.html.HtmlElement) -> bool:
@@ -276,100 +232,3 @@ def no_articles(element: lxml.html.HtmlElement) -> bool:
 
 def article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next(element.iterancestors("article"), None)
-
-
-def visible_text(element: lxml.html.HtmlElement) -> str:
-    """An inline element's text without what is hidden or never read inside it (a
-    formula's TeX in a hidden span, a script)."""
-    if not any(unread(d) for d in element.iterdescendants()):
-        return element.text_content()
-    parts: list[str] = []
-    _add_visible(element, parts)
-    return "".join(parts)
-
-
-def _add_visible(element: lxml.html.HtmlElement, parts: list[str]) -> None:
-    parts.append(element.text or "")
-    for child in element:
-        if not unread(child):
-            _add_visible(child, parts)
-        parts.append(child.tail or "")
-
-
-def unread(element: lxml.html.HtmlElement) -> bool:
-    """Never read: scripts, forms, media, hidden elements, what is shown in print alone
-    (their text is not the page's)."""
-    if not isinstance(element.tag, str):
-        return True  # a comment or a processing instruction: no text of the page's
-    return element.tag in _SKIP_TAGS or hidden(element)
-
-
-def hidden(element: lxml.html.HtmlElement) -> bool:
-    """Hidden on the screen: by attribute, by style, or by a class of print alone."""
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    if _hidden_by_style(element.get("style")):
-        return True
-    kinds = element.get("class")
-    return bool(kinds) and _print_only(kinds)
-
-
-def _print_only(kinds: str) -> bool:
-    if _PRINT_ONLY.search(kinds):
-        return True
-    return (
-        _PRINT_SHOWN.search(kinds) is not None
-        and "d-none" in kinds.lower().split()
-        and _SCREEN_SHOWN.search(kinds) is None
-    )
-
-
-def _hidden_by_style(style: str | None) -> bool:
-    """``style="display: none"`` (any spacing or case), or ``visibility: hidden``."""
-    if not style:
-        return False
-    style = "".join(style.split()).lower()
-    return "display:none" in style or "visibility:hidden" in style
-
-
-def named_furniture(element: lxml.html.HtmlElement) -> set[str] | None:
-    """The words of ``element``'s class and id where they name furniture (comments, share,
-    related, byline, ads, a footer, ...); None where they do not."""
-    # A post's tags and categories as WordPress writes them ("tag-references",
-    # "format-gallery") name what the post is about, not what the element is.
-    kinds = (element.get("class") or "").split()
-    if {"hentry", "type-post"} & {k.lower() for k in kinds}:  # every taxonomy's slug
-        kinds = [k for k in kinds if "-" not in k]
-    kinds = [k for k in kinds if not k.lower().startswith(_POST_CLASSES)]
-    # An id's words run together in camelCase are words too (ASP.NET's
-    # "ctl00_divComments"); a class's are not split (Facebook's pasted "...ContentTags").
-    names = f"{' '.join(kinds)} {_CAMEL.sub(' ', element.get('id') or '')}".lower()
-    names = _CARRIES_ADS.sub(" ", _BUILDER_WIDGET.sub(" ", names))
-    if not names.strip():
-        return None
-    words, dashed = set(_WORD.findall(_LACKS.sub(" ", names))), names.replace("_", "-")
-    if (
-        words & _FURNITURE_WORDS
-        or any(pair in dashed for pair in _FURNITURE_PAIRS)
-        or any(word.endswith("footer") for word in words)  # "entryfooter", "postfooter"
-        or (_read_more(element) and not _story_rest(element))
-    ):
-        return words
-    return None
-
-
-def _read_more(element: lxml.html.HtmlElement) -> bool:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().replace("_", "-")
-    return any(pair in names for pair in _READ_MORE)
-
-
-def _story_rest(element: lxml.html.HtmlElement) -> bool:
-    """A "read more" block holding paragraphs of prose, not links: the story's rest,
-    shown at a button's press (the Herald Sun's ``div#read-more``)."""
-    prose = 0
-    for paragraph in element.iter("p"):
-        text = " ".join(paragraph.text_content().split())
-        links = sum(len(a.text_content().strip()) for a in paragraph.iter("a"))
-        if len(text) >= _SIBLING_PROSE and links < 0.25 * len(text):
-            prose += 1
-    return prose >= _REST_PARAGRAPHS
