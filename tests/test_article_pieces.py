@@ -1,6 +1,6 @@
 """The generic extractor where a story comes in pieces (pages written by us in the shapes
 of real ones, from Mozilla Readability's test pages): the rest of it behind a "Read
-more" button, paragraphs set as headings, words linked to notes, a how-to's steps."""
+more" button, paragraphs set as headings, words linked to notes."""
 
 from __future__ import annotations
 
@@ -74,34 +74,6 @@ def test_words_linked_to_notes_are_read_in_their_sentences_and_a_share_bar_is_no
     paragraphs = "".join(f"<p>{p}</p>" for p in [first, *STORY[1:]])
     body = f"<article><h1>La piscine rouvre</h1>{paragraphs}{share}</article>"
     assert extract_article(page(body)).paragraphs == STORY
-
-
-def test_a_how_tos_steps_each_in_a_wrapper_of_one_class_are_read_but_not_its_facts() -> None:
-    """eHow's shape, on a page without ``<article>``: an introduction, then the steps,
-    each in a ``div.step`` of its own, short; a list of the page's facts beside them (its
-    date, author, address) in a div of the steps' class is not a step."""
-    steps = [
-        "Mesurez le tour de la cloche et coupez la mousse florale un peu plus petite.",
-        "Placez la plante dans le trou.",
-        "Ajoutez d'autres plantes si vous le souhaitez.",
-    ]
-    intro = (
-        "<div class='step'><div class='stepContent intro'>"
-        + "".join(f"<p>{p}</p>" for p in STORY)
-        + "</div></div>"
-    )
-    each = "".join(
-        f"<div class='step'><div class='stepContent'><h3>Étape {n}</h3><p>{text}</p></div></div>"
-        for n, text in enumerate(steps, 1)
-    )
-    facts = (
-        "<div class='step'><ul><li><strong>Date</strong> 19.01.2020</li>"
-        "<li><strong>Permalink</strong> https://example.com/p/3WRPd</li></ul>"
-        "<p><strong>Permalink</strong> https://example.com/p/3WRPd</p></div>"
-    )
-    body = f"<h1>La piscine rouvre</h1><div class='col-main'>{intro}{each}{facts}</div>"
-    found = extract_article(page(body)).paragraphs
-    assert found == [*STORY, *[x for n, s in enumerate(steps, 1) for x in (f"## Étape {n}", s)]]
 
 
 # What stays out: shapes an independent review of these rules found let in.
@@ -202,3 +174,98 @@ def test_a_notice_named_for_what_the_story_lacks_stays_out() -> None:
     paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
     body = f"<article><h1>La piscine rouvre</h1>{paragraphs}{notice}</article>"
     assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_a_story_opening_with_the_lead_under_furniture_names_is_not_taken_for_a_standfirst() -> (
+    None
+):
+    """The page's description opens a story whose class names share buttons; the reader
+    comments after it are not the story."""
+    comments = (
+        "<div class='discussion'><p>Marc T. : encore de l'argent jeté par les fenêtres, alors "
+        "que la bibliothèque attend son toit depuis dix ans.</p><p>Anne : excellente nouvelle "
+        "pour nos enfants, enfin un endroit où nager cet été près de chez nous.</p></div>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY + OTHER_STORY)
+    body = (
+        f"<div class='main'><h1>La piscine rouvre</h1><div class='entry-content "
+        f"has-share-buttons'>{paragraphs}</div>{comments}</div>"
+    )
+    head = f"<meta name='description' content=\"{STORY[0]}\">"
+    found = extract_article(page(body, head)).page_text
+    assert OTHER_STORY[0] in found
+    assert "Marc T." not in found
+
+
+def test_subheads_with_prose_under_them_and_in_anchors_stay_subheads() -> None:
+    """A live blog's long entry heading over a div of paragraphs, a listicle's over a
+    picture then a paragraph, a subhead in a named anchor (old hand-written pages) and
+    the subheads after a link left open (broken markup): subheads all."""
+    entry = "Le maire annonce que les travaux de la piscine commenceront en janvier, comme prévu."
+    item = "1. La piscine ouvrira à sept heures du matin, tous les jours de la semaine, même l'été."
+    body = (
+        f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p>"
+        f"<h2>{entry}</h2><div class='entry-body'><p>{STORY[1]}</p></div>"
+        f"<h2>{item}</h2><figure><img src='a.jpg'></figure><p>{STORY[2]}</p>"
+        f"<a name='travaux'><h2>Les travaux</h2></a><p>{OTHER_STORY[0]}</p></article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        STORY[0],
+        f"## {entry}",
+        STORY[1],
+        f"## {item}",
+        STORY[2],
+        "## Les travaux",
+        OTHER_STORY[0],
+    ]
+    broken = (
+        f"<article><h1>La piscine rouvre</h1><p>{STORY[0]} Voir <a href='/rapport'>le rapport"
+        f"</a.</p><p>{STORY[1]}</p><h2>Les travaux</h2><p>{STORY[2]}</p></article>"
+    )
+    assert "## Les travaux" in extract_article(page(broken)).paragraphs
+
+
+def test_a_read_more_wrapper_is_the_body_without_the_standfirst_the_bio_or_the_page() -> None:
+    """The story in a ``readmore-wrapper`` under a standfirst, a bio after it; a page
+    whose wrapper says ``readmore-enabled`` around a notice and the story's article."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = (
+        "<article><h1>La piscine rouvre</h1><p class='standfirst'>Le vote du conseil met fin "
+        "à trois ans de fermeture, mais l'opposition voulait un toit pour la bibliothèque.</p>"
+        f"<div class='readmore-wrapper'><div class='story-text'>{paragraphs}</div>"
+        "<a class='readmore-toggle' href='#'>Lire la suite</a></div>"
+        "<p class='about'>Jeanne Martin suit la mairie pour notre journal depuis 2015 et vit "
+        "dans le quartier nord avec ses deux chats.</p></article>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+    notice = (
+        "<p class='notice'>Nos bureaux seront fermés lundi pour le jour férié ; l'édition "
+        "numérique paraîtra comme d'habitude.</p>"
+    )
+    body = (
+        f"<div id='page' class='site readmore-enabled'><main>{notice}<article>"
+        f"<h1>La piscine rouvre</h1><div class='entry-content'>{paragraphs}</div></article>"
+        "</main></div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_read_more_boxes_of_headlines_and_blurbs_and_related_labels_stay_out() -> None:
+    """A read-more box of linked headlines each over its blurb, in the story's block; a
+    related link opening a paragraph ("Related: ..."), a label in bold ("MORE:")."""
+    box = "".join(f"<h4><a href='/{n}'>Titre {n}</a></h4><p>{t}</p>" for n, t in enumerate(TEASERS))
+    related = (
+        "<p><a class='related-link' href='/x'>Related: La bibliothèque attend son toit</a> "
+        f"{STORY[1]}</p>"
+    )
+    label = "<p><b class='related'>MORE:</b> La bibliothèque attend toujours son toit</p>"
+    body = (
+        f"<article><h1>La piscine rouvre</h1><div class='body'><p>{STORY[0]}</p>{related}"
+        f"{label}<p>{STORY[2]}</p><div class='read-more'><h3>À lire</h3>{box}</div></div>"
+        "</article>"
+    )
+    found = extract_article(page(body)).paragraphs
+    assert found[:2] == STORY[:2]
+    assert STORY[2] in found
+    assert not any(t in p for t in TEASERS for p in found)
+    assert not any(p.startswith(("Related", "MORE")) for p in found)

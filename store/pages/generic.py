@@ -30,13 +30,14 @@ import lxml.html
 from store.pages.blocks import SUBHEAD
 from store.pages.furniture import authors_of, is_byline, is_furniture_line
 from store.pages.naming import hidden, named_furniture, unread, visible_text, word_of_sentence
-from store.pages.phrases import SENTENCE_ENDS
 from store.pages.sections import (
     another_of_list,
     article_holding,
     article_of,
     flat,
     holder_of_list,
+    in_card,
+    prose_heading,
     sections_of,
     standfirst_beside,
     with_siblings,
@@ -59,7 +60,6 @@ _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes on
 _VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
-_STATEMENT_ENDS = tuple(end for end in SENTENCE_ENDS if end not in "?؟")
 REPEATED = 3
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
 _REPEATED_LONGEST = 200
@@ -176,7 +176,7 @@ def _read(
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        heading = run.holder.tag in _SUBHEADS and not _prose_heading(run)
+        heading = run.holder.tag in _SUBHEADS and not prose_heading(run.holder, run.text)
         subhead = heading or (run.bold_only and _looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text
         # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
@@ -185,7 +185,7 @@ def _read(
         if (
             is_furniture_line(line if heading else text, at_edge)
             or (run.link_chars > 0.6 * len(text) and len(text) < 200)
-            or (heading and next(run.holder.iterancestors("a"), None) is not None)
+            or (heading and in_card(run.holder))
         ):
             continue
         paragraphs.append(line)
@@ -340,7 +340,9 @@ def _scores(
     lengths: dict[lxml.html.HtmlElement, int] = {}  # each element's text length, once
     for run in runs:
         text = run.text
-        if len(text) < MIN_RUN or (run.holder.tag in _HEADINGS and not _prose_heading(run)):
+        if len(text) < MIN_RUN or (
+            run.holder.tag in _HEADINGS and not prose_heading(run.holder, run.text)
+        ):
             continue
         prose = 1 if len(text) >= PROSE else 0
         commas = sum(text.count(comma) for comma in _COMMAS)
@@ -377,20 +379,6 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
         # (its words' length with one space between: a measure, cheaper than clean_line)
         lengths[element] = len(" ".join(element.text_content().split()))
     return lengths[element]
-
-
-def _prose_heading(run: _Run) -> bool:
-    """A subhead as long as a paragraph, ending as a statement does, with no paragraph
-    under it: a paragraph set as a heading (BuzzFeed's list items, over a picture),
-    scored and read as one. Not a question (an explainer's subheads), a headline of a
-    teaser (in a link) or a live blog's entry (paragraphs under it)."""
-    text, heading = run.text, run.holder
-    if heading.tag == "h1" or len(text) < PROSE or not text.endswith(_STATEMENT_ENDS):
-        return False
-    after = heading.getnext()
-    if after is not None and after.tag == "p":
-        return False
-    return next(heading.iterancestors("a"), None) is None and heading.find(".//a") is None
 
 
 def _looks_like_subhead(text: str) -> bool:

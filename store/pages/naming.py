@@ -8,9 +8,11 @@ The tree is only read, never changed.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import lxml.html
+
+from store.pages.furniture import is_furniture_line
+from store.text import clean_line
 
 # Never entered: their text is no story's (scripts, forms, media, the head).
 _SKIP_TAGS = frozenset(
@@ -59,6 +61,7 @@ _BUILDER_WIDGET = re.compile(r"\b(?:elementor|so|fl)-widget(?:-(?:container|wrap
 # A block that carries ad slots, not an ad: "Section--Ads", "body--with-ads", "has-ads".
 _CARRIES_ADS = re.compile(r"(?:--|\b(?:with|has)-)(?:ads?|adverts?)\b")
 _PROSE = 80  # characters: a paragraph this long, with few links, is prose
+_HEADS = ("h2", "h3", "h4", "h5", "h6")
 # What goes on a sentence after a word: commas (Latin, Arabic, CJK), stops, closing quotes.
 _AFTER_WORD = tuple(",،、，;.!?…)”’»\"'")
 
@@ -159,6 +162,9 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
         return False
     if any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS):
         return False
+    text = clean_line(element.text_content())
+    if text.endswith(":") or is_furniture_line(text, True):
+        return False  # its own text a label: "MORE:", "Related: ...", "READ MORE: ..."
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
 
 
@@ -168,14 +174,28 @@ def read_more(element: lxml.html.HtmlElement, pairs: tuple[str, ...]) -> bool:
 
 
 def _story_rest(element: lxml.html.HtmlElement) -> bool:
-    """A "read more" block holding paragraphs of prose side by side, not links (nor
-    teasers, each in a card of its own): the story's rest, shown at a button's press
-    (the Herald Sun's ``div#read-more``)."""
-    prose: Counter[lxml.html.HtmlElement] = Counter()
+    """A "read more" block holding paragraphs of prose one after the other, not links,
+    under no "Read more" or "Related" heading: the story's rest, shown at a button's
+    press (the Herald Sun's ``div#read-more``). Not teasers (a linked headline over each
+    blurb, a blurb opening with its link), nor the next story's opening."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    if {"next", "related"} & set(_WORD.findall(names)):
+        return False
+    if any(is_furniture_line(clean_line(h.text_content()), True) for h in element.iter(*_HEADS)):
+        return False
+    run = 0
     for paragraph in element.iter("p"):
-        text = " ".join(paragraph.text_content().split())
-        links = sum(len(a.text_content().strip()) for a in paragraph.iter("a"))
-        parent = paragraph.getparent()
-        if len(text) >= _PROSE and links < 0.25 * len(text) and parent is not None:
-            prose[parent] += 1
-    return max(prose.values(), default=0) >= _REST_PARAGRAPHS
+        before = paragraph.getprevious()
+        run = run + 1 if _prose(paragraph) and (before is None or before.tag == "p") else 0
+        if run >= _REST_PARAGRAPHS:
+            return True
+    return False
+
+
+def _prose(paragraph: lxml.html.HtmlElement) -> bool:
+    """A paragraph of prose: long, few links, not opening with one."""
+    text = " ".join(paragraph.text_content().split())
+    links = sum(len(a.text_content().strip()) for a in paragraph.iter("a"))
+    first = paragraph[0] if len(paragraph) else None
+    opens_with_link = first is not None and first.tag == "a" and not (paragraph.text or "").strip()
+    return len(text) >= _PROSE and links < 0.25 * len(text) and not opens_with_link

@@ -1,6 +1,6 @@
 """Which elements of a page are its story, once the generic extractor has scored them:
 the best element's siblings and its sections, a list's holder, the rest of a story
-behind a "Read more" button, a how-to's steps, the story of a list. Which elements are
+behind a "Read more" button, the story of a list. Which elements are
 never read and which are furniture by their names: ``store.pages.naming``.
 
 The tree is only read, never changed.
@@ -20,8 +20,11 @@ _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
 _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
-_SENTENCE = 25  # characters: a paragraph this long ending as a sentence does is one
-_STEPS = 3  # sections like the story's beside it, at least: a how-to's steps
+_STORY_BOUNDS = frozenset({"article", "main", "body"})
+_STANDFIRST = 400  # characters: a standfirst is a paragraph, not a story
+_LINE = 25  # characters: a paragraph or a list this long is prose under a heading
+_CARD = 300  # characters: a link holding a heading and less is a teaser card
+_STATEMENT_ENDS = tuple(end for end in SENTENCE_ENDS if end not in "?؟")
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
 _PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
@@ -48,6 +51,7 @@ def standfirst_beside(best: lxml.html.HtmlElement, opening: str) -> bool:
         isinstance(sibling.tag, str)
         and next(sibling.iter("article"), None) is None
         and opening in flat(sibling)
+        and len(flat(sibling)) <= _STANDFIRST  # not a story hidden by its names
         for sibling in best.itersiblings(preceding=True)
     )
 
@@ -90,17 +94,16 @@ def holder_of_list(
         and direct.get(parent, 0.0) >= _PARENT_SHARE * scores.get(best, 0.0)
     ):
         best, parent = parent, parent.getparent()
-    # The rest of a story behind a "Read more" button goes with the paragraphs before it
-    # (where they are more than a line: not a wrapper named for its script).
-    rests = [e for e in (best, *best.iterancestors()) if read_more(e, READ_MORE_LIFT)]
-    holder = rests[-1].getparent() if rests else None
-    if (
-        holder is not None
-        and holder.tag != "body"
-        and direct.get(holder, 0.0) >= _OWN_SHARE * scores.get(best, 0.0)
-    ):
-        return holder
-    return best
+    # The rest of a story behind a "Read more" button: the block holding it is the body,
+    # the paragraphs before it its siblings.
+    # (inside the story's <article> or <main>: not a page's "readmore-enabled" flag)
+    rests = []
+    for element in (best, *best.iterancestors()):
+        if element.tag in _STORY_BOUNDS:
+            break
+        if read_more(element, READ_MORE_LIFT):
+            rests.append(element)
+    return rests[-1] if rests else best
 
 
 def with_siblings(
@@ -117,7 +120,8 @@ def with_siblings(
     # after the title they are its standfirst (left out, as the page's description is),
     # before it the page's notices.
     at = siblings.index(best)
-    titled = any(_titles(s) for s in siblings[:at])
+    # (before the rest of a story behind a button, its beginning)
+    titled = any(_titles(s) for s in siblings[:at]) and not read_more(best, READ_MORE_LIFT)
     chosen = [best] + [
         s
         for i, s in enumerate(siblings)
@@ -179,12 +183,12 @@ def sections_of(
 ) -> list[lxml.html.HtmlElement]:
     """The story's other sections where each holds its own text block: the elements of
     the tag and class of ``best``'s parent inside the same ``<article>``, scoring at
-    least a fifth of that parent; on a page without ``<article>``, a how-to's steps."""
+    least a fifth of that parent."""
     parent, story = best.getparent(), article_of(best)
     if parent is None or parent is story or not parent.get("class"):
         return []
     if story is None:
-        return _steps(best, parent) if no_articles(best) else []
+        return []
     floor = scores.get(parent, 0.0) * 0.2
     return [
         element
@@ -196,39 +200,34 @@ def sections_of(
     ]
 
 
-def _steps(
-    best: lxml.html.HtmlElement, parent: lxml.html.HtmlElement
-) -> list[lxml.html.HtmlElement]:
-    """On a page without ``<article>``: the sections beside ``best``'s parent of its tag
-    and class, each holding a block like ``best`` (its tag, its first class) and a
-    sentence, ``_STEPS`` of them at least: the steps of a how-to. Not a layout's rows or
-    boxes of teasers beside the story (a block of another class in each, or too few)."""
-    grand, inner = parent.getparent(), (best.get("class") or "").split()[:1]
-    if grand is None or not inner:
-        return []
-    kind = (parent.tag, parent.get("class"))
-    steps = [
-        element
-        for element in grand
-        if element is not parent
-        and (element.tag, element.get("class")) == kind
-        and any(inner[0] in (e.get("class") or "").split() for e in element.iter(best.tag))
-        and _holds_sentence(element)
-    ]
-    return steps if len(steps) >= _STEPS else []
-
-
-def _holds_sentence(element: lxml.html.HtmlElement) -> bool:
-    for paragraph in element.iter("p"):
-        text = " ".join(visible_text(paragraph).split())
-        if len(text) >= _SENTENCE and text.endswith(SENTENCE_ENDS):
-            return True
-    return False
-
-
 def no_articles(element: lxml.html.HtmlElement) -> bool:
     return next(element.getroottree().getroot().iter("article"), None) is None
 
 
 def article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next(element.iterancestors("article"), None)
+
+
+def prose_heading(heading: lxml.html.HtmlElement, text: str) -> bool:
+    """A subhead as long as a paragraph, ending as a statement does, with no paragraph or
+    list after it: a paragraph set as a heading (BuzzFeed's list items, over a picture),
+    scored and read as one. Not a question (an explainer's subheads), a teaser's
+    headline (in a link) or a live blog's or a listicle's entry (prose under it)."""
+    if heading.tag == "h1" or len(text) < _SIBLING_PROSE or not text.endswith(_STATEMENT_ENDS):
+        return False
+    if heading.find(".//a") is not None or in_card(heading):
+        return False
+    return not any(_holds_prose(after) for after in heading.itersiblings())
+
+
+def _holds_prose(element: lxml.html.HtmlElement) -> bool:
+    return any(
+        isinstance(e.tag, str) and len(" ".join(visible_text(e).split())) >= _LINE
+        for e in element.iter("p", "ul", "ol")
+    )
+
+
+def in_card(heading: lxml.html.HtmlElement) -> bool:
+    """A heading in a link holding little more: a teaser card's headline."""
+    link = next(heading.iterancestors("a"), None)
+    return link is not None and link.get("href") is not None and len(link.text_content()) < _CARD
