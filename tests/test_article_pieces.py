@@ -269,3 +269,72 @@ def test_read_more_boxes_of_headlines_and_blurbs_and_related_labels_stay_out() -
     assert STORY[2] in found
     assert not any(t in p for t in TEASERS for p in found)
     assert not any(p.startswith(("Related", "MORE")) for p in found)
+
+
+def test_a_read_more_wrapper_with_the_date_and_credits_and_classed_paragraphs_before_a_rest() -> (
+    None
+):
+    """A Turkish site's ``readmore-area`` holds the date line, the story and the credits:
+    the story alone is read. A rest behind a button after the story's first paragraphs,
+    each of a class (``p.para``): the whole story, in order."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = (
+        "<article><h1>La piscine rouvre</h1><div class='news-text readmore-area'>"
+        "<div class='date'>04 Ekim 2023 14:05 | Güncelleme: 15:20</div>"
+        f"<div class='body'>{paragraphs}</div><p class='copyright'>Bu haberin tüm hakları "
+        "saklıdır; izinsiz kullanılamaz.</p></div></article>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+    opening = "".join(f"<p class='para'>{p}</p>" for p in STORY[:2])
+    rest = "".join(f"<p>{p}</p>" for p in STORY[2:] + OTHER_STORY)
+    body = (
+        f"<article><h1>La piscine rouvre</h1>{opening}"
+        f"<div class='read-more-content'>{rest}</div></article>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY + OTHER_STORY
+
+
+def test_entry_headings_linked_to_themselves_and_crossheads_in_wrappers_stay_subheads() -> None:
+    """A live blog's entry headings in links to their own permalink (``#post-1``); a
+    long crosshead alone in a wrapper, or in a toggle card with its button, prose after."""
+    entry = "<div class='post'><a href='/live?post={n}#post-{n}'><h2>{title}</h2></a>{body}</div>"
+    crosshead = (
+        "Les habitants disent avoir été prévenus moins d'une heure avant l'arrivée de l'eau."
+    )
+    body = (
+        "<article><h1>La piscine rouvre</h1>"
+        + entry.format(n=1, title="Le conseil vote", body=f"<p>{STORY[0]}</p>")
+        + entry.format(n=2, title="Les travaux", body=f"<p>{STORY[1]}</p>")
+        + f"<div class='subheadline-block'><h2>{crosshead}</h2></div><div><p>{STORY[2]}</p></div>"
+        + f"<div class='toggle'><div class='toggle-heading'><h4>{crosshead}</h4>"
+        f"<button aria-label='Open'></button></div><div><p>{OTHER_STORY[0]}</p></div></div>"
+        "</article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        "## Le conseil vote",
+        STORY[0],
+        "## Les travaux",
+        STORY[1],
+        f"## {crosshead}",
+        STORY[2],
+        f"## {crosshead}",
+        OTHER_STORY[0],
+    ]
+
+
+def test_read_more_sections_of_excerpt_cards_or_under_a_title_are_not_the_story() -> None:
+    """A ``read-more-stories`` section of cards, each an excerpt; a ``read-more-box``
+    under its own title, two paragraphs of another story."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    cards = "".join(f"<div class='card'><p>{p}</p></div>" for p in OTHER_STORY[:2])
+    body = (
+        f"<article><h1>La piscine rouvre</h1><div class='single-content'>{paragraphs}</div>"
+        f"<section class='read-more-stories'>{cards}</section></article>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+    box = "".join(f"<p>{p}</p>" for p in OTHER_STORY[:2])
+    body = (
+        f"<article><h1>La piscine rouvre</h1><div class='entry-content'>{paragraphs}"
+        f"<div class='read-more-box'><h3>Plus sur la piscine</h3>{box}</div></div></article>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY

@@ -175,18 +175,23 @@ def read_more(element: lxml.html.HtmlElement, pairs: tuple[str, ...]) -> bool:
 
 def _story_rest(element: lxml.html.HtmlElement) -> bool:
     """A "read more" block holding paragraphs of prose one after the other, not links,
-    under no "Read more" or "Related" heading: the story's rest, shown at a button's
-    press (the Herald Sun's ``div#read-more``). Not teasers (a linked headline over each
-    blurb, a blurb opening with its link), nor the next story's opening."""
+    under no heading of its own: the story's rest, shown at a button's press (the Herald
+    Sun's ``div#read-more``). Not a box of "Read more" or teasers (a linked headline over
+    each blurb, a blurb opening with its link), nor the next story's opening."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     if {"next", "related"} & set(_WORD.findall(names)):
         return False
     if any(is_furniture_line(clean_line(h.text_content()), True) for h in element.iter(*_HEADS)):
         return False
-    run = 0
-    for paragraph in element.iter("p"):
-        before = paragraph.getprevious()
-        run = run + 1 if _prose(paragraph) and (before is None or before.tag == "p") else 0
+    run, last = 0, None  # prose paragraphs in a row, siblings; the last of them
+    for paragraph in element.iter("p", *_HEADS):
+        if paragraph.tag != "p" and last is None:
+            return False  # a box's title over its paragraphs: "Read more about the pool"
+        if paragraph.tag != "p" or not _prose(paragraph):
+            run, last = 0, None
+            continue
+        run = run + 1 if last is not None and paragraph.getprevious() is last else 1
+        last = paragraph
         if run >= _REST_PARAGRAPHS:
             return True
     return False

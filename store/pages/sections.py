@@ -21,6 +21,8 @@ _NESTING = frozenset({"ul", "ol", "li"})  # where a list sits inside a list
 _NOT_PROSE = frozenset("article aside div h1 h2 h3 h4 h5 h6 ol p section table ul".split())
 _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 _STORY_BOUNDS = frozenset({"article", "main", "body"})
+_MEDIA = ("img", "picture", "figure", "video", "iframe", "svg")
+_BUTTON = 40  # characters: what a read-more block holds besides the story ("Lire la suite")
 _STANDFIRST = 400  # characters: a standfirst is a paragraph, not a story
 _LINE = 25  # characters: a paragraph or a list this long is prose under a heading
 _CARD = 300  # characters: a link holding a heading and less is a teaser card
@@ -97,9 +99,10 @@ def holder_of_list(
     # The rest of a story behind a "Read more" button: the block holding it is the body,
     # the paragraphs before it its siblings.
     # (inside the story's <article> or <main>: not a page's "readmore-enabled" flag)
-    rests = []
+    # (holding little more than it, a button: not a wrapper with the date and credits)
+    rests, length = [], _words(best)
     for element in (best, *best.iterancestors()):
-        if element.tag in _STORY_BOUNDS:
+        if element.tag in _STORY_BOUNDS or _words(element) > length + _BUTTON:
             break
         if read_more(element, READ_MORE_LIFT):
             rests.append(element)
@@ -128,6 +131,8 @@ def with_siblings(
         if s is not best
         and (scores.get(s, 0.0) >= floor or ((i > at or not titled) and _prose_sibling(s)))
     ]
+    if read_more(best, READ_MORE_LIFT):
+        chosen += _opening_of_rest(siblings[:at], chosen)
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
         # Sections of the story of one <article> (or of a page with none), a page
@@ -147,6 +152,29 @@ def with_siblings(
                 chosen.append(element)
                 taken.add(element)
     return chosen
+
+
+def _words(element: lxml.html.HtmlElement) -> int:
+    """The length of an element's words, one space between them."""
+    return len(" ".join(element.text_content().split()))
+
+
+def _holds_any(element: lxml.html.HtmlElement) -> bool:
+    """Words or a picture (not a button's icon)."""
+    return bool(_words(element)) or next(element.iter(*_MEDIA), None) is not None
+
+
+def _opening_of_rest(
+    before: list[lxml.html.HtmlElement], chosen: list[lxml.html.HtmlElement]
+) -> list[lxml.html.HtmlElement]:
+    """The paragraphs right before the rest of a story, whatever their class (two at
+    least, one after the other: a single one is the standfirst)."""
+    run: list[lxml.html.HtmlElement] = []
+    for element in reversed(before):
+        if element.tag != "p":
+            break
+        run.append(element)
+    return [p for p in run if p not in chosen] if len(run) >= 2 else []
 
 
 def _prose_sibling(element: lxml.html.HtmlElement) -> bool:
@@ -209,25 +237,35 @@ def article_of(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 def prose_heading(heading: lxml.html.HtmlElement, text: str) -> bool:
-    """A subhead as long as a paragraph, ending as a statement does, with no paragraph or
-    list after it: a paragraph set as a heading (BuzzFeed's list items, over a picture),
-    scored and read as one. Not a question (an explainer's subheads), a teaser's
-    headline (in a link) or a live blog's or a listicle's entry (prose under it)."""
+    """A subhead as long as a paragraph, ending as a statement does, with no prose after
+    it: a paragraph set as a heading (BuzzFeed's list items, over a picture), scored and
+    read as one. Not a question (an explainer's subheads), a teaser's headline (in a
+    link), a live blog's or a listicle's entry or a crosshead in a wrapper of its own
+    (prose after it, or after its wrapper)."""
     if heading.tag == "h1" or len(text) < _SIBLING_PROSE or not text.endswith(_STATEMENT_ENDS):
         return False
     if heading.find(".//a") is not None or in_card(heading):
         return False
-    return not any(_holds_prose(after) for after in heading.itersiblings())
-
-
-def _holds_prose(element: lxml.html.HtmlElement) -> bool:
-    return any(
-        isinstance(e.tag, str) and len(" ".join(visible_text(e).split())) >= _LINE
-        for e in element.iter("p", "ul", "ol")
+    node, parent = heading, heading.getparent()
+    while (  # a wrapper of its own, maybe with a button (a BuzzFeed item has a picture)
+        parent is not None
+        and parent.tag not in _STORY_BOUNDS
+        and not any(c is not node and _holds_any(c) for c in parent if isinstance(c.tag, str))
+        and _words(parent) <= len(text) + 10
+    ):
+        node, parent = parent, parent.getparent()
+    if len((node.tail or "").strip()) >= _LINE:
+        return False
+    return not any(
+        isinstance(after.tag, str) and len(" ".join(visible_text(after).split())) >= _LINE
+        for after in node.itersiblings()
     )
 
 
 def in_card(heading: lxml.html.HtmlElement) -> bool:
-    """A heading in a link holding little more: a teaser card's headline."""
+    """A heading in a link to another page holding little more: a teaser card's
+    headline (not a live blog's entry linked to itself, ``#post-1``)."""
     link = next(heading.iterancestors("a"), None)
-    return link is not None and link.get("href") is not None and len(link.text_content()) < _CARD
+    if link is None or "#" in (link.get("href") or "#"):
+        return False
+    return len(link.text_content()) < _CARD
