@@ -154,12 +154,16 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     linking a related story (``<a class="popup">``, ``"related-link"``), nothing named
     inside it: its words are the sentence's, whatever its class names say. Not a byline,
     an ad's label, a caption."""
+    kind, name = element.get("class"), element.get("id")
+    if not kind and not name:
+        return False  # no names: read anyway
     after = (element.tail or "").lstrip()
     if not (after[:1].isalnum() or after[:1] in _AFTER_WORD):
         return False
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if not set(_WORD.findall(names)) & _FURNITURE_WORDS <= _IN_TEXT:
-        return False
+    names = f"{kind or ''} {name or ''}".lower()
+    furniture = set(_WORD.findall(names)) & _FURNITURE_WORDS
+    if not furniture or not furniture <= _IN_TEXT:
+        return False  # not named furniture (read anyway), or named more than a link
     if any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS):
         return False
     text = clean_line(element.text_content())
