@@ -338,3 +338,52 @@ def test_read_more_sections_of_excerpt_cards_or_under_a_title_are_not_the_story(
         f"<div class='read-more-box'><h3>Plus sur la piscine</h3>{box}</div></div></article>"
     )
     assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_a_standfirst_and_kicker_or_an_excerpt_before_a_rest_are_not_its_opening() -> None:
+    """Before a read-more rest: a standfirst and a one-word kicker (each a paragraph of
+    a class), or the rest's own first paragraphs shown cut short: the rest alone."""
+    rest = "".join(f"<p>{p}</p>" for p in STORY + OTHER_STORY)
+    dek = "Le vote du conseil met fin à trois ans de fermeture, mais l'opposition regrette."
+    for before in (
+        f"<p class='standfirst'>{dek}</p><p class='kicker'>Exclusif</p>",
+        "".join(f"<p class='excerpt'>{p[:90]}…</p>" for p in STORY[:2]),
+    ):
+        body = (
+            f"<article><h1>La piscine rouvre</h1>{before}"
+            f"<div class='readmore-content'>{rest}</div></article>"
+        )
+        assert extract_article(page(body)).paragraphs == STORY + OTHER_STORY
+
+
+def test_a_gallerys_long_captions_in_headings_do_not_outscore_the_story() -> None:
+    """Six slides, each a picture and a caption in an ``<h3>`` ending as a sentence,
+    beside a short story: the story is read, not the captions."""
+    slides = "".join(
+        f"<div class='carousel-item'><img src='{n}.jpg'><h3>{t}</h3></div>"
+        for n, t in enumerate(TEASERS * 2)
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = (
+        f"<h1>La piscine rouvre</h1><div class='main'>{paragraphs}</div>"
+        f"<div class='more-photos'>{slides}</div>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
+
+
+def test_text_spliced_into_a_sentence_and_subheads_linked_to_a_source_are_right() -> None:
+    """A footnote's text in a ``popup`` span mid-sentence stays out; a subhead linked to
+    its source, with paragraphs after it, and an accordion's question (``javascript:``)
+    stay subheads."""
+    popup = "<span class='popup'>Rapport annuel du service des parcs, 2021, tableau 4</span>"
+    body = (
+        f"<article><h1>La piscine rouvre</h1><p>Le conseil a voté jeudi soir{popup} la "
+        "réouverture de la piscine d'été, fermée depuis trois ans faute d'argent pour "
+        "refaire ses bassins.</p>"
+        f"<a href='https://parcs.example.gov/rapport'><h2>Le rapport des parcs</h2></a>"
+        f"<p>{STORY[1]}</p><a href='javascript:void(0)'><h3>Quand ouvrira-t-elle ?</h3></a>"
+        f"<div class='panel'><p>{STORY[2]}</p></div></article>"
+    )
+    found = extract_article(page(body)).paragraphs
+    assert not any("tableau" in p for p in found)
+    assert found[1:] == ["## Le rapport des parcs", STORY[1], "## Quand ouvrira-t-elle ?", STORY[2]]

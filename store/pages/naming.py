@@ -51,6 +51,7 @@ _FURNITURE_PAIRS = (
 _LACKS = re.compile(r"\b(?:no|without)[-_][a-z0-9_-]+")
 # Furniture words an element in a sentence may have and still be words of it.
 _IN_TEXT = frozenset({"popup", "modal", "related"})
+_IN_TEXT_WORDS = 5  # words of a sentence in such an element, at most
 # "Read more": links to other stories, or the rest of this one behind a button.
 _READ_MORE = ("read-more",)
 READ_MORE_LIFT = ("read-more", "readmore")
@@ -167,8 +168,8 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     if any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS):
         return False
     text = clean_line(element.text_content())
-    if text.endswith(":") or is_furniture_line(text, True):
-        return False  # its own text a label: "MORE:", "Related: ...", "READ MORE: ..."
+    if len(text.split()) > _IN_TEXT_WORDS or text.endswith(":") or is_furniture_line(text, True):
+        return False  # a block spliced in (a note's text, a headline), or a label ("MORE:")
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
 
 

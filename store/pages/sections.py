@@ -132,7 +132,8 @@ def with_siblings(
         and (scores.get(s, 0.0) >= floor or ((i > at or not titled) and _prose_sibling(s)))
     ]
     if read_more(best, READ_MORE_LIFT):
-        chosen += _opening_of_rest(siblings[:at], chosen)
+        rest = " ".join(best.text_content().split())
+        chosen += _opening_of_rest(siblings[:at], chosen, rest)
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
         # Sections of the story of one <article> (or of a page with none), a page
@@ -165,14 +166,18 @@ def _holds_any(element: lxml.html.HtmlElement) -> bool:
 
 
 def _opening_of_rest(
-    before: list[lxml.html.HtmlElement], chosen: list[lxml.html.HtmlElement]
+    before: list[lxml.html.HtmlElement], chosen: list[lxml.html.HtmlElement], rest: str
 ) -> list[lxml.html.HtmlElement]:
-    """The paragraphs right before the rest of a story, whatever their class (two at
-    least, one after the other: a single one is the standfirst)."""
+    """The paragraphs of prose right before the rest of a story, whatever their class
+    (two at least, one after the other: a single one is the standfirst), not an excerpt
+    of the rest repeated."""
     run: list[lxml.html.HtmlElement] = []
     for element in reversed(before):
-        if element.tag != "p":
+        text = " ".join(element.text_content().split())
+        if element.tag != "p" or len(text) < _SIBLING_PROSE:
             break
+        if text.rstrip("…. ") in rest:
+            continue  # the rest's own opening, shown above it cut short
         run.append(element)
     return [p for p in run if p not in chosen] if len(run) >= 2 else []
 
@@ -256,16 +261,37 @@ def prose_heading(heading: lxml.html.HtmlElement, text: str) -> bool:
         node, parent = parent, parent.getparent()
     if len((node.tail or "").strip()) >= _LINE:
         return False
-    return not any(
+    if any(
         isinstance(after.tag, str) and len(" ".join(visible_text(after).split())) >= _LINE
         for after in node.itersiblings()
+    ):
+        return False
+    # an item of a list with paragraphs elsewhere (not a gallery's captions, teasers)
+    items = parent.getparent() if parent is not None else None
+    return items is not None and any(
+        _words(p) >= _SIBLING_PROSE for p in items.iter("p") if not _in(p, parent)
     )
 
 
+def _in(element: lxml.html.HtmlElement, holder: lxml.html.HtmlElement) -> bool:
+    return element is holder or holder in element.iterancestors()
+
+
 def in_card(heading: lxml.html.HtmlElement) -> bool:
-    """A heading in a link to another page holding little more: a teaser card's
-    headline (not a live blog's entry linked to itself, ``#post-1``)."""
+    """A heading in a link to another page, holding little more, with no prose after it:
+    a teaser card's headline. Not a live blog's entry linked to itself (``#post-1``), an
+    accordion's question (``javascript:``), a subhead linked to its source (prose
+    after it)."""
     link = next(heading.iterancestors("a"), None)
-    if link is None or "#" in (link.get("href") or "#"):
+    if link is None:
         return False
-    return len(link.text_content()) < _CARD
+    href = (link.get("href") or "#").strip().lower()
+    if "#" in href or href.startswith("javascript:") or len(link.text_content()) >= _CARD:
+        return False
+    return not any(_holds_prose(after) for after in link.itersiblings())
+
+
+def _holds_prose(element: lxml.html.HtmlElement) -> bool:
+    return isinstance(element.tag, str) and any(
+        len(" ".join(visible_text(e).split())) >= _LINE for e in element.iter("p", "ul", "ol")
+    )
