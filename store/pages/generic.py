@@ -229,7 +229,7 @@ def _runs(
             tag = child.tag if isinstance(child.tag, str) else ""
             wrapper = tag in _WRAPPERS and wraps_page(child)
             in_sentence = (
-                tag not in _BLOCKS and not _holds_blocks(child) and word_of_sentence(child)
+                tag not in _BLOCKS and word_of_sentence(child) and not _holds_blocks(child)
             )
             named = None if in_sentence else protected
             if not tag or _skipped(child, tag, bylines, named, layout or wrapper, wrapper):

@@ -155,13 +155,12 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     linking a related story (``<a class="popup">``, ``"related-link"``), nothing named
     inside it: its words are the sentence's, whatever its class names say. Not a byline,
     an ad's label, a caption."""
-    kind, name = element.get("class"), element.get("id")
-    if not kind and not name:
+    names = _names(element)
+    if not names.strip():
         return False  # no names: read anyway
     after = (element.tail or "").lstrip()
     if not (after[:1].isalnum() or after[:1] in _AFTER_WORD):
         return False
-    names = f"{kind or ''} {name or ''}".lower()
     furniture = set(_WORD.findall(names)) & _FURNITURE_WORDS
     if not furniture or not furniture <= _IN_TEXT:
         return False  # not named furniture (read anyway), or named more than a link
@@ -173,8 +172,13 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
 
 
+def _names(element: lxml.html.HtmlElement) -> str:
+    """An element's class and id, lower case (as they are: no word of them dropped)."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+
+
 def read_more(element: lxml.html.HtmlElement, pairs: tuple[str, ...]) -> bool:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().replace("_", "-")
+    names = _names(element).replace("_", "-")
     return any(pair in names for pair in pairs)
 
 
@@ -183,8 +187,7 @@ def _story_rest(element: lxml.html.HtmlElement) -> bool:
     under no heading of its own: the story's rest, shown at a button's press (the Herald
     Sun's ``div#read-more``). Not a box of "Read more" or teasers (a linked headline over
     each blurb, a blurb opening with its link), nor the next story's opening."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if {"next", "related"} & set(_WORD.findall(names)):
+    if {"next", "related"} & set(_WORD.findall(_names(element))):
         return False
     if any(is_furniture_line(clean_line(h.text_content()), True) for h in element.iter(*_HEADS)):
         return False

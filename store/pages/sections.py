@@ -123,17 +123,17 @@ def with_siblings(
     # after the title they are its standfirst (left out, as the page's description is),
     # before it the page's notices.
     at = siblings.index(best)
-    # (before the rest of a story behind a button, its beginning)
-    titled = any(_titles(s) for s in siblings[:at]) and not read_more(best, READ_MORE_LIFT)
+    rest = read_more(best, READ_MORE_LIFT)  # the rest of a story behind a button
+    # (before that rest, its beginning)
+    titled = any(_titles(s) for s in siblings[:at]) and not rest
     chosen = [best] + [
         s
         for i, s in enumerate(siblings)
         if s is not best
         and (scores.get(s, 0.0) >= floor or ((i > at or not titled) and _prose_sibling(s)))
     ]
-    if read_more(best, READ_MORE_LIFT):
-        rest = " ".join(best.text_content().split())
-        chosen += _opening_of_rest(siblings[:at], chosen, rest)
+    if rest:
+        chosen += _opening_of_rest(siblings[:at], chosen, " ".join(best.text_content().split()))
     kind, story = (best.tag, best.get("class")), article_of(best)
     if kind[1] and (story is not None or no_articles(best)):
         # Sections of the story of one <article> (or of a page with none), a page
@@ -218,9 +218,7 @@ def sections_of(
     the tag and class of ``best``'s parent inside the same ``<article>``, scoring at
     least a fifth of that parent."""
     parent, story = best.getparent(), article_of(best)
-    if parent is None or parent is story or not parent.get("class"):
-        return []
-    if story is None:
+    if parent is None or story is None or parent is story or not parent.get("class"):
         return []
     floor = scores.get(parent, 0.0) * 0.2
     return [
