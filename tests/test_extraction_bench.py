@@ -107,3 +107,13 @@ def test_readabilitys_real_pages_make_a_set_their_expected_html_read_as_utf8(
     assert list(truth) == ["lemonde-1"]
     assert truth["lemonde-1"]["articleBody"] == "L’Assemblée a voté\nmardi.\nRéactions\nÉlus"
     assert (tmp_path / "set" / "pages" / "lemonde-1.html").exists()
+
+
+def test_a_packages_page_names_become_plain_file_names() -> None:
+    """A name from a package is never a path nor a terminal control: written and
+    printed as letters, digits, dots, dashes and underscores."""
+    from realworld_set import _file_name
+
+    assert _file_name("lemonde-1") == "lemonde-1"
+    assert _file_name("../../etc/x\x1b[2J") == "_.._etc_x__2J"
+    assert _file_name("..") == "page"
