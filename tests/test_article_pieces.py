@@ -387,3 +387,75 @@ def test_text_spliced_into_a_sentence_and_subheads_linked_to_a_source_are_right(
     found = extract_article(page(body)).paragraphs
     assert not any("tableau" in p for p in found)
     assert found[1:] == ["## Le rapport des parcs", STORY[1], "## Quand ouvrira-t-elle ?", STORY[2]]
+
+
+def test_a_lead_set_apart_at_the_top_of_the_story_opens_its_text_but_a_header_s_does_not() -> None:
+    """The page's description set as the story's first paragraph, in a block of its own
+    beside the body (``article__lead``, as a Latvian news site has it): the story's
+    text opens with it. In the article's ``<header>`` it is a standfirst, left out."""
+    head = f"<meta name='description' content=\"{STORY[0]}\">"
+    rest = "".join(f"<p>{p}</p>" for p in STORY[1:] + OTHER_STORY)
+    body = (
+        "<article><h1>La piscine rouvre</h1><div class='article__info'>Par Jean Dupont</div>"
+        f"<div class='article__lead'>{STORY[0]}</div><div class='article__body'>{rest}</div>"
+        "</article>"
+    )
+    article = extract_article(page(body, head))
+    assert article.page_text.split("\n\n") == STORY + OTHER_STORY
+    assert article.paragraphs == STORY[1:] + OTHER_STORY  # the lead is shown once
+    body = (
+        f"<article><header><h1>La piscine rouvre</h1><div class='leading'><p>{STORY[0]}</p>"
+        f"</div></header><div class='body'>{rest}</div></article>"
+    )
+    assert extract_article(page(body, head)).page_text.split("\n\n") == STORY[1:] + OTHER_STORY
+
+
+def test_a_line_break_inside_bold_or_italics_ends_its_line() -> None:
+    """``<strong>Web editor<br></strong>The goal…`` (Medium's list items): two lines, a
+    subhead and its paragraph, not "editorThe"; lines in an ``<em>`` are two lines."""
+    body = (
+        f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p>"
+        f"<p><strong>Les travaux<br></strong>{STORY[1]}</p>"
+        f"<p><em>Ouverte en juin,<br>fermée en septembre.</em> {STORY[2]}</p></article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        STORY[0],
+        "## Les travaux",
+        STORY[1],
+        "Ouverte en juin,",
+        f"fermée en septembre. {STORY[2]}",
+    ]
+
+
+def test_the_figures_of_a_table_are_read_and_a_date_alone_is_not() -> None:
+    """LWN's table of developers: a name and its figures in each row, "2.0%" in several
+    rows. A date alone in a cell of its own row stays out."""
+    rows = [("Herbert Dürr", "63", "2.0%"), ("Jürgen Schmidt", "56", "2.0%")]
+    rows += [("Armin Le Grand", "56", "2.0%"), ("Pedro Giffuni", "23", "6.1%")]
+    table = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    body = (
+        f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p><table>"
+        f"<tr><td>12.10.2015</td></tr>{table}</table><p>{STORY[1]}</p></article>"
+    )
+    found = extract_article(page(body)).paragraphs
+    assert found == [STORY[0], *[cell for row in rows for cell in row], STORY[1]]
+
+
+def test_a_phrase_linked_to_a_note_stays_in_its_sentence() -> None:
+    """Words of a sentence linked to a reader's note (``<a class="popup">``), longer than
+    a word or two, or ending the sentence: read where they are."""
+    note = "<a href='javascript:void(0);' class='popup'>{}</a>"
+    body = (
+        "<article><h1>La piscine rouvre</h1><p>Le conseil municipal a voté, après un long "
+        f"débat, {note.format('la réouverture de la piscine d’été fermée depuis trois ans')} "
+        "faute d'argent pour refaire ses bassins.</p><p>Les travaux commenceront en janvier "
+        f"et la mairie espère ouvrir dès la fin du mois de juin, {note.format('sans faute.')}"
+        f"</p><p>{STORY[2]}</p></article>"
+    )
+    assert extract_article(page(body)).paragraphs == [
+        "Le conseil municipal a voté, après un long débat, la réouverture de la piscine "
+        "d’été fermée depuis trois ans faute d'argent pour refaire ses bassins.",
+        "Les travaux commenceront en janvier et la mairie espère ouvrir dès la fin du mois "
+        "de juin, sans faute.",
+        STORY[2],
+    ]

@@ -56,6 +56,8 @@ def test_bylines_in_several_languages(line: str) -> None:
         "10:42 am GMT",
         "mehr anzeigen",
         "Bild vergrößern",
+        "See more photos",
+        "Weitere Bilder",
         "Read more",
         "20. Mai 2019",
         "January 22, 2014",

@@ -24,6 +24,7 @@ from lxml import etree
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 from store.aa.stamps import UpdateStamp, resolve, split_authors
 from store.pages.blocks import SUBHEAD, drop_boilerplate, parse_page
+from store.pages.generic import opening_of
 from store.pages.jsonld import PageMeta, read_meta
 from store.pages.layouts import Layout, classic_layout, generic_layout, prose_layout
 from store.text import clean_line, fold
@@ -145,7 +146,7 @@ def extract_article(
         image=layout.image or meta.image,
         keywords=meta.keywords,
         lang=lang,
-        lead_opens_body=lead_opens_body,
+        lead_opens_body=lead_opens_body or (layout.lead_opens and bool(lead)),
     )
 
 
@@ -157,6 +158,8 @@ def _page_or_jsonld(found: Layout | None, meta: PageMeta, root: etree._Element) 
     if generic is not None and len("".join(generic.paragraphs)) < MIN_GENERIC_CHARS:
         generic = None
     if generic is not None and jsonld is not None and not _is_teaser(jsonld, generic):
+        # The page's story, as JSON-LD gives it: the page shows whether the lead opens it.
+        jsonld.lead_opens = generic.lead_opens and _opens_alike(jsonld, generic)
         generic = None
     body = generic or jsonld
     if body is None:
@@ -171,6 +174,14 @@ def _is_teaser(jsonld: Layout, page: Layout) -> bool:
         return False
     words = set(_WORDS.findall(fold(short)))
     return len(words & set(_WORDS.findall(fold(long)))) >= 0.7 * len(words)
+
+
+def _opens_alike(one: Layout, other: Layout) -> bool:
+    """Both bodies open with the same first words."""
+    if not one.paragraphs or not other.paragraphs:
+        return False
+    first = opening_of(one.paragraphs[0])
+    return bool(first) and first == opening_of(other.paragraphs[0])
 
 
 def _jsonld_layout(meta: PageMeta) -> Layout | None:

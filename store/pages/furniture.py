@@ -16,6 +16,8 @@ Bylines and comment notices are only looked for at the edges of a body
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import TYPE_CHECKING
 
 from store.aa.stamps import split_authors
 from store.pages.blocks import SUBHEAD, is_share_prompt
@@ -34,6 +36,9 @@ from store.pages.phrases import (
     TAXONOMY,
     TAXONOMY_BARE,
 )
+
+if TYPE_CHECKING:
+    import lxml.html
 from store.text import fold
 
 _MAX_LINE = 200
@@ -280,3 +285,35 @@ def authors_of(bylines: list[str]) -> list[str]:
         if names and len(line) < 100:
             return names
     return []
+
+
+REPEATED = 3  # a short line this many times in a body: a gallery's title, "Hide caption"
+_REPEATED_LONGEST = 200
+
+
+def without_repeated(paragraphs: list[str], figures: set[str]) -> list[str]:
+    """Without the short lines that come back ``REPEATED`` times or more: a gallery's
+    title on every slide, "Hide caption"; a story does not say one line thrice (a
+    table's ``figures`` aside)."""
+    counts = Counter(paragraphs)
+    return [
+        p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST or p in figures
+    ]
+
+
+def is_table_figure(cell: lxml.html.HtmlElement, text: str) -> bool:
+    """``text``, a cell's, is a figure of a table of data (numbers alone in a row of two
+    cells at least, as "63 | 16.6%" beside a name), not a date or a time alone."""
+    if cell.tag not in ("td", "th") or not any(char.isdigit() for char in text):
+        return False
+    if any(char.isalpha() for char in text):
+        return False
+    row = cell.getparent()
+    if row is None or row.tag != "tr":
+        return False
+    return sum(1 for c in row if c.tag in ("td", "th") and c.text_content().strip()) >= 2
+
+
+def looks_like_subhead(text: str) -> bool:
+    """A bold line short enough to be a subhead, not ending as a sentence."""
+    return len(text) <= 100 and not text.endswith((".", "!", "?", ":", "…", "؟"))

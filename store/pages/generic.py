@@ -21,15 +21,28 @@ The tree is only read, never changed: the caller reads title and metadata from i
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import lxml.html
 
 from store.pages.blocks import SUBHEAD
-from store.pages.furniture import authors_of, is_byline, is_furniture_line
-from store.pages.naming import hidden, named_furniture, unread, visible_text, word_of_sentence
+from store.pages.furniture import (
+    authors_of,
+    is_byline,
+    is_furniture_line,
+    is_table_figure,
+    looks_like_subhead,
+    without_repeated,
+)
+from store.pages.naming import (
+    hidden,
+    named_furniture,
+    server_form,
+    unread,
+    visible_text,
+    word_of_sentence,
+)
 from store.pages.sections import (
     another_of_list,
     article_holding,
@@ -37,6 +50,7 @@ from store.pages.sections import (
     flat,
     holder_of_list,
     in_card,
+    lead_opens_story,
     prose_heading,
     sections_of,
     standfirst_beside,
@@ -50,19 +64,16 @@ _BLOCKS = frozenset(
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul".split()
 )
-_INLINE_HOLDERS = frozenset({"span", "font"})  # read line by line where they hold <br>s
+_BOLD = frozenset({"b", "strong"})
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Furniture by its tag, but entered where it wraps the story (broken markup does that).
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes one
-_VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
-REPEATED = 3
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
-_REPEATED_LONGEST = 200
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
 RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
 PROSE = 80  # characters: a run this long earns a point for being a paragraph
@@ -84,10 +95,12 @@ class _Run:
 
 @dataclass
 class GenericBody:
-    """What the generic extractor found: paragraphs ("## " subheads) and byline names."""
+    """What the generic extractor found: paragraphs ("## " subheads) and byline names;
+    whether the page's lead, left out, is the story's first paragraph."""
 
     paragraphs: list[str]
     authors: list[str]
+    lead_opens: bool = False
 
 
 def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
@@ -104,10 +117,11 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     if body is None:
         return GenericBody([], [])
     found, first = _read(body, frozenset())
-    opening = _opening(lead)
+    opening = opening_of(lead)
     missed = bool(opening) and opening not in _flat(found) and opening in flat(body)
     if missed and first is not None and standfirst_beside(first, opening):
         missed = False  # the lead is the story's standfirst, beside it: left out
+        found.lead_opens = lead_opens_story(first, _flat(found), lead)
     if _length(found) >= RETRY_CHARS and not missed:
         return found
     story = article_holding(body, opening) if missed else None
@@ -132,7 +146,7 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     return GenericBody(better.paragraphs, found.authors or better.authors)
 
 
-def _opening(lead: str) -> str:
+def opening_of(lead: str) -> str:
     """The lead's first words, as ``_flat`` writes text: what a body that holds it has."""
     return " ".join(fold(lead).split()[:_OPENING_WORDS]) if lead else ""
 
@@ -170,6 +184,7 @@ def _read(
         and run.holder.tag != "h1"
     ]
     paragraphs: list[str] = []
+    figures: set[str] = set()  # a table's figures: "2.0%" in many rows is no gallery's title
     for index, run in enumerate(inside):
         text = run.text
         at_edge = index < EDGE or index >= len(inside) - EDGE
@@ -177,26 +192,22 @@ def _read(
             bylines.append(text)
             continue
         heading = run.holder.tag in _SUBHEADS and not prose_heading(run.holder, run.text)
-        subhead = heading or (run.bold_only and _looks_like_subhead(text))
+        subhead = heading or (run.bold_only and looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text
         # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
         # as a heading ("## March 2020").
         # A link's line is furniture, a heading in a link a teaser card's headline too.
+        figure = is_table_figure(run.holder, text)
+        if figure:
+            figures.add(text)
         if (
-            is_furniture_line(line if heading else text, at_edge)
+            (is_furniture_line(line if heading else text, at_edge) and not figure)
             or (run.link_chars > 0.6 * len(text) and len(text) < 200)
             or (heading and in_card(run.holder))
         ):
             continue
         paragraphs.append(line)
-    return GenericBody(_without_repeated(paragraphs), authors_of(bylines)), best
-
-
-def _without_repeated(paragraphs: list[str]) -> list[str]:
-    """Without the short lines that come back ``REPEATED`` times or more: a gallery's
-    title on every slide, "Hide caption"; a story does not say one line thrice."""
-    counts = Counter(paragraphs)
-    return [p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST]
+    return GenericBody(without_repeated(paragraphs, figures), authors_of(bylines)), best
 
 
 def _runs(
@@ -220,7 +231,7 @@ def _runs(
             return False
         if _landmarks(element) != page_landmarks:
             return False
-        return page_landmarks > 0 or (element.tag == "form" and _server_form(element))
+        return page_landmarks > 0 or (element.tag == "form" and server_form(element))
 
     def walk(block: lxml.html.HtmlElement) -> None:
         run = _Run(block)
@@ -241,7 +252,7 @@ def _runs(
             elif tag == "br":
                 runs.append(run)
                 run = _Run(block)
-            elif tag in _INLINE_HOLDERS and child.find(".//br") is not None:
+            elif len(child) and child.find(".//br") is not None:  # an inline holding lines
                 run = _lines(run, child, block, runs)
             else:
                 _inline(run, child, tag)
@@ -250,11 +261,6 @@ def _runs(
 
     walk(body)
     return [run for run in runs if run.parts and run.text]
-
-
-def _server_form(form: lxml.html.HtmlElement) -> bool:
-    """The form ASP.NET or JSF puts around a whole page (its view state inside)."""
-    return any((field.get("name") or "") in _VIEW_STATES for field in form.iter("input"))
 
 
 def _landmarks(element: lxml.html.HtmlElement) -> int:
@@ -303,12 +309,19 @@ def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
 
 
 def _lines(
-    run: _Run, element: lxml.html.HtmlElement, block: lxml.html.HtmlElement, runs: list[_Run]
+    run: _Run,
+    element: lxml.html.HtmlElement,
+    block: lxml.html.HtmlElement,
+    runs: list[_Run],
+    inside: str = "",
 ) -> _Run:
-    """A span or font holding ``<br>``s, read inline: a new run of ``block`` at each
-    ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it).
-    Returns the run the text after it goes on."""
-    _add_text(run, element.text)
+    """An inline element holding ``<br>``s, read inline: a new run of ``block`` at each
+    ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it; a
+    bold subhead ending in one, ``<strong>Editor<br></strong>``). ``inside``: the link
+    or bold tag it is in. Returns the run the text after it goes on."""
+    tag = element.tag
+    inside = "a" if "a" in (tag, inside) else inside or (tag if tag in _BOLD else "")
+    _add_text(run, element.text, inside)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if not tag or unread(child):
@@ -316,19 +329,21 @@ def _lines(
         elif tag == "br":
             runs.append(run)
             run = _Run(block)
-        elif tag in _INLINE_HOLDERS and len(child):
-            run = _lines(run, child, block, runs)
+        elif len(child) and child.find(".//br") is not None:
+            run = _lines(run, child, block, runs, inside)
         else:
-            _inline(run, child, tag)
-        _add_text(run, child.tail)
+            _inline(run, child, inside or tag)
+        _add_text(run, child.tail, inside)
     return run
 
 
-def _add_text(run: _Run, text: str | None) -> None:
-    """Text loose in a block or an inline (not in a tag of its own: not bold)."""
+def _add_text(run: _Run, text: str | None, inside: str = "") -> None:
+    """Text loose in a block, or in an inline element ``inside`` a link or bold (not in
+    a tag of its own: plain text is not bold)."""
     if text:
         run.parts.append(text)
-        run.bold_only = run.bold_only and not text.strip()
+        run.link_chars += len(text.strip()) if inside == "a" else 0
+        run.bold_only = run.bold_only and (inside in _BOLD or not text.strip())
 
 
 def _scores(
@@ -379,7 +394,3 @@ def _length_of(element: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlEleme
         # (its words' length with one space between: a measure, cheaper than clean_line)
         lengths[element] = len(" ".join(element.text_content().split()))
     return lengths[element]
-
-
-def _looks_like_subhead(text: str) -> bool:
-    return len(text) <= 100 and not text.endswith((".", "!", "?", ":", "…", "؟"))

@@ -41,6 +41,7 @@ class Layout:
     stamp: UpdateStamp | None = None
     location: str | None = None
     image: str | None = None
+    lead_opens: bool = False  # the page's lead, left out, is the story's first paragraph
 
 
 def classic_layout(root: lxml.html.HtmlElement, url: str | None) -> Layout | None:
@@ -87,7 +88,12 @@ def generic_layout(root: lxml.html.HtmlElement, lead: str = "") -> Layout:
     """Any other page: the best-scoring block of prose (``store.pages.generic``); the
     page's ``lead`` helps find it."""
     found = extract_generic(root, lead)
-    return Layout(name="generic", paragraphs=found.paragraphs, authors=found.authors)
+    return Layout(
+        name="generic",
+        paragraphs=found.paragraphs,
+        authors=found.authors,
+        lead_opens=found.lead_opens,
+    )
 
 
 def _stamp(root: lxml.html.HtmlElement) -> tuple[UpdateStamp | None, list[str]]:

@@ -12,6 +12,7 @@ import re
 import lxml.html
 
 from store.pages.furniture import is_furniture_line
+from store.pages.phrases import SENTENCE_ENDS
 from store.text import clean_line
 
 # Never entered: their text is no story's (scripts, forms, media, the head).
@@ -52,6 +53,7 @@ _LACKS = re.compile(r"\b(?:no|without)[-_][a-z0-9_-]+")
 # Furniture words an element in a sentence may have and still be words of it.
 _IN_TEXT = frozenset({"popup", "modal", "related"})
 _IN_TEXT_WORDS = 5  # words of a sentence in such an element, at most
+_MID_SENTENCE_WORDS = 16  # the same, where the sentence goes on before and after it
 # "Read more": links to other stories, or the rest of this one behind a button.
 _READ_MORE = ("read-more",)
 READ_MORE_LIFT = ("read-more", "readmore")
@@ -65,6 +67,8 @@ _PROSE = 80  # characters: a paragraph this long, with few links, is prose
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
 # What goes on a sentence after a word: commas (Latin, Arabic, CJK), stops, closing quotes.
 _AFTER_WORD = tuple(",،、，;.!?…)”’»\"'")
+_DASHES = ("-", "–", "—")
+_OPEN_ENDS = (",", "،", "、", "，", ";", *_DASHES)  # what a sentence goes on after
 
 
 def visible_text(element: lxml.html.HtmlElement) -> str:
@@ -158,8 +162,9 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     names = _names(element)
     if not names.strip():
         return False  # no names: read anyway
-    after = (element.tail or "").lstrip()
-    if not (after[:1].isalnum() or after[:1] in _AFTER_WORD):
+    after = (element.tail or "").lstrip()[:1]
+    followed = after.isalnum() or after in _AFTER_WORD
+    if not followed and after not in _DASHES and after:
         return False
     furniture = set(_WORD.findall(names)) & _FURNITURE_WORDS
     if not furniture or not furniture <= _IN_TEXT:
@@ -167,9 +172,24 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     if any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS):
         return False
     text = clean_line(element.text_content())
-    if len(text.split()) > _IN_TEXT_WORDS or text.endswith(":") or is_furniture_line(text, True):
+    goes_on = _goes_on_from(element, text)
+    if not followed and not (goes_on and (after or text.endswith(SENTENCE_ENDS))):
+        return False  # the sentence ends before it, or goes on in a dash or its own end
+    most = _MID_SENTENCE_WORDS if goes_on else _IN_TEXT_WORDS
+    if len(text.split()) > most or text.endswith(":") or is_furniture_line(text, True):
         return False  # a block spliced in (a note's text, a headline), or a label ("MORE:")
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
+
+
+def _goes_on_from(element: lxml.html.HtmlElement, text: str) -> bool:
+    """``text`` (the element's) carries on a sentence the text before it left open, in
+    lower case ("a profound conviction that <a>the easiest way of life is the best</a>."):
+    a phrase of it, not a headline or a note spliced in."""
+    before = element.getprevious()
+    parent = element.getparent()
+    loose = before.tail if before is not None else parent.text if parent is not None else ""
+    loose = (loose or "").rstrip()
+    return bool(loose) and (loose[-1].isalnum() or loose[-1] in _OPEN_ENDS) and text[:1].islower()
 
 
 def _names(element: lxml.html.HtmlElement) -> str:
@@ -212,3 +232,11 @@ def _prose(paragraph: lxml.html.HtmlElement) -> bool:
     first = paragraph[0] if len(paragraph) else None
     opens_with_link = first is not None and first.tag == "a" and not (paragraph.text or "").strip()
     return len(text) >= _PROSE and links < 0.25 * len(text) and not opens_with_link
+
+
+_VIEW_STATES = frozenset({"__VIEWSTATE", "javax.faces.ViewState"})
+
+
+def server_form(form: lxml.html.HtmlElement) -> bool:
+    """The form ASP.NET or JSF puts around a whole page (its view state inside)."""
+    return any((field.get("name") or "") in _VIEW_STATES for field in form.iter("input"))

@@ -58,6 +58,20 @@ def standfirst_beside(best: lxml.html.HtmlElement, opening: str) -> bool:
     )
 
 
+def lead_opens_story(best: lxml.html.HtmlElement, read: str, lead: str) -> bool:
+    """The page's lead is the story's first paragraph: the element right before the
+    paragraphs read (``read``, as ``flat`` writes text), in the story's own container
+    (not its ``<header>``), holding the lead alone, as News Corp's ``story-intro``."""
+    if next(best.iterancestors("header"), None) is not None:
+        return False
+    want = " ".join(fold(lead).split())
+    for sibling in best.itersiblings(preceding=True):
+        text = flat(sibling) if isinstance(sibling.tag, str) else ""
+        if text and text not in read:  # a sibling without words, or one read, comes first
+            return sibling.tag != "header" and text == want
+    return False
+
+
 def another_of_list(story: lxml.html.HtmlElement, other: lxml.html.HtmlElement | None) -> bool:
     """``other`` is another ``<article>`` of one list with ``story``: the same parent, or
     the same class (each in a wrapper of its own)."""
