@@ -427,9 +427,9 @@ def test_a_line_break_inside_bold_or_italics_ends_its_line() -> None:
     ]
 
 
-def test_the_figures_of_a_table_are_read_and_a_date_alone_is_not() -> None:
+def test_a_table_of_figures_is_read_a_line_a_row_and_a_date_alone_is_not() -> None:
     """LWN's table of developers: a name and its figures in each row, "2.0%" in several
-    rows. A date alone in a cell of its own row stays out."""
+    rows, each row a line of its cells. A date alone in a cell of its own row stays out."""
     rows = [("Herbert Dürr", "63", "2.0%"), ("Jürgen Schmidt", "56", "2.0%")]
     rows += [("Armin Le Grand", "56", "2.0%"), ("Pedro Giffuni", "23", "6.1%")]
     table = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
@@ -438,7 +438,7 @@ def test_the_figures_of_a_table_are_read_and_a_date_alone_is_not() -> None:
         f"<tr><td>12.10.2015</td></tr>{table}</table><p>{STORY[1]}</p></article>"
     )
     found = extract_article(page(body)).paragraphs
-    assert found == [STORY[0], *[cell for row in rows for cell in row], STORY[1]]
+    assert found == [STORY[0], *[" | ".join(row) for row in rows], STORY[1]]
 
 
 def test_a_phrase_linked_to_a_note_stays_in_its_sentence() -> None:

@@ -24,9 +24,9 @@ from lxml import etree
 from store.aa.dateline import Dateline, is_dateline_only, parse_dateline
 from store.aa.stamps import UpdateStamp, resolve, split_authors
 from store.pages.blocks import SUBHEAD, drop_boilerplate, parse_page
-from store.pages.generic import opening_of
 from store.pages.jsonld import PageMeta, read_meta
 from store.pages.layouts import Layout, classic_layout, generic_layout, prose_layout
+from store.pages.sections import opening_of
 from store.text import clean_line, fold
 
 # Site names that pages append to titles and descriptions ("... - Anadolu Ajansı").

@@ -289,29 +289,32 @@ def authors_of(bylines: list[str]) -> list[str]:
 
 REPEATED = 3  # a short line this many times in a body: a gallery's title, "Hide caption"
 _REPEATED_LONGEST = 200
+_CELLS = ("td", "th")
+_CELL = 120  # characters: a table's cells longer than this hold a page's layout, not data
 
 
-def without_repeated(paragraphs: list[str], figures: set[str]) -> list[str]:
+def without_repeated(paragraphs: list[str]) -> list[str]:
     """Without the short lines that come back ``REPEATED`` times or more: a gallery's
-    title on every slide, "Hide caption"; a story does not say one line thrice (a
-    table's ``figures`` aside)."""
+    title on every slide, "Hide caption"; a story does not say one line thrice."""
     counts = Counter(paragraphs)
-    return [
-        p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST or p in figures
-    ]
+    return [p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST]
 
 
-def is_table_figure(cell: lxml.html.HtmlElement, text: str) -> bool:
-    """``text``, a cell's, is a figure of a table of data (numbers alone in a row of two
-    cells at least, as "63 | 16.6%" beside a name), not a date or a time alone."""
-    if cell.tag not in ("td", "th") or not any(char.isdigit() for char in text):
-        return False
-    if any(char.isalpha() for char in text):
-        return False
-    row = cell.getparent()
+def data_row(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The row of a table of data ``cell`` is in (two cells with words at least, none
+    longer than a line: "Herbert Dürr | 63 | 16.6%"); None for any other element, a
+    layout table's cell among them."""
+    row = cell.getparent() if cell.tag in ("td", "th") else None
     if row is None or row.tag != "tr":
-        return False
-    return sum(1 for c in row if c.tag in ("td", "th") and c.text_content().strip()) >= 2
+        return None
+    filled = [n for n in (len(c.text_content().strip()) for c in row if c.tag in _CELLS) if n]
+    return row if len(filled) >= 2 and max(filled) <= _CELL else None
+
+
+def is_figure(text: str) -> bool:
+    """Numbers without words ("63", "16.6%"): a table's figure in a row of data (alone,
+    a date or a time)."""
+    return any(char.isdigit() for char in text) and not any(char.isalpha() for char in text)
 
 
 def looks_like_subhead(text: str) -> bool:

@@ -14,7 +14,8 @@
 3. Lines that are furniture even inside a body go (``store.pages.furniture``):
    bylines (their names are kept as the authors) and comment notices among the
    body's first or last ``EDGE`` lines, and anywhere captions, share prompts,
-   advert labels, "read more" links and whole-line notices ("Leave a comment").
+   advert labels, "read more" links and whole-line notices ("Leave a comment"). A
+   table of data's row is a line of its cells ("Herbert Dürr | 63 | 16.6%").
 
 The tree is only read, never changed: the caller reads title and metadata from it too.
 """
@@ -29,9 +30,10 @@ import lxml.html
 from store.pages.blocks import SUBHEAD
 from store.pages.furniture import (
     authors_of,
+    data_row,
     is_byline,
+    is_figure,
     is_furniture_line,
-    is_table_figure,
     looks_like_subhead,
     without_repeated,
 )
@@ -51,6 +53,7 @@ from store.pages.sections import (
     holder_of_list,
     in_card,
     lead_opens_story,
+    opening_of,
     prose_heading,
     sections_of,
     standfirst_beside,
@@ -73,7 +76,6 @@ _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes one
 # Commas as prose has them: Latin, Arabic, CJK (ideographic and full-width).
 _COMMAS = (",", "،", "、", "，")
-_OPENING_WORDS = 8  # of the lead, looked for in the body found
 MIN_RUN = 25  # characters: shorter runs are kept but earn no score
 RETRY_CHARS = 120  # a body shorter than this: class names may hide it, read again
 PROSE = 80  # characters: a run this long earns a point for being a paragraph
@@ -146,11 +148,6 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     return GenericBody(better.paragraphs, found.authors or better.authors)
 
 
-def opening_of(lead: str) -> str:
-    """The lead's first words, as ``_flat`` writes text: what a body that holds it has."""
-    return " ".join(fold(lead).split()[:_OPENING_WORDS]) if lead else ""
-
-
 def _flat(found: GenericBody) -> str:
     return " ".join(fold(" ".join(found.paragraphs)).split())
 
@@ -184,30 +181,33 @@ def _read(
         and run.holder.tag != "h1"
     ]
     paragraphs: list[str] = []
-    figures: set[str] = set()  # a table's figures: "2.0%" in many rows is no gallery's title
+    last_row = None  # the table row the last paragraph is of: its cells make one line
     for index, run in enumerate(inside):
         text = run.text
         at_edge = index < EDGE or index >= len(inside) - EDGE
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
+        row = data_row(run.holder)
         heading = run.holder.tag in _SUBHEADS and not prose_heading(run.holder, run.text)
-        subhead = heading or (run.bold_only and looks_like_subhead(text))
+        subhead = heading or (run.bold_only and row is None and looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text
         # A bold line is judged as a line ("12.10.2015, 19:16 Uhr" in <strong>), a heading
-        # as a heading ("## March 2020").
+        # as a heading ("## March 2020"), a table's figure as one ("63", "16.6%").
         # A link's line is furniture, a heading in a link a teaser card's headline too.
-        figure = is_table_figure(run.holder, text)
-        if figure:
-            figures.add(text)
+        figure = row is not None and is_figure(text)
         if (
             (is_furniture_line(line if heading else text, at_edge) and not figure)
             or (run.link_chars > 0.6 * len(text) and len(text) < 200)
             or (heading and in_card(run.holder))
         ):
             continue
-        paragraphs.append(line)
-    return GenericBody(without_repeated(paragraphs, figures), authors_of(bylines)), best
+        if row is not None and row is last_row:
+            paragraphs[-1] += f" | {text}"
+        else:
+            paragraphs.append(line)
+        last_row = row
+    return GenericBody(without_repeated(paragraphs), authors_of(bylines)), best
 
 
 def _runs(

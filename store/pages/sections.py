@@ -23,6 +23,7 @@ _SIBLING_PROSE = 80  # characters: a sibling this long is a paragraph
 _STORY_BOUNDS = frozenset({"article", "main", "body"})
 _MEDIA = ("img", "picture", "figure", "video", "iframe", "svg")
 _BUTTON = 40  # characters: what a read-more block holds besides the story ("Lire la suite")
+_OPENING_WORDS = 8  # of the lead, looked for in the body found
 _STANDFIRST = 400  # characters: a standfirst is a paragraph, not a story
 _LINE = 25  # characters: a paragraph or a list this long is prose under a heading
 _CARD = 300  # characters: a link holding a heading and less is a teaser card
@@ -32,8 +33,13 @@ _OWN_SHARE = 0.2
 _PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
 
 
+def opening_of(lead: str) -> str:
+    """The lead's first words, as ``flat`` writes text: what a body that holds it has."""
+    return " ".join(fold(lead).split()[:_OPENING_WORDS]) if lead else ""
+
+
 def flat(element: lxml.html.HtmlElement) -> str:
-    """An element's text as ``generic._opening`` writes a lead's: folded, spaces single."""
+    """An element's text as ``opening_of`` writes a lead's: folded, spaces single."""
     return " ".join(fold(element.text_content()).split())
 
 
