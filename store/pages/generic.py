@@ -342,8 +342,10 @@ def _add_text(run: _Run, text: str | None, inside: str = "") -> None:
     a tag of its own: plain text is not bold)."""
     if text:
         run.parts.append(text)
-        run.link_chars += len(text.strip()) if inside == "a" else 0
-        run.bold_only = run.bold_only and (inside in _BOLD or not text.strip())
+        if inside == "a":
+            run.link_chars += len(text.strip())
+        if run.bold_only and inside not in _BOLD and not text.isspace():
+            run.bold_only = False
 
 
 def _scores(
