@@ -389,73 +389,121 @@ def test_text_spliced_into_a_sentence_and_subheads_linked_to_a_source_are_right(
     assert found[1:] == ["## Le rapport des parcs", STORY[1], "## Quand ouvrira-t-elle ?", STORY[2]]
 
 
-def test_a_lead_set_apart_at_the_top_of_the_story_opens_its_text_but_a_header_s_does_not() -> None:
+def test_a_lead_set_apart_at_the_top_of_the_story_opens_its_text_but_a_summary_does_not() -> None:
     """The page's description set as the story's first paragraph, in a block of its own
     beside the body (``article__lead``, as a Latvian news site has it): the story's
-    text opens with it. In the article's ``<header>`` it is a standfirst, left out."""
-    head = f"<meta name='description' content=\"{STORY[0]}\">"
+    text opens with it. In the article's ``<header>``, in a block named a summary
+    (``standfirst``, ``article__subhead``), or a deck without a full stop, it is the
+    summary above the story, left out."""
     rest = "".join(f"<p>{p}</p>" for p in STORY[1:] + OTHER_STORY)
-    body = (
-        "<article><h1>La piscine rouvre</h1><div class='article__info'>Par Jean Dupont</div>"
-        f"<div class='article__lead'>{STORY[0]}</div><div class='article__body'>{rest}</div>"
-        "</article>"
+
+    def text_of(lead: str, before_body: str) -> list[str]:
+        head = f"<meta name='description' content=\"{lead}\">"
+        body = f"<article><h1>La piscine rouvre</h1>{before_body}<div class='body'>{rest}</div>"
+        return extract_article(page(body + "</article>", head)).page_text.split("\n\n")
+
+    info = "<div class='article__info'>Par Jean Dupont</div>"
+    assert text_of(STORY[0], f"{info}<div class='article__lead'>{STORY[0]}</div>") == [
+        *STORY,
+        *OTHER_STORY,
+    ]
+    article = extract_article(
+        page(
+            f"<article><h1>La piscine rouvre</h1><div class='article__lead'>{STORY[0]}</div>"
+            f"<div class='article__body'>{rest}</div></article>",
+            f"<meta name='description' content=\"{STORY[0]}\">",
+        )
     )
-    article = extract_article(page(body, head))
-    assert article.page_text.split("\n\n") == STORY + OTHER_STORY
     assert article.paragraphs == STORY[1:] + OTHER_STORY  # the lead is shown once
-    body = (
-        f"<article><header><h1>La piscine rouvre</h1><div class='leading'><p>{STORY[0]}</p>"
-        f"</div></header><div class='body'>{rest}</div></article>"
-    )
-    assert extract_article(page(body, head)).page_text.split("\n\n") == STORY[1:] + OTHER_STORY
+    deck = "Le vote met fin à deux ans de débats, mais l'opposition dit qu'il fallait attendre"
+    for lead, before_body in (
+        (STORY[0], f"<header><div class='leading'><p>{STORY[0]}</p></div></header>"),
+        (STORY[0], f"<p class='article__subhead'>{STORY[0]}</p>"),
+        (STORY[0], f"<div class='standfirst'>{STORY[0]}</div>"),
+        (deck, f"<div class='intro'>{deck}</div>"),
+    ):
+        assert text_of(lead, before_body) == STORY[1:] + OTHER_STORY
 
 
-def test_a_line_break_inside_bold_or_italics_ends_its_line() -> None:
-    """``<strong>Web editor<br></strong>The goal…`` (Medium's list items): two lines, a
-    subhead and its paragraph, not "editorThe"; lines in an ``<em>`` are two lines."""
+def test_a_line_break_inside_bold_or_italics_parts_its_words() -> None:
+    """``<strong>Les travaux<br></strong>Les travaux…`` (Medium's list items): the words
+    either side of the break are two words, not "travauxLes"; a label in bold over a
+    link, a byline in bold over a role, stay out as one line."""
     body = (
         f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p>"
-        f"<p><strong>Les travaux<br></strong>{STORY[1]}</p>"
-        f"<p><em>Ouverte en juin,<br>fermée en septembre.</em> {STORY[2]}</p></article>"
+        f"<p><strong>Le chantier<br></strong>{STORY[1]}</p>"
+        f"<p><em>Ouverte en juin,<br>fermée en septembre.</em> {STORY[2]}</p>"
+        "<p><strong>ALSO READ<br></strong><a href='/x'>Mayor faces recall vote over parking "
+        "plan</a></p></article>"
     )
     assert extract_article(page(body)).paragraphs == [
         STORY[0],
-        "## Les travaux",
-        STORY[1],
-        "Ouverte en juin,",
-        f"fermée en septembre. {STORY[2]}",
+        f"Le chantier {STORY[1]}",
+        f"Ouverte en juin, fermée en septembre. {STORY[2]}",
     ]
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = "<article><h1>La piscine rouvre</h1><p><strong>Par Sam Jones<br></strong>"
+    article = extract_article(page(body + f"Journaliste</p>{paragraphs}</article>"))
+    assert article.paragraphs == STORY
 
 
-def test_a_table_of_figures_is_read_a_line_a_row_and_a_date_alone_is_not() -> None:
+def test_a_table_of_figures_is_read_a_line_a_row_and_dates_and_days_are_not() -> None:
     """LWN's table of developers: a name and its figures in each row, "2.0%" in several
-    rows, each row a line of its cells. A date alone in a cell of its own row stays out."""
+    rows, each row a line of its cells. A date alone in a row, a calendar's days, an
+    archive's dates beside their links, a gallery's slide numbers, and a date loose in a
+    layout table's story cell stay out."""
     rows = [("Herbert Dürr", "63", "2.0%"), ("Jürgen Schmidt", "56", "2.0%")]
     rows += [("Armin Le Grand", "56", "2.0%"), ("Pedro Giffuni", "23", "6.1%")]
     table = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    days = "".join(
+        f"<tr>{''.join(f'<td>{7 * w + d}</td>' for d in range(1, 8))}</tr>" for w in (0, 1)
+    )
+    archive = "<tr><td>04.03.2004</td><td><a href='/a'>Le budget des écoles voté</a></td></tr>"
+    slides = "".join(f"<tr><td>{n} / 4</td><td>Le bassin</td></tr>" for n in range(1, 5))
     body = (
         f"<article><h1>La piscine rouvre</h1><p>{STORY[0]}</p><table>"
-        f"<tr><td>12.10.2015</td></tr>{table}</table><p>{STORY[1]}</p></article>"
+        f"<tr><td>12.10.2015</td></tr>{table}</table><p>{STORY[1]}</p>"
+        f"<table>{days}</table><table>{archive * 2}</table><table>{slides}</table></article>"
     )
     found = extract_article(page(body)).paragraphs
     assert found == [STORY[0], *[" | ".join(row) for row in rows], STORY[1]]
+    story = "<br><br>".join(STORY)
+    body = (
+        "<table><tr><td><a href='/'>Accueil</a><br><a href='/n'>Nouvelles</a></td><td>"
+        f"<h1>La piscine rouvre</h1>05.03.2004, 14:32<br><br>{story}</td></tr></table>"
+    )
+    assert extract_article(page(body)).paragraphs == STORY
 
 
-def test_a_phrase_linked_to_a_note_stays_in_its_sentence() -> None:
+def test_a_phrase_linked_to_a_note_stays_in_its_sentence_and_a_note_does_not() -> None:
     """Words of a sentence linked to a reader's note (``<a class="popup">``), longer than
-    a word or two, or ending the sentence: read where they are."""
+    a word or two, or ending the sentence: read where they are. A note's own text in a
+    span glued to the word before, and a related story's promotion ending a paragraph,
+    stay out."""
     note = "<a href='javascript:void(0);' class='popup'>{}</a>"
+    footnote = (
+        "<span class='footnote-popup'>voir le rapport annuel de l'ingénieur de la ville "
+        "pour 1926, aux archives du département</span>"
+    )
+    promo = (
+        "<a class='inline-related' href='/t'>lire notre analyse complète des chiffres de la "
+        "circulation ici.</a>"
+    )
     body = (
         "<article><h1>La piscine rouvre</h1><p>Le conseil municipal a voté, après un long "
         f"débat, {note.format('la réouverture de la piscine d’été fermée depuis trois ans')} "
         "faute d'argent pour refaire ses bassins.</p><p>Les travaux commenceront en janvier "
         f"et la mairie espère ouvrir dès la fin du mois de juin, {note.format('sans faute.')}"
-        f"</p><p>{STORY[2]}</p></article>"
+        f"</p><p>La piscine a ouvert en 1926{footnote} et n'a été agrandie qu'une fois, en "
+        "1958, après une longue campagne du club de natation.</p><p>La rue voit passer "
+        f"30 000 voitures par jour, selon les comptages de la ville — {promo}</p></article>"
     )
     assert extract_article(page(body)).paragraphs == [
         "Le conseil municipal a voté, après un long débat, la réouverture de la piscine "
         "d’été fermée depuis trois ans faute d'argent pour refaire ses bassins.",
         "Les travaux commenceront en janvier et la mairie espère ouvrir dès la fin du mois "
         "de juin, sans faute.",
-        STORY[2],
+        "La piscine a ouvert en 1926 et n'a été agrandie qu'une fois, en 1958, après une "
+        "longue campagne du club de natation.",
+        "La rue voit passer 30 000 voitures par jour, selon les comptages de la ville —",
     ]

@@ -290,6 +290,8 @@ def authors_of(bylines: list[str]) -> list[str]:
 REPEATED = 3  # a short line this many times in a body: a gallery's title, "Hide caption"
 _REPEATED_LONGEST = 200
 _CELLS = ("td", "th")
+_COUNTER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")  # a slide's number, "2 / 12"
+_DATE_OR_TIME = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}|\d{1,2}:\d{2}")
 _CELL = 120  # characters: a table's cells longer than this hold a page's layout, not data
 
 
@@ -301,20 +303,32 @@ def without_repeated(paragraphs: list[str]) -> list[str]:
 
 
 def data_row(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The row of a table of data ``cell`` is in (two cells with words at least, none
-    longer than a line: "Herbert Dürr | 63 | 16.6%"); None for any other element, a
-    layout table's cell among them."""
-    row = cell.getparent() if cell.tag in ("td", "th") else None
+    """The row of a table of data ``cell`` is in: two cells with words at least, none
+    longer than a line, one of words read (not a link): "Herbert Dürr | 63 | 16.6%".
+    None for any other element: a layout table's cell, a calendar's row of days, an
+    archive's dates beside their links."""
+    row = cell.getparent() if cell.tag in _CELLS else None
     if row is None or row.tag != "tr":
         return None
-    filled = [n for n in (len(c.text_content().strip()) for c in row if c.tag in _CELLS) if n]
-    return row if len(filled) >= 2 and max(filled) <= _CELL else None
+    cells = [(c, c.text_content().strip()) for c in row if c.tag in _CELLS]
+    filled = [(c, text) for c, text in cells if text]
+    if len(filled) < 2 or max(len(text) for _, text in filled) > _CELL:
+        return None
+    return row if any(_worded(c, text) for c, text in filled) else None
+
+
+def _worded(cell: lxml.html.HtmlElement, text: str) -> bool:
+    """A cell of words, most of them not a link's."""
+    links = sum(len(a.text_content().strip()) for a in cell.iter("a"))
+    return any(char.isalpha() for char in text) and links * 2 < len(text)
 
 
 def is_figure(text: str) -> bool:
-    """Numbers without words ("63", "16.6%"): a table's figure in a row of data (alone,
-    a date or a time)."""
-    return any(char.isdigit() for char in text) and not any(char.isalpha() for char in text)
+    """Numbers without words ("63", "16.6%", "2.0"): a table's figure in a row of data;
+    not a date or a time ("12.03.2024", "14:35") or a slide's number ("2 / 12")."""
+    if not any(char.isdigit() for char in text) or any(char.isalpha() for char in text):
+        return False
+    return _DATE_OR_TIME.search(text) is None and _COUNTER.match(text) is None
 
 
 def looks_like_subhead(text: str) -> bool:

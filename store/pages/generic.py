@@ -67,7 +67,7 @@ _BLOCKS = frozenset(
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul".split()
 )
-_BOLD = frozenset({"b", "strong"})
+_INLINE_HOLDERS = frozenset({"span", "font"})  # read line by line where they hold <br>s
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -252,7 +252,7 @@ def _runs(
             elif tag == "br":
                 runs.append(run)
                 run = _Run(block)
-            elif len(child) and child.find(".//br") is not None:  # an inline holding lines
+            elif tag in _INLINE_HOLDERS and child.find(".//br") is not None:
                 run = _lines(run, child, block, runs)
             else:
                 _inline(run, child, tag)
@@ -309,19 +309,12 @@ def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
 
 
 def _lines(
-    run: _Run,
-    element: lxml.html.HtmlElement,
-    block: lxml.html.HtmlElement,
-    runs: list[_Run],
-    inside: str = "",
+    run: _Run, element: lxml.html.HtmlElement, block: lxml.html.HtmlElement, runs: list[_Run]
 ) -> _Run:
-    """An inline element holding ``<br>``s, read inline: a new run of ``block`` at each
-    ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it; a
-    bold subhead ending in one, ``<strong>Editor<br></strong>``). ``inside``: the link
-    or bold tag it is in. Returns the run the text after it goes on."""
-    tag = element.tag
-    inside = "a" if "a" in (tag, inside) else inside or (tag if tag in _BOLD else "")
-    _add_text(run, element.text, inside)
+    """A span or font holding ``<br>``s, read inline: a new run of ``block`` at each
+    ``<br>`` (a story's lines between ``<br>``s in a span, as ASP.NET pages have it).
+    Returns the run the text after it goes on."""
+    _add_text(run, element.text)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if not tag or unread(child):
@@ -329,23 +322,19 @@ def _lines(
         elif tag == "br":
             runs.append(run)
             run = _Run(block)
-        elif len(child) and child.find(".//br") is not None:
-            run = _lines(run, child, block, runs, inside)
+        elif tag in _INLINE_HOLDERS and len(child):
+            run = _lines(run, child, block, runs)
         else:
-            _inline(run, child, inside or tag)
-        _add_text(run, child.tail, inside)
+            _inline(run, child, tag)
+        _add_text(run, child.tail)
     return run
 
 
-def _add_text(run: _Run, text: str | None, inside: str = "") -> None:
-    """Text loose in a block, or in an inline element ``inside`` a link or bold (not in
-    a tag of its own: plain text is not bold)."""
+def _add_text(run: _Run, text: str | None) -> None:
+    """Text loose in a block or an inline (not in a tag of its own: not bold)."""
     if text:
         run.parts.append(text)
-        if inside == "a":
-            run.link_chars += len(text.strip())
-        if run.bold_only and inside not in _BOLD and not text.isspace():
-            run.bold_only = False
+        run.bold_only = run.bold_only and not text.strip()
 
 
 def _scores(

@@ -73,8 +73,9 @@ _OPEN_ENDS = (",", "،", "、", "，", ";", *_DASHES)  # what a sentence goes on
 
 def visible_text(element: lxml.html.HtmlElement) -> str:
     """An inline element's text without what is hidden or never read inside it (a
-    formula's TeX in a hidden span, a script)."""
-    if not any(unread(d) for d in element.iterdescendants()):
+    formula's TeX in a hidden span, a script), a ``<br>`` in it a space ("Editor<br>The
+    goal" is not "EditorThe")."""
+    if not any(unread(d) or d.tag == "br" for d in element.iterdescendants()):
         return element.text_content()
     parts: list[str] = []
     _add_visible(element, parts)
@@ -84,7 +85,9 @@ def visible_text(element: lxml.html.HtmlElement) -> str:
 def _add_visible(element: lxml.html.HtmlElement, parts: list[str]) -> None:
     parts.append(element.text or "")
     for child in element:
-        if not unread(child):
+        if child.tag == "br":
+            parts.append(" ")
+        elif not unread(child):
             _add_visible(child, parts)
         parts.append(child.tail or "")
 
@@ -173,23 +176,35 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
         return False
     text = clean_line(element.text_content())
     goes_on = _goes_on_from(element, text)
-    if not followed and not (goes_on and (after or text.endswith(SENTENCE_ENDS))):
-        return False  # the sentence ends before it, or goes on in a dash or its own end
-    most = _MID_SENTENCE_WORDS if goes_on else _IN_TEXT_WORDS
+    if not followed:  # a dash after it, or nothing: a note's link ending its sentence
+        ends = after or text.endswith(SENTENCE_ENDS)
+        if not (goes_on and ends and furniture == {"popup"}):
+            return False
+    # A note's link may hold a phrase; a related story's link in a sentence is its title.
+    note = "related" not in furniture
+    most = _MID_SENTENCE_WORDS if goes_on and followed and note else _IN_TEXT_WORDS
     if len(text.split()) > most or text.endswith(":") or is_furniture_line(text, True):
         return False  # a block spliced in (a note's text, a headline), or a label ("MORE:")
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
 
 
 def _goes_on_from(element: lxml.html.HtmlElement, text: str) -> bool:
-    """``text`` (the element's) carries on a sentence the text before it left open, in
-    lower case ("a profound conviction that <a>the easiest way of life is the best</a>."):
-    a phrase of it, not a headline or a note spliced in."""
+    """``text``, a link's, carries on a sentence the text before it left open, after a
+    space, in lower case ("a profound conviction that <a>the easiest way of life is the
+    best</a>."): a phrase of it, not a headline or a note spliced in ("1926<span>see
+    the report</span>")."""
     before = element.getprevious()
     parent = element.getparent()
     loose = before.tail if before is not None else parent.text if parent is not None else ""
-    loose = (loose or "").rstrip()
+    if element.tag != "a" or not loose or not loose[-1].isspace():
+        return False
+    loose = loose.rstrip()
     return bool(loose) and (loose[-1].isalnum() or loose[-1] in _OPEN_ENDS) and text[:1].islower()
+
+
+def name_words(element: lxml.html.HtmlElement) -> set[str]:
+    """The words of an element's class and id ("article__subhead": article, subhead)."""
+    return set(_WORD.findall(_names(element)))
 
 
 def _names(element: lxml.html.HtmlElement) -> str:

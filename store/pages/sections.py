@@ -12,7 +12,14 @@ from collections.abc import Mapping
 
 import lxml.html
 
-from store.pages.naming import READ_MORE_LIFT, read_more, visible_text
+from store.pages.naming import (
+    READ_MORE_LIFT,
+    name_words,
+    named_furniture,
+    read_more,
+    unread,
+    visible_text,
+)
 from store.pages.phrases import SENTENCE_ENDS
 from store.text import fold
 
@@ -24,6 +31,13 @@ _STORY_BOUNDS = frozenset({"article", "main", "body"})
 _MEDIA = ("img", "picture", "figure", "video", "iframe", "svg")
 _BUTTON = 40  # characters: what a read-more block holds besides the story ("Lire la suite")
 _OPENING_WORDS = 8  # of the lead, looked for in the body found
+# What a summary above a story is named, and where it is set (not the story's first lines).
+_SUMMARIES = frozenset(
+    "standfirst dek deck spot summary subtitle subhead teaser excerpt kicker strapline "
+    "chapo sapo abstract description".split()
+)
+# Where a lead's words are something else: a title, a caption, a quote, a link.
+_NOT_A_LEAD = ("header", "h1", "h2", "h3", "h4", "h5", "h6", "a", "blockquote", "aside", *_MEDIA)
 _STANDFIRST = 400  # characters: a standfirst is a paragraph, not a story
 _LINE = 25  # characters: a paragraph or a list this long is prose under a heading
 _CARD = 300  # characters: a link holding a heading and less is a teaser card
@@ -67,14 +81,26 @@ def standfirst_beside(best: lxml.html.HtmlElement, opening: str) -> bool:
 def lead_opens_story(best: lxml.html.HtmlElement, read: str, lead: str) -> bool:
     """The page's lead is the story's first paragraph: the element right before the
     paragraphs read (``read``, as ``flat`` writes text), in the story's own container
-    (not its ``<header>``), holding the lead alone, as News Corp's ``story-intro``."""
+    (not its ``<header>``), a plain paragraph holding the lead alone, a sentence, as
+    News Corp's ``story-intro``. Not a summary set above the story (in a heading, named
+    as one, a deck without a full stop), nor the lead as a caption, a quote, a share
+    button's text or hidden text repeats it."""
     if next(best.iterancestors("header"), None) is not None:
         return False
-    want = " ".join(fold(lead).split())
+    if not lead.rstrip("”’»\"' ").endswith(_STATEMENT_ENDS):
+        return False
     for sibling in best.itersiblings(preceding=True):
-        text = flat(sibling) if isinstance(sibling.tag, str) else ""
+        if not isinstance(sibling.tag, str) or unread(sibling):
+            continue
+        text = " ".join(fold(visible_text(sibling)).split())
         if text and text not in read:  # a sibling without words, or one read, comes first
-            return sibling.tag != "header" and text == want
+            return (
+                sibling.tag in ("p", "div")
+                and text == " ".join(fold(lead).split())
+                and next(sibling.iter(*_NOT_A_LEAD), None) is None
+                and named_furniture(sibling) is None
+                and not name_words(sibling) & _SUMMARIES
+            )
     return False
 
 
