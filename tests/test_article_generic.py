@@ -193,6 +193,15 @@ def test_a_line_said_on_every_slide_is_not_the_story() -> None:
     assert article.paragraphs == STORY
 
 
+def test_a_line_of_dialogue_said_thrice_is_the_storys() -> None:
+    """Bartleby's answer, three times in the story: a line in quotes ending as a sentence
+    is dialogue, not a gallery's title."""
+    said = "« Je préférerais ne pas le faire », répondit-il."
+    story = [STORY[0], said, STORY[1], said, STORY[2], said]
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in story) + "</article>"
+    assert extract_article(page(body)).paragraphs == story
+
+
 def test_prose_with_ideographic_commas_outscores_longer_lines_without() -> None:
     story = [
         "東京都は十日、夏のプールの営業を再開すると発表した、三年ぶりとなる、利用者の声に応えた形だ。",

@@ -287,6 +287,8 @@ def authors_of(bylines: list[str]) -> list[str]:
     return []
 
 
+_QUOTES = ('"', "“", "«", "„", "‘", "'")
+_QUOTES_CLOSED = ('"', "”", "»", "“", "’", "'")
 REPEATED = 3  # a short line this many times in a body: a gallery's title, "Hide caption"
 _REPEATED_LONGEST = 200
 _CELLS = ("td", "th")
@@ -297,9 +299,18 @@ _CELL = 120  # characters: a table's cells longer than this hold a page's layout
 
 def without_repeated(paragraphs: list[str]) -> list[str]:
     """Without the short lines that come back ``REPEATED`` times or more: a gallery's
-    title on every slide, "Hide caption"; a story does not say one line thrice."""
+    title on every slide, "Hide caption"; a story does not say one line thrice, but a
+    character may (a line of dialogue: ""I would prefer not to," said he.")."""
     counts = Counter(paragraphs)
-    return [p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST]
+    return [
+        p for p in paragraphs if counts[p] < REPEATED or len(p) > _REPEATED_LONGEST or _spoken(p)
+    ]
+
+
+def _spoken(line: str) -> bool:
+    """A line of dialogue: in quotes, ending as a sentence."""
+    ends = line.rstrip("".join(_QUOTES_CLOSED)).endswith(SENTENCE_ENDS)
+    return line[:1] in _QUOTES and ends and any(q in line[1:] for q in _QUOTES_CLOSED)
 
 
 def data_row(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
