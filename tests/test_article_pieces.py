@@ -416,13 +416,24 @@ def test_a_lead_set_apart_at_the_top_of_the_story_opens_its_text_but_a_summary_d
     )
     assert article.paragraphs == STORY[1:] + OTHER_STORY  # the lead is shown once
     deck = "Le vote met fin à deux ans de débats, mais l'opposition dit qu'il fallait attendre"
+    restated = (
+        "La piscine d'été, fermée depuis trois ans faute d'argent, rouvre : le conseil a voté."
+    )
     for lead, before_body in (
         (STORY[0], f"<header><div class='leading'><p>{STORY[0]}</p></div></header>"),
         (STORY[0], f"<p class='article__subhead'>{STORY[0]}</p>"),
-        (STORY[0], f"<div class='standfirst'>{STORY[0]}</div>"),
+        (STORY[0], f"<p class='haberSpot'>{STORY[0]}</p>"),
+        (STORY[0], f"<div class='top'><div class='standfirst'>{STORY[0]}</div></div>"),
+        (STORY[0], f"<img src='bassin.jpg'><p>{STORY[0]}</p>"),
         (deck, f"<div class='intro'>{deck}</div>"),
     ):
         assert text_of(lead, before_body) == STORY[1:] + OTHER_STORY
+    # A summary the story's first paragraph says again: not its first paragraph.
+    whole = "".join(f"<p>{p}</p>" for p in STORY + OTHER_STORY)
+    body = f"<article><h1>La piscine rouvre</h1><div class='intro'>{restated}</div>"
+    head = f"<meta name='description' content=\"{restated}\">"
+    article = extract_article(page(f"{body}<div class='body'>{whole}</div></article>", head))
+    assert article.page_text.split("\n\n") == STORY + OTHER_STORY
 
 
 def test_a_line_break_inside_bold_or_italics_parts_its_words() -> None:
@@ -467,6 +478,10 @@ def test_a_table_of_figures_is_read_a_line_a_row_and_dates_and_days_are_not() ->
     )
     found = extract_article(page(body)).paragraphs
     assert found == [STORY[0], *[" | ".join(row) for row in rows], STORY[1]]
+    count = "<table><tr><td><b>La piscine rouvre</b></td><td>12</td></tr></table>"  # one row
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    body = f"<article><h1>La piscine rouvre</h1>{count}{paragraphs}</article>"
+    assert extract_article(page(body)).paragraphs == STORY
     story = "<br><br>".join(STORY)
     body = (
         "<table><tr><td><a href='/'>Accueil</a><br><a href='/n'>Nouvelles</a></td><td>"
@@ -475,12 +490,13 @@ def test_a_table_of_figures_is_read_a_line_a_row_and_dates_and_days_are_not() ->
     assert extract_article(page(body)).paragraphs == STORY
 
 
-def test_a_phrase_linked_to_a_note_stays_in_its_sentence_and_a_note_does_not() -> None:
-    """Words of a sentence linked to a reader's note (``<a class="popup">``), longer than
-    a word or two, or ending the sentence: read where they are. A note's own text in a
-    span glued to the word before, and a related story's promotion ending a paragraph,
-    stay out."""
+def test_words_linked_to_a_note_ending_a_sentence_stay_in_it_and_a_note_does_not() -> None:
+    """Words linked to a reader's note (``<a class="popup">``) that end their sentence,
+    with nothing or a dash after them: read where they are ("palely, mechanically.").
+    A note's text linked in the sentence, a note in a span glued to the word before, a
+    related story's promotion ending a paragraph: left out."""
     note = "<a href='javascript:void(0);' class='popup'>{}</a>"
+    long_note = note.format("le club de natation a longtemps réclamé ce bassin de 50 mètres")
     footnote = (
         "<span class='footnote-popup'>voir le rapport annuel de l'ingénieur de la ville "
         "pour 1926, aux archives du département</span>"
@@ -491,19 +507,18 @@ def test_a_phrase_linked_to_a_note_stays_in_its_sentence_and_a_note_does_not() -
     )
     body = (
         "<article><h1>La piscine rouvre</h1><p>Le conseil municipal a voté, après un long "
-        f"débat, {note.format('la réouverture de la piscine d’été fermée depuis trois ans')} "
-        "faute d'argent pour refaire ses bassins.</p><p>Les travaux commenceront en janvier "
-        f"et la mairie espère ouvrir dès la fin du mois de juin, {note.format('sans faute.')}"
-        f"</p><p>La piscine a ouvert en 1926{footnote} et n'a été agrandie qu'une fois, en "
-        "1958, après une longue campagne du club de natation.</p><p>La rue voit passer "
-        f"30 000 voitures par jour, selon les comptages de la ville — {promo}</p></article>"
+        f"débat, {note.format('la réouverture')} de la piscine.</p><p>Les travaux "
+        "commenceront en janvier et la mairie espère ouvrir dès la fin du mois de juin, "
+        f"{note.format('sans faute.')}</p><p>La piscine a ouvert en 1926{footnote} et n'a "
+        f"été agrandie qu'une fois, en 1958, {long_note} après une longue campagne.</p><p>La rue "
+        f"voit passer 30 000 voitures par jour, selon les comptages de la ville — {promo}</p>"
+        "</article>"
     )
     assert extract_article(page(body)).paragraphs == [
-        "Le conseil municipal a voté, après un long débat, la réouverture de la piscine "
-        "d’été fermée depuis trois ans faute d'argent pour refaire ses bassins.",
+        "Le conseil municipal a voté, après un long débat, la réouverture de la piscine.",
         "Les travaux commenceront en janvier et la mairie espère ouvrir dès la fin du mois "
         "de juin, sans faute.",
         "La piscine a ouvert en 1926 et n'a été agrandie qu'une fois, en 1958, après une "
-        "longue campagne du club de natation.",
+        "longue campagne.",
         "La rue voit passer 30 000 voitures par jour, selon les comptages de la ville —",
     ]

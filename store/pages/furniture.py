@@ -313,19 +313,30 @@ def _spoken(line: str) -> bool:
     return line[:1] in _QUOTES and ends and any(q in line[1:] for q in _QUOTES_CLOSED)
 
 
-def data_row(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def data_row(
+    cell: lxml.html.HtmlElement, known: dict[lxml.html.HtmlElement, bool]
+) -> lxml.html.HtmlElement | None:
     """The row of a table of data ``cell`` is in: two cells with words at least, none
-    longer than a line, one of words read (not a link): "Herbert Dürr | 63 | 16.6%".
-    None for any other element: a layout table's cell, a calendar's row of days, an
-    archive's dates beside their links."""
+    longer than a line, one of words read (not a link), in a table of two such rows at
+    least: "Herbert Dürr | 63 | 16.6%". None for any other element: a layout table's
+    cell, a title beside its count, a calendar's row of days, an archive's dates beside
+    their links. ``known``: the rows and tables already judged, by this reading."""
     row = cell.getparent() if cell.tag in _CELLS else None
     if row is None or row.tag != "tr":
         return None
-    cells = [(c, c.text_content().strip()) for c in row if c.tag in _CELLS]
-    filled = [(c, text) for c, text in cells if text]
+    if row not in known:
+        known[row] = _of_data(row)
+    table = row.getparent()
+    if known[row] and table is not None and table not in known:
+        known[table] = sum(1 for r in table if r.tag == "tr" and _of_data(r)) >= 2
+    return row if known[row] and table is not None and known[table] else None
+
+
+def _of_data(row: lxml.html.HtmlElement) -> bool:
+    filled = [(c, t) for c in row if c.tag in _CELLS and (t := c.text_content().strip())]
     if len(filled) < 2 or max(len(text) for _, text in filled) > _CELL:
-        return None
-    return row if any(_worded(c, text) for c, text in filled) else None
+        return False
+    return any(_worded(c, text) for c, text in filled)
 
 
 def _worded(cell: lxml.html.HtmlElement, text: str) -> bool:
@@ -339,6 +350,8 @@ def is_figure(text: str) -> bool:
     not a date or a time ("12.03.2024", "14:35") or a slide's number ("2 / 12")."""
     if not any(char.isdigit() for char in text) or any(char.isalpha() for char in text):
         return False
+    if "©" in text:
+        return False  # "© 2024": a copyright line
     return _DATE_OR_TIME.search(text) is None and _COUNTER.match(text) is None
 
 

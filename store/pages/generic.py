@@ -123,7 +123,7 @@ def extract_generic(root: lxml.html.HtmlElement, lead: str = "") -> GenericBody:
     missed = bool(opening) and opening not in _flat(found) and opening in flat(body)
     if missed and first is not None and standfirst_beside(first, opening):
         missed = False  # the lead is the story's standfirst, beside it: left out
-        found.lead_opens = lead_opens_story(first, _flat(found), lead)
+        found.lead_opens = lead_opens_story(first, found.paragraphs, lead)
     if _length(found) >= RETRY_CHARS and not missed:
         return found
     story = article_holding(body, opening) if missed else None
@@ -182,13 +182,14 @@ def _read(
     ]
     paragraphs: list[str] = []
     last_row = None  # the table row the last paragraph is of: its cells make one line
+    tables: dict[lxml.html.HtmlElement, bool] = {}  # rows and tables judged, of data or not
     for index, run in enumerate(inside):
         text = run.text
         at_edge = index < EDGE or index >= len(inside) - EDGE
         if at_edge and is_byline(text):
             bylines.append(text)
             continue
-        row = data_row(run.holder)
+        row = data_row(run.holder, tables)
         heading = run.holder.tag in _SUBHEADS and not prose_heading(run.holder, run.text)
         subhead = heading or (run.bold_only and row is None and looks_like_subhead(text))
         line = SUBHEAD + text if subhead else text

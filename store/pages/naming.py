@@ -53,7 +53,6 @@ _LACKS = re.compile(r"\b(?:no|without)[-_][a-z0-9_-]+")
 # Furniture words an element in a sentence may have and still be words of it.
 _IN_TEXT = frozenset({"popup", "modal", "related"})
 _IN_TEXT_WORDS = 5  # words of a sentence in such an element, at most
-_MID_SENTENCE_WORDS = 16  # the same, where the sentence goes on before and after it
 # "Read more": links to other stories, or the rest of this one behind a button.
 _READ_MORE = ("read-more",)
 READ_MORE_LIFT = ("read-more", "readmore")
@@ -74,7 +73,7 @@ _OPEN_ENDS = (",", "،", "、", "，", ";", *_DASHES)  # what a sentence goes on
 def visible_text(element: lxml.html.HtmlElement) -> str:
     """An inline element's text without what is hidden or never read inside it (a
     formula's TeX in a hidden span, a script), a ``<br>`` in it a space ("Editor<br>The
-    goal" is not "EditorThe")."""
+    goal" is not "EditorThe"), but after a hyphen."""
     if not any(unread(d) or d.tag == "br" for d in element.iterdescendants()):
         return element.text_content()
     parts: list[str] = []
@@ -85,8 +84,8 @@ def visible_text(element: lxml.html.HtmlElement) -> str:
 def _add_visible(element: lxml.html.HtmlElement, parts: list[str]) -> None:
     parts.append(element.text or "")
     for child in element:
-        if child.tag == "br":
-            parts.append(" ")
+        if child.tag == "br":  # a word broken at a hyphen ("Hochwasser-<br>schutz") goes on
+            parts.append("" if "".join(parts).rstrip().endswith(("-", "\u00ad")) else " ")
         elif not unread(child):
             _add_visible(child, parts)
         parts.append(child.tail or "")
@@ -175,24 +174,19 @@ def word_of_sentence(element: lxml.html.HtmlElement) -> bool:
     if any(pair in names.replace("_", "-") for pair in _FURNITURE_PAIRS):
         return False
     text = clean_line(element.text_content())
-    goes_on = _goes_on_from(element, text)
     if not followed:  # a dash after it, or nothing: a note's link ending its sentence
         ends = after or text.endswith(SENTENCE_ENDS)
-        if not (goes_on and ends and furniture == {"popup"}):
+        if not (ends and furniture == {"popup"} and _goes_on_from(element, text)):
             return False
-    # A note's link may hold a phrase; a related story's link in a sentence is its title.
-    note = "related" not in furniture
-    most = _MID_SENTENCE_WORDS if goes_on and followed and note else _IN_TEXT_WORDS
-    if len(text.split()) > most or text.endswith(":") or is_furniture_line(text, True):
+    if len(text.split()) > _IN_TEXT_WORDS or text.endswith(":") or is_furniture_line(text, True):
         return False  # a block spliced in (a note's text, a headline), or a label ("MORE:")
     return not any(named_furniture(d) for d in element.iterdescendants() if isinstance(d.tag, str))
 
 
 def _goes_on_from(element: lxml.html.HtmlElement, text: str) -> bool:
     """``text``, a link's, carries on a sentence the text before it left open, after a
-    space, in lower case ("a profound conviction that <a>the easiest way of life is the
-    best</a>."): a phrase of it, not a headline or a note spliced in ("1926<span>see
-    the report</span>")."""
+    space, in lower case ("palely, <a>mechanically.</a>"): the sentence's last words, not
+    a headline or a note spliced in ("1926<span>see the report</span>")."""
     before = element.getprevious()
     parent = element.getparent()
     loose = before.tail if before is not None else parent.text if parent is not None else ""
@@ -203,8 +197,9 @@ def _goes_on_from(element: lxml.html.HtmlElement, text: str) -> bool:
 
 
 def name_words(element: lxml.html.HtmlElement) -> set[str]:
-    """The words of an element's class and id ("article__subhead": article, subhead)."""
-    return set(_WORD.findall(_names(element)))
+    """The words of an element's class and id ("article__subhead", "haberSpot")."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return set(_WORD.findall(_CAMEL.sub(" ", names).lower()))
 
 
 def _names(element: lxml.html.HtmlElement) -> str:

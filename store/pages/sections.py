@@ -8,6 +8,7 @@ The tree is only read, never changed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import lxml.html
@@ -34,10 +35,13 @@ _OPENING_WORDS = 8  # of the lead, looked for in the body found
 # What a summary above a story is named, and where it is set (not the story's first lines).
 _SUMMARIES = frozenset(
     "standfirst dek deck spot summary subtitle subhead teaser excerpt kicker strapline "
-    "chapo sapo abstract description".split()
+    "chapo chapeau sapo abstract description desc entradilla bajada ozet brief lede "
+    "highlight highlights legend legende caption".split()
 )
 # Where a lead's words are something else: a title, a caption, a quote, a link.
 _NOT_A_LEAD = ("header", "h1", "h2", "h3", "h4", "h5", "h6", "a", "blockquote", "aside", *_MEDIA)
+_WORDS = re.compile(r"\w+")
+_RESTATED = 0.6  # of a lead's words in the story's first paragraph: a summary of it
 _STANDFIRST = 400  # characters: a standfirst is a paragraph, not a story
 _LINE = 25  # characters: a paragraph or a list this long is prose under a heading
 _CARD = 300  # characters: a link holding a heading and less is a teaser card
@@ -78,17 +82,18 @@ def standfirst_beside(best: lxml.html.HtmlElement, opening: str) -> bool:
     )
 
 
-def lead_opens_story(best: lxml.html.HtmlElement, read: str, lead: str) -> bool:
+def lead_opens_story(best: lxml.html.HtmlElement, paragraphs: list[str], lead: str) -> bool:
     """The page's lead is the story's first paragraph: the element right before the
-    paragraphs read (``read``, as ``flat`` writes text), in the story's own container
-    (not its ``<header>``), a plain paragraph holding the lead alone, a sentence, as
-    News Corp's ``story-intro``. Not a summary set above the story (in a heading, named
-    as one, a deck without a full stop), nor the lead as a caption, a quote, a share
+    ``paragraphs`` read, in the story's own container (not its ``<header>``), a plain
+    paragraph holding the lead alone, a sentence, as News Corp's ``story-intro``. Not a
+    summary set above the story (in a heading, named as one, a deck without a full stop,
+    one the first paragraph restates), nor the lead as a caption, a quote, a share
     button's text or hidden text repeats it."""
-    if next(best.iterancestors("header"), None) is not None:
+    if not paragraphs or next(best.iterancestors("header"), None) is not None:
         return False
     if not lead.rstrip("”’»\"' ").endswith(_STATEMENT_ENDS):
         return False
+    read = " ".join(fold(" ".join(paragraphs)).split())
     for sibling in best.itersiblings(preceding=True):
         if not isinstance(sibling.tag, str) or unread(sibling):
             continue
@@ -98,10 +103,31 @@ def lead_opens_story(best: lxml.html.HtmlElement, read: str, lead: str) -> bool:
                 sibling.tag in ("p", "div")
                 and text == " ".join(fold(lead).split())
                 and next(sibling.iter(*_NOT_A_LEAD), None) is None
-                and named_furniture(sibling) is None
-                and not name_words(sibling) & _SUMMARIES
+                and not any(_summary(e) for e in sibling.iter() if isinstance(e.tag, str))
+                and not _under_media(sibling)
+                and not _restated(text, paragraphs[0])
             )
     return False
+
+
+def _summary(element: lxml.html.HtmlElement) -> bool:
+    return named_furniture(element) is not None or bool(name_words(element) & _SUMMARIES)
+
+
+def _under_media(element: lxml.html.HtmlElement) -> bool:
+    """Right after a picture or a video without a caption of its own (the lead is it)."""
+    before = element.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is None or next(before.iter(*_MEDIA), None) is None:
+        return False
+    return not before.text_content().strip()
+
+
+def _restated(lead: str, first: str) -> bool:
+    """The story's first paragraph says the lead again, in words of its own."""
+    words = set(_WORDS.findall(lead))
+    return len(words & set(_WORDS.findall(fold(first)))) >= _RESTATED * len(words)
 
 
 def another_of_list(story: lxml.html.HtmlElement, other: lxml.html.HtmlElement | None) -> bool:
