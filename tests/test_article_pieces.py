@@ -417,7 +417,7 @@ def test_a_lead_set_apart_at_the_top_of_the_story_opens_its_text_but_a_summary_d
     assert article.paragraphs == STORY[1:] + OTHER_STORY  # the lead is shown once
     deck = "Le vote met fin à deux ans de débats, mais l'opposition dit qu'il fallait attendre"
     restated = (
-        "La piscine d'été, fermée depuis trois ans faute d'argent, rouvre : le conseil a voté."
+        "Fermée depuis trois ans faute d'argent, la piscine d'été rouvre : le conseil a voté."
     )
     for lead, before_body in (
         (STORY[0], f"<header><div class='leading'><p>{STORY[0]}</p></div></header>"),
