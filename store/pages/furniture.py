@@ -36,10 +36,10 @@ from store.pages.phrases import (
     TAXONOMY,
     TAXONOMY_BARE,
 )
+from store.text import fold
 
 if TYPE_CHECKING:
     import lxml.html
-from store.text import fold
 
 _MAX_LINE = 200
 _BYLINE = re.compile(
@@ -324,12 +324,14 @@ def data_row(
     row = cell.getparent() if cell.tag in _CELLS else None
     if row is None or row.tag != "tr":
         return None
-    if row not in known:
-        known[row] = _of_data(row)
     table = row.getparent()
-    if known[row] and table is not None and table not in known:
-        known[table] = sum(1 for r in table if r.tag == "tr" and _of_data(r)) >= 2
-    return row if known[row] and table is not None and known[table] else None
+    if table is None:
+        return None
+    if table not in known:  # every row of it judged once, and the table by them
+        rows = [r for r in table if r.tag == "tr"]
+        known.update((r, _of_data(r)) for r in rows)
+        known[table] = sum(known[r] for r in rows) >= 2
+    return row if known[row] and known[table] else None
 
 
 def _of_data(row: lxml.html.HtmlElement) -> bool:
