@@ -376,3 +376,49 @@ def test_a_story_in_rows_of_a_page_without_articles_is_read_whole() -> None:
     )
     found = extract_article(page(f"<div class='content-wrapper'>{rows}</div>"))
     assert found.paragraphs == ALTERNATED
+
+
+STEPS = [
+    "Cut the foam to the width of the glass, less two centimetres, and soak it until it sinks.",
+    "Dig a hole in the foam deep enough for the plant's roots, without going through.",
+    "Set the plant in the hole and pin moss around it with bent wire.",
+    "Lower the glass over the foam and turn it until the moss sits evenly.",
+]
+
+
+def test_a_story_told_in_steps_is_read_step_by_step() -> None:
+    """A how-to (a live blog's posts, a listicle's slides) on a page without <article>:
+    sections one after another in wrappers of one class, the first the longest, a module
+    of links between them. The teasers beside a story, in wrappers of its wrapper's
+    class, are not its steps."""
+    steps = [
+        f"<div class='mod step'><div class='stepContent'><span class='head'>Step {n}</span>"
+        f"<p>{text}</p><figure><img src='/p/{n}.jpg'>"
+        f"<figcaption>Step {n} (Photo: Lucy Akins)</figcaption></figure></div></div>"
+        for n, text in enumerate(STEPS, start=1)
+    ]
+    related = (
+        "<div class='RelatedContent'><h3>Other people are reading</h3><ul>"
+        "<li><a href='/a'>How to build a terrarium with succulents</a></li>"
+        "<li><a href='/b'>Plant terrarium ideas</a></li></ul></div>"
+    )
+    opening = f"<p>{STORY[0]}</p><p>{STORY[1]}</p>"
+    how_to = (
+        f"<div class='col-main'><div class='mod step'><div class='stepContent lead'>{opening}"
+        f"</div></div>{steps[0]}{related}{''.join(steps[1:])}</div>"
+    )
+    found = extract_article(page(how_to)).paragraphs
+    assert found == STORY[:2] + [x for n, s in enumerate(STEPS, 1) for x in (f"Step {n}", s)]
+
+    teasers = "".join(
+        f"<div class='card'><div class='card-body'><h3><a href='/s/{n}'>{title}</a></h3>"
+        f"<p>{excerpt[:90]}</p></div></div>"
+        for n, (title, excerpt) in enumerate(
+            zip(("Budget vote", "Winter hours", "A spring hearing"), OTHER_STORY, strict=False)
+        )
+    )
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    grid = (
+        f"<div class='grid'><div class='card'><div class='story'>{story}</div></div>{teasers}</div>"
+    )
+    assert extract_article(page(grid)).paragraphs == STORY
