@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from app_factory import build_fixture_db, make_app, notifications, screen_text, settle, unread_in
+from textual.widgets import Input
 from waiting import pilot_wait_for
 
 from store.db import open_db
@@ -58,11 +59,23 @@ async def test_q_closes_a_dialog_and_Q_quits_from_it(tmp_path: Path) -> None:
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen) and app.is_running
-        await pilot.press("question_mark")
+        for opens in ("question_mark", "F", "T"):  # help, the feeds, the tags
+            await pilot.press(opens)
+            await settle(pilot)
+            assert not isinstance(app.screen, MainScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("t")  # a field typed in takes its letters first
         await settle(pilot)
         await pilot.press("Q")
         await settle(pilot)
-    assert not app.is_running
+        assert app.is_running and app.screen.query_one(Input).value == "Q"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press("Q")
+        await pilot_wait_for(pilot, lambda: app.return_value == 0, what="Q to quit")
 
 
 async def test_esc_or_q_after_a_search_returns_to_the_view_before(tmp_path: Path) -> None:

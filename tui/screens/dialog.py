@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
+
+from tui import keys
 
 ResultT = TypeVar("ResultT")
 
@@ -13,8 +16,16 @@ class Dialog(ModalScreen[ResultT]):
     """A modal screen shown as a box in the middle; subclasses set only its size.
 
     The look is here, in one place, and travels with the screen (a dialog shown by a
-    test's bare App looks as it does in the reader).
+    test's bare App looks as it does in the reader). The app's own keys (``Q`` quits)
+    answer here too: a modal screen hides the app's bindings from its keys, and a
+    field being typed in still takes its letters first.
     """
+
+    BINDINGS = [
+        Binding(k.keys, f"app.{k.action}", k.description, show=False, id=k.action)
+        for k in keys.KEYS
+        if k.part == keys.APP
+    ]
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
