@@ -165,6 +165,23 @@ async def test_a_story_under_a_dialog_is_not_read(tmp_path: Path) -> None:
         await pilot_wait_for(pilot, lambda: _read(path, current) == 1)
 
 
+async def test_results_passed_over_while_typing_a_search_are_not_read(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=0.05))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("slash", *"brazil")
+        await pilot_wait_for(pilot, lambda: len(items.ids) == 1, what="the search's result")
+        found = items.current_id
+        assert found is not None
+        marker = app.screen.marker  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert marker.counting is None and _read(path, found) == 0  # typing, not reading
+        await pilot.press("enter")  # on to the results: the story in view counts now
+        await pilot_wait_for(pilot, lambda: _read(path, found) == 1)
+
+
 async def test_U_undoes_mark_all_read_and_then_redoes_it(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
     before = unread_in(path)

@@ -87,6 +87,7 @@ class Marker(Controller):
         self.user_started = False  # no story is read before the first key
         self._dwell: Timer | None = None
         self._dwelling_on: int | None = None
+        self._covers: set[str] = set()  # what keeps the story from being read now
 
     # -- the dwell ------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class Marker(Controller):
         """The reader now shows ``item_id``: start counting (once the user has begun)."""
         self.stop_dwell()
         self._dwelling_on = item_id
-        if item_id is not None and self.user_started and self.is_attached:
+        if item_id is not None and self.user_started and not self._covers and self.is_attached:
             self._dwell = self.set_timer(self.dwell_seconds, partial(self._dwelt, item_id))
 
     def stop_dwell(self) -> None:
@@ -108,12 +109,15 @@ class Marker(Controller):
             self._dwell.stop()
             self._dwell = None
 
-    def pause_dwell(self) -> None:
-        """A dialog covers the story: stop counting until it closes."""
+    def pause_dwell(self, cover: str = "dialog") -> None:
+        """A dialog covers the story (or the user types a search): no story shown counts
+        until it is gone."""
+        self._covers.add(cover)
         self.stop_dwell()
 
-    def resume_dwell(self) -> None:
-        """The story is in view again: count the whole dwell from now."""
+    def resume_dwell(self, cover: str = "dialog") -> None:
+        """``cover`` is gone: once nothing covers it, the story in view counts from now."""
+        self._covers.discard(cover)
         self.dwell_on(self._dwelling_on)
 
     def start(self) -> None:

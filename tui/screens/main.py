@@ -144,6 +144,15 @@ class MainScreen(Screen[None]):
         """The dialog closed: the story in view counts from now."""
         self.marker.resume_dwell()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """While a search is typed, the results shown are passed over, not read."""
+        if event.widget is self.search_box:
+            self.marker.pause_dwell("search")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.search_box:
+            self.marker.resume_dwell("search")
+
     # -- views ----------------------------------------------------------------
 
     @property
