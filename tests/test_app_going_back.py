@@ -231,12 +231,17 @@ async def test_l_hides_read_stories_and_C_reads_everything_undoably(tmp_path: Pa
         await settle(pilot)
         items = app.screen.query_one(ItemList)
         assert len(items.ids) == 13
+        await pilot.press("j", "j", "j")  # an unread story past the first: the user's place
+        await settle(pilot)
+        place = items.current_id
+        assert place is not None and place != items.ids[0] and _read(path, place) == 0
         await pilot.press("l")
         await settle(pilot)
         assert len(items.ids) == unread and "All · unread only" in screen_text(app)
+        assert items.current_id == place  # still there: the cursor stays on it
         await pilot.press("l")
         await settle(pilot)
-        assert len(items.ids) == 13
+        assert len(items.ids) == 13 and items.current_id == place
         await pilot.press("C", "y")
         await settle(pilot)
         assert unread_in(path) == 0

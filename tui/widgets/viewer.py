@@ -72,8 +72,8 @@ class Viewer(Vertical):
 
     # -- views ----------------------------------------------------------------
 
-    def show_view(self, view: View) -> None:
-        """Switch the list to another view."""
+    def show_view(self, view: View, keep: int | None = None) -> None:
+        """Switch the list to another view (``keep``: stay on that story if it is there)."""
         self.view = view
         self.shown = hiding_read(view) if self.hide_read else view
         self.post_message(self.Shown(view))
@@ -84,7 +84,7 @@ class Viewer(Vertical):
             terms = []
         self.items.highlight = terms
         self.stories.terms = terms
-        self.load_view()
+        self.load_view(keep)
 
     def load_view(self, keep: int | None = None) -> None:
         """Read the view's stories again (``keep``: stay on that story)."""
@@ -97,7 +97,7 @@ class Viewer(Vertical):
     def toggle_hide_read(self) -> None:
         """List only the unread stories of every view, or all of them again."""
         self.hide_read = not self.hide_read
-        self.show_view(self.view)
+        self.show_view(self.view, keep=self.items.current_id)  # the user stays where they are
         note = "Read stories hidden: l shows them." if self.hide_read else "Read stories shown."
         self.notify(note, timeout=2, markup=False)
 
