@@ -14,7 +14,9 @@ from waiting import pilot_wait_for
 from store.db import open_db
 from tests.two_writers import ROOT, lock_held
 from tui.config import Config
+from tui.screens.revision_diff import RevisionDiffScreen
 from tui.widgets.item_list import ItemList
+from tui.widgets.story_view import StoryView
 
 pytestmark = pytest.mark.anyio
 
@@ -125,6 +127,41 @@ async def test_the_list_read_again_keeps_its_rows_drawn_and_shows_what_changed(
         )
         assert items.current_id == cursor  # the cursor stayed on its story
         await pilot_wait_for(pilot, lambda: "cron story" in screen_text(app), what="the new rows")
+
+
+# Another process revises one story (a cron fetch finding it updated).
+_REVISE = """
+import sys
+from store.db import open_db
+from store.ingest import revise_item
+db = open_db(sys.argv[1])
+revise_item(db, int(sys.argv[2]), title="Revised: the title changed", now="2026-03-12T15:00:00Z")
+db.close()
+"""
+
+
+async def test_the_story_in_view_shows_its_new_version_when_another_writer_revises_it(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path, Config(dwell_seconds=3600))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        await pilot.press("j")
+        await settle(pilot)
+        shown = items.current_id
+        assert shown is not None
+        subprocess.run([sys.executable, "-c", _REVISE, str(path), str(shown)], cwd=ROOT, check=True)
+        story = app.screen.query_one(StoryView)
+        await pilot_wait_for(
+            pilot,
+            lambda: story.item is not None and story.item.title.startswith("Revised"),
+            what="the reader to show the new version",
+        )
+        assert items.current_id == shown
+        await pilot.press("d")  # and what changed is there to see
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, RevisionDiffScreen))
 
 
 async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(

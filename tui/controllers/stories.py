@@ -65,14 +65,15 @@ class StoryReader(Controller):
         self._drawn: dict[int, tuple[tuple[object, ...], RenderableType]] = {}
 
     @in_thread("story", exclusive=True)
-    def load(self, item_id: int) -> None:
-        """Read one whole story and draw it (drawing is cheap; reading is not)."""
+    def load(self, item_id: int, *, again: bool = False) -> None:
+        """Read one whole story and draw it (drawing is cheap; reading is not); ``again``:
+        the story in view, read again after others wrote (its list row follows it)."""
         db = self.open_db()
         try:
             item, renderable = self._draw(db, item_id)
         finally:
             db.close()
-        self.post_message(self.Read(item, renderable))
+        self.post_message(self.Read(item, renderable, item if again else None))
 
     def page_wanted(self, item: Item, *, at_once: bool = False) -> None:
         """The reader shows ``item``: read its page soon (``at_once`` after enter)."""

@@ -221,6 +221,8 @@ class MainScreen(Screen[None]):
             self.viewer.load_view(keep=self.items.current_id)
             if not self.refresher.running:  # a refresh of ours tells of its stories at its end
                 self.notifier.look()
+        else:
+            self.viewer.story_again()  # a story revised, read elsewhere: the one in view
 
     def on_marker_saved(self, message: Marker.Saved) -> None:
         """A saved search joins the sidebar."""

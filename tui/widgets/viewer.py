@@ -124,9 +124,17 @@ class Viewer(Vertical):
             self.items.set_ids(message.ids, keep=self.items.current_id, reload=False)
         else:
             self.items.set_ids(message.ids, keep=keep)
+            if keep is not None and keep == self.items.current_id:
+                self.story_again()  # a refresh, a sync, another writer: it may have changed
         if not self._counted:
             self._counted = True
             self.load_counts()
+
+    def story_again(self) -> None:
+        """Read the story in view again (drawn again only if it changed)."""
+        shown = self.story.item
+        if shown is not None and shown.id == self.items.current_id:
+            self.stories.load(shown.id, again=True)
 
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
         """A query that cannot run: no stale results under its error."""
