@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from app_factory import build_fixture_db, make_app, screen_text, settle
 from sqlite_utils import Database
+from textual.widgets.tree import TreeNode
 
 from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import store_feed
 from store.items import set_read
 from store.model import Entry, ParsedFeed
+from store.search.saved import save_search
 from store.tags import tag_items
 from tui.controllers.sidebar_data import load_sidebar
 from tui.widgets.sidebar import View, _shorten
@@ -109,3 +111,40 @@ async def test_feeds_that_arrive_together_all_show_and_the_cursor_keeps_its_entr
         for n in range(12):  # each under its language, with its own count
             assert any(f"Arrived {n:02d}" in row and row.endswith(f" {n + 1}") for row in rows), n
         assert sidebar.cursor_node.data.query == "is:starred"  # type: ignore[attr-defined]
+
+
+async def test_a_saved_search_asking_what_a_view_asks_is_an_entry_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """ "Updated" and a saved search of "is:updated": choosing one keeps the cursor on it,
+    and each row keeps its own name and count."""
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    save_search(db, "Updated stories", "is:updated")
+    db.close()
+    app = make_app(path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one("#sidebar")
+        for name in ("Updated", "Updated stories", "Updated"):
+            node = _entry_named(sidebar.root, name)  # type: ignore[attr-defined]
+            sidebar.move_cursor(node)  # type: ignore[attr-defined]
+            sidebar.action_select_cursor()  # type: ignore[attr-defined]
+            await settle(pilot)
+            assert app.screen.sub_title == name
+            app.screen.viewer.load_counts()  # type: ignore[attr-defined]
+            await settle(pilot)
+            assert sidebar.cursor_node.data.name == name  # type: ignore[attr-defined]
+        for name in ("Updated", "Updated stories"):  # each row still its own
+            assert _entry_named(sidebar.root, name).data.name == name  # type: ignore[attr-defined]
+
+
+def _entry_named(node: TreeNode[View], name: str) -> TreeNode[View]:
+    """The sidebar's entry of that name, anywhere in its tree."""
+    found = [n for n in _entries(node) if n.data is not None and n.data.name == name]
+    assert len(found) == 1, f"{len(found)} entries named {name!r}"
+    return found[0]
+
+
+def _entries(node: TreeNode[View]) -> list[TreeNode[View]]:
+    return [node] + [e for child in node.children for e in _entries(child)]

@@ -118,18 +118,20 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         self.show_root = False
         self.guide_depth = 2
         self.data_now = SidebarData()
-        self._entry_nodes: dict[str, TreeNode[View]] = {}
-        self._shape: list[str] = []
+        # The entries' nodes in ``SidebarData.all_views`` order (a saved search may ask
+        # what a view asks: a query names no one entry).
+        self._entry_nodes: list[TreeNode[View]] = []
+        self._shape: list[tuple[str, str]] = []
 
     def show(self, data: SidebarData) -> None:
         """Draw fresh counts; the tree is rebuilt only when its entries changed, and only
         the rows whose count or mark changed are drawn again."""
         self.data_now = data
-        shape = [v.query for v in data.all_views()] + list(data.feeds)
+        shape = [(v.name, v.query) for v in data.all_views()] + [(f, "") for f in data.feeds]
         if shape == self._shape:
-            for view in data.all_views():  # only the rows whose count or mark moved
-                node = self._entry_nodes.get(view.query)
-                if node is None or node.data == view:
+            # only the rows whose count or mark moved
+            for view, node in zip(data.all_views(), self._entry_nodes, strict=True):
+                if node.data == view:
                     continue
                 named = node.data is not None and self._label(node.data) == self._label(view)
                 node.data = view
@@ -138,7 +140,8 @@ class Sidebar(SteadyScrollBars, Tree[View]):
                 else:  # set_label redraws later, a callback each: 200 a sync held a key
                     node.set_label(self._label(view))
             return
-        chosen = self.cursor_node.data.query if self.cursor_node and self.cursor_node.data else None
+        data_now = self.cursor_node.data if self.cursor_node else None
+        chosen = (data_now.name, data_now.query) if data_now is not None else None
         self._shape = shape
         self._entry_nodes.clear()
         self.clear()
@@ -148,8 +151,11 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         finally:
             self._building = False
             super()._invalidate()
-        if chosen is not None and chosen in self._entry_nodes:
-            self.move_cursor(self._entry_nodes[chosen])
+        again = next(
+            (n for n in self._entry_nodes if n.data and (n.data.name, n.data.query) == chosen), None
+        )
+        if again is not None:
+            self.move_cursor(again)
 
     def _invalidate(self) -> None:
         """Textual's Tree drops its caches and lays itself out at every node added (a
@@ -180,13 +186,17 @@ class Sidebar(SteadyScrollBars, Tree[View]):
                     self._add(group, view)
 
     def select_query(self, query: str) -> None:
-        """Put the cursor on the entry for ``query``, if there is one."""
-        node = self._entry_nodes.get(query)
+        """Put the cursor on the entry for ``query``, if there is one: the one it is on if
+        that asks it (a saved search asking what a view asks), else the first."""
+        if self.cursor_node is not None and self.cursor_node.data is not None:
+            if self.cursor_node.data.query == query:
+                return
+        node = next((n for n in self._entry_nodes if n.data and n.data.query == query), None)
         if node is not None:
             self.move_cursor(node)
 
     def _add(self, parent: TreeNode[View], view: View) -> None:
-        self._entry_nodes[view.query] = parent.add_leaf(self._label(view), data=view)
+        self._entry_nodes.append(parent.add_leaf(self._label(view), data=view))
 
     @staticmethod
     def _label(view: View) -> Text:
