@@ -43,6 +43,10 @@ async def test_an_empty_database_opens_on_the_welcome_screen(tmp_path: Path) -> 
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, FeedManager)
+        # the screen behind it says where the feeds are added, not only that nothing is
+        assert "No feeds yet. F adds one" in screen_text(app) and "? lists every key" in (
+            " ".join(screen_text(app).split())
+        )
         await pilot.press("F")
         await settle(pilot)
         assert isinstance(app.screen, FeedManager) and not app.screen.welcome

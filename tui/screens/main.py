@@ -41,7 +41,7 @@ from tui.widgets.panes import Panes
 from tui.widgets.search_box import SEARCH_DELAY, SearchBox
 from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_view import StoryView
+from tui.widgets.story_view import NO_STORY, StoryView
 from tui.widgets.viewer import STORY_DELAY, Viewer
 
 NARROW = 100
@@ -178,14 +178,24 @@ class MainScreen(Screen[None]):
     def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
         """Fresh counts for the sidebar and the status line; no feeds nor accounts: welcome."""
         self.sidebar.show(message.data)
+        nothing = not message.data.feed_views() and not message.data.accounts
+        self.story.say_when_empty(self._no_feeds() if nothing else NO_STORY)
         if not self._welcomed:
             self._welcomed = True
-            nothing = not message.data.feed_views() and not message.data.accounts
             if nothing and not self.config.accounts:  # a sync account brings its own
                 self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
         if message.view is self.viewer.shown:
             self.status.show_view(message.view.name, len(self.items.ids), message.unread)
+
+    def _no_feeds(self) -> str:
+        """What the empty reader says before the first feed: where to add one."""
+        shown = {k.action: k.keys for k in keys.KEYS} | getattr(self.app, "key_overrides", {})
+        feeds, help_ = (keys.key_label(shown[action]) for action in ("manage_feeds", "help"))
+        return (
+            f"No feeds yet. {feeds} adds one: by its address, from AA's catalogue, or from an "
+            f"OPML file. {help_} lists every key."
+        )
 
     def on_sidebar_view_chosen(self, message: Sidebar.ViewChosen) -> None:
         """A view picked in the sidebar replaces the list (and ends a search)."""

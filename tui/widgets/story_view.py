@@ -136,6 +136,9 @@ def _banner(item: Item) -> Text:
     return Text(f" ↻ {message} ", style="bold black on yellow")
 
 
+NO_STORY = "No story selected."
+
+
 class StoryText(Static):
     """The story's text, wrapped once per story, width and style.
 
@@ -215,7 +218,8 @@ class StoryView(VerticalScroll, can_focus=True):
         self._no_picture.display = False
         self._picture_slot = Vertical(self._no_picture, id="picture")
         self._picture_url: str | None = None  # the picture asked for (or shown) for self.item
-        self._body = StoryText(Text("No story selected.", style="dim"))
+        self.empty = NO_STORY  # what the empty pane says
+        self._body = StoryText(Text(self.empty, style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._picture_slot
@@ -228,7 +232,7 @@ class StoryView(VerticalScroll, can_focus=True):
         changed = item is None or self.item is None or item.id != self.item.id
         self.item = item
         if item is None or renderable is None:
-            self._body.update(Text("No story selected.", style="dim"))
+            self._body.update(Text(self.empty, style="dim"))
         else:
             self._body.update(renderable)
         if changed:
@@ -236,6 +240,12 @@ class StoryView(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
         if item is not None and item.image != self._picture_url:
             self._want_picture()
+
+    def say_when_empty(self, text: str) -> None:
+        """What the pane says with no story in it (plain text, from us)."""
+        self.empty = text
+        if self.item is None:
+            self._body.update(Text(text, style="dim"))
 
     def _want_picture(self) -> None:
         """Ask for the picture of the story shown (again when the page gave a better one)."""
