@@ -17,6 +17,7 @@ from app_factory import (
     unread_in,
 )
 from sqlite_utils import Database
+from textual.containers import VerticalScroll
 from waiting import pilot_wait_for
 
 from store.db import open_db
@@ -192,6 +193,22 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
         await settle(pilot)
         items = app.screen.query_one(ItemList)
         assert _flags(app.db_path, items.ids[0])[1] == 1
+
+
+async def test_help_goes_to_its_ends_with_the_lists_keys(tmp_path: Path) -> None:
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(80, 24)) as pilot:  # the table is longer than the screen
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("G")
+        await pilot_wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
+        assert "Help: every key" not in screen_text(app)  # the first row out of view
+        await pilot.press("g")
+        await pilot_wait_for(pilot, lambda: scroll.scroll_y == 0)
+        assert "Help: every key" in screen_text(app)
 
 
 async def test_search_shows_results_as_you_type_and_errors_in_one_line(tmp_path: Path) -> None:

@@ -71,10 +71,11 @@ def test_is_hidden_is_the_only_way_to_see_hidden_stories() -> None:
         ("lang:french!", "lang:french! — use a language code"),
         ("tag:", "tag: needs a value"),
         ('""', "nothing to search for"),
-        ("*", "nothing to search for"),
+        ("*", "nothing to search for in '*': punctuation is not searched"),
         ("^ : '", "nothing to search for"),
         ("-", "nothing to search for"),
         ("NOT", "nothing to search for"),
+        ("AND", "nothing to search for in 'AND': AND, OR and NOT only join the words"),
         ("()", "nothing to search for"),
     ],
 )

@@ -108,7 +108,13 @@ def parse_query(text: str) -> Query:
     root = parser.parse_all()
     if root is None and _asks_for_something(text, tokens):
         # '""', "*" or "-" alone would otherwise match every story (and tag them all).
-        raise QueryError(f"nothing to search for in {text.strip()!r}: punctuation is not searched")
+        words = set(text.replace("(", " ").replace(")", " ").split())
+        why = (
+            "AND, OR and NOT only join the words searched for"
+            if words and words <= {"AND", "OR", "NOT"}
+            else "punctuation is not searched"
+        )
+        raise QueryError(f"nothing to search for in {text.strip()!r}: {why}")
     show_hidden = False
     for node in _walk(root):
         if isinstance(node, Filter) and node.name == "is" and node.value == "hidden":

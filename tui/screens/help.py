@@ -34,7 +34,12 @@ class HelpScreen(Dialog[None]):
     HelpScreen Static { width: 1fr; }
     """
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close"),
+        # the list's keys for its ends, here too (the arrows and pages scroll already)
+        Binding("g", "to_end(False)", "Top", show=False),
+        Binding("G", "to_end(True)", "Bottom", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
@@ -45,6 +50,13 @@ class HelpScreen(Dialog[None]):
             keys_set = f" ({preset} keys)" if preset != "default" else ""
             scroll.border_title = f"Keys{keys_set} — esc closes"
             yield Static(help_table(keymap, quick_tags))
+
+    def action_to_end(self, bottom: bool) -> None:
+        scroll = self.query_one(VerticalScroll)
+        if bottom:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
 
     def action_close(self) -> None:
         """Back to the reader."""
