@@ -40,9 +40,11 @@ async def test_q_leaves_the_full_screen_story_then_quits(tmp_path: Path) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.maximized is not None
+        assert " q Back " in screen_text(app)  # the footer says what q does here
         await pilot.press("q")
         await settle(pilot)
         assert app.screen.maximized is None and app.is_running
+        assert " q Quit " in screen_text(app)
         assert app.focused is app.screen.query_one(ItemList)
         await pilot.press("q")
         await settle(pilot)

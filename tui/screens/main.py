@@ -369,6 +369,11 @@ class MainScreen(Screen[None]):
             return
         self.items.focus()
 
+    @property
+    def close_quits(self) -> bool:
+        """Whether ``close`` (q) quits now: nothing to go back from (the footer says so)."""
+        return self.maximized is None and not self.story.has_focus and not self.viewer.searching
+
     def action_close(self) -> None:
         """Back a level: the full-screen story, the story pane, a search; at the top, quit."""
         if self.maximized is not None:

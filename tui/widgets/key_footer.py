@@ -7,6 +7,8 @@ edge (``r Rea`` at 80 columns). This one takes the keys in the order of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,6 +41,8 @@ class KeyFooter(Footer):
             if action not in shown:
                 continue
             binding, enabled, tooltip = shown[action]
+            if action == "close" and not getattr(self.screen, "close_quits", True):
+                binding = replace(binding, description="Back")  # q goes back a level here
             display = self.app.get_key_display(binding)
             room -= key_width(display, binding.description)
             if room < 0:
