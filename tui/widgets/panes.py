@@ -364,7 +364,11 @@ class Panes(Horizontal):
         """Save the current view's query under a name, for the sidebar."""
         query = self.view.query
         if not query.strip():
-            self.notify("Search first (/) or pick a view, then save it with S.", markup=False)
+            self.notify(
+                f"{self.view.name} lists every story: search (/) for what to keep, then save "
+                "the search with S.",
+                markup=False,
+            )
             return
         saved = self.query_one(Sidebar).data_now.saved
         known = {view.query: view.name for view in saved}
