@@ -1,10 +1,9 @@
 """The panes (sidebar, list, reader) and the keys that change stories: read, star, tags.
 
-The focus is always somewhere inside the panes, so their keys work from the
-list, the reader and the sidebar alike. ``v`` selects stories (``V`` the whole
-view); the tag keys, ``r`` and ``s`` act on the selection when there is one,
-else on the story under the cursor. The writes are the ``Marker``'s; the rows
-change at once. The view they act on is the ``Viewer``'s.
+The focus is always inside the panes, so their keys work from the list, the reader and
+the sidebar alike. ``v`` selects stories (``V`` the whole view); the tag keys, ``r`` and
+``s`` act on the selection when there is one, else on the story under the cursor. The
+``Marker`` writes (the rows change at once); the ``Viewer`` holds the view they act on.
 """
 
 from __future__ import annotations
@@ -364,11 +363,8 @@ class Panes(Horizontal):
         """Save the current view's query under a name, for the sidebar."""
         query = self.view.query
         if not query.strip():
-            self.notify(
-                f"{self.view.name} lists every story: search (/) for what to keep, then save "
-                "the search with S.",
-                markup=False,
-            )
+            note = f"{self.view.name} lists every story: search (/), then save the search with S."
+            self.notify(note, markup=False)
             return
         saved = self.query_one(Sidebar).data_now.saved
         known = {view.query: view.name for view in saved}
