@@ -12,6 +12,7 @@ from app_factory import build_fixture_db, make_app, notifications, screen_text, 
 from waiting import pilot_wait_for
 
 from store.db import open_db
+from store.ingest import revise_item
 from tests.two_writers import ROOT, lock_held
 from tui.config import Config
 from tui.screens.revision_diff import RevisionDiffScreen
@@ -45,6 +46,16 @@ def _starred(path: Path, item_id: int) -> bool:
     db = open_db(path)
     try:
         return bool(db.execute("SELECT starred FROM items WHERE id = ?", [item_id]).fetchone()[0])
+    finally:
+        db.close()
+
+
+def _updated(path: Path, item_id: int) -> bool:
+    db = open_db(path)
+    try:
+        return bool(
+            db.execute("SELECT is_updated FROM items WHERE id = ?", [item_id]).fetchone()[0]
+        )
     finally:
         db.close()
 
@@ -162,6 +173,30 @@ async def test_the_story_in_view_shows_its_new_version_when_another_writer_revis
         assert items.current_id == shown
         await pilot.press("d")  # and what changed is there to see
         await pilot_wait_for(pilot, lambda: isinstance(app.screen, RevisionDiffScreen))
+
+
+async def test_the_reader_s_own_marks_coming_back_leave_the_story_as_drawn(
+    tmp_path: Path,
+) -> None:
+    """The watch sees the reader's own writes too: the dwell reading an updated story must
+    not take its banner away while it is read (it goes when the cursor leaves)."""
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    first = db.execute("SELECT id FROM items ORDER BY published_ts DESC LIMIT 1").fetchone()[0]
+    db.execute("UPDATE items SET read = 1 WHERE id = ?", [first])
+    db.conn.commit()
+    revise_item(db, first, title="Revised before the reader opened", now="2026-03-12T15:00:00Z")
+    db.close()
+    app = make_app(path, Config(dwell_seconds=0.05))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(ItemList).current_id == first
+        assert "Updated since you read it" in screen_text(app)
+        await pilot.press("b", "b")  # a key: the dwell counts, and marks the update read
+        await pilot_wait_for(pilot, lambda: not _updated(path, first), what="the update read")
+        app.screen.viewer.story_again()  # type: ignore[attr-defined]  # as the watch does
+        await settle(pilot)
+        assert "Updated since you read it" in screen_text(app)
 
 
 async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(

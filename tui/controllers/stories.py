@@ -9,6 +9,7 @@ network, and not with ``full_text_on_open = false``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -70,10 +71,30 @@ class StoryReader(Controller):
         the story in view, read again after others wrote (its list row follows it)."""
         db = self.open_db()
         try:
+            if again and not self._changed(db, item_id):
+                return
             item, renderable = self._draw(db, item_id)
         finally:
             db.close()
         self.post_message(self.Read(item, renderable, item if again else None))
+
+    def _changed(self, db: Database, item_id: int) -> bool:
+        """Whether what the story says changed since it was drawn; not the marks on it (the
+        reader's own writes come back through the watch: the banner of an update read
+        stays until the cursor leaves the story)."""
+        drawn = self._drawn.get(item_id)
+        if drawn is None:
+            return True
+        before, now = drawn[0][0], get_item(db, item_id)
+        assert isinstance(before, Item)
+        marks_as_before = replace(
+            now,
+            read=before.read,
+            starred=before.starred,
+            is_updated=before.is_updated,
+            hidden=before.hidden,
+        )
+        return marks_as_before != before
 
     def page_wanted(self, item: Item, *, at_once: bool = False) -> None:
         """The reader shows ``item``: read its page soon (``at_once`` after enter)."""
