@@ -91,9 +91,11 @@ async def test_esc_or_q_after_a_search_returns_to_the_view_before(tmp_path: Path
         await pilot.press("slash", *"crete", "enter")
         await settle(pilot)
         assert len(items.ids) == 1 and "Search: crete" in screen_text(app)
+        assert " q Back " in screen_text(app)
         await pilot.press("escape")  # from the list: back to the feed
         await settle(pilot)
         assert items.ids == feed_ids and "Search: crete" not in screen_text(app)
+        assert " q Quit " in screen_text(app)  # the footer follows: q quits here
         await pilot.press("slash", *"crete", "escape")  # esc in the box: to the results
         await settle(pilot)
         assert len(items.ids) == 1 and app.focused is items

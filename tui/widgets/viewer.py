@@ -218,6 +218,7 @@ class Viewer(Vertical):
         """Show the search box; results follow as you type."""
         self.search_box.open(self.view)
         self.add_class("-searching")
+        self.screen.refresh_bindings()  # the footer: q now goes back
 
     def on_search_box_search(self, message: SearchBox.Search) -> None:
         """A pause in typing (or enter): the text becomes the view (none: the one before)."""
@@ -242,3 +243,4 @@ class Viewer(Vertical):
         """Close the box and forget the search (another view replaces it)."""
         self.search_box.close()
         self.remove_class("-searching")
+        self.screen.refresh_bindings()  # the footer: q may quit again
