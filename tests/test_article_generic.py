@@ -418,7 +418,20 @@ def test_a_story_told_in_steps_is_read_step_by_step() -> None:
         )
     )
     story = "".join(f"<p>{p}</p>" for p in STORY)
+    unlinked = "".join(  # a headline in plain text, the link a "Read more" at the end
+        f"<div class='card'><div class='card-body'><h3>Also today {n}</h3><p>{text[:90]}</p>"
+        f"<a href='/s/{n}'>Read more</a></div></div>"
+        for n, text in enumerate(OTHER_STORY[:3])
+    )
+    comments = "<h2>3 comments</h2>" + "".join(
+        f"<div class='card'><div class='card-body'><p><b>Reader {n}</b>, 2 hours ago</p>"
+        f"<p>{text}</p></div></div>"
+        for n, text in enumerate(OTHER_STORY[:3])
+    )
     grid = (
         f"<div class='grid'><div class='card'><div class='story'>{story}</div></div>{teasers}</div>"
     )
     assert extract_article(page(grid)).paragraphs == STORY
+    for after in (unlinked, comments):  # nor are unlinked teasers, nor comments below a heading
+        grid = f"<div class='grid'><div class='card'><div class='story'>{story}</div></div>"
+        assert extract_article(page(f"{grid}{after}</div>")).paragraphs == STORY

@@ -38,6 +38,7 @@ from store.pages.furniture import (
     without_repeated,
 )
 from store.pages.naming import (
+    HEADINGS,
     hidden,
     named_furniture,
     server_form,
@@ -70,7 +71,6 @@ _BLOCKS = frozenset(
 _INLINE_HOLDERS = frozenset({"span", "font"})  # read line by line where they hold <br>s
 _PARAGRAPHS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre".split())
 _SUBHEADS = frozenset({"h2", "h3", "h4", "h5"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Furniture by its tag, but entered where it wraps the story (broken markup does that).
 _LAYOUT_TAGS = frozenset("nav header footer aside menu".split())
 _WRAPPERS = _LAYOUT_TAGS | {"form"}  # a form around the page: ASP.NET writes one
@@ -348,7 +348,7 @@ def _scores(
     for run in runs:
         text = run.text
         if len(text) < MIN_RUN or (
-            run.holder.tag in _HEADINGS and not prose_heading(run.holder, run.text)
+            run.holder.tag in HEADINGS and not prose_heading(run.holder, run.text)
         ):
             continue
         prose = 1 if len(text) >= PROSE else 0

@@ -22,6 +22,7 @@ from store.pages.naming import (
     visible_text,
 )
 from store.pages.phrases import SENTENCE_ENDS
+from store.pages.steps import steps_beside
 from store.text import fold
 
 _LIST_LIKE = frozenset({"ul", "ol", "blockquote"})
@@ -48,8 +49,6 @@ _CARD = 300  # characters: a link holding a heading and less is a teaser card
 _STATEMENT_ENDS = tuple(end for end in SENTENCE_ENDS if end not in "?؟")
 # Of a list's score, what its holder must score besides the half it gets from the list.
 _OWN_SHARE = 0.2
-_STEPS = 3  # sections of one tag and class, at least: a story told in steps
-_STEP_LINKS = 0.1  # of a step's text, at most, in links
 _PARENT_SHARE = 0.4  # of the best's score, from its parent's own runs: the parent is the body
 
 
@@ -297,7 +296,7 @@ def sections_of(
     if parent is None or parent is story or not parent.get("class"):
         return []
     if story is None:
-        return _steps(parent, scores) if no_articles(best) else []
+        return steps_beside(parent, scores) if no_articles(best) else []
     floor = scores.get(parent, 0.0) * 0.2
     return [
         element
@@ -307,28 +306,6 @@ def sections_of(
         and scores.get(element, 0.0) >= floor
         and article_of(element) is story
     ]
-
-
-def _steps(
-    section: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float]
-) -> list[lxml.html.HtmlElement]:
-    kind = (section.tag, section.get("class"))
-    holder = section.getparent()
-    if holder is None:
-        return []
-    alike = [s for s in holder if s is not section and (s.tag, s.get("class")) == kind]
-    if len(alike) < _STEPS - 1:
-        return []
-    return [
-        s
-        for s in alike
-        if any(scores.get(e, 0.0) > 0 for e in s.iter()) and _links_share(s) < _STEP_LINKS
-    ]
-
-
-def _links_share(element: lxml.html.HtmlElement) -> float:
-    text = _words(element)
-    return sum(_words(a) for a in element.iter("a")) / text if text else 1.0
 
 
 def no_articles(element: lxml.html.HtmlElement) -> bool:
