@@ -134,7 +134,7 @@ class ReaderApp(App[int]):
                 keys.APP: self,
             }
             for key in keys.KEYS:
-                shown = keys.key_label(self.key_overrides.get(key.action, key.keys))
+                shown = keys.bound_label(key, self.key_overrides)
                 run = partial(targets[key.part].run_action, key.action)
                 yield SystemCommand(key.description, f"key: {shown}", run)
 

@@ -217,6 +217,11 @@ def description(key: Key, quick_tags: list[str]) -> str:
     return f"{key.description}: {quick_tags[index] if index < len(quick_tags) else 'not set'}"
 
 
+def bound_label(key: Key, keymap: dict[str, str]) -> str:
+    """How the keys of ``key`` read as bound now (``keymap``: the app's, over the defaults)."""
+    return key_label(keymap.get(key.action, key.keys))
+
+
 def key_label(keys: str) -> str:
     """How a comma-separated key list reads on the help screen: 'j, ↓'."""
     names = {

@@ -24,7 +24,7 @@ class Dialog(ModalScreen[ResultT]):
     BINDINGS = [
         Binding(k.keys, f"app.{k.action}", k.description, show=False, id=k.action)
         for k in keys.KEYS
-        if k.part == keys.APP
+        if k.action == "quit"  # (the palette lists the reader's actions over the list only)
     ]
 
     DEFAULT_CSS = """

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.keys import KEYS, description, key_label
+from tui.keys import KEYS, bound_label, description
 from tui.screens.dialog import Dialog
 
 
@@ -20,7 +20,7 @@ def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> T
     table.add_column("Action")
     for key in KEYS:
         table.add_row(
-            Text(key_label(keymap.get(key.action, key.keys))),
+            Text(bound_label(key, keymap)),
             Text(description(key, quick_tags or [])),
         )
     return table
@@ -37,8 +37,8 @@ class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close"),
         # the list's keys for its ends, here too (the arrows and pages scroll already)
-        Binding("g", "to_end(False)", "Top", show=False),
-        Binding("G", "to_end(True)", "Bottom", show=False),
+        Binding("g", "to_end(False)", "Top", show=False, id="top"),  # ids: a remap reaches them
+        Binding("G", "to_end(True)", "Bottom", show=False, id="bottom"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -190,8 +190,9 @@ class MainScreen(Screen[None]):
 
     def _no_feeds(self) -> str:
         """What the empty reader says before the first feed: where to add one."""
-        shown = {k.action: k.keys for k in keys.KEYS} | getattr(self.app, "key_overrides", {})
-        feeds, help_ = (keys.key_label(shown[action]) for action in ("manage_feeds", "help"))
+        keymap = getattr(self.app, "key_overrides", {})
+        labels = {k.action: keys.bound_label(k, keymap) for k in keys.KEYS}
+        feeds, help_ = labels["manage_feeds"], labels["help"]
         return (
             f"No feeds yet. {feeds} adds one: by its address, from AA's catalogue, or from an "
             f"OPML file. {help_} lists every key."

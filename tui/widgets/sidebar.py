@@ -140,8 +140,8 @@ class Sidebar(SteadyScrollBars, Tree[View]):
                 else:  # set_label redraws later, a callback each: 200 a sync held a key
                     node.set_label(self._label(view))
             return
-        data_now = self.cursor_node.data if self.cursor_node else None
-        chosen = (data_now.name, data_now.query) if data_now is not None else None
+        chosen_view = self.cursor_node.data if self.cursor_node else None
+        chosen = (chosen_view.name, chosen_view.query) if chosen_view is not None else None
         self._shape = shape
         self._entry_nodes.clear()
         self.clear()
