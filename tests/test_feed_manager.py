@@ -107,6 +107,11 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
         assert "starred and tagged" in screen_text(app)
         await pilot.press("y")
         await settle(pilot)
+        await pilot.press("a", *"https://gone.test/rss", "enter")  # added, then removed
+        await settle(pilot)
+        assert "gone.test" in screen_text(app)
+        await pilot.press("d", "y")
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
     assert [title for _, title, _, _ in feeds_of(path)] == ["Yeni"]

@@ -208,6 +208,7 @@ class FeedManager(Dialog[list[int]]):
 
         def done(yes: bool | None) -> None:
             if yes:
+                self.added = [i for i in self.added if i != feed.id]  # not to be fetched now
                 self.change(lambda db: remove_subscription(db, feed.id), said)
 
         self.app.push_screen(ConfirmScreen(question), done)
