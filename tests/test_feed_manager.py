@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_factory import screen_text, settle
+from app_factory import notifications, record_notifications, screen_text, settle
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Select
@@ -84,6 +84,7 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
     set_starred(db, story.item_ids)
     db.close()
     app = Host(FeedManager(path))
+    record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -94,6 +95,12 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
         await pilot.press(*"https://new.test/rss", "enter")
         await settle(pilot)
         assert [url_id for url_id, *_ in feeds_of(path)] == [kept.id, kept.id + 1]
+        await pilot.press("a", *"https://kept.test/rss", "enter")  # there already: says so
+        await settle(pilot)
+        assert f"Already subscribed: feed {kept.id} (Kept)." in [
+            n.message for n in notifications(app)
+        ]
+        assert len(feeds_of(path)) == 2
         await pilot.press("r", "ctrl+u", *"Yeni", "enter")  # the new feed is under the cursor
         await settle(pilot)
         await pilot.press("m", *"Haber/Dünya", "enter")

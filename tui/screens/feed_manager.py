@@ -175,9 +175,17 @@ class FeedManager(Dialog[list[int]]):
     def action_add(self) -> None:
         """Subscribe to a URL (or an 'aa:tr/ekonomi' reference)."""
 
+        known = {feed.id: display_title(feed) for feed in self.feeds}
+
+        def add(db: Database, source: str) -> list[int] | str:
+            feed_id = subscribe(db, source).id
+            if feed_id in known:  # its address was there: nothing new, and it says which
+                return f"Already subscribed: feed {feed_id} ({known[feed_id]})"
+            return [feed_id]
+
         def done(source: str | None) -> None:
             if source:
-                self.change(lambda db: [subscribe(db, source).id], "Subscribed")
+                self.change(lambda db: add(db, source), "Subscribed")
 
         question = Text("The feed's address (http or https), or aa:LANG/CAT:")
         self.app.push_screen(NamePrompt("Add a feed", question, hint=_ENTER_ADDS), done)
@@ -299,6 +307,8 @@ class FeedManager(Dialog[list[int]]):
         finally:
             db.close()
         added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
+        if isinstance(result, str):  # the write's own word for what it did
+            message = result
         self.app.call_from_thread(self._changed, message, added, select)
 
     def _changed(self, message: str, added: list[int], select: int | None) -> None:
