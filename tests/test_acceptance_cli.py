@@ -494,6 +494,26 @@ def test_a_feed_that_never_existed_fails_alone(
     assert len(stories(capsys, path, f"feed:{good}")) == 30
 
 
+def test_a_failed_feed_is_told_once_by_the_command_run_as_cron_runs_it(
+    capsys: pytest.CaptureFixture[str], path: Path, server: FeedServer
+) -> None:
+    """Outside pytest (which installs log handlers of its own): the command's one line."""
+    missing = subscribe(capsys, path, server.url("yok"))
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+        + ["--db", str(path), "fetch"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("Bytecode")]
+    assert lines == [
+        f"feed {missing} {server.url('yok')}: HTTP 404 Not Found: no feed at this address"
+    ]
+
+
 def test_an_aa_feed_added_by_url_is_named_and_filed_like_the_catalogue(
     capsys: pytest.CaptureFixture[str], path: Path
 ) -> None:
