@@ -161,14 +161,15 @@ def _record_fetch(
     status: int | None,
     now: str,
 ) -> None:
-    """The feed's state after a good fetch: its title and link, validators, no error."""
+    """The feed's state after a good fetch: its title and link, validators, no error (but
+    a broken document's, read as far as it went)."""
     etag, last_modified, content_hash = validators
     db.execute(
         # A channel without a title keeps the one it had.
         "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "
         "site_url = COALESCE(?, site_url), lang = COALESCE(lang, ?), etag = ?, "
         "last_modified = ?, content_hash = ?, "
-        "last_fetched = ?, last_status = ?, last_error = NULL, last_error_at = NULL, "
+        "last_fetched = ?, last_status = ?, last_error = ?, last_error_at = ?, "
         "failures = 0, retry_after = NULL WHERE id = ?",
         [
             parsed.title,
@@ -179,6 +180,8 @@ def _record_fetch(
             content_hash,
             now,
             status,
+            parsed.error,  # a broken document read as far as it goes: the feed says so
+            now if parsed.error else None,
             feed_id,
         ],
     )

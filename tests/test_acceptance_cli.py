@@ -326,6 +326,46 @@ def test_a_failed_feed_exits_1_and_keeps_its_stories_and_state(
     assert (status, err) == (0, "")
 
 
+def test_a_feed_whose_xml_breaks_is_marked_and_loses_nothing(
+    capsys: pytest.CaptureFixture[str], path: Path, server: FeedServer
+) -> None:
+    server.serve("guncel", rss(list(range(10))))
+    feed = subscribe(capsys, path, server.url("guncel"))
+    assert aanews(capsys, path, "fetch")[0] == 0
+    starred = stories(capsys, path)[0]["id"]
+    db = open_db(path)
+    set_starred(db, [starred])
+    db.close()
+
+    def listed() -> dict:
+        feeds = json.loads(aanews(capsys, path, "feeds", "list", "--json")[1])
+        return next(f for f in feeds if f["id"] == feed)
+
+    # Cut off inside its first story: nothing to read. A failure, saying where it broke.
+    whole = rss(list(range(-2, 10)))
+    server.serve("guncel", whole[: whole.index(b"<title>") + 12])
+    status, out, err = aanews(capsys, path, "fetch")
+    assert status == 1 and "1 failed" in out
+    assert f"feed {feed} " in err and "broken XML at line " in err and "no story could" in err
+    assert "broken XML" in listed()["last_error"]
+    ids = {s["id"]: s for s in stories(capsys, path)}
+    assert len(ids) == 10 and ids[starred]["starred"] is True  # nothing lost, no mark either
+
+    # Broken after two new stories: those are read, and the feed still says it is broken.
+    server.serve("guncel", whole.replace(b"</title>", b" & co</title>", 3))
+    status, out, err = aanews(capsys, path, "fetch")
+    assert status == 0 and err == ""
+    assert "broken XML" in listed()["last_error"] and len(stories(capsys, path)) > 10
+    assert aanews(capsys, path, "fetch")[0] == 0  # unchanged (304): still the broken one
+    assert "broken XML" in listed()["last_error"]
+
+    server.serve("guncel", rss(list(range(-2, 10))))  # mended: the mark goes
+    assert aanews(capsys, path, "fetch")[0] == 0
+    assert listed()["last_error"] is None
+    assert len(stories(capsys, path)) == 12
+    assert next(s for s in stories(capsys, path) if s["id"] == starred)["starred"] is True
+
+
 # --- 5. help, and errors as one line --------------------------------------------------------
 
 

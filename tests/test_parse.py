@@ -18,6 +18,7 @@ from feedgen import write_feeds
 from pytest_httpserver import HTTPServer
 
 from store.parsing.feed import FeedParseError, parse_feed
+from store.parsing.slow import BrokenFeed
 
 ISTANBUL = timezone(timedelta(hours=3))
 
@@ -235,6 +236,16 @@ def test_a_broken_feed_gives_what_it_could_read_and_says_why() -> None:
     feed = parse_feed(rss("<item><title>Tom & Jerry</title><guid>1</guid></item>"))
     assert [e.title for e in feed.entries] == ["Tom & Jerry"]
     assert feed.parser == "feedparser" and feed.problem
+    # and the feed is to be marked with it: its XML is broken, where it breaks
+    assert feed.error is not None and feed.error.startswith("broken XML at line 2, column ")
+
+
+def test_broken_xml_with_no_story_to_read_is_a_failure_that_says_where() -> None:
+    with pytest.raises(BrokenFeed, match=r"^broken XML at line 1, column \d+: .*no story could"):
+        parse_feed(b"<rss><channel><title>Garbage</title><item><title>x</ti")
+    # a document read whole: nothing to mark
+    fine = parse_feed(rss("<item><title>ok</title><guid>1</guid></item>"))
+    assert fine.error is None
 
 
 def test_aa_image_is_read_on_the_feedparser_path_too() -> None:

@@ -341,9 +341,12 @@ def parse_job(body: bytes, url: str, lang: str | None = None) -> ParsedFeed | st
     and imports the parser lazily to keep ``aanews`` start-up quick.
     """
     from store.parsing.feed import FeedParseError, parse_feed
+    from store.parsing.slow import BrokenFeed
 
     try:
         parsed = parse_feed(body, url=url, lang=lang)
+    except BrokenFeed as error:
+        return str(error)  # a feed, broken: no "not a feed"
     except FeedParseError as error:
         reason = str(error)
         return reason if reason.startswith("not a feed") else f"not a feed: {reason}"

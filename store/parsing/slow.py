@@ -13,6 +13,7 @@ import re
 import threading
 from types import ModuleType
 from typing import TYPE_CHECKING
+from xml.sax import SAXParseException
 
 from store.parsing.fast import RawItem
 from store.text import clean_line
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
 class FeedParseError(ValueError):
     """The bytes are not a feed at all (empty, an HTML page, JSON, no channel)."""
+
+
+class BrokenFeed(FeedParseError):
+    """A feed whose XML is broken before any story could be read from it."""
 
 
 _feedparser_loading = threading.Lock()
@@ -75,8 +80,11 @@ def _bound_charset_detection(encodings: ModuleType) -> None:
     setattr(encodings, "lazy_chardet_encoding", _bounded_detection)  # noqa: B010
 
 
-def parse_slow(data: bytes) -> tuple[str, str | None, str | None, list[RawItem], str | None]:
-    """Read anything feedparser can, saying what was wrong with the document."""
+def parse_slow(
+    data: bytes,
+) -> tuple[str, str | None, str | None, list[RawItem], str | None, bool]:
+    """Read anything feedparser can, saying what was wrong with the document, and whether
+    its XML is broken (its stories read as far as they go); BrokenFeed when none is."""
     data, dropped = _without_entity_declarations(data)
     result = _feedparser(data)
     if _looks_turkish_misread(data, result):
@@ -88,10 +96,16 @@ def parse_slow(data: bytes) -> tuple[str, str | None, str | None, list[RawItem],
     version = result.get("version") or ""
     feed = result.get("feed") or {}
     entries = result.get("entries") or []
-    problem = None
+    problem, broken = None, None  # what was wrong; the XML's own fault, if it is broken
     if result.get("bozo"):
         error = result.get("bozo_exception")
-        if isinstance(error, str):
+        if isinstance(error, SAXParseException):
+            # (feedparser puts an XML declaration of its own on a line before a document
+            # without one: the document's own lines are one less)
+            line = error.getLineNumber() - (0 if data.startswith(b"<?xml") else 1)
+            where = f"line {max(line, 1)}, column {error.getColumnNumber()}"
+            broken = problem = clean_line(f"broken XML at {where}: {error.getMessage()}")[:300]
+        elif isinstance(error, str):
             problem = error
         else:
             problem = clean_line(f"{type(error).__name__}: {error}")[:300] if error else "malformed"
@@ -103,11 +117,13 @@ def parse_slow(data: bytes) -> tuple[str, str | None, str | None, list[RawItem],
         # A cut-off download: the last story has lost its end (its title, its
         # guid), and taking it would blank a stored story or invent a new one.
         entries = entries[:-1]
-        problem = "the document ends inside a story; that story was left out" + (
-            f"; {problem}" if problem else ""
-        )
+        ending = "the document ends inside a story, which was left out"
+        problem = f"{problem}; {ending}" if problem else ending
+    if broken and not entries:
+        raise BrokenFeed(f"{broken}; no story could be read from it")
     raws = [_raw_from_feedparser(e) for e in entries]
-    return feed.get("title", ""), feed.get("link"), feed.get("language"), raws, problem
+    title, link, lang = feed.get("title", ""), feed.get("link"), feed.get("language")
+    return title, link, lang, raws, problem, broken is not None
 
 
 # An item's or entry's start tag (with any namespace prefix; not <items>, not
