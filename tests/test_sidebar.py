@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from textual.widgets.tree import TreeNode
 
 from store.db import open_db
-from store.feeds import add_feed
+from store.feeds import add_feed, set_folder
 from store.ingest import store_feed
 from store.items import set_read
 from store.model import Entry, ParsedFeed
@@ -148,3 +148,37 @@ def _entry_named(node: TreeNode[View], name: str) -> TreeNode[View]:
 
 def _entries(node: TreeNode[View]) -> list[TreeNode[View]]:
     return [node] + [e for child in node.children for e in _entries(child)]
+
+
+async def test_feeds_filed_in_folders_are_listed_under_them(tmp_path: Path) -> None:
+    """A feed of the user's "News/World" is under News, then World (even alone there);
+    moved to another folder, it is listed there; the others stay by language."""
+    path = build_fixture_db(tmp_path / "f.db")
+    db = open_db(path)
+    world = add_feed(db, "https://world.example/rss", title="World desk", folder="News/World")
+    add_feed(db, "https://tech.example/rss", title="Gadgets", folder="Tech")
+    db.close()
+    app = make_app(path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(pilot)
+        root = app.screen.query_one("#sidebar").root  # type: ignore[attr-defined]
+        assert _headings_over(root, "World desk") == ["Feeds", "News", "World"]
+        assert _headings_over(root, "Gadgets") == ["Feeds", "Tech"]
+        text = screen_text(app)
+        assert text.index("News") < text.index("Türkçe")  # the user's folders first
+        db = open_db(path)
+        set_folder(db, world.id, "Tech/World")
+        db.close()
+        app.screen.viewer.load_counts()  # type: ignore[attr-defined]
+        await settle(pilot)
+        root = app.screen.query_one("#sidebar").root  # type: ignore[attr-defined]
+        assert _headings_over(root, "World desk") == ["Feeds", "Tech", "World"]
+
+
+def _headings_over(root: TreeNode[View], name: str) -> list[str]:
+    """The headings above the entry of that name, from the top down."""
+    node, headings = _entry_named(root, name).parent, []
+    while node is not None and node is not root:
+        headings.append(str(node.label))
+        node = node.parent
+    return headings[::-1]

@@ -1,4 +1,5 @@
-"""What the sidebar shows, read from the database: every view with its unread count.
+"""What the sidebar shows, read from the database: every view with its unread count;
+the feeds in the user's folders first, the others by language and category.
 
 Called from a worker with the worker's own connection; ``tui.widgets.sidebar.Sidebar``
 draws the result.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from store.feeds import display_title, list_feeds
+from store.model import Feed
 from store.search.compiler import unread_count
 from store.search.saved import list_saved
 from store.sync.accounts import account_feed_ids, list_accounts
@@ -28,10 +30,14 @@ def load_sidebar(db: Database) -> SidebarData:
     data = SidebarData()
     for name, query in BUILTIN_VIEWS:
         data.views.append(View(name, query, unread_count(db, query)))
-    for feed in sorted(list_feeds(db), key=lambda f: (f.lang or "~", f.category or "", f.title)):
+    for feed in sorted(list_feeds(db), key=_place):
         view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
-        language = language_label(feed.lang)
-        data.feeds.setdefault(language, {}).setdefault(feed.category or "", []).append(view)
+        if feed.folder:  # the user's own filing first: "News/World" under News, then World
+            heading, _, under = feed.folder.partition("/")
+            data.folders.add(heading)
+        else:
+            heading, under = language_label(feed.lang), feed.category or ""
+        data.feeds.setdefault(heading, {}).setdefault(under, []).append(view)
     for language, categories in data.feeds.items():
         _shorten([v for views in categories.values() for v in views], language)
     for tag in list_tags(db):
@@ -40,6 +46,17 @@ def load_sidebar(db: Database) -> SidebarData:
         data.saved.append(View(saved.name, saved.query, saved.unread))
     data.accounts = account_views(db)
     return data
+
+
+def _place(feed: Feed) -> tuple[bool, str, str, str, str]:
+    """Where a feed is listed: the folders of the user's (by name), then by language."""
+    return (
+        not feed.folder,
+        feed.folder.casefold(),
+        feed.lang or "~",
+        feed.category or "",
+        feed.title,
+    )
 
 
 def account_views(db: Database) -> list[View]:

@@ -48,8 +48,9 @@ class SidebarData:
     """Everything the sidebar shows, read in one go."""
 
     views: list[View] = field(default_factory=list)
-    # language -> category -> feeds
+    # language -> category -> feeds; a folder of the user's -> its sub-folder -> feeds
     feeds: dict[str, dict[str, list[View]]] = field(default_factory=dict)
+    folders: set[str] = field(default_factory=set)  # the headings that are folders
     tags: list[View] = field(default_factory=list)
     saved: list[View] = field(default_factory=list)
     # Sync accounts: each the view of its feeds, its last error shown like a feed's.
@@ -121,13 +122,17 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         # The entries' nodes in ``SidebarData.all_views`` order (a saved search may ask
         # what a view asks: a query names no one entry).
         self._entry_nodes: list[TreeNode[View]] = []
-        self._shape: list[tuple[str, str]] = []
+        self._shape: list[tuple[str, ...]] = []
 
     def show(self, data: SidebarData) -> None:
         """Draw fresh counts; the tree is rebuilt only when its entries changed, and only
         the rows whose count or mark changed are drawn again."""
         self.data_now = data
-        shape = [(v.name, v.query) for v in data.all_views()] + [(f, "") for f in data.feeds]
+        shape = [(v.name, v.query) for v in data.all_views()] + [
+            (heading, under, *(v.query for v in views))  # where each feed is filed
+            for heading, unders in data.feeds.items()
+            for under, views in unders.items()
+        ]
         if shape == self._shape:
             # only the rows whose count or mark moved
             for view, node in zip(data.all_views(), self._entry_nodes, strict=True):
@@ -174,7 +179,8 @@ class Sidebar(SteadyScrollBars, Tree[View]):
                 lang_node = feeds.add(Text(language, style="bold"), expand=True)
                 for category, views in categories.items():
                     parent = lang_node
-                    if category and len(views) > 1:
+                    # (a category of one feed is no heading; a sub-folder always is)
+                    if category and (len(views) > 1 or language in data.folders):
                         parent = lang_node.add(Text(category, style="italic"), expand=True)
                     for view in views:
                         self._add(parent, view)
