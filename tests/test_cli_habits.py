@@ -84,6 +84,11 @@ def test_tag_untag_and_rename_say_what_they_did(
         ("empty.opml", "<?xml version='1.0'?><opml version='2.0'><body/></opml>", "no feed"),
         ("words.txt", "hello world\n", "no feed"),
         ("blank.txt", "", "no feed"),
+        (
+            "local.opml",
+            "<opml version='2.0'><body><outline xmlUrl='file:///etc/passwd'/></body></opml>",
+            "no feed to import in this OPML document (1 outline skipped)",
+        ),
     ],
 )
 def test_importing_a_file_without_feeds_fails_with_the_reason(

@@ -134,10 +134,12 @@ async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
     opml = Path.home() / "subs.opml"  # the test's own home (conftest): typed as ~/subs.opml
     opml.write_text(
         '<opml version="2.0"><body><outline text="Tech">'
-        '<outline text="One" xmlUrl="https://one.test/rss"/></outline></body></opml>',
+        '<outline text="One" xmlUrl="https://one.test/rss"/></outline>'
+        '<outline text="Local" xmlUrl="file:///etc/passwd"/></body></opml>',
         encoding="utf-8",
     )
     app = Host(FeedManager(path, welcome=True))
+    record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("i", *"~/missing.opml", "enter")
@@ -146,6 +148,9 @@ async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
         await pilot.press("i", *"~/subs.opml", "enter")
         await settle(pilot)
         assert "One" in screen_text(app) and "Tech" in screen_text(app)
+        # what was left out is said, as the command line says it
+        said = notifications(app)[-1].message
+        assert said == "Imported: 1 feed added, 0 already there, 1 skipped (1 not http(s))."
     assert [(title, folder) for _, title, folder, _ in feeds_of(path)] == [("One", "Tech")]
 
 

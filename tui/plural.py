@@ -62,6 +62,8 @@ NOUNS: dict[str, Forms] = {
     "tag": {"one": "{n} tag", "other": "{n} tags"},
     "earlier version": {"one": "{n} earlier version", "other": "{n} earlier versions"},
     "problem": {"one": "{n} problem", "other": "{n} problems"},
+    "line": {"one": "{n} line", "other": "{n} lines"},
+    "outline": {"one": "{n} outline", "other": "{n} outlines"},
 }
 
 

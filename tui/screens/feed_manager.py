@@ -45,6 +45,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
+from tui.wording import describe_import
 
 HINT = (
     "c AA catalogue · a add a URL · i import a file · d remove · r rename · p pause/resume · "
@@ -306,15 +307,18 @@ class FeedManager(Dialog[list[int]]):
             result = write(db)
         finally:
             db.close()
+        said = isinstance(result, (str, tuple))  # the write's own word for what it did
+        if isinstance(result, str):
+            message, result = result, []
+        elif isinstance(result, tuple):  # (and the feeds it added)
+            message, result = result
         added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
-        if isinstance(result, str):  # the write's own word for what it did
-            message = result
+        if added and not said:
+            message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
         self.app.call_from_thread(self._changed, message, added, select)
 
     def _changed(self, message: str, added: list[int], select: int | None) -> None:
         self.added += [feed_id for feed_id in added if feed_id not in self.added]
-        if added:
-            message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
         self.notify(message + ".", timeout=3, markup=False)
         self.load(added[-1] if added else select)
 
@@ -332,7 +336,9 @@ _ENTER_ADDS = "enter adds · esc cancels"
 _TAB_COMPLETES = "tab completes an existing folder · enter moves · esc cancels"
 
 
-def _import(db: Database, path: str) -> list[int]:
-    """Import a subscription file; the new feeds' ids (ValueError/OSError say why not)."""
+def _import(db: Database, path: str) -> tuple[str, list[int]]:
+    """Import a subscription file: what it did in words, and the new feeds' ids
+    (ValueError/OSError say why not)."""
     data = Path(path).expanduser().read_bytes()
-    return import_subscriptions(db, read_subscriptions(data)).added
+    result = import_subscriptions(db, read_subscriptions(data))
+    return f"Imported: {describe_import(result)}", result.added
