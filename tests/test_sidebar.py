@@ -182,3 +182,20 @@ def _headings_over(root: TreeNode[View], name: str) -> list[str]:
         headings.append(str(node.label))
         node = node.parent
     return headings[::-1]
+
+
+async def test_a_failing_feed_s_view_says_why_in_the_status_line(tmp_path: Path) -> None:
+    path = build_fixture_db(tmp_path / "f.db")  # its "AA English — All" failed: HTTP 404
+    app = make_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one("#sidebar")
+        sidebar.move_cursor(_entry_named(sidebar.root, "AA English — All"))  # type: ignore[attr-defined]
+        sidebar.action_select_cursor()  # type: ignore[attr-defined]
+        await settle(pilot)
+        status = next(line for line in screen_text(app).splitlines() if "stories ·" in line)
+        assert "AA English — All" in status and "⚠ HTTP 404 Not Found" in status
+        await pilot.press("left_square_bracket")  # the feed before it: nothing to warn of
+        await settle(pilot)
+        status = next(line for line in screen_text(app).splitlines() if "unread" in line)
+        assert "AA English — All" not in status and "⚠" not in status

@@ -1,4 +1,5 @@
-"""How the reader says what it did: the notes after a change of tags or marks, an import."""
+"""How the reader says what it did (the notes after a change of tags or marks, an import)
+and what to do (the empty reader's first words)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from store.tags import TagChange
 from tui.plural import counted
 
 if TYPE_CHECKING:  # the import module (lxml, xml.sax) is not for the reader's first frame
+    from textual.app import App  # (nor Textual for the command line)
+
     from store.interchange.opml import ImportResult
 
 
@@ -39,3 +42,16 @@ def describe_import(result: ImportResult) -> str:
         detail = ", ".join(f"{count:,} {why}" for why, count in reasons.items())
         text += f", {len(result.skipped):,} skipped ({detail})"
     return text
+
+
+def no_feeds(app: App[object]) -> str:
+    """What the empty reader says before the first feed: where to add one (the keys as
+    bound now)."""
+    from tui import keys  # (Textual's bindings: not for the command line)
+
+    keymap = getattr(app, "key_overrides", {})
+    labels = {k.action: keys.bound_label(k, keymap) for k in keys.KEYS}
+    return (
+        f"No feeds yet. {labels['manage_feeds']} adds one: by its address, from AA's "
+        f"catalogue, or from an OPML file. {labels['help']} lists every key."
+    )

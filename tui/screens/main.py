@@ -43,6 +43,7 @@ from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.status_line import StatusLine
 from tui.widgets.story_view import NO_STORY, StoryView
 from tui.widgets.viewer import STORY_DELAY, Viewer
+from tui.wording import no_feeds
 
 NARROW = 100
 WIDE = 180
@@ -167,7 +168,7 @@ class MainScreen(Screen[None]):
     def on_view_reader_loaded(self, message: ViewReader.Loaded) -> None:
         """The whole view is in the list (the Viewer's part): its counts in the status line."""
         if message.view is self.viewer.shown:
-            self.status.show_view(message.view.name, len(message.ids), message.unread)
+            self._show_counts(len(message.ids), message.unread)
         self.call_after_refresh(self.app.launched)  # type: ignore[attr-defined]
 
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
@@ -179,24 +180,20 @@ class MainScreen(Screen[None]):
         """Fresh counts for the sidebar and the status line; no feeds nor accounts: welcome."""
         self.sidebar.show(message.data)
         nothing = not message.data.feed_views() and not message.data.accounts
-        self.story.say_when_empty(self._no_feeds() if nothing else NO_STORY)
+        self.story.say_when_empty(no_feeds(self.app) if nothing else NO_STORY)
         if not self._welcomed:
             self._welcomed = True
             if nothing and not self.config.accounts:  # a sync account brings its own
                 self.action_manage_feeds(welcome=True)
         self.sidebar.select_query(self.view.query)
         if message.view is self.viewer.shown:
-            self.status.show_view(message.view.name, len(self.items.ids), message.unread)
+            self._show_counts(len(self.items.ids), message.unread)
 
-    def _no_feeds(self) -> str:
-        """What the empty reader says before the first feed: where to add one."""
-        keymap = getattr(self.app, "key_overrides", {})
-        labels = {k.action: keys.bound_label(k, keymap) for k in keys.KEYS}
-        feeds, help_ = labels["manage_feeds"], labels["help"]
-        return (
-            f"No feeds yet. {feeds} adds one: by its address, from AA's catalogue, or from an "
-            f"OPML file. {help_} lists every key."
-        )
+    def _show_counts(self, total: int, unread: int) -> None:
+        """The view's counts in the status line; a feed's error after them."""
+        shown = self.viewer.shown
+        warning = self.sidebar.data_now.error_of(self.view.query) or ""
+        self.status.show_view(shown.name, total, unread, warning=warning)
 
     def on_sidebar_view_chosen(self, message: Sidebar.ViewChosen) -> None:
         """A view picked in the sidebar replaces the list (and ends a search)."""

@@ -64,6 +64,10 @@ class SidebarData:
                 out.extend(feeds)
         return out + self.tags + self.saved + self.accounts
 
+    def error_of(self, query: str) -> str | None:
+        """The error a feed's (or an account's) entry shows, for the view asking ``query``."""
+        return next((v.error for v in self.all_views() if v.query == query and v.error), None)
+
     def feed_views(self) -> list[View]:
         """The feeds alone, in sidebar order (for [ and ])."""
         return [v for cats in self.feeds.values() for feeds in cats.values() for v in feeds]

@@ -26,13 +26,18 @@ class StatusLine(Horizontal):
         yield TaskLabel(id="status-task")
         yield TaskBar(id="status-progress")
 
-    def show_view(self, name: str, total: int, unread: int, error: str | None = None) -> None:
-        """The view's name (feed titles are data: a Text, never markup) and counts."""
+    def show_view(
+        self, name: str, total: int, unread: int, error: str | None = None, warning: str = ""
+    ) -> None:
+        """The view's name (feed titles are data: a Text, never markup) and counts; a query's
+        ``error`` instead, or a feed's after them (``warning``: why its last fetch failed)."""
         text = Text(name, style="bold")
         if error:
             text.append(f"  {error}", style="red")
         else:
             text.append(f"  {counted(total, 'story')} · {unread:,} unread", style="dim")
+        if warning and not error:
+            text.append(f"  ⚠ {warning}", style="yellow")
         self.query_one("#status-view", BoxText).show(text)
 
     def show_progress(self, done: int, total: int, what: str) -> None:
