@@ -203,6 +203,7 @@ def test_410_pauses_the_feed_until_asked_for_by_id(
 
     report = refresh_feeds(db_path(db))
     assert report.outcomes == [] and report.skipped == [(gone.id, "paused")]
+    assert report.summary().endswith("(1 skipped: 1 paused)")  # the one line says why
     assert len(httpserver.log) == 1
 
     refresh_feeds(db_path(db), [gone.id])
@@ -220,6 +221,7 @@ def test_429_retry_after_is_respected(db: Database, httpserver: HTTPServer) -> N
 
     later = refresh_feeds(db_path(db))
     assert later.outcomes == [] and later.skipped[0][0] == busy.id
+    assert later.summary().endswith("(1 skipped: 1 asked to wait)")
     assert len(httpserver.log) == 1
     refresh_feeds(db_path(db), [busy.id])
     assert len(httpserver.log) == 2

@@ -10,14 +10,14 @@ from sqlite_utils import Database
 from textual.widgets.tree import TreeNode
 
 from store.db import open_db
-from store.feeds import add_feed, set_folder
+from store.feeds import add_feed, set_folder, set_paused
 from store.ingest import store_feed
 from store.items import set_read
 from store.model import Entry, ParsedFeed
 from store.search.saved import save_search
 from store.tags import tag_items
 from tui.controllers.sidebar_data import load_sidebar
-from tui.widgets.sidebar import View, _shorten
+from tui.widgets.sidebar import Sidebar, View, _shorten
 
 pytestmark = pytest.mark.anyio
 
@@ -50,6 +50,16 @@ def test_every_row_counts_unread(db: Database) -> None:
     by_name = {view.name: view.unread for view in data.views + data.tags}
     assert by_name["Starred"] == 1  # three starred, one of them unread
     assert by_name["#done"] == 0
+
+
+def test_a_paused_feed_is_marked_as_one(db: Database) -> None:
+    feed = add_feed(db, "https://example.org/feed", title="Example")
+    set_paused(db, feed.id, True)
+    (view,) = load_sidebar(db).feed_views()
+    assert Sidebar._label(view).plain == "‖ Example"
+    set_paused(db, feed.id, False)
+    (view,) = load_sidebar(db).feed_views()
+    assert Sidebar._label(view).plain == "Example"
 
 
 def long_title_db(path: Path) -> Path:

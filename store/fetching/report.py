@@ -53,6 +53,20 @@ class RefreshReport:
         """Stories that came back changed."""
         return len(self.updated_ids)
 
+    def _why_skipped(self) -> str:
+        """'2 paused, 1 asked to wait, 3 not due yet' (``targets.select_feeds``' reasons)."""
+        kinds: dict[str, int] = {}
+        for _, why in self.skipped:
+            kind = (
+                "paused"
+                if why == "paused"
+                else "asked to wait"
+                if why.startswith("server asked")
+                else "not due yet"
+            )
+            kinds[kind] = kinds.get(kind, 0) + 1
+        return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+
     def summary(self) -> str:
         """One line: "12 feeds: 10 refreshed, 1 unchanged, 1 failed; 250 new, 3 updated stories"."""
         total = len(self.outcomes)
@@ -62,7 +76,7 @@ class RefreshReport:
             f"{self.new} new, {self.updated} updated stories"
         )
         if self.skipped:
-            line += f" ({len(self.skipped)} skipped)"
+            line += f" ({len(self.skipped)} skipped: {self._why_skipped()})"
         if self.cancelled:
             line += " (cancelled)"
         return line

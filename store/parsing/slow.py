@@ -102,7 +102,7 @@ def parse_slow(
         if isinstance(error, SAXParseException):
             # (feedparser puts an XML declaration of its own on a line before a document
             # without one: the document's own lines are one less)
-            line = error.getLineNumber() - (0 if data.startswith(b"<?xml") else 1)
+            line = (error.getLineNumber() or 1) - (0 if data.startswith(b"<?xml") else 1)
             where = f"line {max(line, 1)}, column {error.getColumnNumber()}"
             broken = problem = clean_line(f"broken XML at {where}: {error.getMessage()}")[:300]
         elif isinstance(error, str):

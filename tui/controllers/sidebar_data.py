@@ -31,7 +31,9 @@ def load_sidebar(db: Database) -> SidebarData:
     for name, query in BUILTIN_VIEWS:
         data.views.append(View(name, query, unread_count(db, query)))
     for feed in sorted(list_feeds(db), key=_place):
-        view = View(display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error)
+        view = View(
+            display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error, paused=feed.paused
+        )
         if feed.folder:  # the user's own filing first: "News/World" under News, then World
             heading, _, under = feed.folder.partition("/")
             data.folders.add(heading)

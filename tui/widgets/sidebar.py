@@ -41,6 +41,7 @@ class View:
     unread: int = 0
     error: str | None = None
     short: str = ""  # the name in the sidebar when the heading above says the rest
+    paused: bool = False  # a feed a refresh of all leaves out
 
 
 @dataclass
@@ -214,7 +215,10 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         label = Text()
         if view.error:
             label.append("⚠ ", style="bold red")
-        label.append(Text(view.short or view.name))  # feed titles are data, never markup
+        elif view.paused:
+            label.append("‖ ", style="dim")
+        label.append(Text(view.short or view.name, style="dim" if view.paused else ""))
+        # (feed titles are data, never markup)
         return label
 
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
