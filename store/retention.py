@@ -66,7 +66,8 @@ class PruneReport:
         """One line, as ``aanews prune`` prints it."""
         count = len(self.deleted)
         if self.dry_run:
-            return f"{count} stories would be dropped (dry run: nothing changed)"
+            kept = "unread, starred and tagged stories are always kept; " if not count else ""
+            return f"{count} stories would be dropped ({kept}dry run: nothing changed)"
         text = f"{count} stories dropped"
         if self.vacuumed:
             text += f"; file compacted from {_size(self.bytes_before)} to {_size(self.bytes_after)}"

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from store.db import open_db
-from store.feeds import add_feed, get_feed, list_feeds
+from store.feeds import add_feed, display_title, get_feed, list_feeds
 from store.ingest import store_feed
 from store.items import set_starred
-from store.model import Entry, FeedSettings, ParsedFeed
+from store.model import Entry, Feed, FeedSettings, ParsedFeed
 from tui.screens.catalogue_picker import CataloguePicker
 from tui.screens.feed_manager import FeedManager
 from tui.screens.feed_settings import FeedSettingsDialog
@@ -42,6 +42,14 @@ class Host(App[None]):
 
     def _done(self, value: object) -> None:
         self.result = value
+
+
+def list_feeds_of(path: Path) -> list[Feed]:
+    db = open_db(path)
+    try:
+        return list_feeds(db)
+    finally:
+        db.close()
 
 
 def feeds_of(path: Path) -> list[tuple[int, str, str, bool]]:
@@ -101,7 +109,11 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
             n.message for n in notifications(app)
         ]
         assert len(feeds_of(path)) == 2
-        await pilot.press("r", "ctrl+u", *"Yeni", "enter")  # the new feed is under the cursor
+        await pilot.press("r")  # the new feed is under the cursor; the prompt holds its name
+        await settle(pilot)
+        new = next(f for f in list_feeds_of(path) if f.id == kept.id + 1)
+        assert app.screen.query_one(Input).value == display_title(new) != ""
+        await pilot.press("ctrl+u", *"Yeni", "enter")
         await settle(pilot)
         await pilot.press("m", *"Haber/Dünya", "enter")
         await settle(pilot)

@@ -115,3 +115,10 @@ def test_cli_prune_reads_the_config_default(
     assert capsys.readouterr().out.startswith("5 stories dropped")
     assert main(["--db", str(path), "prune"]) == 0  # no cap anywhere: nothing goes
     assert capsys.readouterr().out.startswith("0 stories dropped")
+    assert main(["--db", str(path), "prune", "--dry-run", "--max-stories", "1"]) == 0
+    assert capsys.readouterr().out.strip() == (  # nothing read left to drop: says what stays
+        "0 stories would be dropped (unread, starred and tagged stories are always kept; "
+        "dry run: nothing changed)"
+    )
+    assert main(["--db", str(path), "prune", "--max-age-days", "-1"]) == 2
+    assert capsys.readouterr().err.strip() == "aanews: --max-age-days must be more than 0, not -1"

@@ -41,8 +41,10 @@ def _prune(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     max_stories = args.max_stories if args.max_stories is not None else config.max_stories
     max_age = args.max_age_days if args.max_age_days is not None else config.max_age_days
-    if (max_stories is not None and max_stories < 1) or (max_age is not None and max_age <= 0):
-        raise CommandError("--max-stories and --max-age-days must be more than 0", status=2)
+    if max_stories is not None and max_stories < 1:
+        raise CommandError(f"--max-stories must be more than 0, not {max_stories}", status=2)
+    if max_age is not None and max_age <= 0:
+        raise CommandError(f"--max-age-days must be more than 0, not {max_age:g}", status=2)
     db = open_store(args)
     report = prune(db, max_stories=max_stories, max_age_days=max_age, dry_run=args.dry_run)
     if args.json:

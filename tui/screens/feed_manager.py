@@ -258,7 +258,8 @@ class FeedManager(Dialog[list[int]]):
                 self.change(lambda db: rename_feed(db, feed.id, title), "Renamed", feed.id)
 
         question = Text("Rename ").append(display_title(feed), style="bold").append(" to:")
-        self.app.push_screen(NamePrompt("Rename feed", question, value=feed.title), done)
+        named = display_title(feed)  # the name it goes by (its own, or its channel's)
+        self.app.push_screen(NamePrompt("Rename feed", question, value=named), done)
 
     def action_pause(self) -> None:
         """Pause the feed (refreshes leave it out) or resume it."""
