@@ -71,6 +71,11 @@ def test_tag_untag_and_rename_say_what_they_did(
     assert out.strip() == f"tagged story {item} gazze (1 it already had)"
     _, out, _ = run(capsys, "--db", db_path, "untag", item, "spor")
     assert out.strip() == f"untagged story {item} spor"
+    _, out, _ = run(capsys, "--db", db_path, "untag", item, "Gazze", "nothere")
+    assert out.strip() == f"untagged story {item} Gazze; it had no tag nothere"
+    _, out, _ = run(capsys, "--db", db_path, "untag", item, "nothere")
+    assert out.strip() == f"story {item}: it had no tag nothere"
+    run(capsys, "--db", db_path, "tag", item, "gazze")
     _, out, _ = run(capsys, "--db", db_path, "tags", "rename", "gazze", "Gaza")
     assert out.strip() == "renamed 'gazze' to 'Gaza'"
     db = open_db(db_path)

@@ -77,6 +77,10 @@ def test_the_default_location_is_used(tmp_path: Path) -> None:
         ('dwell_seconds = "2"\n', "dwell_seconds: expected a number, got a string"),
         ("dwell_seconds = -1\n", "dwell_seconds: must be at least 0"),
         ('browser = "firefox --new-tab"\n', "browser: expected a list of strings"),
+        (
+            f"quick_tags = {[f't{n}' for n in range(10)]}\n".replace("'", '"'),
+            "quick_tags: at most 9, one for each of the keys 1-9; got 10",
+        ),
         ('[keys]\nstar = "x"\n', "keys.star: unknown action 'star'"),
         ("[keys]\ndown = 3\n", "keys.down: expected a list of strings"),
         ('rules = "x"\n', "rules: expected [[rules]] tables"),

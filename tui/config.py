@@ -131,6 +131,11 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
                 raise ConfigError("browser: give the command as a non-empty list of strings")
         elif key == "quick_tags":
             config.quick_tags = _string_list(key, value)
+            if len(config.quick_tags) > 9:
+                raise ConfigError(
+                    f"quick_tags: at most 9, one for each of the keys 1-9; got "
+                    f"{len(config.quick_tags)}"
+                )
         elif key in ("full_text_on_open", "images"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")

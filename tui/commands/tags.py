@@ -62,13 +62,20 @@ def _tag(args: argparse.Namespace) -> int:
 
 
 def _untag(args: argparse.Namespace) -> int:
-    from store.tags import untag_items
+    from store.tags import item_tags, normalize_tag, untag_items
+    from store.text import fold
 
     db = open_store(args)
     item_id = _existing_story(db, args.item_id)
-    removed = untag_items(db, [item_id], args.tags)
-    missing = "" if removed == len(args.tags) else f" ({len(args.tags) - removed} it did not have)"
-    print(f"untagged story {item_id} {', '.join(args.tags)}{missing}")
+    had = {fold(name) for name in item_tags(db, item_id)}
+    untag_items(db, [item_id], args.tags)
+    names = [name for name in (normalize_tag(t) for t in args.tags) if name]
+    gone = [name for name in names if fold(name) in had]
+    missing = [name for name in names if fold(name) not in had]
+    said = f"untagged story {item_id} {', '.join(gone)}" if gone else f"story {item_id}:"
+    if missing:
+        said += f"{'; ' if gone else ' '}it had no tag {', '.join(missing)}"
+    print(said)
     return 0
 
 
