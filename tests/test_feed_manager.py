@@ -117,6 +117,7 @@ async def test_add_rename_move_pause_and_remove(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("m", *"Haber/Dünya", "enter")
         await settle(pilot)
+        assert notifications(app)[-1].message.startswith("Moved")
         await pilot.press("p")
         await settle(pilot)
         assert feeds_of(path)[1][1:] == ("Yeni", "Haber/Dünya", True)

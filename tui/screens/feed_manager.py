@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from rich.text import Text
 from sqlite_utils import Database
@@ -178,10 +179,10 @@ class FeedManager(Dialog[list[int]]):
 
         known = {feed.id: display_title(feed) for feed in self.feeds}
 
-        def add(db: Database, source: str) -> list[int] | str:
+        def add(db: Database, source: str) -> list[int] | Said:
             feed_id = subscribe(db, source).id
             if feed_id in known:  # its address was there: nothing new, and it says which
-                return f"Already subscribed: feed {feed_id} ({known[feed_id]})"
+                return Said(f"Already subscribed: feed {feed_id} ({known[feed_id]})")
             return [feed_id]
 
         def done(source: str | None) -> None:
@@ -308,11 +309,9 @@ class FeedManager(Dialog[list[int]]):
             result = write(db)
         finally:
             db.close()
-        said = isinstance(result, (str, tuple))  # the write's own word for what it did
-        if isinstance(result, str):
-            message, result = result, []
-        elif isinstance(result, tuple):  # (and the feeds it added)
-            message, result = result
+        said = isinstance(result, Said)  # the write's own word for what it did
+        if isinstance(result, Said):
+            message, result = result.message, result.added
         added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
         if added and not said:
             message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
@@ -337,9 +336,16 @@ _ENTER_ADDS = "enter adds · esc cancels"
 _TAB_COMPLETES = "tab completes an existing folder · enter moves · esc cancels"
 
 
-def _import(db: Database, path: str) -> tuple[str, list[int]]:
+class Said(NamedTuple):
+    """A write's own word for what it did (and the feeds it added), for ``change``."""
+
+    message: str
+    added: list[int] = []
+
+
+def _import(db: Database, path: str) -> Said:
     """Import a subscription file: what it did in words, and the new feeds' ids
     (ValueError/OSError say why not)."""
     data = Path(path).expanduser().read_bytes()
     result = import_subscriptions(db, read_subscriptions(data))
-    return f"Imported: {describe_import(result)}", result.added
+    return Said(f"Imported: {describe_import(result)}", result.added)
