@@ -300,12 +300,8 @@ def record_unchanged_many(db: Database | sqlite3.Connection, checks: Sequence[Un
     now = clock.now_iso()
     with writing(db):
         connection_of(db).executemany(
-            # A failure's error goes; a broken document's (read, no failure) stays: the
-            # document it answered about is the one the feed still has.
-            "UPDATE feeds SET last_fetched = ?, last_status = ?, "
-            "last_error = CASE WHEN failures = 0 THEN last_error END, "
-            "last_error_at = CASE WHEN failures = 0 THEN last_error_at END, "
-            "failures = 0, retry_after = NULL, "
+            "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = NULL, "
+            "last_error_at = NULL, failures = 0, retry_after = NULL, "
             "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE id = ?",
             [(now, c.status, c.etag, c.last_modified, c.feed_id) for c in checks],
         )

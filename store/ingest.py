@@ -162,8 +162,9 @@ def _record_fetch(
     now: str,
 ) -> None:
     """The feed's state after a good fetch: its title and link, validators, no error (but
-    a broken document's, read as far as it went)."""
-    etag, last_modified, content_hash = validators
+    a document cut short says so, and keeps no validators)."""
+    # A document cut short is not the feed's: asked for again next time, not "unchanged".
+    etag, last_modified, content_hash = (None, None, None) if parsed.error else validators
     db.execute(
         # A channel without a title keeps the one it had.
         "UPDATE feeds SET feed_title = COALESCE(NULLIF(?, ''), feed_title), "
@@ -180,7 +181,7 @@ def _record_fetch(
             content_hash,
             now,
             status,
-            parsed.error,  # a broken document read as far as it goes: the feed says so
+            parsed.error,  # a document cut short, read as far as it goes: the feed says so
             now if parsed.error else None,
             feed_id,
         ],

@@ -47,7 +47,8 @@ class ParsedFeed:
     # Why the parser had to work around the document ("not well-formed", ...), if it did.
     problem: str | None = None
     parser: str = "feedparser"
-    # What the feed is marked with though its stories were read: its XML is broken.
+    # What the feed is marked with though its stories were read: the document is cut short
+    # (its validators are then not kept: the next refresh reads the feed whole again).
     error: str | None = None
     # fold() of its stories' texts, made where it was parsed (a refresh's worker
     # process), so the storing thread's search index trigger finds them folded.

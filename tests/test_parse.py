@@ -235,17 +235,21 @@ def test_what_is_not_a_feed_raises_with_a_reason(data: bytes, reason: str) -> No
 def test_a_broken_feed_gives_what_it_could_read_and_says_why() -> None:
     feed = parse_feed(rss("<item><title>Tom & Jerry</title><guid>1</guid></item>"))
     assert [e.title for e in feed.entries] == ["Tom & Jerry"]
-    assert feed.parser == "feedparser" and feed.problem
-    # and the feed is to be marked with it: its XML is broken, where it breaks
-    assert feed.error is not None and feed.error.startswith("broken XML at line 2, column ")
+    assert feed.parser == "feedparser" and feed.problem.startswith("broken XML at line 2, ")
+    assert feed.error is None  # read whole: nothing lost, the feed is not marked
+    # cut off after its first story: that one read, the feed marked (its XML ends early)
+    whole = rss("<item><title>One</title><guid>1</guid></item><item><title>Two</title>")
+    cut = parse_feed(whole[: whole.index(b"Two") + 2])
+    assert [e.title for e in cut.entries] == ["One"]
+    assert cut.error is not None and "broken XML at line 2, " in cut.error
 
 
 def test_broken_xml_with_no_story_to_read_is_a_failure_that_says_where() -> None:
     with pytest.raises(BrokenFeed, match=r"^broken XML at line 1, column \d+: .*no story could"):
         parse_feed(b"<rss><channel><title>Garbage</title><item><title>x</ti")
-    # a document read whole: nothing to mark
-    fine = parse_feed(rss("<item><title>ok</title><guid>1</guid></item>"))
-    assert fine.error is None
+    # the same with a byte order mark: the lines are the document's own
+    with pytest.raises(BrokenFeed, match=r"^broken XML at line 2, "):
+        parse_feed(b"\xef\xbb\xbf<?xml version='1.0'?>\n<rss><channel><item><title>x</ti")
 
 
 def test_aa_image_is_read_on_the_feedparser_path_too() -> None:

@@ -167,6 +167,7 @@ async def test_feeds_filed_in_folders_are_listed_under_them(tmp_path: Path) -> N
     db = open_db(path)
     world = add_feed(db, "https://world.example/rss", title="World desk", folder="News/World")
     add_feed(db, "https://tech.example/rss", title="Gadgets", folder="Tech")
+    add_feed(db, "https://blog.example/rss", title="My blog", folder="English")
     db.close()
     app = make_app(path)
     async with app.run_test(size=(140, 60)) as pilot:
@@ -174,6 +175,11 @@ async def test_feeds_filed_in_folders_are_listed_under_them(tmp_path: Path) -> N
         root = app.screen.query_one("#sidebar").root  # type: ignore[attr-defined]
         assert _headings_over(root, "World desk") == ["Feeds", "News", "World"]
         assert _headings_over(root, "Gadgets") == ["Feeds", "Tech"]
+        # a folder named as a language is the folder's heading, not that language's
+        assert _headings_over(root, "My blog") == ["Feeds", "English"]
+        assert _headings_over(root, "AA English — World") == ["Feeds", "English"]
+        mine, theirs = (_entry_named(root, n).parent for n in ("My blog", "AA English — World"))
+        assert mine is not theirs and len(mine.children) == 1  # type: ignore[union-attr]
         text = screen_text(app)
         assert text.index("News") < text.index("Türkçe")  # the user's folders first
         db = open_db(path)

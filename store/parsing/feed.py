@@ -52,9 +52,9 @@ def parse_feed(
         raise FeedParseError(str(error)) from None
     if quick is not None:
         title, link, feed_lang, raws = quick
-        parser, problem, broken = "lxml", None, False
+        parser, problem, cut = "lxml", None, False
     else:
-        title, link, feed_lang, raws, problem, broken = parse_slow(data)
+        title, link, feed_lang, raws, problem, cut = parse_slow(data)
         parser = "feedparser"
     feed_link = _http_url(link, url)
     entry_lang = _lang(feed_lang) or _lang(lang)
@@ -68,7 +68,7 @@ def parse_feed(
         entries=entries,
         problem=problem,
         parser=parser,
-        error=problem if broken else None,
+        error=problem if cut else None,
     )
 
 

@@ -84,7 +84,8 @@ def parse_slow(
     data: bytes,
 ) -> tuple[str, str | None, str | None, list[RawItem], str | None, bool]:
     """Read anything feedparser can, saying what was wrong with the document, and whether
-    its XML is broken (its stories read as far as they go); BrokenFeed when none is."""
+    it was cut short (its stories read as far as it goes); BrokenFeed when its XML is
+    broken before any story."""
     data, dropped = _without_entity_declarations(data)
     result = _feedparser(data)
     if _looks_turkish_misread(data, result):
@@ -96,15 +97,16 @@ def parse_slow(
     version = result.get("version") or ""
     feed = result.get("feed") or {}
     entries = result.get("entries") or []
-    problem, broken = None, None  # what was wrong; the XML's own fault, if it is broken
+    problem, broken, cut = None, None, False  # what was wrong; the XML's fault; cut short
     if result.get("bozo"):
         error = result.get("bozo_exception")
         if isinstance(error, SAXParseException):
             # (feedparser puts an XML declaration of its own on a line before a document
             # without one: the document's own lines are one less)
-            line = (error.getLineNumber() or 1) - (0 if data.startswith(b"<?xml") else 1)
+            line = (error.getLineNumber() or 1) - (0 if _DECLARED.match(data) else 1)
             where = f"line {max(line, 1)}, column {error.getColumnNumber()}"
             broken = problem = clean_line(f"broken XML at {where}: {error.getMessage()}")[:300]
+            cut = error.getMessage() in _ENDS_EARLY
         elif isinstance(error, str):
             problem = error
         else:
@@ -116,14 +118,21 @@ def parse_slow(
     if result.get("bozo") and entries and _ends_inside_an_entry(data):
         # A cut-off download: the last story has lost its end (its title, its
         # guid), and taking it would blank a stored story or invent a new one.
-        entries = entries[:-1]
+        entries, cut = entries[:-1], True
         ending = "the document ends inside a story, which was left out"
         problem = f"{problem}; {ending}" if problem else ending
     if broken and not entries:
         raise BrokenFeed(f"{broken}; no story could be read from it")
     raws = [_raw_from_feedparser(e) for e in entries]
     title, link, lang = feed.get("title", ""), feed.get("link"), feed.get("language")
-    return title, link, lang, raws, problem, broken is not None
+    return title, link, lang, raws, problem, cut
+
+
+# A document with its own XML declaration (after a byte order mark, maybe).
+_DECLARED = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml")
+# What expat says of a document that stops before its end (a cut-off download): what
+# it held after that is lost. Other slips (a bare &, an entity of HTML's) lose nothing.
+_ENDS_EARLY = frozenset({"no element found", "unclosed token"})
 
 
 # An item's or entry's start tag (with any namespace prefix; not <items>, not

@@ -36,10 +36,10 @@ def load_sidebar(db: Database) -> SidebarData:
         )
         if feed.folder:  # the user's own filing first: "News/World" under News, then World
             heading, _, under = feed.folder.partition("/")
-            data.folders.add(heading)
+            data.filed.setdefault(heading, {}).setdefault(under, []).append(view)
         else:
             heading, under = language_label(feed.lang), feed.category or ""
-        data.feeds.setdefault(heading, {}).setdefault(under, []).append(view)
+            data.feeds.setdefault(heading, {}).setdefault(under, []).append(view)
     for language, categories in data.feeds.items():
         _shorten([v for views in categories.values() for v in views], language)
     for tag in list_tags(db):

@@ -49,9 +49,10 @@ class SidebarData:
     """Everything the sidebar shows, read in one go."""
 
     views: list[View] = field(default_factory=list)
-    # language -> category -> feeds; a folder of the user's -> its sub-folder -> feeds
+    # The user's folders first: folder -> its sub-folder ("" for none) -> feeds;
+    filed: dict[str, dict[str, list[View]]] = field(default_factory=dict)
+    # then the feeds in none: language -> category -> feeds.
     feeds: dict[str, dict[str, list[View]]] = field(default_factory=dict)
-    folders: set[str] = field(default_factory=set)  # the headings that are folders
     tags: list[View] = field(default_factory=list)
     saved: list[View] = field(default_factory=list)
     # Sync accounts: each the view of its feeds, its last error shown like a feed's.
@@ -59,11 +60,7 @@ class SidebarData:
 
     def all_views(self) -> list[View]:
         """Every entry, in the order the sidebar shows them."""
-        out = list(self.views)
-        for categories in self.feeds.values():
-            for feeds in categories.values():
-                out.extend(feeds)
-        return out + self.tags + self.saved + self.accounts
+        return self.views + self.feed_views() + self.tags + self.saved + self.accounts
 
     def error_of(self, query: str) -> str | None:
         """The error a feed's (or an account's) entry shows, for the view asking ``query``."""
@@ -71,7 +68,8 @@ class SidebarData:
 
     def feed_views(self) -> list[View]:
         """The feeds alone, in sidebar order (for [ and ])."""
-        return [v for cats in self.feeds.values() for feeds in cats.values() for v in feeds]
+        groups = (*self.filed.values(), *self.feeds.values())
+        return [view for unders in groups for views in unders.values() for view in views]
 
 
 def query_for_tag(name: str) -> str:
@@ -134,8 +132,9 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         the rows whose count or mark changed are drawn again."""
         self.data_now = data
         shape = [(v.name, v.query) for v in data.all_views()] + [
-            (heading, under, *(v.query for v in views))  # where each feed is filed
-            for heading, unders in data.feeds.items()
+            (kind, heading, under, *(v.query for v in views))  # where each feed is listed
+            for kind, groups in (("folder", data.filed), ("language", data.feeds))
+            for heading, unders in groups.items()
             for under, views in unders.items()
         ]
         if shape == self._shape:
@@ -178,19 +177,20 @@ class Sidebar(SteadyScrollBars, Tree[View]):
         """The entries of ``data`` as the tree's nodes (the tree is empty)."""
         for view in data.views:
             self._add(self.root, view)
-        if data.feeds:
+        if data.filed or data.feeds:
             feeds = self.root.add(Text("Feeds", style="bold"), expand=True)
-            for language, categories in data.feeds.items():
-                lang_node = feeds.add(Text(language, style="bold"), expand=True)
-                for category, views in categories.items():
-                    parent = lang_node
-                    # (a category of one feed is no heading; a sub-folder always is)
-                    if category and (len(views) > 1 or language in data.folders):
-                        parent = lang_node.add(Text(category, style="italic"), expand=True)
-                    for view in views:
-                        self._add(parent, view)
-        groups = (("Tags", data.tags), ("Saved searches", data.saved), ("Accounts", data.accounts))
-        for title, views in groups:
+            for kinds, folders in ((data.filed, True), (data.feeds, False)):
+                for heading, unders in kinds.items():
+                    top = feeds.add(Text(heading, style="bold"), expand=True)
+                    for under, views in unders.items():
+                        parent = top
+                        # (a category of one feed is no heading; a sub-folder always is)
+                        if under and (len(views) > 1 or folders):
+                            parent = top.add(Text(under, style="italic"), expand=True)
+                        for view in views:
+                            self._add(parent, view)
+        others = (("Tags", data.tags), ("Saved searches", data.saved), ("Accounts", data.accounts))
+        for title, views in others:
             if views:
                 group = self.root.add(Text(title, style="bold"), expand=True)
                 for view in views:
