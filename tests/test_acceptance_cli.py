@@ -357,6 +357,8 @@ def test_a_feed_whose_xml_breaks_is_marked_and_loses_nothing(
     status, out, err = aanews(capsys, path, "fetch")
     assert status == 0 and err == ""
     assert "ends inside a story" in listed()["last_error"] and len(stories(capsys, path)) == 12
+    listing = aanews(capsys, path, "feeds", "list")[1]
+    assert "CUT SHORT: broken XML at line " in listing and "ERROR" not in listing
     assert aanews(capsys, path, "fetch")[0] == 0  # asked for whole again (no validators kept)
     assert "ends inside a story" in listed()["last_error"]
 

@@ -110,9 +110,11 @@ def _list(args: argparse.Namespace) -> int:
         own = describe_settings(feed.settings)
         if own != "as the config says":
             print(f"{'':>{width}}  {own}")
-        if feed.last_error:
+        when = _short_time(feed.last_error_at)
+        if feed.last_error and not feed.failures:  # fetched, but its document was cut short
+            print(f"{'':>{width}}  CUT SHORT: {feed.last_error} ({when})")
+        elif feed.last_error:
             status = f" {feed.last_status}" if feed.last_status else ""
-            when = _short_time(feed.last_error_at)
             print(f"{'':>{width}}  ERROR{status}: {feed.last_error} ({when}, {feed.failures}x)")
     return 0
 
