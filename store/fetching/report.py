@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+
+from store.fetching.targets import skip_kind
 
 
 @dataclass
@@ -54,17 +57,8 @@ class RefreshReport:
         return len(self.updated_ids)
 
     def _why_skipped(self) -> str:
-        """'2 paused, 1 asked to wait, 3 not due yet' (``targets.select_feeds``' reasons)."""
-        kinds: dict[str, int] = {}
-        for _, why in self.skipped:
-            kind = (
-                "paused"
-                if why == "paused"
-                else "asked to wait"
-                if why.startswith("server asked")
-                else "not due yet"
-            )
-            kinds[kind] = kinds.get(kind, 0) + 1
+        """'2 paused, 1 asked to wait, 3 not due yet'."""
+        kinds = Counter(skip_kind(why) for _, why in self.skipped)
         return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
 
     def summary(self) -> str:

@@ -90,6 +90,13 @@ def select_feeds(
     return targets, skipped
 
 
+def skip_kind(why: str) -> str:
+    """What kind of reason ``select_feeds`` gave for leaving a feed out, in two words."""
+    if why == "paused":
+        return "paused"
+    return "asked to wait" if why.startswith("server asked") else "not due yet"
+
+
 def _next_due(every_minutes: float | None, last_fetched: str | None) -> datetime | None:
     """When a feed with its own refresh interval may be fetched again (None: now)."""
     last = clock.from_iso(last_fetched)

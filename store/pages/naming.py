@@ -15,8 +15,8 @@ from store.pages.furniture import is_furniture_line
 from store.pages.phrases import SENTENCE_ENDS
 from store.text import clean_line
 
-# Never entered: their text is no story's (scripts, forms, media, the head).
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Never entered: their text is no story's (scripts, forms, media, the head).
 _SKIP_TAGS = frozenset(
     "script style noscript template iframe object embed svg canvas video audio picture img "
     "figure figcaption form button input select textarea label dialog head title meta "
