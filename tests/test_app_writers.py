@@ -42,20 +42,12 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _starred(path: Path, item_id: int) -> bool:
+def _flag(path: Path, item_id: int, column: str) -> bool:
+    """One of a story's marks (``starred``, ``is_updated``) as the file has it now."""
     db = open_db(path)
     try:
-        return bool(db.execute("SELECT starred FROM items WHERE id = ?", [item_id]).fetchone()[0])
-    finally:
-        db.close()
-
-
-def _updated(path: Path, item_id: int) -> bool:
-    db = open_db(path)
-    try:
-        return bool(
-            db.execute("SELECT is_updated FROM items WHERE id = ?", [item_id]).fetchone()[0]
-        )
+        (value,) = db.execute(f"SELECT {column} FROM items WHERE id = ?", [item_id]).fetchone()
+        return bool(value)
     finally:
         db.close()
 
@@ -193,7 +185,9 @@ async def test_the_reader_s_own_marks_coming_back_leave_the_story_as_drawn(
         assert app.screen.query_one(ItemList).current_id == first
         assert "Updated since you read it" in screen_text(app)
         await pilot.press("b", "b")  # a key: the dwell counts, and marks the update read
-        await pilot_wait_for(pilot, lambda: not _updated(path, first), what="the update read")
+        await pilot_wait_for(
+            pilot, lambda: not _flag(path, first, "is_updated"), what="the update read"
+        )
         app.screen.viewer.story_again()  # type: ignore[attr-defined]  # as the watch does
         await settle(pilot)
         assert "Updated since you read it" in screen_text(app)
@@ -222,7 +216,7 @@ async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(
         note = next(note for note in notifications(app) if "Not saved" in note.message)
         assert "database is busy (another aanews is writing)" in note.message
         assert note.severity == "error"
-    assert not _starred(path, first)
+    assert not _flag(path, first, "starred")
 
 
 async def test_a_star_pressed_while_another_writes_is_stored_when_the_lock_frees(
@@ -236,5 +230,7 @@ async def test_a_star_pressed_while_another_writes_is_stored_when_the_lock_frees
         assert first is not None
         with lock_held(path, seconds=1.0):
             await pilot.press("s")
-        await pilot_wait_for(pilot, lambda: _starred(path, first), what="the star to be stored")
+        await pilot_wait_for(
+            pilot, lambda: _flag(path, first, "starred"), what="the star to be stored"
+        )
         assert not any("Not saved" in note.message for note in notifications(app))

@@ -71,21 +71,22 @@ class StoryReader(Controller):
         the story in view, read again after others wrote (its list row follows it)."""
         db = self.open_db()
         try:
-            if again and not self._changed(db, item_id):
+            item = get_item(db, item_id)
+            if again and not self._changed(item):
                 return
-            item, renderable = self._draw(db, item_id)
+            renderable = self._draw(db, item)
         finally:
             db.close()
         self.post_message(self.Read(item, renderable, item if again else None))
 
-    def _changed(self, db: Database, item_id: int) -> bool:
+    def _changed(self, now: Item) -> bool:
         """Whether what the story says changed since it was drawn; not the marks on it (the
         reader's own writes come back through the watch: the banner of an update read
         stays until the cursor leaves the story)."""
-        drawn = self._drawn.get(item_id)
+        drawn = self._drawn.get(now.id)
         if drawn is None:
             return True
-        before, now = drawn[0][0], get_item(db, item_id)
+        before = drawn[0][0]
         assert isinstance(before, Item)
         marks_as_before = replace(
             now,
@@ -126,7 +127,8 @@ class StoryReader(Controller):
             try:
                 if not pick_for_full_text(db, [item_id]):
                     return  # read within the hour, and the feed has not changed it since
-                item, renderable = self._draw(db, item_id, fetching=True)
+                item = get_item(db, item_id)
+                renderable = self._draw(db, item, fetching=True)
             finally:
                 db.close()
             self.post_message(self.Read(item, renderable))
@@ -136,7 +138,8 @@ class StoryReader(Controller):
             )
             db = self.open_db()
             try:
-                item, renderable = self._draw(db, item_id)
+                item = get_item(db, item_id)
+                renderable = self._draw(db, item)
                 rows = fetch_items(db, [item_id])
             finally:
                 db.close()
@@ -144,25 +147,22 @@ class StoryReader(Controller):
         finally:
             self._pages_busy.discard(item_id)
 
-    def _draw(
-        self, db: Database, item_id: int, *, fetching: bool = False
-    ) -> tuple[Item, RenderableType]:
-        """Read one story (and its feed's title) and draw it; the same drawing as last time
-        when nothing it shows changed (the reader pane keeps a drawing's wrapped lines, so
-        going back to a story costs nothing)."""
-        item = get_item(db, item_id)
+    def _draw(self, db: Database, item: Item, *, fetching: bool = False) -> RenderableType:
+        """Draw one story (its feed's title read here); the same drawing as last time when
+        nothing it shows changed (the reader pane keeps a drawing's wrapped lines, so going
+        back to a story costs nothing)."""
         feed_title = get_feed(db, item.feeds[0]).title if item.feeds else ""
         now = self.now()
         minute = now.replace(second=0, microsecond=0)  # the stamps say "5 minutes ago"
         shows = (item, feed_title, tuple(self.terms), fetching, minute)
-        drawn = self._drawn.get(item_id)
+        drawn = self._drawn.get(item.id)
         if drawn is not None and drawn[0] == shows:
-            return item, drawn[1]
+            return drawn[1]
         renderable = render_story(
             item, feed_title=feed_title, now=now, clock=self.config.clock, terms=self.terms,
             fetching=fetching,
         )  # fmt: skip
         if len(self._drawn) >= DRAWN_KEPT:
             self._drawn.clear()
-        self._drawn[item_id] = (shows, renderable)
-        return item, renderable
+        self._drawn[item.id] = (shows, renderable)
+        return renderable

@@ -309,12 +309,12 @@ class FeedManager(Dialog[list[int]]):
             result = write(db)
         finally:
             db.close()
-        said = isinstance(result, Said)  # the write's own word for what it did
-        if isinstance(result, Said):
-            message, result = result.message, result.added
-        added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
-        if added and not said:
-            message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
+        if isinstance(result, Said):  # the write's own word for what it did
+            message, added = result.message, result.added
+        else:
+            added = [i for i in result if isinstance(i, int)] if isinstance(result, list) else []
+            if added:
+                message = f"{message}: {len(added)} feed{'s' if len(added) != 1 else ''}"
         self.app.call_from_thread(self._changed, message, added, select)
 
     def _changed(self, message: str, added: list[int], select: int | None) -> None:
