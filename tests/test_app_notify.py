@@ -180,3 +180,24 @@ async def test_a_missing_notify_program_is_said_once(
         await settle(pilot)
     [warning] = warnings()
     assert "no-such-notifier" in warning and "no program" in warning
+
+
+async def test_a_short_note_takes_one_line_over_the_status_line_not_the_story(
+    tmp_path: Path,
+) -> None:
+    """At 80 x 24 a note ("Starred.") is one line at the status line's right end: the
+    story's last lines stay readable while it shows."""
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot_wait_for(pilot, lambda: "Starred." in _toasts(app), what="the note")
+        (toast,) = app.screen.query("Toast")
+        status = app.screen.query_one("StatusLine")
+        assert toast.region.height == 1
+        assert toast.region.y == status.region.y
+        counts = app.screen.query_one("#status-view").render()
+        assert "unread" in str(counts)
+        assert len(str(counts)) + 1 < toast.region.x  # the view's counts stay shown
