@@ -10,6 +10,7 @@ from app_factory import build_fixture_db, make_app, notifications, screen_text, 
 from waiting import pilot_wait_for
 
 from store.db import open_db
+from store.feeds import add_feed, record_failure
 from tui.config import Config
 from tui.screens.feed_manager import FeedManager
 from tui.screens.links import LinksScreen
@@ -57,6 +58,29 @@ async def test_a_database_with_feeds_opens_on_the_stories(tmp_path: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not isinstance(app.screen, FeedManager)
+
+
+async def test_feeds_that_gave_no_story_say_so_where_the_story_would_be(
+    tmp_path: Path,
+) -> None:
+    """Feeds whose fetch failed, no story at all: the reader pane says how many feeds
+    had a problem and where to see why, not only that no story is selected."""
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    for n in (1, 2):
+        feed = add_feed(db, f"http://127.0.0.1:9/{n}.xml")
+        record_failure(db, feed.id, "connection refused by 127.0.0.1")
+    db.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = " ".join(screen_text(app).split())
+        assert "No story selected. 2 feeds had a problem at the last refresh: F lists them" in (
+            shown
+        )
+        await pilot.press("F")
+        await settle(pilot)
+        assert "connection refused" in screen_text(app)
 
 
 async def test_links_copy_pipe_and_save(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from store.db import open_db
-from store.feeds import add_feed, display_title, get_feed, list_feeds
+from store.feeds import add_feed, display_title, get_feed, list_feeds, record_failure
 from store.ingest import store_feed
 from store.items import set_starred
 from store.model import Entry, Feed, FeedSettings, ParsedFeed
@@ -205,3 +205,30 @@ async def test_a_feed_s_own_settings_from_the_screen(tmp_path: Path) -> None:
         await pilot.press("ctrl+u", *"7", "escape")
         await settle(pilot)
     assert settings() == FeedSettings(30, False, 500, None)
+
+
+async def test_the_feed_under_the_cursor_shows_its_whole_error_and_address(
+    tmp_path: Path,
+) -> None:
+    """At 80 columns the State column has room for an error's first words; the line
+    under the table says it whole, with the feed's address and how often it failed."""
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    ok = add_feed(db, "https://user:secret@ok.test/rss", title="Fine")
+    store_feed(db, ok.id, ParsedFeed(entries=[Entry(key="guid:1", title="one")]))
+    bad = add_feed(db, "https://bad.test/feed.xml", title="Broken")
+    why = "HTTP 404 File not found: no feed at this address, nor at its old one"
+    for _ in range(3):
+        record_failure(db, bad.id, why, status=404)
+    db.close()
+    app = Host(FeedManager(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = str(app.screen.query_one("#feed-detail").render())
+        assert f"feed {ok.id} · https://***@ok.test/rss" in detail  # the password masked
+        assert "secret" not in detail and "fetched " in detail
+        await pilot.press("down")
+        await settle(pilot)
+        detail = " ".join(str(app.screen.query_one("#feed-detail").render()).split())
+        assert f"feed {bad.id} · https://bad.test/feed.xml" in detail
+        assert f"⚠ {why} (3 failures in a row, last " in detail

@@ -62,6 +62,7 @@ NOUNS: dict[str, Forms] = {
     "tag": {"one": "{n} tag", "other": "{n} tags"},
     "earlier version": {"one": "{n} earlier version", "other": "{n} earlier versions"},
     "problem": {"one": "{n} problem", "other": "{n} problems"},
+    "failure": {"one": "{n} failure", "other": "{n} failures in a row"},
     "line": {"one": "{n} line", "other": "{n} lines"},
     "outline": {"one": "{n} outline", "other": "{n} outlines"},
 }

@@ -83,6 +83,15 @@ class Clock:
         return shown.strftime("%d.%m.%y")
 
 
+def reader_clock(app: object) -> tuple[Clock, datetime]:
+    """The clock of ``app`` (its config's zone and format, else the default one) and
+    its now (the reader's own ``now``, fixed in tests, else the local time)."""
+    config = getattr(app, "config", None)
+    now = getattr(app, "now", None)
+    clock = config.clock if config is not None else Clock()
+    return clock, now() if callable(now) else datetime.now().astimezone()
+
+
 @dataclass(frozen=True)
 class StampWords:
     """The words a language uses around a story's two dates."""

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # the import module (lxml, xml.sax) is not for the reader's f
     from store.interchange.opml import ImportResult
 
 
+NO_STORY = "No story selected."
+
+
 def describe_tag_change(change: TagChange) -> str:
     """One line for a notification: 'Gazze added to 3 stories; Spor removed from 1 story.'"""
     added, removed = change.per_tag()
@@ -47,11 +50,29 @@ def describe_import(result: ImportResult) -> str:
 def no_feeds(app: App[object]) -> str:
     """What the empty reader says before the first feed: where to add one (the keys as
     bound now)."""
-    from tui import keys  # (Textual's bindings: not for the command line)
-
-    keymap = getattr(app, "key_overrides", {})
-    labels = {k.action: keys.bound_label(k, keymap) for k in keys.KEYS}
+    labels = _labels(app)
     return (
         f"No feeds yet. {labels['manage_feeds']} adds one: by its address, from AA's "
         f"catalogue, or from an OPML file. {labels['help']} lists every key."
     )
+
+
+def nothing_open(app: App[object], failing: int) -> str:
+    """What the reader pane says with no story open; with feeds failing, how many and
+    where to see why (the sidebar's ⚠ is easy to miss, and All has no status warning)."""
+    if not failing:
+        return NO_STORY
+    labels = _labels(app)
+    return (
+        f"{NO_STORY} {counted(failing, 'feed')} had a problem at the last refresh: "
+        f"{labels['manage_feeds']} lists them with the reason, {labels['refresh_all']} "
+        "tries again."
+    )
+
+
+def _labels(app: App[object]) -> dict[str, str]:
+    """Each action's key as bound now (the preset and the config's [keys])."""
+    from tui import keys  # (Textual's bindings: not for the command line)
+
+    keymap = getattr(app, "key_overrides", {})
+    return {k.action: keys.bound_label(k, keymap) for k in keys.KEYS}

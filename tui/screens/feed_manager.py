@@ -11,6 +11,7 @@ the reader to fetch (with its progress bar).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
+from store.clock import from_iso
 from store.db import open_db
 from store.feeds import (
     changed_settings,
@@ -41,11 +43,14 @@ from store.model import Feed
 from store.sync.accounts import account_feed_ids, list_accounts
 from store.sync.subscriptions import remove_subscription
 from store.sync.subscriptions import subscribe as subscribe_through
+from store.text import display_url
+from tui.plural import counted
 from tui.screens.catalogue_picker import CataloguePicker
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
+from tui.stamps import Clock, reader_clock
 from tui.wording import describe_import
 
 HINT = (
@@ -68,6 +73,7 @@ class FeedManager(Dialog[list[int]]):
     FeedManager > Vertical { width: 110; max-height: 95%; }
     FeedManager DataTable { height: auto; max-height: 60vh; }
     FeedManager #welcome { margin: 1 0; }
+    FeedManager #feed-detail { margin-top: 1; }
     """
 
     BINDINGS = [
@@ -94,6 +100,7 @@ class FeedManager(Dialog[list[int]]):
         self.added: list[int] = []
         self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
         self._status = Static(Text("Loading…", style="dim"))
+        self._detail = Static(id="feed-detail")  # the feed under the cursor, whole
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -102,6 +109,7 @@ class FeedManager(Dialog[list[int]]):
                 yield Static(Text(WELCOME), id="welcome")
             yield self._status
             yield self._table
+            yield self._detail
             yield Static(Text(HINT), classes="hint")
 
     def on_mount(self) -> None:
@@ -158,6 +166,16 @@ class FeedManager(Dialog[list[int]]):
         if keep in ids:
             row = ids.index(keep)
         self._table.move_cursor(row=max(0, min(row, len(feeds) - 1)))
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The feed under the cursor: its address and its whole state (the table's
+        column has room for the state's first words only)."""
+        feed = self.current
+        self._detail.update(feed_detail(feed, *reader_clock(self.app)) if feed else "")
 
     @property
     def current(self) -> Feed | None:
@@ -334,6 +352,25 @@ class FeedManager(Dialog[list[int]]):
 
 _ENTER_ADDS = "enter adds · esc cancels"
 _TAB_COMPLETES = "tab completes an existing folder · enter moves · esc cancels"
+
+
+def feed_detail(feed: Feed, clock: Clock, now: datetime) -> Text:
+    """Two lines: "feed 3 · its address", then its error (when, how many times) or when
+    it was last fetched."""
+    text = Text(f"feed {feed.id} · ", style="dim").append(display_url(feed.url))
+    error_at, fetched = from_iso(feed.last_error_at), from_iso(feed.last_fetched)
+    if feed.last_error:
+        text.append(f"\n⚠ {feed.last_error}", style="red")
+        times = f"{counted(feed.failures, 'failure')}, " if feed.failures else ""
+        if error_at:
+            text.append(f" ({times}last {clock.stamp(error_at, now)})", style="dim")
+    elif fetched:
+        text.append(f"\nfetched {clock.stamp(fetched, now)}", style="dim")
+    else:
+        text.append("\nnever fetched yet", style="dim")
+    if feed.paused:
+        text.append(" · paused (p resumes)", style="dim")
+    return text
 
 
 class Said(NamedTuple):

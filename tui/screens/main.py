@@ -41,9 +41,9 @@ from tui.widgets.panes import Panes
 from tui.widgets.search_box import SEARCH_DELAY, SearchBox
 from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_view import NO_STORY, StoryView
+from tui.widgets.story_view import StoryView
 from tui.widgets.viewer import STORY_DELAY, Viewer
-from tui.wording import no_feeds
+from tui.wording import no_feeds, nothing_open
 
 NARROW = 100
 WIDE = 180
@@ -179,8 +179,12 @@ class MainScreen(Screen[None]):
     def on_view_reader_counted(self, message: ViewReader.Counted) -> None:
         """Fresh counts for the sidebar and the status line; no feeds nor accounts: welcome."""
         self.sidebar.show(message.data)
-        nothing = not message.data.feed_views() and not message.data.accounts
-        self.story.say_when_empty(no_feeds(self.app) if nothing else NO_STORY)
+        feeds = message.data.feed_views()
+        nothing = not feeds and not message.data.accounts
+        failing = sum(1 for view in feeds if view.error)
+        self.story.say_when_empty(
+            no_feeds(self.app) if nothing else nothing_open(self.app, failing)
+        )
         if not self._welcomed:
             self._welcomed = True
             if nothing and not self.config.accounts:  # a sync account brings its own

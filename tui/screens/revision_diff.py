@@ -10,7 +10,6 @@ ever goes into ``rich.text.Text`` pieces, never into markup.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from rich import box
@@ -30,7 +29,7 @@ from store.diff import Op, has_changes, story_diff
 from store.items import get_item, revisions
 from store.model import Item, Revision
 from tui.screens.dialog import Dialog
-from tui.stamps import Clock
+from tui.stamps import reader_clock
 from tui.workers import in_thread
 
 INSERT_STYLE = "green underline"
@@ -180,16 +179,6 @@ class RevisionDiffScreen(Dialog[None]):
     def on_mount(self) -> None:
         self._load()
 
-    @property
-    def clock(self) -> Clock:
-        """The reader's clock (its config's zone and format), else the default one."""
-        config = getattr(self.app, "config", None)
-        return config.clock if config is not None else Clock()
-
-    def _now(self) -> datetime:
-        now = getattr(self.app, "now", None)
-        return now() if callable(now) else datetime.now().astimezone()
-
     @in_thread("revision-diff", exclusive=True)
     def _load(self) -> None:
         try:
@@ -211,7 +200,7 @@ class RevisionDiffScreen(Dialog[None]):
 
     @in_thread("revision-diff-work")
     def _work_out(self, item: Item, old: Revision, index: int) -> None:
-        clock, now = self.clock, self._now()
+        clock, now = reader_clock(self.app)
         try:
             diffs = story_diff(old, item, lambda moment: clock.stamp(moment, now))
         except Exception as error:
@@ -253,7 +242,8 @@ class RevisionDiffScreen(Dialog[None]):
         if not self.versions:
             return ""
         moment = store_clock.from_iso(self.versions[self.index].seen_at)
-        return self.clock.stamp(moment, self._now()) if moment else ""
+        clock, now = reader_clock(self.app)
+        return clock.stamp(moment, now) if moment else ""
 
     def _too_narrow(self) -> str:
         return (

@@ -30,6 +30,7 @@ from store.text import clean_line, strip_controls
 from tui.controllers.pictures import PictureReader
 from tui.plural import counted
 from tui.stamps import Clock, flag_label, stamp_line
+from tui.wording import NO_STORY
 
 if TYPE_CHECKING:
     from tui.widgets.picture import Picture
@@ -134,9 +135,6 @@ def _banner(item: Item) -> Text:
     if item.revision_count:
         message += f" ({counted(item.revision_count, 'earlier version')})"
     return Text(f" ↻ {message} ", style="bold black on yellow")
-
-
-NO_STORY = "No story selected."
 
 
 class StoryText(Static):
