@@ -17,7 +17,7 @@ from store.model import Entry, ParsedFeed
 from store.search.saved import save_search
 from store.tags import tag_items
 from tui.controllers.sidebar_data import load_sidebar
-from tui.widgets.sidebar import Sidebar, View, _shorten
+from tui.widgets.sidebar import View, entry_name, shorten_names
 
 pytestmark = pytest.mark.anyio
 
@@ -30,11 +30,11 @@ def anyio_backend() -> str:
 
 def test_a_language_with_one_feed_drops_the_part_its_heading_says() -> None:
     views = [View("AA Español · Últimas noticias", "feed:1")]
-    _shorten(views, "Español")
+    shorten_names(views, "Español")
     assert views[0].short == "Últimas noticias"
     assert views[0].name == "AA Español · Últimas noticias"  # the list's title keeps it all
     other = [View("Hacker News: Front Page", "feed:2")]
-    _shorten(other, "English")  # the prefix does not name the language: kept whole
+    shorten_names(other, "English")  # the prefix does not name the language: kept whole
     assert other[0].short == ""
 
 
@@ -56,10 +56,10 @@ def test_a_paused_feed_is_marked_as_one(db: Database) -> None:
     feed = add_feed(db, "https://example.org/feed", title="Example")
     set_paused(db, feed.id, True)
     (view,) = load_sidebar(db).feed_views()
-    assert Sidebar._label(view).plain == "‖ Example"
+    assert entry_name(view).plain == "‖ Example"
     set_paused(db, feed.id, False)
     (view,) = load_sidebar(db).feed_views()
-    assert Sidebar._label(view).plain == "Example"
+    assert entry_name(view).plain == "Example"
 
 
 def long_title_db(path: Path) -> Path:

@@ -19,9 +19,9 @@ from tui.widgets.sidebar import (
     BUILTIN_VIEWS,
     SidebarData,
     View,
-    _shorten,
     language_label,
     query_for_tag,
+    shorten_names,
 )
 
 
@@ -41,7 +41,7 @@ def load_sidebar(db: Database) -> SidebarData:
             heading, under = language_label(feed.lang), feed.category or ""
             data.feeds.setdefault(heading, {}).setdefault(under, []).append(view)
     for language, categories in data.feeds.items():
-        _shorten([v for views in categories.values() for v in views], language)
+        shorten_names([v for views in categories.values() for v in views], language)
     for tag in list_tags(db):
         data.tags.append(View(f"#{tag.name}", query_for_tag(tag.name), tag.unread))
     for saved in list_saved(db):

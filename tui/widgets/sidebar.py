@@ -77,12 +77,25 @@ def query_for_tag(name: str) -> str:
     return f'tag:"{name}"' if " " in name else f"tag:{name}"
 
 
+def entry_name(view: View) -> Text:
+    """The name part of an entry's row, its mark before it (⚠ failing, ‖ paused;
+    ``Sidebar.render_label`` adds the count)."""
+    label = Text()
+    if view.error:
+        label.append("⚠ ", style="bold red")
+    elif view.paused:
+        label.append("‖ ", style="dim")
+    label.append(Text(view.short or view.name, style="dim" if view.paused else ""))
+    # (feed titles are data, never markup)
+    return label
+
+
 def language_label(lang: str | None) -> str:
     """A language's own name ("Türkçe", "Français"), or its code."""
     return language_name(lang) if lang else "Other"
 
 
-def _shorten(views: list[View], language: str) -> None:
+def shorten_names(views: list[View], language: str) -> None:
     """Drop the name part every feed of a language shares ("AA English · "), if any.
 
     A language with one feed drops it too when it names the language, which the
@@ -142,12 +155,12 @@ class Sidebar(SteadyScrollBars, Tree[View]):
             for view, node in zip(data.all_views(), self._entry_nodes, strict=True):
                 if node.data == view:
                     continue
-                named = node.data is not None and self._label(node.data) == self._label(view)
+                named = node.data is not None and entry_name(node.data) == entry_name(view)
                 node.data = view
                 if named:  # the count alone (drawn from the data): this row's line again
                     node.refresh()
                 else:  # set_label redraws later, a callback each: 200 a sync held a key
-                    node.set_label(self._label(view))
+                    node.set_label(entry_name(view))
             return
         chosen_view = self.cursor_node.data if self.cursor_node else None
         chosen = (chosen_view.name, chosen_view.query) if chosen_view is not None else None
@@ -207,19 +220,7 @@ class Sidebar(SteadyScrollBars, Tree[View]):
             self.move_cursor(node)
 
     def _add(self, parent: TreeNode[View], view: View) -> None:
-        self._entry_nodes.append(parent.add_leaf(self._label(view), data=view))
-
-    @staticmethod
-    def _label(view: View) -> Text:
-        """The name part of an entry's row (``render_label`` adds the count)."""
-        label = Text()
-        if view.error:
-            label.append("⚠ ", style="bold red")
-        elif view.paused:
-            label.append("‖ ", style="dim")
-        label.append(Text(view.short or view.name, style="dim" if view.paused else ""))
-        # (feed titles are data, never markup)
-        return label
+        self._entry_nodes.append(parent.add_leaf(entry_name(view), data=view))
 
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
         """An entry as name … count, the count right-aligned at the sidebar's edge."""
