@@ -231,6 +231,26 @@ async def test_search_shows_results_as_you_type_and_errors_in_one_line(tmp_path:
         assert app.focused is items
 
 
+async def test_a_search_that_cannot_run_says_why_whole_where_the_story_would_be(
+    tmp_path: Path,
+) -> None:
+    """At 80 columns the status line has room for an error's first words; the reader
+    pane under the emptied list says it whole, until the search can run again."""
+    app = make_app(build_fixture_db(tmp_path / "f.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"published:>2099")
+        await settle(pilot)
+        pane = " ".join(str(app.screen.query_one("#story StoryText").render()).split())
+        assert pane.startswith("This search cannot run: unknown filter published:>2099")
+        assert pane.endswith("before:, sort:")  # every known filter named
+        assert not app.screen.query_one(ItemList).ids
+        await pilot.press("ctrl+u", *"crete")
+        await settle(pilot)
+        assert len(app.screen.query_one(ItemList).ids) == 1
+        assert "cannot run" not in screen_text(app)
+
+
 async def test_a_failing_worker_becomes_a_notification(tmp_path: Path) -> None:
     path = build_fixture_db(tmp_path / "f.db")
     app = make_app(path)

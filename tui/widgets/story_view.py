@@ -217,7 +217,8 @@ class StoryView(VerticalScroll, can_focus=True):
         self._picture_slot = Vertical(self._no_picture, id="picture")
         self._picture_url: str | None = None  # the picture asked for (or shown) for self.item
         self.empty = NO_STORY  # what the empty pane says
-        self._body = StoryText(Text(self.empty, style="dim"))
+        self.problem = ""  # said instead: why the list above is empty (a search's error)
+        self._body = StoryText(self._empty_text())
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._picture_slot
@@ -230,7 +231,7 @@ class StoryView(VerticalScroll, can_focus=True):
         changed = item is None or self.item is None or item.id != self.item.id
         self.item = item
         if item is None or renderable is None:
-            self._body.update(Text(self.empty, style="dim"))
+            self._body.update(self._empty_text())
         else:
             self._body.update(renderable)
         if changed:
@@ -243,7 +244,20 @@ class StoryView(VerticalScroll, can_focus=True):
         """What the pane says with no story in it (plain text, from us)."""
         self.empty = text
         if self.item is None:
-            self._body.update(Text(text, style="dim"))
+            self._body.update(self._empty_text())
+
+    def say_problem(self, text: str) -> None:
+        """Why the list is empty (a search that cannot run, whole: the status line has
+        room for its first words), said instead of ``empty``; "" when it is not."""
+        if text != self.problem:
+            self.problem = text
+            if self.item is None:
+                self._body.update(self._empty_text())
+
+    def _empty_text(self) -> Text:
+        if self.problem:
+            return Text(self.problem, style="red")
+        return Text(self.empty, style="dim")
 
     def _want_picture(self) -> None:
         """Ask for the picture of the story shown (again when the page gave a better one)."""

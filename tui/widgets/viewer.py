@@ -111,6 +111,7 @@ class Viewer(Vertical):
         """A new view's first screenful, drawn before the rest is ordered."""
         if message.view is self.shown:
             self.search_box.remove_class("-error")
+            self.story.say_problem("")
             self.items.set_ids(message.ids, rows=message.rows)
             self.call_after_refresh(self.views.first_page_drawn)
 
@@ -140,6 +141,7 @@ class Viewer(Vertical):
         """A query that cannot run: no stale results under its error."""
         if message.view is self.shown:
             self.search_box.add_class("-error")
+            self.story.say_problem(f"This search cannot run: {message.error}")
             self.items.set_ids([])
 
     def on_item_list_rows_wanted(self, message: ItemList.RowsWanted) -> None:
