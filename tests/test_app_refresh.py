@@ -104,6 +104,52 @@ async def test_refresh_runs_in_the_background_while_moving(tmp_path: Path) -> No
     db.close()
 
 
+async def test_a_feed_failing_again_is_counted_in_the_summary_not_said_again(
+    tmp_path: Path,
+) -> None:
+    """Each refresh says a feed's failure once, when it starts failing; after that the
+    summary counts it and says where to see why (at 80 x 24 a note per broken feed at
+    every R covered the story)."""
+    path = build_fixture_db(tmp_path / "f.db")
+    server = _GatedFeeds()
+    server.gate.set()
+    db = open_db(path)
+    db.execute("UPDATE feeds SET paused = 1")  # only the local feeds are fetched
+    add_feed(db, f"{server.url}/good.xml", title="Local good")
+    gone = [add_feed(db, f"{server.url}/gone{n}.xml", title=f"Gone {n}") for n in range(5)]
+    db.close()
+    app = make_app(path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for _ in range(2):
+                said = len(notifications(app))
+                await pilot.press("R")
+                await pilot_wait_for(
+                    pilot,
+                    lambda n=said: any(note.title == "Refresh" for note in notifications(app)[n:]),
+                    what="the refresh's summary",
+                )
+                await settle(pilot)
+                notes = notifications(app)[said:]
+                summary = next(str(n.message) for n in notes if n.title == "Refresh")
+                assert "5 failed" in summary and summary.endswith("; F shows why")
+                failed = [str(n.message) for n in notes if n.title == "Feed failed"]
+                if _ == 0:  # the first three by name, the rest counted
+                    assert len(failed) == 3 and all("404" in note for note in failed)
+                    assert "2 more failed too." in [str(n.message) for n in notes]
+                else:  # failing as before: not said again
+                    assert failed == [] and len(notes) == 1
+    finally:
+        server.close()
+    db = open_db(path)
+    ids = [feed.id for feed in gone]
+    marks = ", ".join("?" * len(ids))
+    failures = db.execute(f"SELECT failures FROM feeds WHERE id IN ({marks})", ids).fetchall()
+    assert failures == [(2,)] * 5
+    db.close()
+
+
 async def test_ctrl_r_refreshes_only_the_current_feed_and_auto_refresh_runs_alone(
     tmp_path: Path,
 ) -> None:

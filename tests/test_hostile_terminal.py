@@ -219,6 +219,9 @@ def test_no_payload_reaches_the_terminal_from_the_reader(
     path, server = hostile_db
     subprocess.run([*aanews(), "--db", str(path), "fetch"], capture_output=True)
     old_dirty_rows(path)
+    db = open_db(path)  # failing anew in the reader's refresh: each is said in a note
+    db.execute("UPDATE feeds SET failures = 0")
+    db.close()
     terminal = Terminal([*aanews(), "--db", str(path)])
     try:
         terminal.wait_for(lambda: b"story" in terminal.output, "the list of stories")

@@ -277,6 +277,37 @@ def test_progress_is_reported_per_feed_and_cancel_stops_between_feeds(
     assert {title for _, _, title in calls} <= {f"Feed {n}" for n in range(4)}
 
 
+def test_progress_names_a_feed_still_awaited_not_the_one_just_done(
+    db: Database, httpserver: HTTPServer, gen: ModuleType
+) -> None:
+    """The bar's words ("Refreshing 2/3 Slow") name what the refresh waits for: the
+    slow feed, while the quick ones finish; the last step names the last one done."""
+    from werkzeug import Request, Response
+
+    gate = threading.Event()
+
+    def slow(_request: Request) -> Response:
+        gate.wait(timeout=20)
+        return Response(rss(gen, feed=9), content_type="application/rss+xml")
+
+    add_feed(db, httpserver.url_for("/slow.xml"), title="Slow")
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow)
+    for number in range(2):
+        add_feed(db, httpserver.url_for(f"/f{number}.xml"), title=f"Quick {number}")
+        httpserver.expect_request(f"/f{number}.xml").respond_with_data(rss(gen, feed=number))
+    calls: list[tuple[int, str]] = []
+
+    def progress(done: int, _total: int, title: str) -> None:
+        calls.append((done, title))
+        if done == 2:
+            gate.set()
+
+    report = refresh_feeds(db_path(db), on_progress=progress)
+    gate.set()
+    assert report.count("new") == 3
+    assert calls == [(1, "Slow"), (2, "Slow"), (3, "Slow")]
+
+
 def test_new_items_hook_sees_the_new_ids(
     db: Database, httpserver: HTTPServer, gen: ModuleType
 ) -> None:

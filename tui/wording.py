@@ -50,7 +50,7 @@ def describe_import(result: ImportResult) -> str:
 def no_feeds(app: App[object]) -> str:
     """What the empty reader says before the first feed: where to add one (the keys as
     bound now)."""
-    labels = _labels(app)
+    labels = bound_labels(app)
     return (
         f"No feeds yet. {labels['manage_feeds']} adds one: by its address, from AA's "
         f"catalogue, or from an OPML file. {labels['help']} lists every key."
@@ -62,7 +62,7 @@ def nothing_open(app: App[object], failing: int) -> str:
     where to see why (the sidebar's ⚠ is easy to miss, and All has no status warning)."""
     if not failing:
         return NO_STORY
-    labels = _labels(app)
+    labels = bound_labels(app)
     return (
         f"{NO_STORY} {counted(failing, 'feed')} had a problem at the last refresh: "
         f"{labels['manage_feeds']} lists them with the reason, {labels['refresh_all']} "
@@ -70,7 +70,7 @@ def nothing_open(app: App[object], failing: int) -> str:
     )
 
 
-def _labels(app: App[object]) -> dict[str, str]:
+def bound_labels(app: App[object]) -> dict[str, str]:
     """Each action's key as bound now (the preset and the config's [keys])."""
     from tui import keys  # (Textual's bindings: not for the command line)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# (feeds done, feeds in all, a feed still awaited: the first in order, else the last done)
 ProgressHook = Callable[[int, int, str], None]
 
 
@@ -61,6 +62,7 @@ class Storing:
     on_progress: ProgressHook | None = None
     on_new_items: NewItemsHook | None = None
     should_cancel: Callable[[], bool] = lambda: False
+    waiting: dict[int, Target] = field(default_factory=dict)  # feeds not done yet, in order
     done: int = 0
     _progressed: set[int] = field(default_factory=set)  # feeds whose progress was told
     _database: Database | None = None
@@ -200,8 +202,11 @@ class Storing:
             return
         self._progressed.add(outcome.feed_id)
         self.done += 1
+        self.waiting.pop(outcome.feed_id, None)
         if self.on_progress is not None:
-            self.on_progress(self.done, self.total, outcome.title)
+            awaited = next(iter(self.waiting.values()), None)
+            named = _outcome(awaited).title if awaited is not None else outcome.title
+            self.on_progress(self.done, self.total, named)
 
 
 class FoldedAhead:
@@ -228,7 +233,13 @@ def _outcome(target: Target) -> FeedOutcome:
     # What a report shows: cleaned, and a URL's user name and password masked.
     url = display_url(target.url)
     title = url if target.title == target.url else clean_line(target.title)
-    return FeedOutcome(feed_id=target.id, title=title, url=url, status="unchanged")
+    return FeedOutcome(
+        feed_id=target.id,
+        title=title,
+        url=url,
+        status="unchanged",
+        failing_before=target.failing,
+    )
 
 
 def write_answer(

@@ -82,6 +82,7 @@ def refresh_feeds(
                 db=conn,
                 report=report,
                 total=len(targets),
+                waiting={target.id: target for target in targets},
                 deadline_at=deadline_at,
                 on_progress=on_progress,
                 on_new_items=on_new_items,

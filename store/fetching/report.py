@@ -24,6 +24,7 @@ class FeedOutcome:
     problem: str | None = None
     # Where a permanent redirect pointed, when the feed's URL could not follow it.
     moved_to: str | None = None
+    failing_before: bool = False  # its fetch before this one failed too
 
 
 @dataclass
@@ -45,6 +46,11 @@ class RefreshReport:
     def failures(self) -> list[FeedOutcome]:
         """The feeds that failed, in the order they finished."""
         return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    @property
+    def new_failures(self) -> list[FeedOutcome]:
+        """The feeds that failed this time and not the time before: the news in failures."""
+        return [outcome for outcome in self.failures if not outcome.failing_before]
 
     @property
     def new(self) -> int:

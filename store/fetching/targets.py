@@ -35,6 +35,7 @@ class Target:
     last_modified: str | None
     content_hash: str | None
     lang: str | None = None
+    failing: bool = False  # its last fetch failed (a new failure is news, the same one not)
 
 
 def select_feeds(
@@ -45,7 +46,7 @@ def select_feeds(
     A plain connection will do: a refresh picks its feeds before sqlite-utils loads."""
     columns = (
         "id, url, title, feed_title, etag, last_modified, content_hash, paused, retry_after, lang, "
-        "account_id"
+        "account_id, failures"
     )
     skipped: list[tuple[int, str]] = []
     if feed_ids is not None:
@@ -115,4 +116,5 @@ def _target(row: tuple) -> Target:
         last_modified=last_modified,
         content_hash=content_hash,
         lang=row[9],
+        failing=bool(row[11]),
     )

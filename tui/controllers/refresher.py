@@ -27,6 +27,7 @@ from tui.background import in_background_process
 from tui.config import Config
 from tui.controllers import Controller
 from tui.widgets.sidebar import View
+from tui.wording import bound_labels
 from tui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 # Seconds between two progress messages: each redraws the status line (and lays the
 # screen out again), which a key press would otherwise wait behind.
 PROGRESS_EVERY = 0.25
+FAILURES_SAID = 3  # feeds failing anew, one note each; more are counted in one
 
 
 class Refresher(Controller):
@@ -108,14 +110,19 @@ class Refresher(Controller):
             self.notify("Pick a feed (or a story) to refresh; R refreshes them all.", markup=False)
 
     def on_refresher_finished(self, message: Refresher.Finished) -> None:
-        """Say how it went: a summary, and each failed feed in its own notification."""
+        """Say how it went: a summary, and each feed failing anew in its own note (the
+        first few; one that failed the time before too was said then)."""
         report = message.report
         if report is None:
             if message.error:
                 self.notify(message.error, severity="error", markup=False)
             return
-        self.notify(report.summary(), title="Refresh", timeout=4, markup=False)
-        for failure in report.failures:
+        summary = report.summary()
+        if report.failures:
+            summary += f"; {bound_labels(self.app)['manage_feeds']} shows why"
+        self.notify(summary, title="Refresh", timeout=4, markup=False)
+        news = report.new_failures  # those failing the time before were said then
+        for failure in news[:FAILURES_SAID]:
             self.notify(
                 clean_line(f"{failure.title or failure.url}: {failure.error}"),
                 title="Feed failed",
@@ -123,6 +130,9 @@ class Refresher(Controller):
                 timeout=8,
                 markup=False,
             )
+        if len(news) > FAILURES_SAID:
+            more = len(news) - FAILURES_SAID
+            self.notify(f"{more:,} more failed too.", severity="error", timeout=8, markup=False)
 
     @in_thread("refresh", exclusive=True)
     def _run(self, feed_ids: list[int] | None, what: str) -> None:
