@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from textual.widgets.tree import TreeNode
 
 from store.db import open_db
-from store.feeds import add_feed, set_folder, set_paused
+from store.feeds import add_feed, record_failure, set_folder, set_paused
 from store.ingest import store_feed
 from store.items import set_read
 from store.model import Entry, ParsedFeed
@@ -48,7 +48,7 @@ def test_every_row_counts_unread(db: Database) -> None:
     tag_items(db, ids[:2], ["done"])
     data = load_sidebar(db)
     by_name = {view.name: view.unread for view in data.views + data.tags}
-    assert by_name["Starred"] == 1  # three starred, one of them unread
+    assert by_name["Starred"] == 3  # every starred story, read or not (one is unread)
     assert by_name["#done"] == 0
 
 
@@ -57,9 +57,12 @@ def test_a_paused_feed_is_marked_as_one(db: Database) -> None:
     set_paused(db, feed.id, True)
     (view,) = load_sidebar(db).feed_views()
     assert entry_name(view).plain == "‖ Example"
+    record_failure(db, feed.id, "HTTP 404 Not Found")  # paused and failing: both said
+    (view,) = load_sidebar(db).feed_views()
+    assert entry_name(view).plain == "‖ ⚠ Example"
     set_paused(db, feed.id, False)
     (view,) = load_sidebar(db).feed_views()
-    assert entry_name(view).plain == "Example"
+    assert entry_name(view).plain == "⚠ Example"
 
 
 def long_title_db(path: Path) -> Path:

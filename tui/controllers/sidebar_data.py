@@ -1,5 +1,6 @@
-"""What the sidebar shows, read from the database: every view with its unread count;
-the feeds in the user's folders first, the others by language and category.
+"""What the sidebar shows, read from the database: every view with its unread count
+(Starred: how many are starred); the feeds in the user's folders first, the others
+by language and category.
 
 Called from a worker with the worker's own connection; ``tui.widgets.sidebar.Sidebar``
 draws the result.
@@ -11,12 +12,13 @@ from sqlite_utils import Database
 
 from store.feeds import display_title, list_feeds
 from store.model import Feed
-from store.search.compiler import unread_count
+from store.search.compiler import count, unread_count
 from store.search.saved import list_saved
 from store.sync.accounts import account_feed_ids, list_accounts
 from store.tags import list_tags
 from tui.widgets.sidebar import (
     BUILTIN_VIEWS,
+    STARRED,
     SidebarData,
     View,
     language_label,
@@ -29,7 +31,9 @@ def load_sidebar(db: Database) -> SidebarData:
     """Read every view's count from the database."""
     data = SidebarData()
     for name, query in BUILTIN_VIEWS:
-        data.views.append(View(name, query, unread_count(db, query)))
+        # Starred counts every starred story: mostly read ones, kept to come back to.
+        number = count(db, query) if query == STARRED else unread_count(db, query)
+        data.views.append(View(name, query, number))
     for feed in sorted(list_feeds(db), key=_place):
         view = View(
             display_title(feed), f"feed:{feed.id}", feed.unread, feed.last_error, paused=feed.paused

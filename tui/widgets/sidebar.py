@@ -24,10 +24,11 @@ from textual.widgets.tree import TreeNode
 from store.aa.catalogue import language_name
 from tui.widgets.scroll_bars import SteadyScrollBars
 
+STARRED = "is:starred"
 BUILTIN_VIEWS: tuple[tuple[str, str], ...] = (
     ("All", ""),
     ("Unread", "is:unread"),
-    ("Starred", "is:starred"),
+    ("Starred", STARRED),
     ("Updated", "is:updated"),
 )
 
@@ -81,10 +82,10 @@ def entry_name(view: View) -> Text:
     """The name part of an entry's row, its mark before it (⚠ failing, ‖ paused;
     ``Sidebar.render_label`` adds the count)."""
     label = Text()
+    if view.paused:
+        label.append("‖ ", style="dim")
     if view.error:
         label.append("⚠ ", style="bold red")
-    elif view.paused:
-        label.append("‖ ", style="dim")
     label.append(Text(view.short or view.name, style="dim" if view.paused else ""))
     # (feed titles are data, never markup)
     return label
