@@ -34,6 +34,15 @@ def is_fetchable_url(url: str) -> bool:
     return lowered.startswith(("http://", "https://")) and len(lowered) > len("https://")
 
 
+def feed_url(given: str) -> str:
+    """``given`` as a feed's URL is stored (``clean_url``); FeedError, quoting it as it
+    was typed (cleaned, its spaces kept), unless it is http(s)."""
+    url = clean_url(given).strip()
+    if not is_fetchable_url(url):
+        raise FeedError(f"not an http(s) URL: {clean_line(given)[:200]!r}")
+    return url
+
+
 def add_feed(
     db: Database,
     url: str,
@@ -46,10 +55,8 @@ def add_feed(
     folder: str | None = None,
 ) -> Feed:
     """Subscribe to ``url``; adding a URL already there updates its title, tags and folder."""
-    url = clean_url(url).strip()
+    url = feed_url(url)
     lang = clean_lang(lang)
-    if not is_fetchable_url(url):
-        raise FeedError(f"not an http(s) URL: {url!r}")
     with writing(db):
         existing = db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
         if existing:

@@ -57,6 +57,7 @@ def test_add_from_the_aa_catalogue(capsys: pytest.CaptureFixture[str], path: Pat
     [
         (["feeds", "add", "file:///etc/passwd"], "only http:// and https://"),
         (["feeds", "add", "javascript:alert(1)"], "only http:// and https://"),
+        (["feeds", "add", "not a url"], "not an http(s) URL: 'not a url' (only"),  # as typed
         (["feeds", "add", "aa:tr/nonesuch"], "tr has: guncel"),
         (["feeds", "add", "aa:xx/guncel"], "no AA edition"),
         (["feeds", "remove", "99"], "no feed with id 99"),
@@ -82,8 +83,8 @@ def test_a_failing_feed_shows_its_error(capsys: pytest.CaptureFixture[str], path
     assert status == 0
     lines = out.splitlines()
     assert "AA English" in lines[0] and "1/1 unread" in lines[0]
-    assert "Stale" in lines[1] and "never fetched" in lines[1]
-    assert "ERROR 404: HTTP 404 Not Found" in lines[2]
+    assert "Stale" in lines[1] and "never fetched successfully" in lines[1]
+    assert lines[2].strip().startswith("ERROR: HTTP 404 Not Found (")  # the status said once
     listed = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
     assert listed[1]["last_error"] == "HTTP 404 Not Found" and listed[1]["failures"] == 1
 

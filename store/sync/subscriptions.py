@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import writing
-from store.feeds import FeedError, get_feed, is_fetchable_url, remove_feed, set_folder
+from store.feeds import FeedError, feed_url, get_feed, is_fetchable_url, remove_feed, set_folder
 from store.sync.accounts import account_of_feed
 from store.sync.queue import queue_subscription
 from store.sync.quirks import label_name
@@ -71,9 +71,7 @@ def subscribe(
     db: Database, account_id: int, url: str, *, title: str | None = None, folder: str | None = None
 ) -> int:
     """Subscribe the account to ``url``: a feed now, on the server at the next sync."""
-    url = clean_url(url)
-    if not is_fetchable_url(url):
-        raise FeedError(f"not an http(s) URL: {url!r}")
+    url = feed_url(url)
     stream = f"feed/{url}"
     if db.execute(
         "SELECT 1 FROM feeds WHERE account_id = ? AND (url = ? OR remote_id = ?)",

@@ -95,7 +95,9 @@ def _list(args: argparse.Namespace) -> int:
     width = max(len(str(feed.id)) for feed in feeds)
     for feed in feeds:
         where = "/".join(part for part in (feed.lang, feed.category) if part) or "-"
-        fetched = _short_time(feed.last_fetched) or "never fetched"
+        fetched = _short_time(feed.last_fetched) or (
+            "never fetched successfully" if feed.failures else "never fetched"
+        )
         line = (
             f"{feed.id:>{width}}  {feed.title or display_url(feed.url)}  [{where}]  "
             f"{feed.unread}/{feed.total} unread  {fetched}"
@@ -113,9 +115,8 @@ def _list(args: argparse.Namespace) -> int:
         when = _short_time(feed.last_error_at)
         if feed.last_error and not feed.failures:  # fetched, but its document was cut short
             print(f"{'':>{width}}  CUT SHORT: {feed.last_error} ({when})")
-        elif feed.last_error:
-            status = f" {feed.last_status}" if feed.last_status else ""
-            print(f"{'':>{width}}  ERROR{status}: {feed.last_error} ({when}, {feed.failures}x)")
+        elif feed.last_error:  # (an HTTP status is in the error's words when it matters)
+            print(f"{'':>{width}}  ERROR: {feed.last_error} ({when}, {feed.failures}x)")
     return 0
 
 
