@@ -11,6 +11,8 @@ from textual.widgets import Input
 from waiting import pilot_wait_for
 
 from store.db import open_db
+from store.items import set_read
+from store.search.compiler import search_ids
 from tui.config import Config
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -204,6 +206,25 @@ async def test_U_undoes_mark_all_read_and_then_redoes_it(tmp_path: Path) -> None
         await pilot.press("U")  # again: redo
         await settle(pilot)
         assert unread_in(path) == 0
+        assert f"Redone: Marked {before} stories read." in [n.message for n in notifications(app)]
+
+
+async def test_U_after_the_stories_were_marked_again_says_there_is_nothing_to_undo(
+    tmp_path: Path,
+) -> None:
+    path = build_fixture_db(tmp_path / "f.db")
+    app = make_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        db = open_db(path)
+        set_read(db, search_ids(db, ""), False)  # another window marks every story unread
+        db.close()
+        await pilot.press("U")
+        await settle(pilot)
+        notes = [n.message for n in notifications(app)]
+        assert notes[-1] == "Nothing to undo: those stories are unread already."
 
 
 async def test_the_newsboat_keys_answer(tmp_path: Path) -> None:

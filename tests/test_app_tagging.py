@@ -190,6 +190,47 @@ async def test_undo_puts_back_exactly_what_a_tag_change_did(path: Path) -> None:
         await pilot.press("ctrl+z")  # again: redo
         await settle(pilot)
         assert [_tags(path, i) for i in ids] == [["Gazze"], ["Gazze"]]
+        assert "Redone: Gazze added to 1 story." in _notes(app)
+        await pilot.press("U")  # and again: undone once more
+        await settle(pilot)
+        assert [_tags(path, i) for i in ids] == [["Gazze"], []]
+        assert _notes(app).count("Undone: Gazze removed from 1 story.") == 2
+
+
+async def test_undo_after_the_tag_manager_changed_those_tags_says_so(path: Path) -> None:
+    db = open_db(path)
+    other = db.execute("SELECT id FROM items ORDER BY published_ts LIMIT 1").fetchone()[0]
+    tag_items(db, [other], ["gaza"])
+    db.close()
+    app = make_app(path, QUICK)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        current = _main(app).items.current_id
+        assert current is not None and current != other
+        await pilot.press("t", *'mytag "new york"', "enter")
+        await settle(pilot)
+        assert _tags(path, current) == ["mytag", "new york"]
+        await pilot.press("T")
+        await settle(pilot)
+        manager = app.screen
+        assert isinstance(manager, TagManager)
+        manager._table.move_cursor(row=[t.name for t in manager.tags].index("mytag"))
+        await pilot.press("m", *"gaza", "enter")
+        await settle(pilot)
+        manager._table.move_cursor(row=[t.name for t in manager.tags].index("new york"))
+        await pilot.press("d", "y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _tags(path, current) == ["gaza"]
+        nothing = "Nothing to undo: those tags were changed since in the tag manager."
+        await pilot.press("U")
+        await settle(pilot)
+        assert _tags(path, current) == ["gaza"]  # the merged tag stays
+        assert _notes(app)[-1] == nothing  # not a fake "Undone"
+        await pilot.press("U")
+        await settle(pilot)
+        assert _notes(app)[-1] == nothing  # the same answer, not "No tag change to undo."
 
 
 async def test_undo_with_nothing_to_undo_says_so(path: Path) -> None:

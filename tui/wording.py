@@ -33,6 +33,21 @@ def describe_read_change(change: ReadChange) -> str:
     return f"Marked {counted(len(change.item_ids), 'story')} {'read' if change.read else 'unread'}."
 
 
+def describe_change(change: ReadChange | TagChange, step: str = "") -> str:
+    """The note after a change of tags or marks; after U put one back (``step`` "undo")
+    or made it again ("redo"), 'Undone: ...' or 'Redone: ...'. A step that changed
+    nothing says why, not "Undone"."""
+    if isinstance(change, ReadChange):
+        why = f"those stories are {'read' if change.read else 'unread'} already"
+        note = describe_read_change(change)
+    else:
+        why = "those tags were changed since in the tag manager"
+        note = describe_tag_change(change)
+    if step and not change:
+        return f"Nothing to {step}: {why}."
+    return {"undo": "Undone: ", "redo": "Redone: "}.get(step, "") + note
+
+
 def describe_import(result: ImportResult) -> str:
     """'1 feed added, 2 already there, 300 stories restored, 1 skipped (1 not http(s))'."""
     text = f"{counted(len(result.added), 'feed')} added, {result.existing:,} already there"

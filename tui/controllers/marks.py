@@ -60,11 +60,12 @@ class Marker(Controller):
             self.before, self.reason = before, reason
 
     class Changed(Message):
-        """An undoable change was made (or undone); ``tags`` the touched stories' own tags."""
+        """An undoable change was made (``step`` ""), undone ("undo") or made again
+        ("redo"); ``tags`` the touched stories' own tags."""
 
-        def __init__(self, change: Change, tags: dict[int, list[str]], undoing: bool) -> None:
+        def __init__(self, change: Change, tags: dict[int, list[str]], step: str) -> None:
             super().__init__()
-            self.change, self.tags, self.undoing = change, tags, undoing
+            self.change, self.tags, self.step = change, tags, step
 
     class TagsRead(Message):
         """For the tag prompt: every tag (most used first) and those ``ids`` carry."""
@@ -84,6 +85,7 @@ class Marker(Controller):
         super().__init__(db_path)
         self.dwell_seconds = dwell_seconds
         self.last_change: Change | None = None
+        self.redo_next = False  # last_change is what an undo did: U again redoes
         self.user_started = False  # no story is read before the first key
         self._dwell: Timer | None = None
         self._dwelling_on: int | None = None
@@ -165,10 +167,11 @@ class Marker(Controller):
         last = self.last_change
         if not last:
             return False
+        step = "redo" if self.redo_next else "undo"
         if isinstance(last, ReadChange):
-            self._change(lambda db: undo_read_change(db, last), undoing=True)
+            self._change(lambda db: undo_read_change(db, last), step)
         else:
-            self._change(lambda db: undo_tag_change(db, last), undoing=True)
+            self._change(lambda db: undo_tag_change(db, last), step)
         return True
 
     @in_thread("write")
@@ -188,7 +191,7 @@ class Marker(Controller):
         self.post_message(self.Written())
 
     @in_thread("write")
-    def _change(self, apply: Callable[[Database], Change], undoing: bool = False) -> None:
+    def _change(self, apply: Callable[[Database], Change], step: str = "") -> None:
         db = self.open_db()
         try:
             change = apply(db)
@@ -196,12 +199,14 @@ class Marker(Controller):
             tags = {item_id: item_tags(db, item_id) for item_id in touched}
         finally:
             db.close()
-        self.post_message(self.Changed(change, tags, undoing))
+        self.post_message(self.Changed(change, tags, step))
 
     def on_marker_changed(self, message: Marker.Changed) -> None:
-        """Remember the change for U (an undo's change redoes it) before the screen sees it."""
-        if message.change or message.undoing:
+        """Remember the change for U (an undo's change redoes it) before the screen sees it;
+        an undo that changed nothing (its tags merged or deleted since) leaves U as it was."""
+        if message.change:
             self.last_change = message.change
+            self.redo_next = message.step == "undo"
 
     @in_thread("tag-read", exclusive=True)
     def read_tags(self, ids: list[int]) -> None:

@@ -30,7 +30,7 @@ from tui.widgets.item_list import ItemList
 from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.story_view import StoryView
 from tui.widgets.viewer import Viewer
-from tui.wording import describe_read_change, describe_tag_change
+from tui.wording import describe_change
 
 CONFIRM_ABOVE = 50
 
@@ -162,13 +162,10 @@ class Panes(Horizontal):
         change = message.change
         if isinstance(change, ReadChange):
             self.items.update_items(change.item_ids, read=change.read)
-            note = describe_read_change(change)
         else:
             for item_id, names in message.tags.items():
                 self.items.update_item(item_id, tags=names)
-            note = describe_tag_change(change)
-        prefix = "Undone: " if message.undoing else ""
-        self.notify(prefix + note, timeout=3, markup=False)
+        self.notify(describe_change(change, message.step), timeout=3, markup=False)
 
     def on_marker_saved(self, message: Marker.Saved) -> None:
         """A saved search is in the sidebar (or says why not)."""
