@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
 from tui.screens.dialog import Dialog
+
+CONFIRM_ABOVE = 50  # stories a key changes without asking first
 
 
 class ConfirmScreen(Dialog[bool]):
@@ -49,3 +54,18 @@ class ConfirmScreen(Dialog[bool]):
     def action_answer(self, yes: bool) -> None:
         """The y and n keys."""
         self.dismiss(yes)
+
+
+def confirm_many(
+    app: App[Any], ids: Sequence[int], question: str, apply: Callable[[], object]
+) -> None:
+    """Run ``apply`` at once, or after a yes when it touches more than CONFIRM_ABOVE stories."""
+    if len(ids) <= CONFIRM_ABOVE:
+        apply()
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            apply()
+
+    app.push_screen(ConfirmScreen(question), answered)

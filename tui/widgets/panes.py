@@ -23,7 +23,7 @@ from tui import keys, story_actions
 from tui.config import Config
 from tui.controllers.marks import Marker
 from tui.plural import counted
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.confirm import ConfirmScreen, confirm_many
 from tui.screens.save_search import SaveSearch
 from tui.screens.tag_prompt import TagPrompt
 from tui.widgets.item_list import ItemList
@@ -31,8 +31,6 @@ from tui.widgets.sidebar import Sidebar, View
 from tui.widgets.story_view import StoryView
 from tui.widgets.viewer import Viewer
 from tui.wording import describe_change
-
-CONFIRM_ABOVE = 50
 
 
 class Panes(Horizontal):
@@ -80,18 +78,6 @@ class Panes(Horizontal):
             return None
         story = self.story.item
         return self.items.cached(item_id) or (story if story and story.id == item_id else None)
-
-    def _confirm_many(self, ids: list[int], question: str, apply: Callable[[], object]) -> None:
-        """Run ``apply`` at once, or after a yes when it touches more than CONFIRM_ABOVE."""
-        if len(ids) <= CONFIRM_ABOVE:
-            apply()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                apply()
-
-        self.app.push_screen(ConfirmScreen(question), answered)
 
     # -- moving -------------------------------------------------------------------
 
@@ -201,7 +187,9 @@ class Panes(Horizontal):
             self.marker.set_starred(ids, value, before)
             self.notify(f"Marked {counted(len(ids), 'story')} {word}.", timeout=2, markup=False)
 
-        self._confirm_many(ids, f"Mark the {counted(len(ids), 'story')} selected {word}?", apply)
+        confirm_many(
+            self.app, ids, f"Mark the {counted(len(ids), 'story')} selected {word}?", apply
+        )
 
     def action_toggle_read(self) -> None:
         """Mark the story (or the selection) read, or unread again."""
@@ -236,7 +224,7 @@ class Panes(Horizontal):
         if not ids:
             return
         question = f"Mark all {len(ids):,} stories in “{self.view.name}” read?"
-        self._confirm_many(ids, question, lambda: self.marker.mark_read(ids, True))
+        confirm_many(self.app, ids, question, lambda: self.marker.mark_read(ids, True))
 
     def action_open_link(self) -> None:
         """Open the story's link in the browser (http and https only)."""
@@ -345,7 +333,8 @@ class Panes(Horizontal):
         if not ids:
             return
         name = names[number - 1]
-        self._confirm_many(
+        confirm_many(
+            self.app,
             ids,
             f"Tag {counted(len(ids), 'story')} “{name}” (or take it off)?",
             lambda: self.marker.change_tags(lambda db: toggle_tag(db, ids, name)),
