@@ -328,9 +328,15 @@ async def test_space_pages_the_story_then_moves_to_the_nextunread_in(tmp_path: P
             await pilot.press("space")
             await settle(pilot)
         assert story.at_end and items.cursor == 0
+        long = items.ids[0]
+        assert _flags(path, long)[0] == 0  # paged quicker than the dwell (an hour here)
         await pilot.press("space")
         await settle(pilot)
         assert items.cursor == 1  # the next story, which is unread
+        assert _flags(path, items.ids[1])[0] == 0
+        assert _flags(path, long)[0] == 1  # read to its end: read
+        row = next(line for line in screen_text(app).splitlines() if "Long story" in line)
+        assert "●" not in row
 
 
 async def test_brackets_step_through_feeds_and_b_hides_the_sidebar(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 A story counts as read once it has stayed in the reader for the dwell
 (config ``dwell_seconds``) while nothing covers it, and only after the user
-has pressed a key: opening the reader is not reading its first story. Every
+has pressed a key: opening the reader is not reading its first story (paging on
+past its end with space reads it at once: the panes' ``read_to_end``). Every
 write runs in a worker with its own connection; the list row changes at once
 (the screen does that). Marking many stories read and tag changes can be
 undone with U (again: redo); ``last_change`` is what U puts back.

@@ -352,8 +352,9 @@ class MainScreen(Screen[None]):
             self.maximize(self.story, container=False)
 
     def action_page(self) -> None:
-        """Page down the story; at its end, go on to the next unread one."""
+        """Page down the story; at its end, it has been read: go on to the next unread one."""
         if self.story.at_end:
+            self.panes.read_to_end()
             self.action_next_unread()
         else:
             self.story.scroll_page_down(animate=False)

@@ -123,14 +123,24 @@ class Panes(Horizontal):
 
     def on_marker_dwelt(self, message: Marker.Dwelt) -> None:
         """The story stayed in view for the dwell: it has been read."""
+        if message.item_id == self.items.current_id:
+            self._read(message.item_id)
+
+    def read_to_end(self) -> None:
+        """The story in the reader was paged to its end (space goes on): it has been read,
+        however short the time it took."""
+        item = self._in_reader()
+        if item is not None:
+            self._read(item.id)
+
+    def _read(self, item_id: int) -> None:
+        """The story under the cursor is read, and no longer updated (once)."""
         item = self.current()
-        if message.item_id != self.items.current_id:
-            return
         if item is not None and item.read and not item.is_updated:
             return
-        before = self._before([message.item_id], "read", "is_updated")
-        self.items.update_item(message.item_id, read=True, is_updated=False)
-        self.marker.opened(message.item_id, before)
+        before = self._before([item_id], "read", "is_updated")
+        self.items.update_item(item_id, read=True, is_updated=False)
+        self.marker.opened(item_id, before)
 
     def on_marker_write_failed(self, message: Marker.WriteFailed) -> None:
         """A mark was not stored: the rows show what the database holds, and say why."""
