@@ -297,11 +297,7 @@ class Panes(Horizontal):
 
     def action_toggle_pictures(self) -> None:
         """Hide the story's picture, or show it again (for this session)."""
-        if self.story.pictures is None:
-            self.notify("Pictures are off in the config (images = false).", markup=False)
-            return
-        shown = self.story.toggle_pictures()
-        self.notify("Pictures shown." if shown else "Pictures hidden.", markup=False)
+        self.story.toggle_pictures()
 
     # -- selections and tags -------------------------------------------------------
 

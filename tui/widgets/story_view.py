@@ -304,16 +304,17 @@ class StoryView(VerticalScroll, can_focus=True):
         for picture in self._picture_slot.query("Picture"):  # by name: no textual-image import
             self._fit(picture)  # type: ignore[arg-type]
 
-    def toggle_pictures(self) -> bool:
-        """Hide the pictures, or show them again; whether they are shown now."""
+    def toggle_pictures(self) -> None:
+        """Hide the pictures, or show them again (for this session), and say so."""
         if self.pictures is None:
-            return False
+            self.notify("Pictures are off in the config (images = false).", markup=False)
+            return
         self.pictures_shown = not self.pictures_shown
         self._picture_slot.display = self.pictures_shown
         if self.pictures_shown and not self._shows_picture_or_why():
             self._picture_url = None
             self._want_picture()
-        return self.pictures_shown
+        self.notify("Pictures shown." if self.pictures_shown else "Pictures hidden.", markup=False)
 
     def _shows_picture_or_why(self) -> bool:
         return self._no_picture.display or bool(self._picture_slot.query("Picture"))
