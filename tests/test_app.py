@@ -285,6 +285,17 @@ async def test_a_story_updated_since_it_was_read_says_so_and_d_shows_the_change(
         await settle(pilot)
         assert isinstance(app.screen, RevisionDiffScreen)
         assert "5,2" in screen_text(app)  # the earlier magnitude, in the diff
+        await pilot.press("escape")
+        await settle(pilot)
+        text = screen_text(app)  # the change seen: the ↻ and the banner go together
+        assert "Updated since you read it" not in text
+        row = next(line for line in text.splitlines() if "Séisme de magnitude 5,4" in line)
+        assert "↻" not in row
+        assert "Mis à jour 12.03.2026 11:30" in text  # the reader still shows the story
+        db = open_db(app.db_path)
+        updated = db.execute("SELECT COUNT(*) FROM items WHERE is_updated = 1").fetchone()[0]
+        db.close()
+        assert updated == 0
 
 
 async def test_mouse_click_selects_and_double_click_opens(tmp_path: Path) -> None:

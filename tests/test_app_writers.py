@@ -191,6 +191,13 @@ async def test_the_reader_s_own_marks_coming_back_leave_the_story_as_drawn(
         app.screen.viewer.story_again()  # type: ignore[attr-defined]  # as the watch does
         await settle(pilot)
         assert "Updated since you read it" in screen_text(app)
+        await pilot.press("d")  # the changes seen: the banner goes, as the ↻ did
+        await pilot_wait_for(pilot, lambda: isinstance(app.screen, RevisionDiffScreen))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RevisionDiffScreen)
+        assert "Updated since you read it" not in screen_text(app)
+        assert "Revised before the reader opened" in screen_text(app)
 
 
 async def test_a_star_that_cannot_be_stored_goes_back_and_says_why(

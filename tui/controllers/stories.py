@@ -66,12 +66,15 @@ class StoryReader(Controller):
         self._drawn: dict[int, tuple[tuple[object, ...], RenderableType]] = {}
 
     @in_thread("story", exclusive=True)
-    def load(self, item_id: int, *, again: bool = False) -> None:
+    def load(self, item_id: int, *, again: bool = False, seen: bool = False) -> None:
         """Read one whole story and draw it (drawing is cheap; reading is not); ``again``:
-        the story in view, read again after others wrote (its list row follows it)."""
+        the story in view, read again after others wrote (its list row follows it);
+        ``seen``: its update was seen, so no banner (whether or not the mark landed yet)."""
         db = self.open_db()
         try:
             item = get_item(db, item_id)
+            if seen:
+                item = replace(item, is_updated=False)
             if again and not self._changed(item):
                 return
             renderable = self._draw(db, item)
@@ -82,7 +85,7 @@ class StoryReader(Controller):
     def _changed(self, now: Item) -> bool:
         """Whether what the story says changed since it was drawn; not the marks on it (the
         reader's own writes come back through the watch: the banner of an update read
-        stays until the cursor leaves the story)."""
+        stays until the cursor leaves the story, or its changes are seen with d)."""
         drawn = self._drawn.get(now.id)
         if drawn is None:
             return True

@@ -293,7 +293,13 @@ class Panes(Horizontal):
             return
         from tui.screens.revision_diff import RevisionDiffScreen  # not for the first frame
 
-        self.app.push_screen(RevisionDiffScreen(self.db_path, item.id))
+        def seen(_: None) -> None:
+            """The update has been seen: read, and its ↻ and banner go together."""
+            if item.is_updated and item.id == self.items.current_id:
+                self._read(item.id)
+                self.query_one(Viewer).update_seen(item.id)
+
+        self.app.push_screen(RevisionDiffScreen(self.db_path, item.id), seen)
 
     def action_toggle_pictures(self) -> None:
         """Hide the story's picture, or show it again (for this session)."""

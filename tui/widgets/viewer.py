@@ -137,6 +137,10 @@ class Viewer(Vertical):
         if shown is not None and shown.id == self.items.current_id:
             self.stories.load(shown.id, again=True)
 
+    def update_seen(self, item_id: int) -> None:
+        """The story's changes were seen (d): drawn again without its "Updated" banner."""
+        self.stories.load(item_id, seen=True)
+
     def on_view_reader_failed(self, message: ViewReader.Failed) -> None:
         """A query that cannot run: no stale results under its error."""
         if message.view is self.shown:
