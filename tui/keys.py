@@ -97,6 +97,16 @@ KEYS: tuple[Key, ...] = (
 )
 
 ACTIONS: frozenset[str] = frozenset(k.action for k in KEYS)
+
+# The story list's moving keys move in every dialog too (help, feeds, tags, links, the
+# catalogue): each runs the first of these actions the focused widget has (a table's,
+# an option list's, a scrolled text's), as its arrows and home/end would.
+DIALOG_MOVES: dict[str, tuple[str, ...]] = {
+    "down": ("cursor_down", "scroll_down"),
+    "up": ("cursor_up", "scroll_up"),
+    "top": ("scroll_top", "first", "scroll_home"),
+    "bottom": ("scroll_bottom", "last", "scroll_end"),
+}
 DEFAULT = "default"
 
 # Key sets a switcher has in their fingers: action -> keys, over the defaults.

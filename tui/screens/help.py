@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.keys import KEYS, bound_label, description
+from tui.keys import DIALOG_MOVES, KEYS, bound_label, description
 from tui.screens.dialog import Dialog
 
 
@@ -26,6 +26,13 @@ def help_table(keymap: dict[str, str], quick_tags: list[str] | None = None) -> T
     return table
 
 
+def dialog_moves(keymap: dict[str, str]) -> str:
+    """The line under the table: the list's moving keys (as bound now) move in dialogs too."""
+    first = {k.action: bound_label(k, keymap).split(", ")[0] for k in KEYS}
+    moves = " ".join(first[action] for action in DIALOG_MOVES)
+    return f"{moves} move in the dialogs too (feeds, tags, links, the catalogue)."
+
+
 class HelpScreen(Dialog[None]):
     """Lists every binding; any of escape, q or ? closes it."""
 
@@ -34,12 +41,7 @@ class HelpScreen(Dialog[None]):
     HelpScreen Static { width: 1fr; }
     """
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close"),
-        # the list's keys for its ends, here too (the arrows and pages scroll already)
-        Binding("g", "to_end(False)", "Top", show=False, id="top"),  # ids: a remap reaches them
-        Binding("G", "to_end(True)", "Bottom", show=False, id="bottom"),
-    ]
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
@@ -50,13 +52,7 @@ class HelpScreen(Dialog[None]):
             keys_set = f" ({preset} keys)" if preset != "default" else ""
             scroll.border_title = f"Keys{keys_set} — esc closes"
             yield Static(help_table(keymap, quick_tags))
-
-    def action_to_end(self, bottom: bool) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if bottom:
-            scroll.scroll_end(animate=False)
-        else:
-            scroll.scroll_home(animate=False)
+            yield Static(Text(dialog_moves(keymap)), classes="hint")
 
     def action_close(self) -> None:
         """Back to the reader."""
