@@ -232,3 +232,26 @@ async def test_the_feed_under_the_cursor_shows_its_whole_error_and_address(
         detail = " ".join(str(app.screen.query_one("#feed-detail").render()).split())
         assert f"feed {bad.id} · https://bad.test/feed.xml" in detail
         assert f"⚠ {why} (3 failures in a row, last " in detail
+
+
+async def test_the_whole_dialog_fits_80x24_with_many_feeds(tmp_path: Path) -> None:
+    """The table scrolls to leave room for the detail of the feed under the cursor and
+    the whole key hint (its last words: how to leave), inside the dialog's border."""
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    ids = [add_feed(db, f"https://f{n}.test/rss", title=f"Feed {n}").id for n in range(25)]
+    record_failure(db, ids[-1], "HTTP 503 Service Unavailable: try again later", status=503)
+    db.close()
+    app = Host(FeedManager(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for last in (False, True):  # the first feed, then the last (failing: one line more)
+            lines = screen_text(app).splitlines()
+            hint_end = next(i for i, line in enumerate(lines) if "s settings · esc back" in line)
+            assert "▄▄▄▄" in lines[hint_end + 1]  # the border right under it
+            assert any("c AA catalogue" in line for line in lines[:hint_end])
+            assert any(f"feed {ids[-1] if last else ids[0]} · https://" in x for x in lines)
+            await pilot.press("G")
+            await settle(pilot)
+        assert any("Service Unavailable" in line for line in lines)
+        assert any(f"Feed {len(ids) - 1} " in line for line in lines)  # scrolled to it

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from store.clock import from_iso
@@ -51,12 +51,12 @@ from tui.screens.dialog import Dialog
 from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
 from tui.stamps import Clock, reader_clock
+from tui.widgets.feed_table import FeedTable
 from tui.wording import describe_import
 
-HINT = (
-    "c AA catalogue · a add a URL · i import a file · d remove · r rename · p pause/resume · "
-    "m move to a folder · s settings · A add through a sync account · "
-    "esc back (new feeds are fetched)"
+HINT = (  # two lines that fit 80 columns whole (leaving fetches the new feeds)
+    "c AA catalogue · a add a URL · i import a file · A add via sync account\n"
+    "d remove · r rename · p pause/resume · m folder · s settings · esc back"
 )
 WELCOME = (
     "Welcome to aanews. There are no feeds yet: press c to pick Anadolu Agency feeds "
@@ -71,7 +71,9 @@ class FeedManager(Dialog[list[int]]):
 
     DEFAULT_CSS = """
     FeedManager > Vertical { width: 110; max-height: 95%; }
-    FeedManager DataTable { height: auto; max-height: 60vh; }
+    FeedManager DataTable { height: auto; max-height: 100%; }
+    FeedManager #head { dock: top; height: auto; }
+    FeedManager #foot { dock: bottom; height: auto; }
     FeedManager #welcome { margin: 1 0; }
     FeedManager #feed-detail { margin-top: 1; }
     """
@@ -98,25 +100,23 @@ class FeedManager(Dialog[list[int]]):
         self.accounts: dict[int, str] = {}  # sync accounts: id -> name
         self.owners: dict[int, int] = {}  # feed id -> the account it comes through
         self.added: list[int] = []
-        self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        self._table = FeedTable()
         self._status = Static(Text("Loading…", style="dim"))
         self._detail = Static(id="feed-detail")  # the feed under the cursor, whole
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = Content("Welcome" if self.welcome else "Feeds")
-            if self.welcome:
-                yield Static(Text(WELCOME), id="welcome")
-            yield self._status
+            with Vertical(id="head"):
+                if self.welcome:
+                    yield Static(Text(WELCOME), id="welcome")
+                yield self._status
             yield self._table
-            yield self._detail
-            yield Static(Text(HINT), classes="hint")
+            with Vertical(id="foot"):
+                yield self._detail
+                yield Static(Text(HINT), classes="hint")
 
     def on_mount(self) -> None:
-        for label, key in (("Id", "id"), ("Folder", "folder"), ("Feed", "feed")):
-            self._table.add_column(Text(label), key=key)
-        self._table.add_column(Text("Unread", justify="right"), key="unread")
-        self._table.add_column(Text("State"), key="state")
         self._table.focus()
         self.load()
 
