@@ -255,3 +255,18 @@ async def test_the_whole_dialog_fits_80x24_with_many_feeds(tmp_path: Path) -> No
             await settle(pilot)
         assert any("Service Unavailable" in line for line in lines)
         assert any(f"Feed {len(ids) - 1} " in line for line in lines)  # scrolled to it
+
+
+async def test_the_state_column_cuts_a_long_error_after_a_word(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    db = open_db(path)
+    bad = add_feed(db, "https://bad.test/feed.xml", title="Broken")
+    record_failure(
+        db, bad.id, "HTTP 404 File not found: no feed at this address, nor at its old one"
+    )
+    db.close()
+    app = Host(FeedManager(path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "Broken" in line)
+    assert "⚠ HTTP 404 File not found: no feed at this…" in row and "addres" not in row

@@ -62,6 +62,16 @@ def describe_import(result: ImportResult) -> str:
     return text
 
 
+def cut_at_word(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters: past that, cut after the last whole word
+    that fits (mid-word only when the first word is that long), with "…"."""
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip(" ,;:·-") + "…"
+
+
 def no_feeds(app: App[object]) -> str:
     """What the empty reader says before the first feed: where to add one (the keys as
     bound now)."""

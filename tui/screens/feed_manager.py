@@ -52,7 +52,7 @@ from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
 from tui.stamps import Clock, reader_clock
 from tui.widgets.feed_table import FeedTable
-from tui.wording import describe_import
+from tui.wording import cut_at_word, describe_import
 
 HINT = (  # two lines that fit 80 columns whole (leaving fetches the new feeds)
     "c AA catalogue · a add a URL · i import a file · A add via sync account\n"
@@ -155,7 +155,7 @@ class FeedManager(Dialog[list[int]]):
                 Text(feed.folder or "—", style="" if feed.folder else "dim"),
                 Text(display_title(feed)),
                 Text(f"{feed.unread:,}/{feed.total:,}", justify="right"),
-                Text(state[:50], style="red" if feed.last_error else "dim"),
+                Text(cut_at_word(state, 50), style="red" if feed.last_error else "dim"),
             )
         if not feeds:
             self._status.update(Text("No feeds yet.", style="dim"))
