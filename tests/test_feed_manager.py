@@ -270,3 +270,23 @@ async def test_the_state_column_cuts_a_long_error_after_a_word(tmp_path: Path) -
         await settle(pilot)
         row = next(line for line in screen_text(app).splitlines() if "Broken" in line)
     assert "⚠ HTTP 404 File not found: no feed at this…" in row and "addres" not in row
+
+
+async def test_importing_a_file_without_feeds_says_nothing_was_imported(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    open_db(path).close()
+    (Path.home() / "garbage").write_text("garbage\n", encoding="utf-8")
+    app = Host(FeedManager(path))
+    record_notifications(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert "enter imports · esc cancels" in screen_text(app)
+        await pilot.press(*"~/garbage", "enter")
+        await settle(pilot)
+        # the command line's words (aanews import ~/garbage)
+        assert notifications(app)[-1].message == (
+            "~/garbage: no feed to import in this file (1 line skipped); nothing imported."
+        )
+    assert feeds_of(path) == []

@@ -12,7 +12,7 @@ from tui.plural import counted
 if TYPE_CHECKING:  # the import module (lxml, xml.sax) is not for the reader's first frame
     from textual.app import App  # (nor Textual for the command line)
 
-    from store.interchange.opml import ImportResult
+    from store.interchange.opml import ImportResult, SubscriptionList
 
 
 NO_STORY = "No story selected."
@@ -60,6 +60,14 @@ def describe_import(result: ImportResult) -> str:
         detail = ", ".join(f"{count:,} {why}" for why, count in reasons.items())
         text += f", {len(result.skipped):,} skipped ({detail})"
     return text
+
+
+def nothing_to_import(found: SubscriptionList) -> str:
+    """Why a subscription file gave no feed, for the command line and the feed manager:
+    'no feed to import in this file (1 line skipped); nothing imported'."""
+    kind, entry = ("OPML document", "outline") if found.format == "opml" else ("file", "line")
+    reason = f" ({counted(len(found.skipped), entry)} skipped)" if found.skipped else ""
+    return f"no feed to import in this {kind}{reason}; nothing imported"
 
 
 def cut_at_word(text: str, room: int) -> str:

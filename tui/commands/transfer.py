@@ -22,8 +22,7 @@ from store.interchange.opml import (
 from store.interchange.restore import restore_records
 from store.text import mask_credentials
 from tui.commands import CommandError, open_store
-from tui.plural import counted
-from tui.wording import describe_import
+from tui.wording import describe_import, nothing_to_import
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -87,11 +86,7 @@ def _import_stream(args: argparse.Namespace, stream: BinaryIO) -> ImportResult:
     if not found.subscriptions:
         for what, why in found.skipped:
             print(f"aanews: skipped {what}: {why}", file=sys.stderr)
-        kind, entry = ("OPML document", "outline") if found.format == "opml" else ("file", "line")
-        reason = f" ({counted(len(found.skipped), entry)} skipped)" if found.skipped else ""
-        raise CommandError(
-            f"{args.file}: no feed to import in this {kind}{reason}; nothing imported"
-        )
+        raise CommandError(f"{args.file}: {nothing_to_import(found)}")
     return import_subscriptions(open_store(args), found)
 
 

@@ -52,7 +52,7 @@ from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
 from tui.stamps import Clock, reader_clock
 from tui.widgets.feed_table import FeedTable
-from tui.wording import cut_at_word, describe_import
+from tui.wording import cut_at_word, describe_import, nothing_to_import
 
 HINT = (  # two lines that fit 80 columns whole (leaving fetches the new feeds)
     "c AA catalogue · a add a URL · i import a file · A add via sync account\n"
@@ -218,7 +218,8 @@ class FeedManager(Dialog[list[int]]):
                 self.change(lambda db: _import(db, path), "Imported")
 
         question = Text("The file to import (OPML, or newsboat's urls):")
-        self.app.push_screen(NamePrompt("Import feeds", question, hint=_ENTER_ADDS), done)
+        hint = "enter imports · esc cancels"
+        self.app.push_screen(NamePrompt("Import feeds", question, hint=hint), done)
 
     def action_remove(self) -> None:
         """Unsubscribe after asking; starred and tagged stories stay."""
@@ -383,6 +384,8 @@ class Said(NamedTuple):
 def _import(db: Database, path: str) -> Said:
     """Import a subscription file: what it did in words, and the new feeds' ids
     (ValueError/OSError say why not)."""
-    data = Path(path).expanduser().read_bytes()
-    result = import_subscriptions(db, read_subscriptions(data))
+    found = read_subscriptions(Path(path).expanduser().read_bytes())
+    if not found.subscriptions:  # the command line's words
+        return Said(f"{path}: {nothing_to_import(found)}")
+    result = import_subscriptions(db, found)
     return Said(f"Imported: {describe_import(result)}", result.added)
