@@ -163,7 +163,10 @@ async def test_import_a_file_keeps_its_folders(tmp_path: Path) -> None:
         assert "One" in screen_text(app) and "Tech" in screen_text(app)
         # what was left out is said, as the command line says it
         said = notifications(app)[-1].message
-        assert said == "Imported: 1 feed added, 0 already there, 1 skipped (1 not http(s))."
+        assert said == (
+            "Imported: 1 feed added, 0 already there, 1 skipped (1 not http(s)); "
+            "fetched when you go back (esc)."  # the hint has no room to say so
+        )
     assert [(title, folder) for _, title, folder, _ in feeds_of(path)] == [("One", "Tech")]
 
 

@@ -338,6 +338,8 @@ class FeedManager(Dialog[list[int]]):
 
     def _changed(self, message: str, added: list[int], select: int | None) -> None:
         self.added += [feed_id for feed_id in added if feed_id not in self.added]
+        if added:  # (the hint has no room to say it)
+            message += "; fetched when you go back (esc)"
         self.notify(message + ".", timeout=3, markup=False)
         self.load(added[-1] if added else select)
 
