@@ -97,3 +97,15 @@ def test_a_password_is_never_taken_from_the_command_line(
     assert main(["--db", str(tmp_path / "a.db"), "account", "add", "greader", API,
                  "--user", "a", "--no-check"]) == 1  # fmt: skip
     assert "give --password-file FILE or set $AANEWS_PASSWORD" in capsys.readouterr().err
+
+
+def test_a_failed_sync_names_its_account_once() -> None:
+    """The line `aanews sync` prints: an error that names the account itself (a password
+    not found) is not prefixed by the account's name a second time."""
+    from store.sync.run import SyncReport
+
+    name = "alice@rss.example.org"
+    report = SyncReport(1, name, error=f"{name}: $AANEWS_PW is not set")
+    assert report.summary() == f"account 1 {name}: $AANEWS_PW is not set"
+    report = SyncReport(1, name, error="alice at https://rss.example.org: HTTP 503")
+    assert report.summary() == f"account 1 {name}: alice at https://rss.example.org: HTTP 503"

@@ -71,6 +71,25 @@ def test_a_server_that_keeps_failing_is_one_line_after_a_few_tries(httpserver: H
     assert waits == [0.5, 1.0, 2.0]
 
 
+def test_an_html_error_page_is_said_in_its_words_not_its_markup(httpserver: HTTPServer) -> None:
+    """A server that is not a Google Reader API (here Python's own error page for a POST
+    it does not take): the message reads the page's words, not its tags."""
+    client = GReaderClient(httpserver.url_for("/"), "alice", "pw", quirks_for("generic"))
+    page = (
+        '<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Error response</title>\n</head>\n<body>\n<h1>Error response</h1>\n"
+        "<p>Error code: 501</p>\n<p>Message: Unsupported method ('POST').</p>\n"
+        "<p>Error code explanation: 501 - Server does not support this operation.</p>\n"
+        "</body>\n</html>\n"
+    )
+    httpserver.expect_request(LOGIN).respond_with_data(page, status=501, content_type="text/html")
+    with pytest.raises(SyncError) as failure:
+        client.login()
+    message = str(failure.value)
+    assert "HTTP 501" in message and "Unsupported method ('POST')" in message
+    assert "<" not in message and "DOCTYPE" not in message and "charset" not in message
+
+
 def test_a_wrong_password_says_so(httpserver: HTTPServer) -> None:
     client = GReaderClient(httpserver.url_for("/"), "alice", "nope", quirks_for("generic"))
     httpserver.expect_request(LOGIN).respond_with_data("Error=BadAuthentication", status=401)

@@ -21,7 +21,7 @@ import httpx
 from store import clock
 from store.fetching.http import USER_AGENT, describe_transport_error, parse_retry_after
 from store.sync.quirks import Quirks
-from store.text import clean_line
+from store.text import clean_line, html_to_text, looks_like_html
 
 DEFAULT_TIMEOUT = 30.0
 RETRIES = 3
@@ -108,7 +108,7 @@ class GReaderClient:
         except ValueError:
             raise SyncError(
                 f"{self._where()}: {path} did not answer JSON "
-                f"(it began {clean_line(response.text[:60])!r})"
+                f"(it began {_words(response.text)[:60]!r})"
             ) from None
 
     def post_json(self, path: str, data: Sequence[tuple[str, str]]) -> Any:
@@ -124,7 +124,7 @@ class GReaderClient:
         response = self._call("POST", path, data=data, token=True)
         if response.text.strip() != "OK":
             raise SyncError(
-                f"{self._where()}: {path} answered {clean_line(response.text[:80])!r}, not OK"
+                f"{self._where()}: {path} answered {_words(response.text)[:80]!r}, not OK"
             )
 
     # --- underneath ----------------------------------------------------------------
@@ -204,7 +204,7 @@ class GReaderClient:
     def _status_error(self, response: httpx.Response, path: str) -> SyncError:
         status = response.status_code
         phrase = clean_line(response.reason_phrase)[:60]
-        said = clean_line(response.text[:120])
+        said = _words(response.text)
         label = f"HTTP {status} {phrase}".strip()
         if status in (401, 403):
             login = path == "accounts/ClientLogin"
@@ -214,11 +214,18 @@ class GReaderClient:
                 status=status,
                 bad_token=response.headers.get("Google-Bad-Token", "").lower() == "true",
             )
-        detail = f": {said}" if said and len(said) < 120 else ""
+        detail = f": {said if len(said) <= 120 else said[:119] + '…'}" if said else ""
         return SyncError(f"{self._where()}: {path}: {label}{detail}", status=status)
 
     def _where(self) -> str:
         return f"{clean_line(self.user)} at {self.base.rstrip('/')}"
+
+
+def _words(body: str) -> str:
+    """A server's answer as words for a message: an HTML error page's text, not its
+    markup; cleaned and cut (the message shows its first ~120 characters)."""
+    head = body[:4000]
+    return clean_line(html_to_text(head) if looks_like_html(head) else head)[:200]
 
 
 def _backoff(attempt: int) -> float:

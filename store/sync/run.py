@@ -52,8 +52,9 @@ class SyncReport:
 
     def summary(self) -> str:
         """One line for the terminal."""
-        if self.error:
-            return f"account {self.account_id} {self.name}: {self.error}"
+        if self.error:  # (an error may name the account itself: said once)
+            error = self.error.removeprefix(f"{self.name}: ")
+            return f"account {self.account_id} {self.name}: {error}"
         line = (
             f"account {self.account_id} {self.name}: {len(self.new_ids)} new, "
             f"{len(self.updated_ids)} updated, {self.pushed} changes sent"
