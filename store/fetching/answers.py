@@ -188,6 +188,11 @@ class Storing:
     def _finish(self, outcome: FeedOutcome) -> None:
         if outcome.status == "failed":
             log.warning("feed %d %s: %s", outcome.feed_id, outcome.url, outcome.error)
+        elif outcome.cut_short:
+            log.warning(
+                "feed %d %s: %d new, %d updated; cut short: %s",
+                *(outcome.feed_id, outcome.url, outcome.new, outcome.updated, outcome.cut_short),
+            )
         else:
             log.info(
                 "feed %d %s: %s, %d new, %d updated",
@@ -356,6 +361,7 @@ def _store_stories(
     outcome.new = stored.new
     outcome.updated = stored.updated
     outcome.problem = fetched.parsed.problem
+    outcome.cut_short = fetched.parsed.error
     report.new_ids.extend(stored.new_ids)
     report.updated_ids.extend(stored.updated_ids)
 

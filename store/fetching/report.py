@@ -25,6 +25,8 @@ class FeedOutcome:
     # Where a permanent redirect pointed, when the feed's URL could not follow it.
     moved_to: str | None = None
     failing_before: bool = False  # its fetch before this one failed too
+    # Stored as far as it went: where its document broke off (the feed is marked).
+    cut_short: str | None = None
 
 
 @dataclass
@@ -70,8 +72,10 @@ class RefreshReport:
     def summary(self) -> str:
         """One line: "12 feeds: 10 refreshed, 1 unchanged, 1 failed; 250 new, 3 updated stories"."""
         total = len(self.outcomes)
+        cut = sum(1 for outcome in self.outcomes if outcome.cut_short)
         line = (
-            f"{total} feed{'s' if total != 1 else ''}: {self.count('new')} refreshed, "
+            f"{total} feed{'s' if total != 1 else ''}: {self.count('new')} refreshed"
+            f"{f' ({cut} cut short)' if cut else ''}, "
             f"{self.count('unchanged')} unchanged, {self.count('failed')} failed; "
             f"{self.new} new, {self.updated} updated stories"
         )

@@ -155,11 +155,18 @@ def _fetch(args: argparse.Namespace) -> int:
         print(report.summary())
         if full_text:
             print(full_text)
-    for outcome in report.failures:
+    for outcome in report.outcomes:
         where = clean_line(outcome.title)
         if where != outcome.url:
             where = f"{where} <{outcome.url}>"
-        print(f"feed {outcome.feed_id} {where}: {outcome.error}", file=sys.stderr)
+        if outcome.status == "failed":
+            print(f"feed {outcome.feed_id} {where}: {outcome.error}", file=sys.stderr)
+        elif outcome.cut_short:  # read as far as it goes: said, though not a failure
+            print(
+                f"feed {outcome.feed_id} {where}: cut short: {outcome.cut_short} "
+                "(the stories before it are stored)",
+                file=sys.stderr,
+            )
     for outcome in report.outcomes:
         if outcome.moved_to:
             print(
