@@ -155,6 +155,13 @@ def _fetch(args: argparse.Namespace) -> int:
         print(report.summary())
         if full_text:
             print(full_text)
+    _say_troubles(report)
+    failed_sync = any(done.error for done in synced)
+    return 1 if report.failures or failed_sync or (args.full_text and full_text is None) else 0
+
+
+def _say_troubles(report: RefreshReport) -> None:
+    """On stderr, a line a feed that failed, was cut short or could not follow its move."""
     for outcome in report.outcomes:
         where = clean_line(outcome.title)
         if where != outcome.url:
@@ -174,8 +181,6 @@ def _fetch(args: argparse.Namespace) -> int:
                 "which another feed already has",
                 file=sys.stderr,
             )
-    failed_sync = any(done.error for done in synced)
-    return 1 if report.failures or failed_sync or (args.full_text and full_text is None) else 0
 
 
 def _sync_first(args: argparse.Namespace, config: Config) -> list[SyncReport]:
