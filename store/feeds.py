@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from store import clock
 from store.db import connection_of, in_chunks, writing
-from store.model import Feed, FeedSettings
+from store.model import RANGES, Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
 from store.text import clean_lang, clean_line, clean_url, display_url
 
@@ -185,10 +185,11 @@ def list_folders(db: Database) -> list[tuple[str, int, int]]:
 def set_settings(db: Database, feed_id: int, settings: FeedSettings) -> None:
     """Store a feed's own settings (None: as the config says); bad values are ValueError."""
     get_feed(db, feed_id)
-    for name in ("refresh_minutes", "max_stories", "max_age_days"):
+    for name in RANGES:
         value = getattr(settings, name)
-        if value is not None and value <= 0:
-            raise FeedError(f"{name.replace('_', '-')}: must be more than 0 (or 'off')")
+        problem = None if value is None else setting_error(name, value)
+        if problem:
+            raise FeedError(problem)
     full_text = None if settings.full_text is None else int(settings.full_text)
     with writing(db):
         db.execute(
@@ -209,6 +210,16 @@ SETTINGS = ("refresh_minutes", "full_text", "max_stories", "max_age_days")
 _DEFAULT_WORDS = ("", "off", "default", "none")
 
 
+def setting_error(name: str, value: float) -> str | None:
+    """Why ``value`` cannot be the number setting ``name`` ("max-stories: ..."), or None."""
+    low, high, unit = RANGES[name]
+    whole = "a whole number " if name == "max_stories" else ""
+    if low <= value <= high and not (whole and value != int(value)):  # NaN is never in range
+        return None
+    span = f"{low:,} to {high:,} {unit}"  # the bounds are ints but one: "527,040", "0.001"
+    return f"{name.replace('_', '-')}: must be {whole}from {span}, or 'off'"
+
+
 def setting_value(name: str, text: str) -> float | int | bool | None:
     """One setting as a person writes it: a number, or 'off' (as the config says); full
     text 'on', 'off' or 'default'. FeedError naming the setting ('max-stories: ...')."""
@@ -227,8 +238,9 @@ def setting_value(name: str, text: str) -> float | int | bool | None:
         number = float(word)
     except ValueError:
         raise FeedError(f"{label}: expected a number or 'off', got {text.strip()!r}") from None
-    if not number > 0 or number == float("inf"):
-        raise FeedError(f"{label}: must be more than 0 (or 'off')")
+    problem = setting_error(name, number)
+    if problem:
+        raise FeedError(problem)
     return int(number) if name == "max_stories" else number
 
 
@@ -318,20 +330,6 @@ def some_feed_reads_pages(db: Database | sqlite3.Connection) -> bool:
     """Whether any feed has full text on (its own setting): without one, a refresh
     reads no article page and need not load the page code at all."""
     return db.execute("SELECT 1 FROM feeds WHERE full_text = 1 LIMIT 1").fetchone() is not None
-
-
-def describe_settings(settings: FeedSettings) -> str:
-    """A feed's own settings in words, for listings: 'every 30 min, full text off'."""
-    parts = []
-    if settings.refresh_minutes:
-        parts.append(f"refreshed every {settings.refresh_minutes:g} min")
-    if settings.full_text is not None:
-        parts.append(f"full text {'on' if settings.full_text else 'off'}")
-    if settings.max_stories:
-        parts.append(f"keeps {settings.max_stories} stories")
-    if settings.max_age_days:
-        parts.append(f"keeps {settings.max_age_days:g} days")
-    return ", ".join(parts) or "as the config says"
 
 
 def display_title(feed: Feed) -> str:

@@ -91,6 +91,15 @@ class FeedSettings:
     max_age_days: float | None = None  # keep stories this young
 
 
+# The sane range of each number a feed (and the config, for every feed) may set, with
+# its unit: 1e9 minutes would never come due, 10.5 stories is no count. Others are refused.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "refresh_minutes": (1, 366 * 24 * 60, "minutes (a year)"),
+    "max_stories": (1, 10_000_000, "stories"),
+    "max_age_days": (0.001, 100 * 366, "days (100 years)"),
+}
+
+
 @dataclass
 class Revision:
     """An earlier version of a story, as it stood until ``seen_at``."""

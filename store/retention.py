@@ -62,23 +62,6 @@ class PruneReport:
     index_steps: int = 0  # steps of merging the search index's segments
     index_error: str | None = None  # why the index could not be merged
 
-    def summary(self) -> str:
-        """One line, as ``aanews prune`` prints it."""
-        count = len(self.deleted)
-        if self.dry_run:
-            kept = "unread, starred and tagged stories are always kept; " if not count else ""
-            return f"{count} stories would be dropped ({kept}dry run: nothing changed)"
-        text = f"{count} stories dropped"
-        if self.vacuumed:
-            text += f"; file compacted from {_size(self.bytes_before)} to {_size(self.bytes_after)}"
-        elif self.vacuum_error:
-            text += f"; not compacted ({self.vacuum_error})"
-        if self.index_steps:
-            text += f"; search index merged ({self.index_steps} steps)"
-        elif self.index_error:
-            text += f"; search index not merged ({self.index_error})"
-        return text
-
 
 def stories_to_drop(
     db: Database, *, max_stories: int | None = None, max_age_days: float | None = None
@@ -138,7 +121,3 @@ def file_bytes(db: Database) -> int:
 def _free_bytes(db: Database) -> int:
     pages = db.execute("PRAGMA freelist_count").fetchone()[0]
     return int(pages) * int(db.execute("PRAGMA page_size").fetchone()[0])
-
-
-def _size(count: int) -> str:
-    return f"{count / (1024 * 1024):.1f} MiB"

@@ -134,4 +134,48 @@ def test_pause_folder_and_settings(capsys: pytest.CaptureFixture[str], path: Pat
     assert (feed["folder"], feed["paused"], feed["settings"]["max_stories"]) == ("", False, None)
     assert feed["settings"]["refresh_minutes"] == 30
     status, _, err = run(capsys, path, "feeds", "set", feed_id, "--max-stories", "-3")
-    assert status == 1 and "must be more than 0" in err
+    assert status == 2 and "--max-stories: must be a whole number from 1 to 10,000,000" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--refresh-minutes", "1e9", "--refresh-minutes: must be from 1 to 527,040 minutes"),
+        ("--refresh-minutes", "nan", "--refresh-minutes: must be from 1"),
+        ("--max-age-days", "1e6", "--max-age-days: must be from 0.001 to 36,600 days"),
+        ("--max-stories", "10.5", "--max-stories: must be a whole number from 1 to 10,000,000"),
+        ("--max-stories", "inf", "--max-stories: must be a whole number"),
+    ],
+)
+def test_feeds_set_refuses_silly_values_as_bad_usage(
+    capsys: pytest.CaptureFixture[str], path: Path, option: str, value: str, words: str
+) -> None:
+    feed_id = run(capsys, path, "feeds", "add", "https://a.test/rss")[1].strip()
+    status, out, err = run(capsys, path, "feeds", "set", feed_id, option, value)
+    assert (status, out) == (2, "")  # as argparse's refusals: bad usage
+    assert err.startswith(f"aanews: {words}") and "e+" not in err
+    (feed,) = json.loads(run(capsys, path, "feeds", "list", "--json")[1])
+    assert set(feed["settings"].values()) == {None}  # nothing stored
+
+
+def test_feeds_set_and_remove_count_in_words(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    feed_id = run(capsys, path, "feeds", "add", "https://a.test/rss")[1].strip()
+    status, out, _ = run(
+        capsys, path, "feeds", "set", feed_id, "--refresh-minutes", "1440",
+        "--max-stories", "1", "--max-age-days", "1",
+    )  # fmt: skip
+    assert (status, out) == (
+        0,
+        f"feed {feed_id}: refreshed every 1,440 min, keeps 1 story, keeps 1 day\n",
+    )
+    out = run(
+        capsys, path, "feeds", "set", feed_id, "--max-stories", "12000", "--max-age-days", "0.5"
+    )[1]
+    assert out.endswith("keeps 12,000 stories, keeps 0.5 days\n")
+    db = open_db(path)
+    store_feed(db, int(feed_id), ParsedFeed(entries=[Entry(key="guid:1", title="One")]))
+    db.close()
+    out = run(capsys, path, "feeds", "remove", feed_id)[1]
+    assert out == f"removed feed {feed_id} (https://a.test/rss); 1 story deleted\n"

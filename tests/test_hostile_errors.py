@@ -61,6 +61,11 @@ def test_a_rule_sqlite_cannot_run_is_refused_when_the_config_is_read(tmp_path: P
         (["search", "--limit", "99999999999999999999999", "x"], "--limit"),
         (["fetch", "--recheck-after", "inf", "--full-text"], "--recheck-after"),
         (["fetch", "--recheck-after", "nan", "--full-text"], "--recheck-after"),
+        (["fetch", "--recheck-after", "1e9", "--full-text"], "from 0 to 5,256,000 minutes"),
+        # Alone it would change nothing: said, not ignored.
+        (["fetch", "--recheck-after", "5"], "--recheck-after goes with --full-text"),
+        (["prune", "--max-age-days", "nan"], "--max-age-days: must be from 0.001 to 36,600"),
+        (["prune", "--max-age-days", "inf"], "--max-age-days: must be from 0.001"),
         (["fetch", "--timeout", "nan"], "--timeout"),
         (["fetch", "--timeout", "inf"], "--timeout"),
         (["fetch", "--concurrency", "100000000000"], "--concurrency"),
@@ -75,7 +80,7 @@ def test_numbers_out_of_range_get_one_line(
         status = int(exit.code or 0)
     _out, err = capsys.readouterr()
     assert status == 2
-    assert words in err and "Traceback" not in err
+    assert words in err and "Traceback" not in err and "e+" not in err
 
 
 @pytest.mark.parametrize(

@@ -465,7 +465,7 @@ def test_a_feed_with_its_own_interval_waits_its_turn(
     refresh_feeds(db_path(db))
     again = refresh_feeds(db_path(db))
     assert [feed_id for feed_id, _why in again.skipped] == [slow.id]
-    assert "every 60 minutes" in again.skipped[0][1]
+    assert "every 60 min;" in again.skipped[0][1]
     assert [o.feed_id for o in again.outcomes] == [fast.id]
     named = refresh_feeds(db_path(db), [slow.id])  # asked for by id: fetched anyway
     assert [o.feed_id for o in named.outcomes] == [slow.id]

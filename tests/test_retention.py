@@ -18,6 +18,7 @@ from store.model import Entry, FeedSettings, ParsedFeed
 from store.retention import prune, stories_to_drop
 from store.tags import tag_items
 from tui.cli import main
+from tui.commands.prune import summary
 
 
 def _fill(db: Database, feed_id: int, count: int, prefix: str, days_apart: float = 1) -> list[int]:
@@ -64,7 +65,7 @@ def test_default_cap_age_and_dry_run(db: Database) -> None:
     assert set(planned) == set(old_ids[8:]) | set(own_ids[4:])
     dry = prune(db, max_stories=8, dry_run=True)
     assert sorted(dry.deleted) == sorted(planned) and len(_remaining(db)) == 20
-    assert "would be dropped" in dry.summary()
+    assert "would be dropped" in summary(dry)
     # Without a default cap only the feed's own age cap drops anything.
     assert set(prune(db).deleted) == set(own_ids[4:])
 
@@ -121,4 +122,19 @@ def test_cli_prune_reads_the_config_default(
         "dry run: nothing changed)"
     )
     assert main(["--db", str(path), "prune", "--max-age-days", "-1"]) == 2
-    assert capsys.readouterr().err.strip() == "aanews: --max-age-days must be more than 0, not -1"
+    assert capsys.readouterr().err.strip() == (
+        "aanews: --max-age-days: must be from 0.001 to 36,600 days (100 years)"
+    )
+
+
+def test_prune_counts_in_words() -> None:
+    from store.retention import PruneReport
+
+    said = summary(PruneReport(deleted=[7], index_steps=1))
+    assert said == "1 story dropped; search index merged (1 step)"
+    many = PruneReport(deleted=list(range(2500)), index_steps=3, vacuumed=True)
+    many.bytes_before, many.bytes_after = 2**40, 2**30
+    assert summary(many) == (
+        "2,500 stories dropped; file compacted from 1,048,576.0 MiB to 1,024.0 MiB; "
+        "search index merged (3 steps)"
+    )

@@ -13,6 +13,7 @@ from store.ingest import store_feed
 from store.items import set_starred
 from store.model import Entry, ParsedFeed
 from store.sync.accounts import add_account, record_error, record_success
+from store.sync.queue import queue_subscription
 from tui.cli import main
 from tui.controllers.sidebar_data import load_sidebar
 
@@ -50,6 +51,21 @@ def test_an_account_that_failed_says_why_in_the_list_and_the_sidebar(
     assert main(["--db", str(path), "account", "list", "--json"]) == 0
     [shown] = json.loads(capsys.readouterr().out)
     assert shown["status"] == "failing" and shown["feeds"] == 1 and "password" not in shown
+
+
+def test_the_account_list_and_removal_count_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.db"
+    _feed_id, ids = account_with_feed(path)
+    db = open_db(path)
+    set_starred(db, [ids[0]])
+    queue_subscription(db, 1, "subscribe", stream="feed/2", value="https://b.test/rss")
+    db.close()
+    assert main(["--db", str(path), "account", "list"]) == 0
+    assert "never synced  1 feed  1 change queued\n" in capsys.readouterr().out
+    assert main(["--db", str(path), "account", "remove", "1"]) == 0
+    assert capsys.readouterr().out.endswith("; 1 story deleted\n")  # the starred one stays
 
 
 def test_removing_an_account_keeps_its_starred_stories_and_forgets_its_password(
@@ -103,9 +119,10 @@ def test_a_failed_sync_names_its_account_once() -> None:
     """The line `aanews sync` prints: an error that names the account itself (a password
     not found) is not prefixed by the account's name a second time."""
     from store.sync.run import SyncReport
+    from tui.commands.account import _summary
 
     name = "alice@rss.example.org"
     report = SyncReport(1, name, error=f"{name}: $AANEWS_PW is not set")
-    assert report.summary() == f"account 1 {name}: $AANEWS_PW is not set"
+    assert _summary(report) == f"account 1 {name}: $AANEWS_PW is not set"
     report = SyncReport(1, name, error="alice at https://rss.example.org: HTTP 503")
-    assert report.summary() == f"account 1 {name}: alice at https://rss.example.org: HTTP 503"
+    assert _summary(report) == f"account 1 {name}: alice at https://rss.example.org: HTTP 503"

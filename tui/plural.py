@@ -39,18 +39,24 @@ RULES: dict[str, Callable[[int], str]] = {
 }
 
 
-def category(n: int, lang: str = "en") -> str:
+def category(n: float, lang: str = "en") -> str:
     """The CLDR plural category of a whole number in a language (English's rule if unknown)."""
     rule = RULES.get(lang)
     if rule is not None:
-        return rule(abs(n))
+        return rule(int(abs(n)))
     return "one" if abs(n) == 1 else "other"
 
 
-def inflect(n: int, forms: Forms, lang: str = "en") -> str:
-    """``n`` with the form of the word its number asks for: "{n:,}" digits grouped."""
-    text = forms.get(category(n, lang)) or forms["other"]
-    return text.format(n=f"{n:,}" if lang == "en" else str(n))
+def inflect(n: float, forms: Forms, lang: str = "en") -> str:
+    """``n`` with the form of the word its number asks for: in English digits grouped."""
+    text = forms.get(category(n, lang) if n == int(n) else "other") or forms["other"]
+    return text.format(n=figure(n) if lang == "en" else str(n))
+
+
+def figure(n: float) -> str:
+    """A number as the reader prints it: digits grouped, never an exponent, a fraction
+    to three places ("1,000,000,000", "0.5", not "1e+09")."""
+    return f"{n:,.3f}".rstrip("0").rstrip(".")
 
 
 # The reader's own words (it speaks English): one form for one, another for the rest.
@@ -65,10 +71,15 @@ NOUNS: dict[str, Forms] = {
     "failure": {"one": "{n} failure", "other": "{n} failures in a row"},
     "line": {"one": "{n} line", "other": "{n} lines"},
     "outline": {"one": "{n} outline", "other": "{n} outlines"},
+    "step": {"one": "{n} step", "other": "{n} steps"},
+    "change": {"one": "{n} change", "other": "{n} changes"},
+    "subscription": {"one": "{n} subscription", "other": "{n} subscriptions"},
+    "day": {"one": "{n} day", "other": "{n} days"},
+    "minute": {"one": "{n} minute", "other": "{n} minutes"},
 }
 
 
-def counted(n: int, noun: str) -> str:
+def counted(n: float, noun: str) -> str:
     """A count in the reader's words: counted(1, "story") -> "1 story", 2481 -> "2,481 stories"."""
     return inflect(n, NOUNS[noun])
 

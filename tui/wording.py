@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store.items import ReadChange
+from store.model import FeedSettings
 from store.tags import TagChange
-from tui.plural import counted
+from tui.plural import counted, figure
 
 if TYPE_CHECKING:  # the import module (lxml, xml.sax) is not for the reader's first frame
     from textual.app import App  # (nor Textual for the command line)
@@ -60,6 +61,21 @@ def describe_import(result: ImportResult) -> str:
         detail = ", ".join(f"{count:,} {why}" for why, count in reasons.items())
         text += f", {len(result.skipped):,} skipped ({detail})"
     return text
+
+
+def describe_settings(settings: FeedSettings) -> str:
+    """A feed's own settings in words, for the CLI and the feed manager: 'refreshed every
+    30 min, full text off, keeps 500 stories, keeps 1 day'."""
+    parts = []
+    if settings.refresh_minutes:
+        parts.append(f"refreshed every {figure(settings.refresh_minutes)} min")
+    if settings.full_text is not None:
+        parts.append(f"full text {'on' if settings.full_text else 'off'}")
+    if settings.max_stories:
+        parts.append(f"keeps {counted(settings.max_stories, 'story')}")
+    if settings.max_age_days:
+        parts.append(f"keeps {counted(settings.max_age_days, 'day')}")
+    return ", ".join(parts) or "as the config says"
 
 
 def nothing_to_import(found: SubscriptionList) -> str:

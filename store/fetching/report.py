@@ -67,20 +67,20 @@ class RefreshReport:
     def _why_skipped(self) -> str:
         """'2 paused, 1 asked to wait, 3 not due yet'."""
         kinds = Counter(skip_kind(why) for _, why in self.skipped)
-        return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        return ", ".join(f"{n:,} {kind}" for kind, n in kinds.items())
 
     def summary(self) -> str:
         """One line: "12 feeds: 10 refreshed, 1 unchanged, 1 failed; 250 new, 3 updated stories"."""
         total = len(self.outcomes)
         cut = sum(1 for outcome in self.outcomes if outcome.cut_short)
         line = (
-            f"{total} feed{'s' if total != 1 else ''}: {self.count('new')} refreshed"
-            f"{f' ({cut} cut short)' if cut else ''}, "
-            f"{self.count('unchanged')} unchanged, {self.count('failed')} failed; "
-            f"{self.new} new, {self.updated} updated stories"
+            f"{total:,} feed{'s' if total != 1 else ''}: {self.count('new'):,} refreshed"
+            f"{f' ({cut:,} cut short)' if cut else ''}, "
+            f"{self.count('unchanged'):,} unchanged, {self.count('failed'):,} failed; "
+            f"{self.new:,} new, {self.updated:,} updated stories"
         )
         if self.skipped:
-            line += f" ({len(self.skipped)} skipped: {self._why_skipped()})"
+            line += f" ({len(self.skipped):,} skipped: {self._why_skipped()})"
         if self.cancelled:
             line += " (cancelled)"
         return line

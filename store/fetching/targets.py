@@ -85,7 +85,7 @@ def select_feeds(
             continue
         due = _next_due(row[-2], row[-1])
         if due is not None and due > now:
-            skipped.append((row[0], f"refreshed every {row[-2]:g} minutes; next after {due}"))
+            skipped.append((row[0], f"refreshed every {row[-2]:,g} min; next after {due}"))
             continue
         targets.append(_target(row))
     return targets, skipped

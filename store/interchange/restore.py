@@ -8,7 +8,6 @@ batches, so another aanews gets its turn; a bad record is skipped with a line.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -17,7 +16,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import in_chunks, writing
-from store.feeds import FeedError, add_feed, set_paused, set_settings
+from store.feeds import FeedError, add_feed, set_paused, set_settings, setting_error
 from store.ingest import feed_signature, scoped_key
 from store.interchange.backup import STATE_COLUMNS
 from store.interchange.backup_format import records_of
@@ -220,8 +219,8 @@ def _restore_settings(db: Database, feed_id: int, old: dict[str, Any]) -> None:
         value = settings.get(name)
         if not isinstance(value, int | float) or isinstance(value, bool):
             return None
-        # inf or 1e300 would never come due
-        return value if 0 < value < 1e9 and math.isfinite(value) else None
+        # inf or 1e300 would never come due: a value feeds set refuses is left
+        return value if setting_error(name, value) is None else None
 
     full_text = settings.get("full_text")
     stories = number("max_stories")

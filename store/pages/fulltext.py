@@ -56,12 +56,13 @@ class FullTextReport:
 
     def summary(self) -> str:
         """One line: "full text: 12 read, 3 unchanged, 1 failed; 2 stories revised"."""
+        revised = len(self.revised_ids)
         line = (
-            f"full text: {self.fetched} read, {self.unchanged} unchanged, {self.failed} failed; "
-            f"{len(self.revised_ids)} stor{'y' if len(self.revised_ids) == 1 else 'ies'} revised"
+            f"full text: {self.fetched:,} read, {self.unchanged:,} unchanged, "
+            f"{self.failed:,} failed; {revised:,} stor{'y' if revised == 1 else 'ies'} revised"
         )
-        line += f" ({self.skipped} fresh, skipped)" if self.skipped else ""
-        return line + (f"; {self.waiting} left for the next pass" if self.waiting else "")
+        line += f" ({self.skipped:,} fresh, skipped)" if self.skipped else ""
+        return line + (f"; {self.waiting:,} left for the next pass" if self.waiting else "")
 
 
 @dataclass

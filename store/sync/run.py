@@ -50,19 +50,6 @@ class SyncReport:
     updated_ids: list[int] = field(default_factory=list)
     error: str | None = None
 
-    def summary(self) -> str:
-        """One line for the terminal."""
-        if self.error:  # (an error may name the account itself: said once)
-            error = self.error.removeprefix(f"{self.name}: ")
-            return f"account {self.account_id} {self.name}: {error}"
-        line = (
-            f"account {self.account_id} {self.name}: {len(self.new_ids)} new, "
-            f"{len(self.updated_ids)} updated, {self.pushed} changes sent"
-        )
-        if self.skipped:
-            line += f", {self.skipped} the server cannot take"
-        return line
-
 
 def sync_accounts(
     db_path: str | Path | None,

@@ -34,6 +34,7 @@ from tui.accounts import (
 )
 from tui.commands import CommandError, open_store, print_json
 from tui.commands.fetch import tag_rules
+from tui.plural import counted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -126,7 +127,7 @@ def _add(args: argparse.Namespace) -> int:
         except SyncError as error:
             drop_account(db, account.id)
             raise CommandError(f"{error}; the account was not added") from None
-        print(f"logged in: {count} subscriptions")
+        print(f"logged in: {counted(count, 'subscription')}")
     where = store_password(
         secret_name(account.user, account.url), password, secrets_folder(args.config)
     )
@@ -166,7 +167,8 @@ def _list(args: argparse.Namespace) -> int:
         synced = account.last_sync or "never synced"
         print(
             f"{account.id}  {account.name}  [{account.server}]  {account.status}  "
-            f"last sync {synced}  {account.feeds} feeds  {account.queued} changes queued"
+            f"last sync {synced}  {counted(account.feeds, 'feed')}  "
+            f"{counted(account.queued, 'change')} queued"
         )
         if account.last_error:
             print(f"   ERROR ({account.last_error_at}): {account.last_error}")
@@ -181,7 +183,7 @@ def _remove(args: argparse.Namespace) -> int:
     except AccountError as error:
         raise CommandError(str(error)) from None
     forget_password(secret_name(account.user, account.url), secrets_folder(args.config))
-    print(f"removed account {account.id} {account.name}; {gone} stories deleted")
+    print(f"removed account {account.id} {account.name}; {counted(gone, 'story')} deleted")
     return 0
 
 
@@ -196,7 +198,7 @@ def _test(args: argparse.Namespace) -> int:
         count = check_login(account, password_resolver(config, args.config)(account))
     except (AccountError, SecretError, SyncError) as error:
         raise CommandError(str(error)) from None
-    print(f"ok: {account.name} has {count} subscriptions")
+    print(f"ok: {account.name} has {counted(count, 'subscription')}")
     return 0
 
 
@@ -250,8 +252,20 @@ def sync_all(
         except AccountError as error:
             raise CommandError(str(error)) from None
     for report in reports if not quiet else []:
-        print(report.summary(), file=sys.stderr if report.error else sys.stdout)
+        print(_summary(report), file=sys.stderr if report.error else sys.stdout)
     return reports
+
+
+def _summary(report: SyncReport) -> str:
+    """One line: 'account 1 alice@…: 12 new, 3 updated, 1 change sent'."""
+    line = f"account {report.account_id} {report.name}: "
+    if report.error:  # (an error may name the account itself: said once)
+        return line + report.error.removeprefix(f"{report.name}: ")
+    line += f"{len(report.new_ids):,} new, {len(report.updated_ids):,} updated, "
+    line += f"{counted(report.pushed, 'change')} sent"
+    if report.skipped:
+        line += f", {report.skipped:,} the server cannot take"
+    return line
 
 
 def _config(args: argparse.Namespace) -> Config:

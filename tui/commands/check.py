@@ -34,7 +34,7 @@ def _check(args: argparse.Namespace) -> int:
     for problem in report.problems[:MAX_PROBLEMS]:
         print(f"  {clean_line(problem)}", file=sys.stderr)
     if count > MAX_PROBLEMS:
-        print(f"  ... and {count - MAX_PROBLEMS} more", file=sys.stderr)
+        print(f"  ... and {count - MAX_PROBLEMS:,} more", file=sys.stderr)
     print("To recover:", file=sys.stderr)
     for step in report.recovery():
         print(f"  {step}", file=sys.stderr)

@@ -10,7 +10,6 @@ from store.aa.catalogue import catalogue, language_name
 from store.feeds import (
     SETTINGS,
     FeedError,
-    describe_settings,
     display_title,
     edit_settings,
     get_feed,
@@ -24,6 +23,8 @@ from store.shapes import feed_json
 from store.sync.subscriptions import remove_subscription
 from store.text import display_url
 from tui.commands import CommandError, open_store, print_json
+from tui.plural import counted
+from tui.wording import describe_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,7 +101,7 @@ def _list(args: argparse.Namespace) -> int:
         )
         line = (
             f"{feed.id:>{width}}  {feed.title or display_url(feed.url)}  [{where}]  "
-            f"{feed.unread}/{feed.total} unread  {fetched}"
+            f"{feed.unread:,}/{feed.total:,} unread  {fetched}"
         )
         if feed.folder:
             line += f"  folder: {feed.folder}"
@@ -174,8 +175,9 @@ def _set(args: argparse.Namespace) -> int:
         settings = edit_settings(db, args.feed_id, changes)
     except FeedError as error:
         message = str(error)  # "max-stories: ...": the option, without its dashes
-        option = message.split(":")[0] in _OPTIONS
-        raise CommandError(f"--{message}" if option else message) from None
+        if message.split(":")[0] in _OPTIONS:  # a bad value is bad usage, as argparse's
+            raise CommandError(f"--{message}", status=2) from None
+        raise CommandError(message) from None
     print(f"feed {args.feed_id}: {describe_settings(settings)}")
     return 0
 
@@ -191,7 +193,7 @@ def _remove(args: argparse.Namespace) -> int:
     except FeedError as error:
         raise CommandError(str(error)) from None
     name = feed.title or display_url(feed.url)
-    print(f"removed feed {feed.id} ({name}); {removed.deleted} stories deleted")
+    print(f"removed feed {feed.id} ({name}); {counted(removed.deleted, 'story')} deleted")
     if removed.synced:
         print("its account's server unsubscribes at the next sync (aanews sync)")
     return 0

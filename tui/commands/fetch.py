@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from store import clock
 from store.text import clean_line
 from tui.commands import CommandError, open_store, print_json, terminal
+from tui.plural import counted, figure
 
 if TYPE_CHECKING:
     from store.fetching.report import RefreshReport
@@ -77,7 +78,6 @@ def _full_text_options(fetch: argparse.ArgumentParser) -> None:
     fetch.add_argument(
         "--recheck-after",
         type=float,
-        default=0.0,
         metavar="MIN",
         help="with --full-text: re-read a page only if it was last read MIN minutes ago or "
         "more (default 0: every page the feeds carry, 100 a pass at most)",
@@ -98,18 +98,20 @@ _MOST_RECHECK_MINUTES = 10 * 365 * 24 * 60.0
 def _check_numbers(args: argparse.Namespace) -> None:
     if not (math.isfinite(args.timeout) and 0 < args.timeout <= _MOST_TIMEOUT):
         raise CommandError(
-            f"--timeout must be more than 0 and at most {_MOST_TIMEOUT:g} seconds", status=2
+            f"--timeout must be more than 0 and at most {figure(_MOST_TIMEOUT)} seconds", status=2
         )
     if not 0 < args.deadline <= 86400:  # False for NaN too
         raise CommandError("--deadline must be more than 0 seconds, at most a day", status=2)
     if not 1 <= args.concurrency <= _MOST_CONCURRENCY:
         raise CommandError(f"--concurrency must be from 1 to {_MOST_CONCURRENCY}", status=2)
+    if args.recheck_after is None:
+        args.recheck_after = 0.0
+    elif not args.full_text:  # it says which pages --full-text reads again: alone, none
+        raise CommandError("--recheck-after goes with --full-text: add --full-text", status=2)
     recheck = args.recheck_after
     if not (math.isfinite(recheck) and 0 <= recheck <= _MOST_RECHECK_MINUTES):
-        raise CommandError(
-            f"--recheck-after must be from 0 to {_MOST_RECHECK_MINUTES:g} minutes (ten years)",
-            status=2,
-        )
+        most = counted(_MOST_RECHECK_MINUTES, "minute")
+        raise CommandError(f"--recheck-after must be from 0 to {most} (ten years)", status=2)
 
 
 def _fetch(args: argparse.Namespace) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from store.retention import prune
+from store.feeds import setting_error
+from store.retention import PruneReport, prune
 from tui.commands import CommandError, open_store, print_json
+from tui.plural import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,10 +43,11 @@ def _prune(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     max_stories = args.max_stories if args.max_stories is not None else config.max_stories
     max_age = args.max_age_days if args.max_age_days is not None else config.max_age_days
-    if max_stories is not None and max_stories < 1:
-        raise CommandError(f"--max-stories must be more than 0, not {max_stories}", status=2)
-    if max_age is not None and max_age <= 0:
-        raise CommandError(f"--max-age-days must be more than 0, not {max_age:g}", status=2)
+    for name, value in (("max_stories", max_stories), ("max_age_days", max_age)):
+        # feeds set's ranges (NaN and inf are in none); "or 'off'" is feeds set's word
+        problem = None if value is None else setting_error(name, value)
+        if problem:
+            raise CommandError("--" + problem.removesuffix(", or 'off'"), status=2)
     db = open_store(args)
     report = prune(db, max_stories=max_stories, max_age_days=max_age, dry_run=args.dry_run)
     if args.json:
@@ -61,5 +64,27 @@ def _prune(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(report.summary())
+        print(summary(report))
     return 0
+
+
+def summary(report: PruneReport) -> str:
+    """One line: '5 stories dropped; file compacted from 3.1 MiB to 1.2 MiB; ...'."""
+    count = counted(len(report.deleted), "story")
+    if report.dry_run:
+        kept = "" if report.deleted else "unread, starred and tagged stories are always kept; "
+        return f"{count} would be dropped ({kept}dry run: nothing changed)"
+    text = f"{count} dropped"
+    if report.vacuumed:
+        text += f"; file compacted from {_size(report.bytes_before)} to {_size(report.bytes_after)}"
+    elif report.vacuum_error:
+        text += f"; not compacted ({report.vacuum_error})"
+    if report.index_steps:
+        text += f"; search index merged ({counted(report.index_steps, 'step')})"
+    elif report.index_error:
+        text += f"; search index not merged ({report.index_error})"
+    return text
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):,.1f} MiB"

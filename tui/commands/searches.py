@@ -50,7 +50,8 @@ def _list(args: argparse.Namespace) -> int:
     width = max(len(str(search.id)) for search in saved)
     for search in saved:
         print(
-            f"{search.id:>{width}}  {search.name}  {search.unread}/{search.total}  {search.query}"
+            f"{search.id:>{width}}  {search.name}  "
+            f"{search.unread:,}/{search.total:,}  {search.query}"
         )
     return 0
 

@@ -10,6 +10,7 @@ from store.model import Item
 from store.shapes import story_detail_json
 from store.text import fold
 from tui.commands import CommandError, open_store, print_json
+from tui.plural import counted
 from tui.stamps import STORY, Clock
 
 STORY_CLOCK = Clock(STORY)
@@ -37,7 +38,7 @@ def story_text(item: Item) -> str:
     if item.updated and item.published and item.updated > item.published:
         stamp += f" - updated {_stamp(item.updated)}"
     if item.revision_count:
-        stamp += f" ({item.revision_count} earlier version{'s' * (item.revision_count > 1)})"
+        stamp += f" ({counted(item.revision_count, 'earlier version')})"
     if stamp:
         lines.append(stamp)
     if item.authors:

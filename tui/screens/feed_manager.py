@@ -29,7 +29,6 @@ from store.clock import from_iso
 from store.db import open_db
 from store.feeds import (
     changed_settings,
-    describe_settings,
     display_title,
     edit_settings,
     list_feeds,
@@ -52,7 +51,7 @@ from tui.screens.feed_settings import FeedSettingsDialog
 from tui.screens.name_prompt import NamePrompt
 from tui.stamps import Clock, reader_clock
 from tui.widgets.feed_table import FeedTable
-from tui.wording import cut_at_word, describe_import, nothing_to_import
+from tui.wording import cut_at_word, describe_import, describe_settings, nothing_to_import
 
 HINT = (  # two lines that fit 80 columns whole (leaving fetches the new feeds)
     "c AA catalogue · a add a URL · i import a file · A add via sync account\n"
