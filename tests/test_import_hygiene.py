@@ -53,6 +53,22 @@ def test_cli_subcommands_start_without_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_a_fetch_checks_the_config_s_keys_without_textual(tmp_path: Path) -> None:
+    """The [keys] table is checked as the reader checks it, and Textual stays unloaded."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ntoggle_star = "f"\nhelp = "?"\n', encoding="utf-8")
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('textual' in sys.modules))\n"
+        "from tui.cli import main\n"
+        f"sys.argv = ['aanews', '--db', {str(tmp_path / 'a.db')!r}, '--config', "
+        f"{str(config)!r}, 'fetch', '--no-sync']\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip().splitlines()[-1]) == (0, "False")
+
+
 def test_cli_commands_start_without_the_http_stack() -> None:
     """`aanews search` or `show` never talks to a server: it should not load httpx (~0.1 s)."""
     code = (

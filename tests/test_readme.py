@@ -143,7 +143,7 @@ def test_the_config_example_is_a_valid_config() -> None:
     blocks = re.findall(r"```toml\n(.*?)```", section(readme(), "Config file"), re.S)
     assert blocks, "the Config file section needs a ```toml example"
     data = tomllib.loads(blocks[0])
-    config = parse_config(data, known_actions=set(keys.ACTIONS))
+    config = parse_config(data)
     assert config.keys and config.rules and config.browser and config.quick_tags
     for name in ("theme", "dwell_seconds", "auto_refresh_minutes", "date_format"):
         assert name in data, f"the full example config lacks {name}"

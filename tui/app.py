@@ -177,7 +177,7 @@ def run_reader(
 ) -> int:
     """Open the reader on ``db_path`` (default database if None); returns the exit status."""
     try:
-        config = load_config(config_path, known_actions=set(keys.ACTIONS))
+        config = load_config(config_path)
         if demo:
             config = demo_defaults(config)
         path = Path(db_path) if db_path is not None else default_path()

@@ -7,10 +7,11 @@ message that names the line or the key, and the reader exits with it.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from store.db import APP_NAME
-from tui.stamps import DEFAULT_DATE_FORMAT, LOCAL, Clock, zone_error
+from store.model import RANGES
+from tui.plural import figure
+from tui.stamps import DEFAULT_DATE_FORMAT, LOCAL, Clock, date_format_error, zone_error
 
 if TYPE_CHECKING:
     from store.search.rules import RuleSet
@@ -27,12 +30,16 @@ if TYPE_CHECKING:
 class ConfigError(ValueError):
     """The config file cannot be used; the message says where and why.
 
-    ``rule``: (the rule's number, the key at fault or None) when a [[rules]] table is.
+    ``rule``: (the rule's number, the key at fault or None) when a [[rules]] table is;
+    ``key``: the key whose line to name, when the message does not begin with it.
     """
 
-    def __init__(self, message: str, rule: tuple[int, str | None] | None = None) -> None:
+    def __init__(
+        self, message: str, rule: tuple[int, str | None] | None = None, key: str | None = None
+    ) -> None:
         super().__init__(message)
         self.rule = rule
+        self.key = key
 
 
 @dataclass
@@ -74,11 +81,12 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-def load_config(path: str | Path | None = None, *, known_actions: set[str] | None = None) -> Config:
+def load_config(path: str | Path | None = None) -> Config:
     """Read the config file at ``path`` (default location if None).
 
     A missing default file gives the defaults; a missing file the user named is
-    an error. ``known_actions`` lets ``[keys]`` reject a misspelt action.
+    an error. The reader and every command check it alike (``[keys]`` too: a
+    config the reader refuses is reported by the cron ``fetch`` that meets it first).
     """
     explicit = path is not None
     file = Path(path).expanduser() if path is not None else default_config_path()
@@ -91,24 +99,25 @@ def load_config(path: str | Path | None = None, *, known_actions: set[str] | Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message carries "(at line N, column M)".
-        raise ConfigError(f"{file}: {error}") from None
+        raise ConfigError(f"{file}: {_twice(text, str(error)) or error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{file}: cannot read: {error}") from None
     try:
-        config = parse_config(data, known_actions=known_actions)
+        config = parse_config(data)
     except ConfigError as error:
-        line = _rule_line(text, *error.rule) if error.rule else _at_line(text, str(error))
+        key = error.key or str(error).split(":", 1)[0].rsplit(".", 1)[-1].strip()
+        line = _rule_line(text, *error.rule) if error.rule else _at_line(text, key)
         raise ConfigError(f"{file}: {line}{error}") from None
     config.path = file
     return config
 
 
-def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None) -> Config:
+def parse_config(data: dict[str, Any]) -> Config:
     """Check the parsed TOML and turn it into a ``Config``; errors name the key."""
     config = Config()
     for key, value in data.items():
         if key == "keys":
-            config.key_preset, config.keys = _keys(value, known_actions)
+            config.key_preset, config.keys = _keys(value)
         elif key == "theme":
             config.theme = _string(key, value)
         elif key == "dwell_seconds":
@@ -120,6 +129,9 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
             config.auto_refresh_minutes = minutes
         elif key == "date_format":
             config.date_format = _string(key, value)
+            problem = date_format_error(config.date_format)
+            if problem:
+                raise ConfigError(f"{key}: {problem}")
         elif key == "time_zone":
             config.time_zone = _string(key, value)
             problem = zone_error(config.time_zone)
@@ -140,10 +152,8 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
             if not isinstance(value, bool):
                 raise ConfigError(f"{key}: expected true or false, got {_kind(value)}")
             setattr(config, key, value)
-        elif key == "max_stories":
-            config.max_stories = int(_number(key, value, minimum=1, maximum=10_000_000))
-        elif key == "max_age_days":
-            config.max_age_days = _number(key, value, minimum=0.001, maximum=100 * 365)
+        elif key in ("max_stories", "max_age_days"):
+            setattr(config, key, _cap(key, value))
         elif key in ("pipe_command", "notify_command"):
             if isinstance(value, str):
                 raise ConfigError(f"{key}: a list of arguments, not a shell string")
@@ -159,8 +169,27 @@ def parse_config(data: dict[str, Any], *, known_actions: set[str] | None = None)
         elif key == "accounts":
             config.accounts = _accounts(value)
         else:
-            raise ConfigError(f"unknown key {key!r}")
+            raise _unknown(key)
     return config
+
+
+def _unknown(key: str) -> ConfigError:
+    """A key the config has not: named with its line, and the key it looks like."""
+    known = [f.name for f in fields(Config) if f.name not in ("key_preset", "path")]
+    close = difflib.get_close_matches(key.lower(), known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return ConfigError(f"unknown key {key!r}{hint}", key=key)
+
+
+def _cap(key: str, value: Any) -> float:
+    """max_stories or max_age_days: in the range ``feeds set`` gives a feed's own."""
+    low, high, _unit = RANGES[key]
+    number = _number(key, value, minimum=low, maximum=high)
+    if key != "max_stories":
+        return number
+    if number != int(number):
+        raise ConfigError(f"{key}: must be a whole number, not {value}")
+    return int(number)
 
 
 # What an [[accounts]] table may say; url and user are required.
@@ -185,12 +214,12 @@ def _accounts(value: Any) -> list[dict[str, str]]:
     return value
 
 
-def _at_line(text: str, message: str) -> str:
-    """ "line N: " for the line that sets the key a message names ("key: ..."), else ''."""
-    key = message.split(":", 1)[0].rsplit(".", 1)[-1].strip()
+def _at_line(text: str, key: str) -> str:
+    """ "line N: " for the line that sets ``key`` (or opens its [table]), else ''."""
     if not key or " " in key:
         return ""
-    setting = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    name = rf"""["']?{re.escape(key)}["']?"""
+    setting = re.compile(rf"^\s*({name}\s*=|\[+\s*{name}\s*\])")
     for number, line in enumerate(text.splitlines(), start=1):
         if setting.match(line):
             return f"line {number}: "
@@ -225,9 +254,31 @@ def _check_rules(tables: list[dict[str, Any]]) -> RuleSet | None:
         raise ConfigError(f"rules: {error}", rule) from None
 
 
-def _keys(value: Any, known_actions: set[str] | None) -> tuple[str, dict[str, list[str]]]:
+def _twice(text: str, message: str) -> str | None:
+    """TOML's "Cannot overwrite a value (at line N...)" in a person's words, else None.
+
+    The README's two ways to pick newsboat's keys cannot both be written: say how.
+    """
+    found = re.search(r"^Cannot (overwrite a value|declare .* twice) \(at line (\d+)", message)
+    lines = text.splitlines()
+    if not found or not 0 < int(found[2]) <= len(lines):
+        return None
+    line = lines[int(found[2]) - 1]
+    name = re.match(r"""^\s*\[*\s*["']?([\w.-]+)""", line)
+    if name is None:
+        return None
+    if name[1] == "keys":
+        preset = re.search(r"""^\s*keys\s*=\s*["']([^"']*)""", text, re.MULTILINE)
+        return (
+            f'line {found[2]}: keys = "..." and a [keys] table cannot both be: write '
+            f'preset = "{preset[1] if preset else "newsboat"}" inside [keys] instead'
+        )
+    return f"line {found[2]}: {name[1]} is set twice; keep one"
+
+
+def _keys(value: Any) -> tuple[str, dict[str, list[str]]]:
     """``keys = "newsboat"``, or a ``[keys]`` table of action = key(s) with an optional preset."""
-    from tui.keys import PRESETS, KeyConflict, effective_keys
+    from tui.keys import ACTIONS, PRESETS, KeyConflict, effective_keys, key_error
 
     if isinstance(value, str):
         value = {"preset": value}
@@ -242,7 +293,9 @@ def _keys(value: Any, known_actions: set[str] | None) -> tuple[str, dict[str, li
         if action == "preset":
             continue
         name = f"keys.{action}"
-        if known_actions is not None and action not in known_actions:
+        if action == "keys":
+            raise ConfigError(f'{name}: inside [keys] a key set is preset = "newsboat"')
+        if action not in ACTIONS:
             raise ConfigError(f"{name}: unknown action {action!r}")
         if isinstance(keyspec, str):
             keyspec = [keyspec]
@@ -250,6 +303,9 @@ def _keys(value: Any, known_actions: set[str] | None) -> tuple[str, dict[str, li
         if not keyspec or any(not k.strip() or "," in k for k in keyspec):
             raise ConfigError(f"{name}: expected a key name or a list of key names")
         keys[action] = [k.strip() for k in keyspec]
+        problem = next(filter(None, map(key_error, keys[action])), None)
+        if problem:
+            raise ConfigError(f"{name}: {problem}")
     try:
         effective_keys(preset, keys)
     except KeyConflict as error:
@@ -269,9 +325,9 @@ def _number(key: str, value: Any, *, minimum: float, maximum: float) -> float:
     if not math.isfinite(value):
         raise ConfigError(f"{key}: must be a finite number, not {value}")
     if value < minimum:
-        raise ConfigError(f"{key}: must be at least {minimum:g}")
+        raise ConfigError(f"{key}: must be at least {figure(minimum)}")
     if value > maximum:
-        raise ConfigError(f"{key}: must be at most {maximum:g}")
+        raise ConfigError(f"{key}: must be at most {figure(maximum)}")
     return float(value)
 
 

@@ -8,9 +8,12 @@ can never be bound without being listed.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+if TYPE_CHECKING:  # Textual loads with the screen: the CLI checks the config's keys without it
+    from textual.binding import Binding
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ def effective_keys(
     Raises KeyConflict when one key would do two things.
     """
     chosen = {**PRESETS[preset], **(overrides or {})}
-    keys = {k.action: chosen.get(k.action, k.keys.split(",")) for k in KEYS}
+    keys = {k.action: [key_name(n) for n in chosen.get(k.action, k.keys.split(","))] for k in KEYS}
     owner: dict[str, str] = {}
     for key in KEYS:  # the config's own bindings first, so the error names them
         if key.action not in (overrides or {}):
@@ -170,6 +173,54 @@ def effective_keys(
                     f"({key.description}); give one of them another key"
                 )
     return keys
+
+
+# Textual's names of the keys that type no character (textual.keys.Keys), and its
+# modifiers: a name that is none of these, nor a character's, is a key never pressed.
+NAMED_KEYS = frozenset(
+    ("escape", "enter", "tab", "space", "backspace", "insert", "delete", "home", "end")
+    + ("pageup", "pagedown", "up", "down", "left", "right")
+    + tuple(f"f{n}" for n in range(1, 25))
+)
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+# Textual's shorter words for some characters' Unicode names.
+_SHORTER = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+            "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}  # fmt: skip
+
+
+def key_name(key: str) -> str:
+    """A key as Textual names it: a character by its name ("?" -> "question_mark"), as
+    Textual reads a binding, so "?" and "question_mark" are one key."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return "tab" if key == "\t" else key
+    return _SHORTER.get(name, name)
+
+
+_CHARACTER_NAMES = frozenset(key_name(chr(code)) for code in range(33, 127))
+
+
+def key_error(key: str) -> str | None:
+    """Why no key press is ever ``key`` (a misspelt name), or None when one is."""
+    if len(key) == 1:
+        return None if key.isprintable() else f"{key!r} is not a key"
+    *modifiers, base = key.split("+")
+    for modifier in modifiers:
+        if modifier not in MODIFIERS:
+            return f"{key!r}: {modifier!r} is not a modifier ({', '.join(MODIFIERS)})"
+    if (len(base) == 1 and base.isprintable()) or base in NAMED_KEYS or base in _CHARACTER_NAMES:
+        return None
+    try:
+        unicodedata.lookup(base.replace("_", " "))  # a character's name: "latin_small_letter_a"
+    except KeyError:
+        return (
+            f"no key is called {key!r} (a character, or a name: enter, space, escape, "
+            "question_mark, f5, ctrl+x...)"
+        )
+    return None
 
 
 def keymap(preset: str = DEFAULT, overrides: dict[str, list[str]] | None = None) -> dict[str, str]:
@@ -204,6 +255,8 @@ def bindings(part: str = SCREEN) -> list[Binding | tuple[str, str] | tuple[str, 
 
     The footer shows the short label; help and the command palette the description.
     """
+    from textual.binding import Binding
+
     return [
         Binding(
             k.keys,

@@ -11,6 +11,7 @@ The flags (``store.aa.flags``: "breaking", "update") read as AA's own words:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +39,25 @@ def offset_name(moment: datetime) -> str:
     """A moment's UTC offset as people write it: "+03:00", "-05:00", "+00:00"."""
     offset = moment.strftime("%z")
     return f"{offset[:3]}:{offset[3:]}" if offset else ""
+
+
+# strftime's directives (C's and POSIX's, as glibc has them), after an optional flag
+# (%-d) and E/O modifier: the C library prints any other as it stands, "%Q" in a stamp.
+_DIRECTIVE = re.compile(r"%[-_0^#]?[EO]?(.?)")
+_DIRECTIVES = set("aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%")
+
+
+def date_format_error(text: str) -> str | None:
+    """Why ``text`` cannot be a ``date_format`` (a directive strftime has not), or None."""
+    for found in _DIRECTIVE.finditer(text):
+        if found[1] not in _DIRECTIVES:
+            return (
+                f"{found[0]!r} is not a strftime directive (%d day, %m month, %Y year, %H:%M "
+                "time; %% a %)"
+                if found[1]
+                else "a lone % at the end (%% writes a %)"
+            )
+    return None
 
 
 @dataclass(frozen=True)

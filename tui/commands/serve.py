@@ -35,7 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tui import keys
     from tui.app import reader_app
     from tui.config import ConfigError, load_config
     from tui.serve import ReaderServer, is_loopback, new_token, reader_command
@@ -52,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
         path = (Path(args.db).expanduser() if args.db else default_path()).resolve()
     config = Path(args.config).expanduser().resolve() if args.config else None
     try:  # what the page's reader would refuse (config, database) is said here, once
-        reader_app(path, load_config(config, known_actions=set(keys.ACTIONS)), demo=demo)
+        reader_app(path, load_config(config), demo=demo)
     except ConfigError as error:
         raise CommandError(str(error), status=2) from None
     if not is_loopback(args.host):
