@@ -115,14 +115,19 @@ def test_a_password_is_never_taken_from_the_command_line(
     assert "give --password-file FILE or set $AANEWS_PASSWORD" in capsys.readouterr().err
 
 
-def test_a_failed_sync_names_its_account_once() -> None:
-    """The line `aanews sync` prints: an error that names the account itself (a password
-    not found) is not prefixed by the account's name a second time."""
-    from store.sync.run import SyncReport
-    from tui.commands.account import _summary
-
-    name = "alice@rss.example.org"
-    report = SyncReport(1, name, error=f"{name}: $AANEWS_PW is not set")
-    assert _summary(report) == f"account 1 {name}: $AANEWS_PW is not set"
-    report = SyncReport(1, name, error="alice at https://rss.example.org: HTTP 503")
-    assert _summary(report) == f"account 1 {name}: alice at https://rss.example.org: HTTP 503"
+def test_a_failed_sync_names_its_account_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line `aanews sync` prints for an account whose password is not found: the
+    error names the account itself, so the line does not name it a second time."""
+    monkeypatch.delenv("AANEWS_TEST_PW", raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[accounts]]\ntype = "greader"\nurl = "{API}"\nuser = "alice"\n'
+        'password_env = "AANEWS_TEST_PW"\n'
+    )
+    path = tmp_path / "a.db"
+    assert main(["--db", str(path), "--config", str(config), "sync"]) == 1
+    err = capsys.readouterr().err
+    assert "$AANEWS_TEST_PW is not set" in err
+    assert err.count("alice@") == 1, err  # the account named once
