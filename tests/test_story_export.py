@@ -52,6 +52,10 @@ def test_the_file_name_is_never_a_path_and_markdown_has_no_controls(tmp_path: Pa
     with pytest.raises(FileExistsError):
         save_markdown(HOSTILE, saved)  # never over a file
     assert story_markdown(HOSTILE) == text
+    (tmp_path / "link.md").symlink_to("elsewhere.md")
+    with pytest.raises(FileExistsError):
+        save_markdown(HOSTILE, tmp_path / "link.md")  # nor through a link
+    assert saved.read_text(encoding="utf-8") == text and not (tmp_path / "elsewhere.md").exists()
 
 
 def test_a_command_gets_the_story_on_stdin_never_through_a_shell(tmp_path: Path) -> None:

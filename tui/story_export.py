@@ -16,6 +16,7 @@ from pathlib import Path
 
 from store import clock
 from store.feeds import is_fetchable_url
+from store.files import writing_file
 from store.model import Item
 from store.text import clean_line, fold, strip_controls
 
@@ -74,7 +75,8 @@ def save_markdown(item: Item, path: str | Path) -> Path:
     target = Path(path).expanduser()
     if target.is_dir():
         target = target / default_filename(item)
-    with open(target, "x", encoding="utf-8") as file:  # "x": an existing file is an error
+    # A story is no secret: the mode a new file gets (0666 less the umask).
+    with writing_file(target, mode=0o666, new_only=True) as file:
         file.write(story_markdown(item))
     return target
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from store.files import PRIVATE, writing_file
 from store.interchange.backup import export_json
 from store.interchange.backup_format import BackupFormatError, read_document
 from store.interchange.opml import (
@@ -113,19 +112,17 @@ class _Masked:
 
 
 def _write(target: str | None, write: Callable[[TextIO], object]) -> None:
-    """To stdout, or to a file that appears only once complete (an old backup survives)."""
+    """To stdout, or through the file named (store.files: a link stays a link, an old
+    backup survives a failed export, a new one is readable by the user alone)."""
     if not target:
         # A backup keeps feed passwords; a terminal shows them masked (see README).
         write(_Masked(sys.stdout) if sys.stdout.isatty() else sys.stdout)  # type: ignore[arg-type]
         return
-    path = Path(target)
-    partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8") as out:
+        # OPML and JSON alike hold the feeds' URLs, passwords included: both 0600.
+        with writing_file(target, mode=PRIVATE) as out:
             write(out)
-        os.replace(partial, path)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         if error.errno == errno.ENOSPC:
             raise CommandError(f"cannot write {target}: disk full") from None
         raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
