@@ -419,6 +419,7 @@ def test_a_db_in_a_directory_one_cannot_write_is_one_line() -> None:
 def test_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], path: Path, tmp_path: Path
 ) -> None:
+    open_db(path).close()  # a database without these ids
     status, out, err = aanews(capsys, path, "show", "424242")
     assert (status, out) == (1, "")
     assert "424242" in one_line_error(err)

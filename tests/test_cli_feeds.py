@@ -67,6 +67,7 @@ def test_add_from_the_aa_catalogue(capsys: pytest.CaptureFixture[str], path: Pat
 def test_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], path: Path, argv: list[str], needle: str
 ) -> None:
+    open_db(path).close()  # a database without feed 99
     status, out, err = run(capsys, path, *argv)
     assert status == 1 and out == ""
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err

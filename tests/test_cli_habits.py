@@ -113,3 +113,61 @@ def test_the_demo_brings_quick_tags_unless_the_config_has_its_own() -> None:
 
     assert demo_defaults(Config()).quick_tags == list(QUICK_TAGS)
     assert demo_defaults(Config(quick_tags=["mine"])).quick_tags == ["mine"]
+
+
+# Every command that reads or changes what the database holds, on a --db mistyped.
+NEEDING_A_DATABASE = [
+    ["search", "gaza", "--count"],
+    ["show", "2"],
+    ["feeds", "list"],
+    ["feeds", "rename", "1", "x"],
+    ["feeds", "remove", "1"],
+    ["tags"],
+    ["tag", "2", "x"],
+    ["tags", "delete", "x"],
+    ["searches"],
+    ["searches", "save", "Gaza", "gaza"],
+    ["export", "--json", "-o", "backup.json"],
+    ["check"],
+    ["prune"],
+    ["fetch"],
+    ["sync"],
+    ["account", "list"],
+]
+
+
+@pytest.mark.parametrize("argv", NEEDING_A_DATABASE, ids=" ".join)
+def test_a_mistyped_db_is_said_in_one_line_and_nothing_is_made(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "nodir" / "typo.db"
+    status, out, err = run(capsys, "--db", typo, *argv)
+    assert (status, out) == (1, "")
+    assert err.startswith(f"aanews: no database at {typo}") and err.count("\n") == 1
+    assert "`aanews feeds add URL` or `aanews import FILE` makes one" in err
+    assert list(tmp_path.iterdir()) == []  # no database, no folder, no backup
+
+
+def test_a_first_run_adds_a_feed_to_the_default_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's first session: the catalogue, then a feed, then the feeds are there."""
+    from store.db import default_path
+
+    status, out, _ = run(capsys, "feeds", "catalogue", "--lang", "tr")
+    assert status == 0 and "aa:tr/guncel" in out and not default_path().parent.exists()
+    assert run(capsys, "search", "gaza")[2].startswith(f"aanews: no database at {default_path()}")
+    assert run(capsys, "fetch")[2].startswith(
+        f"aanews: no database at {default_path()}: no feeds to fetch"
+    )
+    assert run(capsys, "feeds", "add", "aa:tr/guncel")[:2] == (0, "1\n")
+    assert "AA Türkçe · Güncel" in run(capsys, "feeds", "list")[1]
+    assert run(capsys, "check")[0] == 0
+    urls = tmp_path / "urls"
+    urls.write_text("https://example.org/feed.xml\n")
+    assert run(capsys, "--db", tmp_path / "new.db", "import", urls)[0] == 0
+    assert (tmp_path / "new.db").is_file()

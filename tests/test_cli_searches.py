@@ -20,6 +20,7 @@ def run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 def test_save_list_rename_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.db"
+    open_db(db).close()
     assert run(db, "save", "Gazze", "gazze is:unread", capsys=capsys)[:2] == (
         0,
         "saved search 1: Gazze\n",
@@ -39,6 +40,7 @@ def test_save_list_rename_delete(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.db"
+    open_db(db).close()
     status, _, err = run(db, "save", "Bad", "since:", capsys=capsys)
     assert status == 2 and err.startswith("aanews: bad query:") and err.count("\n") == 1
     status, _, err = run(db, "delete", "9", capsys=capsys)
@@ -52,4 +54,5 @@ def test_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_an_empty_list_says_how_to_save_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    open_db(tmp_path / "s.db").close()
     assert "aanews searches save NAME QUERY" in run(tmp_path / "s.db", capsys=capsys)[1]

@@ -110,6 +110,9 @@ def test_a_fetch_without_accounts_loads_no_sync_code_and_no_plugins(tmp_path: Pa
         "sys.exit(main())\n"
     )
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    from store.db import open_db
+
+    open_db(tmp_path / "a.db").close()  # a database with no feed yet
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -58,5 +58,5 @@ def test_without_verbose_the_library_prints_no_log(
 
 
 def test_migrations_are_logged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["--verbose", "--db", str(tmp_path / "new.db"), "feeds", "list"])
+    main(["--verbose", "--db", str(tmp_path / "new.db"), "feeds", "add", "https://a.test/rss"])
     assert "migrating the database to schema 1" in capsys.readouterr().err

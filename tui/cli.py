@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from store.text import clean_line
-from tui.commands import COMMAND_MODULES, CommandError, clean_output
+from tui.commands import COMMAND_MODULES, CommandError, clean_output, database_path
 
 # Commands registered by a module of another name (tui.commands.COMMAND_MODULES);
 # every other command is registered by the module of its own name.
@@ -211,9 +211,7 @@ def _set_up_logging(args: argparse.Namespace) -> None:
         return
     if args.command is None:
         # The reader owns the terminal: its log goes to a file beside the database.
-        from store.db import default_path
-
-        target = Path(args.db).expanduser() if args.db else default_path()
+        target = database_path(args)
         target.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(target.with_suffix(".log"), "a", "utf-8")
     else:

@@ -13,9 +13,10 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from store.db import open_db
+from store.db import default_path, open_db
 from store.text import strip_controls
 
 if TYPE_CHECKING:
@@ -35,9 +36,32 @@ class CommandError(Exception):
         self.status = status
 
 
-def open_store(args: argparse.Namespace) -> Database:
-    """The database the user chose with --db or AANEWS_DB, else the default one."""
+def database_path(args: argparse.Namespace) -> Path:
+    """The database file the user chose with --db or AANEWS_DB, else the default one."""
+    return Path(args.db).expanduser() if args.db else default_path()
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The database of ``database_path``; made there only for a command that brings
+    feeds (``create``: feeds add, import, an account): any other says there is none."""
+    if not create:
+        need_database(args)
     return open_db(args.db)
+
+
+def need_database(args: argparse.Namespace, nothing: str = "") -> None:
+    """Refuse, in one line, a command that reads or changes what the database holds
+    when there is no file: a mistyped --db must not leave an empty database behind.
+
+    ``nothing`` says what the command then lacks ("no feeds to fetch").
+    """
+    path = database_path(args)
+    if str(args.db) != ":memory:" and not path.exists():
+        lacking = f": {nothing}" if nothing else ""
+        raise CommandError(
+            f"no database at {path}{lacking} (`aanews feeds add URL` or `aanews import FILE` "
+            "makes one)"
+        )
 
 
 def print_json(value: Any) -> None:

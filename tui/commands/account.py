@@ -32,7 +32,7 @@ from tui.accounts import (
     password_resolver,
     secrets_folder,
 )
-from tui.commands import CommandError, open_store, print_json
+from tui.commands import CommandError, need_database, open_store, print_json
 from tui.commands.fetch import tag_rules
 from tui.plural import counted
 
@@ -113,7 +113,7 @@ def _register_sync(subparsers: argparse._SubParsersAction) -> None:
 
 def _add(args: argparse.Namespace) -> int:
     password = _password(args)
-    db = open_store(args)
+    db = open_store(args, create=True)
     try:
         account = add_account(db, args.url, args.user, server=args.server)
     except AccountError as error:
@@ -154,8 +154,9 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = open_store(args)
-    _add_from_config(args, db)
+    config = _config(args)
+    db = open_store(args, create=bool(config.accounts))  # the config's are added to it
+    _add_from_config(args, db, config)
     accounts = list_accounts(db)
     if getattr(args, "json", False):
         print_json([account_json(account) for account in accounts])
@@ -231,7 +232,9 @@ def sync_all(
     """Sync the accounts (config ones added first), a progress bar on a terminal; the
     summary lines printed unless ``quiet``. ``aanews fetch`` calls this too."""
     config = _config(args)
-    db = open_store(args)
+    if not config.accounts:
+        need_database(args, "no account to sync")
+    db = open_store(args, create=True)  # a config's account brings the feeds
     try:
         _add_from_config(args, db, config)
         if account_ids is None and not list_accounts(db):

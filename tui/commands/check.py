@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from store.db import default_path
 from store.integrity import MAX_PROBLEMS, check_database
 from store.text import clean_line
+from tui.commands import database_path, need_database
 from tui.plural import counted
 
 
@@ -23,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    path = Path(args.db).expanduser() if args.db else default_path()
+    need_database(args)  # no file is no damage: nothing to recover
+    path = database_path(args)
     report = check_database(path)
     if report.ok:
         held = f"{counted(report.stories or 0, 'story')}, {counted(report.feeds or 0, 'feed')}"

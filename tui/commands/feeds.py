@@ -22,7 +22,7 @@ from store.interchange.opml import catalogue_title, subscribe
 from store.shapes import feed_json
 from store.sync.subscriptions import remove_subscription
 from store.text import display_url
-from tui.commands import CommandError, open_store, print_json
+from tui.commands import CommandError, database_path, open_store, print_json
 from tui.plural import counted
 from tui.wording import describe_settings
 
@@ -129,7 +129,7 @@ def _short_time(iso: str | None) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    db = open_store(args)
+    db = open_store(args, create=True)
     known = {feed.id for feed in list_feeds(db, counts=False)}
     try:
         feed = subscribe(
@@ -214,8 +214,9 @@ def _catalogue(args: argparse.Namespace) -> int:
     entries = catalogue(args.lang)
     if not entries:
         raise CommandError(f"no AA feeds in the catalogue for language {args.lang!r}")
-    db = open_store(args)
-    subscribed = {feed.url: feed.id for feed in list_feeds(db, counts=False)}
+    # The catalogue comes before the first feed: with no database, nothing is marked.
+    feeds = list_feeds(open_store(args), counts=False) if database_path(args).exists() else []
+    subscribed = {feed.url: feed.id for feed in feeds}
     if args.json:
         print_json(
             [

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from store import clock
 from store.text import clean_line
-from tui.commands import CommandError, open_store, print_json, terminal
+from tui.commands import CommandError, need_database, open_store, print_json, terminal
 from tui.plural import counted, figure
 
 if TYPE_CHECKING:
@@ -120,6 +120,8 @@ def _fetch(args: argparse.Namespace) -> int:
     from store.fetching.workers import collecting_less
 
     config = _config(args)
+    if not config.accounts or args.feed_ids or args.no_sync:  # else a sync brings feeds
+        need_database(args, "no feeds to fetch")
     rules = config.rule_set  # compiled as the config was read
     started = clock.now_iso()
     synced = [] if args.feed_ids or args.no_sync else _sync_first(args, config)

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from store.db import default_path
-from tui.commands import CommandError
+from tui.commands import CommandError, database_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +47,7 @@ def _serve(args: argparse.Namespace) -> int:
         remove_stale_demos()
         path = demo_copy()
     else:
-        path = (Path(args.db).expanduser() if args.db else default_path()).resolve()
+        path = database_path(args).resolve()
     config = Path(args.config).expanduser().resolve() if args.config else None
     try:  # what the page's reader would refuse (config, database) is said here, once
         reader_app(path, load_config(config), demo=demo)

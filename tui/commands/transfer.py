@@ -69,7 +69,7 @@ def _import_stream(args: argparse.Namespace, stream: BinaryIO) -> ImportResult:
             _, records = read_document(stream)
         except BackupFormatError as error:
             raise CommandError(f"{args.file}: {error}") from None
-        db = open_store(args)
+        db = open_store(args, create=True)
         try:
             return restore_records(db, records)
         except BackupFormatError as error:
@@ -86,7 +86,7 @@ def _import_stream(args: argparse.Namespace, stream: BinaryIO) -> ImportResult:
         for what, why in found.skipped:
             print(f"aanews: skipped {what}: {why}", file=sys.stderr)
         raise CommandError(f"{args.file}: {nothing_to_import(found)}")
-    return import_subscriptions(open_store(args), found)
+    return import_subscriptions(open_store(args, create=True), found)
 
 
 def _export(args: argparse.Namespace) -> int:
