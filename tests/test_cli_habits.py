@@ -3,6 +3,9 @@ commands that say what they did, and imports that refuse an empty file."""
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,44 @@ def test_a_first_run_adds_a_feed_to_the_default_database(
     urls.write_text("https://example.org/feed.xml\n")
     assert run(capsys, "--db", tmp_path / "new.db", "import", urls)[0] == 0
     assert (tmp_path / "new.db").is_file()
+
+
+def _dump(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return list(conn.iterdump())
+
+
+def _demo_copies(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("aanews-demo-*/demo.db"))
+
+
+def test_demo_with_a_command_works_on_a_demo_copy_never_the_users_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    mine = tmp_path / "mine.db"
+    assert run(capsys, "--db", mine, "feeds", "add", "https://example.org/mine.xml")[0] == 0
+    before = _dump(mine)
+
+    status, out, err = run(capsys, "--db", mine, "--demo", "tag", "2", "demo-test")
+    assert (status, out) == (0, "tagged story 2 demo-test\n")
+    (copy,) = _demo_copies(tmp_path / "tmp")
+    assert f"aanews: the demo database is kept at {copy}" in err
+    assert item_tags(open_db(copy), 2) == ["demo-test"]
+    status, out, _ = run(capsys, "--demo", "feeds", "list")
+    assert status == 0 and "AA Türkçe · Güncel" in out and "mine.xml" not in out
+    assert _dump(mine) == before  # not a tag, not a byte of the demo in it
+
+
+@pytest.mark.parametrize("argv", [["fetch"], ["sync"], ["account", "list"]], ids=" ".join)
+def test_demo_refuses_the_commands_that_go_online(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:  # fmt: skip
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    status, out, err = run(capsys, "--demo", *argv)
+    assert (status, out) == (1, "")
+    said = f"aanews: the demo stays offline: {argv[0]} does not run on it (its stories are bundled)"
+    assert err == said + "\n"
+    assert list(tmp_path.iterdir()) == []

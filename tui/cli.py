@@ -52,7 +52,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the reader on bundled sample stories, in a fresh temporary copy; no network",
+        help="the reader, or the command, on bundled sample stories in a fresh temporary copy "
+        "(never your own database); no network",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, lambda: _open_reader(args))
     with clean_output():
         _set_up_logging(args)
-        status = _run(args, lambda: int(args.handler(args) or 0))
+        status = _run(args, lambda: _command(args))
     if argv is None:  # the process ends with the command (tests pass argv and go on)
         _before_exit()
     return status
@@ -223,22 +224,51 @@ def _set_up_logging(args: argparse.Namespace) -> None:
     root.setLevel(logging.DEBUG if debug else logging.INFO)
 
 
+# The commands that go online, which the demo never does (its stories are bundled).
+_ONLINE = ("fetch", "sync", "account")
+
+
+def _command(args: argparse.Namespace) -> int:
+    """A subcommand; with --demo, on a fresh demo copy, never the user's database."""
+    if not args.demo or args.command == "serve":  # serve makes its copy after its own checks
+        return int(args.handler(args) or 0)
+    if args.command in _ONLINE:
+        raise CommandError(
+            f"the demo stays offline: {args.command} does not run on it (its stories are bundled)"
+        )
+    path = _demo_copy()
+    args.db = str(path)
+    try:
+        return int(args.handler(args) or 0)
+    finally:
+        _demo_kept(path)
+
+
 def _open_reader(args: argparse.Namespace) -> int:
     from tui.app import run_reader  # Textual loads only for the screen
 
     config = Path(args.config) if args.config else None
     if args.demo:
-        from store.demo.database import demo_copy, remove_stale_demos
-
-        remove_stale_demos()
-        path = demo_copy()
+        path = _demo_copy()
         status = run_reader(path, config_path=config, demo=True)
-        print(
-            f"aanews: the demo database is kept at {path} (open it again with: aanews --db {path})",
-            file=sys.stderr,
-        )
+        _demo_kept(path)
         return status
     return run_reader(args.db, config_path=config)
+
+
+def _demo_copy() -> Path:
+    """A fresh demo database (the reader's and a subcommand's), old copies cleared."""
+    from store.demo.database import demo_copy, remove_stale_demos
+
+    remove_stale_demos()
+    return demo_copy()
+
+
+def _demo_kept(path: Path) -> None:
+    print(
+        f"aanews: the demo database is kept at {path} (open it again with: aanews --db {path})",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
