@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import store
+from store.db import open_db
 
 
 def store_modules() -> list[str]:
@@ -57,6 +58,7 @@ def test_a_fetch_checks_the_config_s_keys_without_textual(tmp_path: Path) -> Non
     """The [keys] table is checked as the reader checks it, and Textual stays unloaded."""
     config = tmp_path / "config.toml"
     config.write_text('[keys]\ntoggle_star = "f"\nhelp = "?"\n', encoding="utf-8")
+    open_db(tmp_path / "a.db").close()  # a database without feeds: fetch has nothing to do
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('textual' in sys.modules))\n"
