@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from local_server import Response, local_server
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -106,3 +107,31 @@ def test_unknown_story_is_one_line(capsys: pytest.CaptureFixture[str], path: Pat
     assert main(["--db", str(path), "show", "42"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "aanews: no story with id 42\n"
+
+
+def test_an_items_own_category_is_shown_and_found_by_cat(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    feed = (Path(__file__).parent / "fixtures" / "feeds" / "cat_rss_categories.xml").read_bytes()
+    db = str(tmp_path / "cat.db")
+
+    def cli(*argv: str) -> str:
+        assert main(["--db", db, *argv]) == 0
+        return capsys.readouterr().out
+
+    with local_server(lambda request: Response(feed, content_type="application/rss+xml")) as web:
+        cli("feeds", "add", web.url_for("/f.xml"))
+        cli("fetch")
+    categories = {}
+    for story in json.loads(cli("search", "", "--json")):
+        categories[story["title"]] = json.loads(cli("show", str(story["id"]), "--json"))["category"]
+    assert categories == {
+        "Markets calm": "Economy",
+        "Vote counted": "Politics",  # the first of three
+        "No section": None,
+        "Bidi section": "Spor & Sağlık",  # cleaned like a title
+        "Subject": "Culture",
+    }
+    assert cli("search", "cat:economy", "--count").strip() == "1"
+    assert cli("search", "cat:politics", "--count").strip() == "1"
+    assert cli("search", "cat:elections", "--count").strip() == "0"

@@ -45,7 +45,7 @@ def test_every_fixture_parses_safely_or_is_refused_and_stores_safely(
     stored = add_feed(db, "https://example.test/feed.xml")
     result = store_feed(db, stored.id, feed)
     assert result.new + result.updated + result.seen <= len(feed.entries)
-    for row in db.execute("SELECT title, summary, body, link, dateline FROM items"):
+    for row in db.execute("SELECT title, summary, body, link, dateline, category FROM items"):
         assert not any(UNSAFE.search(text or "") for text in row), row
 
 

@@ -445,3 +445,30 @@ def test_c1_controls_become_the_windows_1252_letters_feedparser_gives() -> None:
     fast, slow = parse_feed(rss), parse_feed(rss, fast=False)
     assert fast.parser == "lxml" and slow.parser == "feedparser"
     assert fast.entries[0].title == slow.entries[0].title == "Fiyat € 5 “tamam”"
+
+
+@pytest.mark.parametrize(
+    ("name", "categories"),
+    [
+        ("cat_rss_categories.xml", ["Economy", "Politics", None, "Spor & Sağlık", "Culture"]),
+        ("cat_atom_terms.xml", ["economy", "world"]),
+    ],
+)
+def test_an_items_first_category_is_its_category_on_both_paths(
+    name: str, categories: list[str | None]
+) -> None:
+    data = (Path(__file__).parent / "fixtures" / "feeds" / name).read_bytes()
+    fast, slow = parse_feed(data), parse_feed(data, fast=False)
+    assert (fast.parser, slow.parser) == ("lxml", "feedparser")
+    assert [e.category for e in fast.entries] == [e.category for e in slow.entries] == categories
+
+
+def test_a_media_category_is_left_to_feedparser_which_counts_it_as_a_category() -> None:
+    data = rss("<item><guid>m1</guid><title>T</title><media:category>Sport</media:category></item>")
+    fast, slow = parse_feed(data), parse_feed(data, fast=False)
+    assert fast.parser == "feedparser"
+    assert fast.entries[0].category == slow.entries[0].category == "Sport"
+
+
+def test_an_aa_item_without_a_category_leaves_it_to_its_feed_and_page() -> None:
+    assert [e.category for e in parse_feed(AA_FEED.encode()).entries] == [None, None]

@@ -30,6 +30,7 @@ class RawItem:
     published: str | None = None
     updated: str | None = None
     images: list[str] = field(default_factory=list)
+    category: str = ""  # the first of its categories (feedparser's tags) with a name
 
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -45,40 +46,18 @@ _KNOWN_NS = re.compile(
     r"|http://madskills|http://www\.georss|http://www\.opengis|http://purl\.org/syndication)"
 )
 _RSS_ITEM_PLAIN = {"category", "author", "comments", "source"}
-_CHANNEL_PLAIN = {
-    "description",
-    "lastBuildDate",
-    "pubDate",
-    "image",
-    "ttl",
-    "generator",
-    "docs",
-    "managingEditor",
-    "webMaster",
-    "copyright",
-    "category",
-    "cloud",
-    "textInput",
-    "skipHours",
-    "skipDays",
-    "rating",
-}
+_CHANNEL_PLAIN = set(
+    "description lastBuildDate pubDate image ttl generator docs managingEditor webMaster"
+    " copyright category cloud textInput skipHours skipDays rating".split()
+)
 _ATOM_FEED_PLAIN = {
     _ATOM + n
-    for n in (
-        "author",
-        "category",
-        "contributor",
-        "generator",
-        "icon",
-        "logo",
-        "rights",
-        "subtitle",
-        "updated",
-    )
+    for n in "author category contributor generator icon logo rights subtitle updated".split()
 }
 _ATOM_ITEM_PLAIN = {_ATOM + n for n in ("author", "category", "contributor", "rights")}
 _MEDIA_PLAIN = {_MEDIA + n for n in ("credit", "rating", "keywords", "category", "copyright")}
+# feedparser counts these among an item's categories (its tags): an item with one declines
+_MEDIA_TAGS = {_MEDIA + "keywords", _MEDIA + "category"}
 _DC_PLAIN = {_DC + n for n in ("creator", "subject", "publisher", "rights", "contributor")}
 _FEED_TEXT_TYPES = {None, "text", "html", "text/plain", "text/html"}
 
@@ -213,7 +192,12 @@ def _media(element: etree._Element, raw_images: list[str], thumbs: list[str]) ->
         return True
     if tag == _MEDIA + "group":
         return all(_media(child, raw_images, thumbs) for child in element)
-    return tag in _MEDIA_PLAIN
+    return tag in _MEDIA_PLAIN and tag not in _MEDIA_TAGS
+
+
+def _categories(element: etree._Element, names: list[str]) -> None:
+    """A <category> (or dc:subject) as feedparser tags it: its term attribute, then its text."""
+    names += ((element.get("term") or "").strip(), _text(element))
 
 
 def _check_other(element: etree._Element) -> None:
@@ -265,6 +249,7 @@ def _rss_item(item: etree._Element) -> RawItem:
     thumbs: list[str] = []
     contents: list[str] = []
     enclosures: list[str] = []
+    categories: list[str] = []
     permalink = True
     seen: set[str] = set()
     for child in item:
@@ -295,6 +280,8 @@ def _rss_item(item: etree._Element) -> RawItem:
         elif tag == "enclosure":
             if child.get("url") and (child.get("type") or "").startswith("image/"):
                 enclosures.append(child.get("url", ""))
+        elif tag in _CATEGORY:
+            _categories(child, categories)
         elif tag.startswith(_MEDIA):
             if not _media(child, contents, thumbs):
                 raise _Decline(f"element {tag!r}")
@@ -307,10 +294,12 @@ def _rss_item(item: etree._Element) -> RawItem:
     if not raw.summary:
         raw.summary = raw.content  # feedparser: the content stands in for a missing summary
     raw.images = aa_image + thumbs + contents + enclosures
+    raw.category = next(filter(None, categories), "")
     return raw
 
 
 _RSS_ONCE = {"title", "link", "guid", "description", _CONTENT + "encoded", "pubDate", _DC + "date"}
+_CATEGORY = {"category", _DC + "subject", _ATOM + "category"}
 _ATOM_ONCE = {_ATOM + n for n in ("title", "id", "summary", "content", "published", "updated")}
 
 
@@ -360,6 +349,7 @@ def _atom_entry(entry: etree._Element) -> RawItem:
     thumbs: list[str] = []
     contents: list[str] = []
     enclosures: list[str] = []
+    categories: list[str] = []
     seen: set[str] = set()
     for child in entry:
         tag = child.tag
@@ -386,6 +376,8 @@ def _atom_entry(entry: etree._Element) -> RawItem:
             raw.published = _text(child)
         elif tag == _ATOM + "updated":
             raw.updated = _text(child)
+        elif tag in _CATEGORY:
+            _categories(child, categories)
         elif tag.startswith(_MEDIA):
             if not _media(child, contents, thumbs):
                 raise _Decline(f"element {tag!r}")
@@ -396,4 +388,5 @@ def _atom_entry(entry: etree._Element) -> RawItem:
     if not raw.summary:
         raw.summary = raw.content  # feedparser: the content stands in for a missing summary
     raw.images = thumbs + contents + enclosures
+    raw.category = next(filter(None, categories), "")
     return raw

@@ -85,6 +85,7 @@ def entry_from_raw(raw: RawItem, *, feed_url: str | None = None, lang: str | Non
 
 # A title longer than this is not a headline; it would only stall the list.
 _LONGEST_TITLE = 1000
+_LONGEST_CATEGORY = 200
 
 
 def _entry(
@@ -95,9 +96,7 @@ def _entry(
     guid = clean_line(raw.guid) or None
     if guid is not None and guid == link:
         guid = link  # one string, sent to the parent once
-    # html_to_text only changes a title with a tag or an entity in it
-    has_markup = "<" in raw.title or "&" in raw.title
-    title = clean_line(html_to_text(raw.title) if has_markup else raw.title)
+    title = _line(raw.title)
     # split_flags takes a prefix that ends in a dash or a colon, and only such a one
     flagged = "-" in title or ":" in title or "–" in title or "—" in title
     title, flags = split_flags(title) if flagged else (title, [])
@@ -129,6 +128,8 @@ def _entry(
             break
     if lang is None and story is not None:
         lang = _aa_link_lang(link)
+    # the item's own section; an AA item has none (its feed's slug and its page's say it)
+    category = _line(raw.category)[:_LONGEST_CATEGORY] or None
     return Entry(
         key=key,
         title=title,
@@ -140,8 +141,15 @@ def _entry(
         updated=updated,
         image=image,
         lang=lang,
+        category=category,
         flags=flags,
     )
+
+
+def _line(text: str) -> str:
+    """A title or a category as one clean line (html_to_text only changes one with a tag
+    or an entity in it)."""
+    return clean_line(html_to_text(text) if "<" in text or "&" in text else text)
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

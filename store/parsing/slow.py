@@ -229,6 +229,8 @@ def _raw_from_feedparser(entry: dict) -> RawItem:
         if (e.get("type") or "").startswith("image/")
     ]
     raw.images = [i for i in images if i]
+    terms = ((t.get("term") or "").strip() for t in entry.get("tags") or [])
+    raw.category = next(filter(None, terms), "")
     return raw
 
 
