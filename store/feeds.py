@@ -12,7 +12,7 @@ from store import clock
 from store.db import connection_of, in_chunks, writing
 from store.model import RANGES, Feed, FeedSettings
 from store.tags import feed_tags, set_feed_tags
-from store.text import clean_lang, clean_line, clean_url, display_url
+from store.text import clean_lang, clean_line, clean_url, display_url, lowercase_origin
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -35,12 +35,23 @@ def is_fetchable_url(url: str) -> bool:
 
 
 def feed_url(given: str) -> str:
-    """``given`` as a feed's URL is stored (``clean_url``); FeedError, quoting it as it
-    was typed (cleaned, its spaces kept), unless it is http(s)."""
+    """``given`` as a feed's URL is stored (``clean_url``, scheme and host in lower case);
+    FeedError, quoting it as it was typed (cleaned, its spaces kept), unless it is http(s)."""
     url = clean_url(given).strip()
     if not is_fetchable_url(url):
         raise FeedError(f"not an http(s) URL: {clean_line(given)[:200]!r}")
-    return url
+    return lowercase_origin(url)
+
+
+def _subscribed(db: Database, given: str) -> int | None:
+    """The id of the feed at ``given`` as stored (``feed_url``) or as typed: a feed added
+    before hosts were stored in lower case keeps its spelling (no migration renames it)."""
+    url = feed_url(given)
+    row = db.execute(
+        "SELECT id FROM feeds WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1",
+        [url, clean_url(given).strip(), url],
+    ).fetchone()
+    return int(row[0]) if row else None
 
 
 def add_feed(
@@ -55,12 +66,12 @@ def add_feed(
     folder: str | None = None,
 ) -> Feed:
     """Subscribe to ``url``; adding a URL already there updates its title, tags and folder."""
-    url = feed_url(url)
+    given, url = url, feed_url(url)
     lang = clean_lang(lang)
     with writing(db):
-        existing = db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone()
-        if existing:
-            feed_id = int(existing[0])
+        existing = _subscribed(db, given)
+        if existing is not None:
+            feed_id = existing
             if title:
                 db.execute("UPDATE feeds SET title = ? WHERE id = ?", [clean_line(title), feed_id])
         else:
@@ -89,13 +100,10 @@ def get_feed(db: Database, feed_id: int) -> Feed:
 
 
 def find_feed(db: Database, url: str) -> Feed | None:
-    """The feed subscribed at exactly ``url``, if any."""
-    row = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", [url]).fetchone()
-    if row is None:
-        return None
-    feed = _feed(row)
-    feed.tags = feed_tags(db, feed.id)
-    return feed
+    """The feed subscribed at ``url`` (its scheme and host in any case), if any;
+    FeedError unless it is http(s)."""
+    feed_id = _subscribed(db, url)
+    return None if feed_id is None else get_feed(db, feed_id)
 
 
 def list_feeds(db: Database, *, counts: bool = True) -> list[Feed]:

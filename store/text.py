@@ -94,6 +94,22 @@ def clean_url(url: str | None) -> str:
     return _URL_INVISIBLE.sub("", strip_controls(url))
 
 
+_AUTHORITY_END = re.compile(r"[/?#]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lowercase_origin(url: str) -> str:
+    """``url`` with its scheme and host in lower case, which they mean in any case
+    (RFC 3986); its user name, path and query are kept as they are, since they are not:
+    ``HTTPS://WWW.AA.COM.TR/tr/rss/default?cat=X`` -> ``https://www.aa.com.tr/tr/rss/default?cat=X``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+    user, at, host = authority.rpartition("@")
+    return f"{scheme.lower()}{sep}{user}{at}{host.translate(_ASCII_LOWER)}{rest[len(authority) :]}"
+
+
 def display_url(url: str | None) -> str:
     """A URL to print: cleaned, with any user name and password masked.
 

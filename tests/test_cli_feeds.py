@@ -180,3 +180,36 @@ def test_feeds_set_and_remove_count_in_words(
     db.close()
     out = run(capsys, path, "feeds", "remove", feed_id)[1]
     assert out == f"removed feed {feed_id} (https://a.test/rss); 1 story deleted\n"
+
+
+def test_a_feed_typed_with_its_scheme_and_host_in_capitals_is_already_subscribed(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    status, out, _ = run(capsys, path, "feeds", "add", "aa:tr/ekonomi")
+    feed_id = out.strip()
+    shouted = "HTTPS://WWW.AA.COM.TR/tr/rss/default?cat=ekonomi"
+    status, out, err = run(capsys, path, "feeds", "add", shouted)
+    assert (status, out.strip()) == (0, feed_id)
+    assert f"already subscribed: feed {feed_id} (AA Türkçe · Ekonomi)" in err
+    # the path and the query keep their case: they can name another feed
+    status, out, err = run(capsys, path, "feeds", "add", "HTTP://Example.ORG/Feed.xml?Cat=A")
+    assert status == 0 and "already" not in err
+    urls = [feed["url"] for feed in json.loads(run(capsys, path, "feeds", "list", "--json")[1])]
+    assert urls == [
+        "https://www.aa.com.tr/tr/rss/default?cat=ekonomi",
+        "http://example.org/Feed.xml?Cat=A",
+    ]
+
+
+def test_a_feed_stored_before_hosts_were_lowercased_is_found_as_it_was_typed(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    db = open_db(path)
+    db.execute(  # as an older aanews stored it
+        "INSERT INTO feeds (url, title, position, created_at) VALUES (?, 'Old', 1, '')",
+        ["HTTPS://Old.Example/feed"],
+    )
+    db.conn.commit()
+    db.close()
+    status, out, err = run(capsys, path, "feeds", "add", "HTTPS://Old.Example/feed")
+    assert (status, out.strip()) == (0, "1") and "already subscribed: feed 1 (Old)" in err

@@ -178,3 +178,14 @@ def test_plain_list_of_urls_with_bom_and_crlf() -> None:
     data = "\ufeffhttp://a.test/1\r\nhttp://a.test/2\r\n\r\n".encode()
     found = read_subscriptions(data)
     assert [s.url for s in found.subscriptions] == ["http://a.test/1", "http://a.test/2"]
+
+
+def test_an_import_naming_a_feed_with_a_capital_host_finds_it_subscribed(db: Database) -> None:
+    add_feed(db, "https://www.aa.com.tr/tr/rss/default?cat=ekonomi", title="Mine")
+    urls = "HTTPS://WWW.AA.COM.TR/tr/rss/default?cat=ekonomi\nHTTP://New.Example/Feed\n"
+    result = import_subscriptions(db, parse_urls(urls))
+    assert describe_import(result) == "1 feed added, 1 already there"
+    assert [(f.url, f.title) for f in list_feeds(db)] == [
+        ("https://www.aa.com.tr/tr/rss/default?cat=ekonomi", "Mine"),
+        ("http://new.example/Feed", ""),
+    ]

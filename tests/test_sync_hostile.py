@@ -53,3 +53,10 @@ def test_subscription_urls_from_the_server_are_stored_clean(db: Database) -> Non
     pull_subscriptions(db, ListingClient(listed), account.id)  # type: ignore[arg-type]
     rows = db.execute("SELECT url, site_url, title || feed_title FROM feeds").fetchall()
     assert rows == [("http://127.0.0.1:9/feed.xml", "http://x.test/evil", "Feed")]
+
+
+def test_a_subscription_url_is_stored_as_a_local_feeds_is(db: Database) -> None:
+    account = add_account(db, "http://127.0.0.1:9/api/greader.php", "alice")
+    listed = [{"id": "feed/2", "title": "News", "url": "HTTP://Feeds.Example/News?Id=A"}]
+    pull_subscriptions(db, ListingClient(listed), account.id)  # type: ignore[arg-type]
+    assert db.execute("SELECT url FROM feeds").fetchall() == [("http://feeds.example/News?Id=A",)]

@@ -19,7 +19,7 @@ from store.aa.catalogue import CatalogueFeed, language_name, lookup
 from store.db import writing
 from store.feeds import add_feed, clean_folder, find_feed, is_fetchable_url, list_feeds
 from store.model import Feed
-from store.text import clean_line
+from store.text import clean_line, lowercase_origin
 
 # https://www.aa.com.tr/{lang}/rss/default?cat={slug}
 _AA_FEED = re.compile(r"^https?://(?:www\.)?aa\.com\.tr/([a-z]{2})/rss/default\?cat=([\w-]+)$")
@@ -194,8 +194,9 @@ def _unescape(value: str) -> str:
 
 
 def aa_feed_fields(url: str) -> dict[str, str]:
-    """Language, category slug, source and catalogue title of an AA feed URL; {} otherwise."""
-    match = _AA_FEED.match(url)
+    """Language, category slug, source and catalogue title of an AA feed URL (its scheme and
+    host in any case); {} otherwise."""
+    match = _AA_FEED.match(lowercase_origin(url))
     if not match:
         return {}
     fields = {"lang": match.group(1), "category": match.group(2), "source": "aa"}
@@ -210,9 +211,8 @@ def import_subscriptions(db: Database, subscriptions: SubscriptionList) -> Impor
     """Add every feed the list names; feeds already subscribed are left as they are."""
     result = ImportResult(skipped=list(subscriptions.skipped))
     with writing(db):
-        known = {row[0] for row in db.execute("SELECT url FROM feeds")}
         for sub in subscriptions.subscriptions:
-            if sub.url in known:
+            if find_feed(db, sub.url) is not None:  # also one named twice in the file
                 result.existing += 1
                 continue
             aa = aa_feed_fields(sub.url)
@@ -228,7 +228,6 @@ def import_subscriptions(db: Database, subscriptions: SubscriptionList) -> Impor
             )
             if sub.site_url:
                 db.execute("UPDATE feeds SET site_url = ? WHERE id = ?", [sub.site_url, feed.id])
-            known.add(sub.url)
             result.added.append(feed.id)
     return result
 

@@ -145,7 +145,7 @@ def _keep_feed(db: Database, account_id: int, base: str, sub: dict[str, Any]) ->
     stream = clean_line(sub["id"])
     # Server text: cleaned like any feed's before it is stored or shown.
     url = clean_url(sub.get("url")) if isinstance(sub.get("url"), str) else None
-    url = url if url and is_fetchable_url(url) else None
+    url = feed_url(url) if url and is_fetchable_url(url) else None  # as a local feed's
     title = clean_line(str(sub.get("title") or ""))
     site = clean_url(sub.get("htmlUrl")) if isinstance(sub.get("htmlUrl"), str) else None
     site = site if site and is_fetchable_url(site) else None
