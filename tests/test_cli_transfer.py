@@ -505,3 +505,66 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path: Path) -
     assert backup.read_text() == "old backup" and [p.name for p in tmp_path.iterdir()] == [
         "backup.json"
     ]
+
+
+def _searches(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, tuple[str, int]]:
+    listed = json.loads(run(capsys, path, "searches", "list", "--json")[1])
+    return {search["name"]: (search["query"], search["total"]) for search in listed}
+
+
+def test_a_restored_saved_search_names_its_feed_by_the_id_it_has_now(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    db = open_db(source)
+    gone = add_feed(db, "https://gone.test/feed.xml")
+    kept = add_feed(db, BLOG)
+    world = add_feed(db, WORLD)
+    store_feed(db, world.id, ParsedFeed(entries=[aa_story(n, f"Story {n}") for n in (1, 2, 3)]))
+    store_feed(db, kept.id, ParsedFeed(entries=[Entry(key="guid:b1", guid="b1", title="Blog")]))
+    db.close()
+    run(capsys, source, "feeds", "remove", str(gone.id))  # ids 2 and 3 are left
+    run(capsys, source, "searches", "save", "World", f"feed:{world.id} OR feed:{kept.id}")
+    run(capsys, source, "searches", "save", "Gone", f'feed:{gone.id} OR "feed:{world.id}"')
+    expected = _searches(capsys, source)
+    assert expected["World"][1] == 4
+    dump = tmp_path / "b.json"
+    assert run(capsys, source, "export", "--json", "-o", str(dump))[0] == 0
+
+    fresh = tmp_path / "new.db"  # an empty database: the feeds are 1 and 2 here
+    assert run(capsys, fresh, "import", str(dump))[0] == 0
+    assert _searches(capsys, fresh) == {
+        "World": ("feed:2 OR feed:1", 4),  # the same feeds, by their numbers here
+        "Gone": ('feed:0 OR "feed:3"', 0),  # a feed the backup lacks names none; a phrase stays
+    }
+
+    busy = tmp_path / "busy.db"  # a database with feeds of its own: 2 and 3 are others
+    db = open_db(busy)
+    add_feed(db, BLOG)  # already there, as feed 1
+    for name in ("one", "two"):
+        other = add_feed(db, f"https://{name}.test/feed.xml")
+        entry = Entry(key=f"guid:{name}", guid=name, title=name)
+        store_feed(db, other.id, ParsedFeed(entries=[entry]))
+    db.close()
+    assert run(capsys, busy, "import", str(dump))[0] == 0
+    assert _searches(capsys, busy)["World"] == ("feed:4 OR feed:1", 4)
+
+
+def test_a_backup_naming_a_feed_with_a_capital_host_finds_it_subscribed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "mine.db"
+    run(capsys, path, "feeds", "add", BLOG, "--title", "Mine")
+    backup = {
+        "aanews_export": 2,
+        "feeds": [{"id": 7, "url": "HTTPS://Blog.TEST/feed.xml", "title": "Theirs", "tags": []}],
+        "saved_searches": [{"name": "Blog", "query": "feed:7"}],
+        "items": [],
+    }
+    (tmp_path / "b.json").write_text(json.dumps(backup), encoding="utf-8")
+    status, out, _ = run(capsys, path, "import", str(tmp_path / "b.json"))
+    assert status == 0 and out.startswith("0 feeds added, 1 already there")
+    assert [f["title"] for f in json.loads(run(capsys, path, "feeds", "list", "--json")[1])] == [
+        "Mine"
+    ]
+    assert _searches(capsys, path) == {"Blog": ("feed:1", 0)}

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from store import clock
 from store.db import in_chunks, writing
-from store.feeds import FeedError, add_feed, set_paused, set_settings, setting_error
+from store.feeds import FeedError, add_feed, find_feed, set_paused, set_settings, setting_error
 from store.ingest import feed_signature, scoped_key
 from store.interchange.backup import STATE_COLUMNS
 from store.interchange.backup_format import records_of
@@ -24,6 +24,7 @@ from store.interchange.opml import ImportResult
 from store.interchange.records import RecordError, StoryRecord, feed_record, line, story_record
 from store.model import Entry, FeedSettings
 from store.search.compiler import QueryError
+from store.search.lexer import feed_numbers
 from store.search.saved import SavedSearchError, list_saved, save_search
 from store.tags import ensure_tag, normalize_tag, tag_items
 from store.text import display_url
@@ -81,7 +82,7 @@ def restore_records(
             feed_ids = _restore_feeds(db, feeds, result)
     if stories:
         _restore_stories(db, stories, feed_ids, result)
-    _restore_names(db, others, result)
+    _restore_names(db, others, feed_ids, result)
     return result
 
 
@@ -147,9 +148,13 @@ def _restore_page_state(db: Database, item_id: int, raw: dict[str, Any]) -> None
 
 
 def _restore_names(
-    db: Database, records: list[tuple[str, dict[str, Any]]], result: ImportResult
+    db: Database,
+    records: list[tuple[str, dict[str, Any]]],
+    feed_ids: dict[Any, int],
+    result: ImportResult,
 ) -> None:
-    """Tags and saved searches the database lacks (one there by that name stays as it is)."""
+    """Tags and saved searches the database lacks (one there by that name stays as it is);
+    a saved search's ``feed:N`` names its feed by the id it has here."""
     with writing(db):
         have = {search.name for search in list_saved(db, counts=False)}
         for section, record in records:
@@ -165,9 +170,18 @@ def _restore_names(
                     ensure_tag(db, name)
             elif query and name not in have:
                 try:
-                    save_search(db, name, query)
+                    save_search(db, name, _renumbered(query, feed_ids))
                 except (QueryError, SavedSearchError) as error:
                     result.skipped.append((f"saved search {name!r}", str(error)))
+
+
+def _renumbered(query: str, feed_ids: dict[Any, int]) -> str:
+    """``query`` with each ``feed:N`` (N the backup's id) naming that feed's id here, or
+    ``feed:0``, no feed, for one the backup does not hold (a feed removed before the
+    export named none there either): a feed's number never comes to mean another feed."""
+    for start, end, number in reversed(feed_numbers(query)):
+        query = f"{query[:start]}{feed_ids.get(number, 0)}{query[end:]}"
+    return query
 
 
 def _name(raw: Any, field: str, number: int) -> str:
@@ -179,16 +193,16 @@ def _name(raw: Any, field: str, number: int) -> str:
 def _restore_feeds(db: Database, feeds: list[Any], result: ImportResult) -> dict[Any, int]:
     """Subscribe to the exported feeds not there yet; old feed id -> feed id here."""
     feed_ids: dict[Any, int] = {}
-    known = {url: feed_id for feed_id, url in db.execute("SELECT id, url FROM feeds")}
     for number, raw in enumerate(feeds, start=1):
         try:
             old = feed_record(raw)
         except RecordError as error:
             result.skipped.append((f"feed {_name(raw, 'url', number)}", str(error)))
             continue
-        if old.url in known:
+        known = find_feed(db, old.url)  # its scheme and host in any case; one named twice
+        if known is not None:
             result.existing += 1
-            feed_ids[old.old_id] = known[old.url]
+            feed_ids[old.old_id] = known.id
             continue
         try:
             feed = add_feed(
@@ -205,7 +219,7 @@ def _restore_feeds(db: Database, feeds: list[Any], result: ImportResult) -> dict
         except FeedError:
             result.skipped.append((display_url(old.url), "not http(s)"))
             continue
-        known[old.url] = feed_ids[old.old_id] = feed.id
+        feed_ids[old.old_id] = feed.id
         result.added.append(feed.id)
     return feed_ids
 

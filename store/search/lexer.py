@@ -38,6 +38,7 @@ class Token:
     value: str = ""
     quoted: bool = False
     prefix: bool = False
+    at: int = 0  # where ``value`` starts in the query's text
 
 
 def lex(text: str) -> list[Token]:
@@ -101,9 +102,9 @@ def _lex_word(
         if close < 0:
             raise QueryError(f'unbalanced quote: {text[pos:]!r} has no closing "')
         value = text[pos + 1 : close]
-        pos = close + 1
+        at, pos = pos + 1, close + 1
         prefix = pos < n and text[pos] == "*"
-        tokens.append(Token("term", sign, key, value, quoted=True, prefix=prefix))
+        tokens.append(Token("term", sign, key, value, quoted=True, prefix=prefix, at=at))
         return pos + prefix, False
     if not sign and key is None and bare == "OR":
         tokens.append(Token("OR"))
@@ -114,8 +115,19 @@ def _lex_word(
     if key is not None and not bare:
         raise QueryError(f"{key}: needs a value, as in {key}:something")
     prefix = bare.endswith("*")
-    tokens.append(Token("term", sign, key, bare.rstrip("*") if prefix else bare, False, prefix))
+    value = bare.rstrip("*") if prefix else bare
+    tokens.append(Token("term", sign, key, value, False, prefix, at=bare_end - len(bare)))
     return pos, False
+
+
+def feed_numbers(text: str) -> list[tuple[int, int, int]]:
+    """Where the query names a feed by number: (start, end, number) of each ``feed:N``'s N,
+    as the parser reads it (not in a phrase, a quoted value too); QueryError as ``lex``."""
+    return [
+        (token.at, token.at + len(token.value), int(token.value))
+        for token in lex(text)
+        if token.key == "feed" and token.value.strip().isdigit()
+    ]
 
 
 def negate(sign: str) -> str:
