@@ -174,12 +174,24 @@ def merge_tags(db: Database, sources: Iterable[str], target: str, *, _rename: bo
         )
 
 
-def delete_tag(db: Database, name: str) -> int:
-    """Remove a tag from every story and feed; returns how many stories lost it."""
+@dataclass
+class DeletedTag:
+    """What a deleted tag was on: stories (its own and its feeds' stories, each once), feeds."""
+
+    stories: int
+    feeds: int
+
+
+def delete_tag(db: Database, name: str) -> DeletedTag:
+    """Remove a tag from every story and feed; says how many stories and feeds lost it."""
     with writing(db):
         tag_id = _tag_id(db, name)
-        removed = db.execute("SELECT COUNT(*) FROM item_tags WHERE tag_id = ?", [tag_id])
-        count = int(removed.fetchone()[0])
+        stories, feeds = db.execute(
+            "SELECT (SELECT COUNT(*) FROM (SELECT item_id FROM item_tags WHERE tag_id = ?1 "
+            "UNION SELECT f.item_id FROM item_feeds f JOIN feed_tags ft ON ft.feed_id = f.feed_id "
+            "WHERE ft.tag_id = ?1)), (SELECT COUNT(*) FROM feed_tags WHERE tag_id = ?1)",
+            [tag_id],
+        ).fetchone()
         name = db.execute("SELECT name FROM tags WHERE id = ?", [tag_id]).fetchone()[0]
         tagged = [
             r[0] for r in db.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", [tag_id])
@@ -188,7 +200,7 @@ def delete_tag(db: Database, name: str) -> int:
         db.execute("DELETE FROM item_tags WHERE tag_id = ?", [tag_id])
         db.execute("DELETE FROM feed_tags WHERE tag_id = ?", [tag_id])
         db.execute("DELETE FROM tags WHERE id = ?", [tag_id])
-    return count
+    return DeletedTag(int(stories), int(feeds))
 
 
 def tag_query(db: Database, query: str, names: Iterable[str]) -> int:

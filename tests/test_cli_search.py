@@ -130,3 +130,19 @@ def test_tags_list_rename_delete(db_path: str, capsys: pytest.CaptureFixture[str
     )
     status, _, err = run(capsys, "--db", db_path, "tags", "delete", "haber")
     assert status == 1 and err == "aanews: no tag called 'haber'\n"
+
+
+def test_deleting_a_feeds_tag_says_the_stories_and_the_feed_it_came_off(
+    db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = "https://www.aa.com.tr/fr/rss/default?cat=monde"
+    assert run(capsys, "--db", db_path, "feeds", "add", feed, "--tag", "Feed Tag")[0] == 0
+    run(capsys, "--db", db_path, "tag", "1", "Feed Tag")  # its own tag too: counted once
+    assert run(capsys, "--db", db_path, "tags")[1] == "Feed Tag\t3\t3\n"
+    assert run(capsys, "--db", db_path, "search", 'tag:"feed tag"', "--count")[1] == "3\n"
+    assert run(capsys, "--db", db_path, "tags", "delete", "feed tag")[1] == (
+        "removed 'feed tag' from 3 stories and 1 feed\n"
+    )
+    assert run(capsys, "--db", db_path, "search", 'tag:"feed tag"', "--count")[1] == "0\n"
+    _, out, _ = run(capsys, "--db", db_path, "feeds", "list", "--json")
+    assert json.loads(out)[0]["tags"] == []

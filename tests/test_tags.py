@@ -96,7 +96,7 @@ def test_merge_moves_feed_tags_too(db: Database, ids: list[int]) -> None:
 
 def test_delete_tag_removes_it_everywhere(db: Database, ids: list[int]) -> None:
     tag_items(db, ids, ["Dünya"])
-    assert delete_tag(db, "dunya") == 4
+    assert delete_tag(db, "dunya").stories == 4
     assert list_tags(db) == []
     assert search_ids(db, "tag:dunya") == []
     with pytest.raises(LookupError):

@@ -90,7 +90,8 @@ def _tags(args: argparse.Namespace) -> int:
             return 0
         if args.tags_action == "delete":
             removed = delete_tag(db, args.name)
-            print(f"removed {args.name!r} from {counted(removed, 'story')}")
+            feeds = f" and {counted(removed.feeds, 'feed')}" if removed.feeds else ""
+            print(f"removed {args.name!r} from {counted(removed.stories, 'story')}{feeds}")
             return 0
     except LookupError as error:
         raise CommandError(str(error.args[0]) if error.args else str(error)) from None
