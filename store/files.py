@@ -25,10 +25,11 @@ def writing_file(
     """A UTF-8 text stream to ``path`` for the block; OSError when it cannot be written.
 
     - a new file is made with ``mode`` (less the umask), whole or not at all;
-    - an existing plain file is replaced once the new text is complete (a failed
-      write leaves the old one), keeping its mode and, where allowed, its owner;
-    - anything else (a symlink, a device, a FIFO, a file with other hard links)
-      is opened and written in place, never renamed over.
+    - an existing plain file, or the plain file a symlink leads to, is replaced once
+      the new text is complete (a failed write leaves the old one; the link stays a
+      link), keeping its mode and, where allowed, its owner; a file with other hard
+      links gets a new inode of its own (a snapshot sharing it keeps the old text);
+    - a device or a FIFO is opened and written in place, never renamed over.
 
     ``new_only``: never over an existing path, a link included (FileExistsError).
     """
@@ -37,11 +38,13 @@ def writing_file(
         with _created(target, target, mode) as out:
             yield out
         return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # (a dangling link: its target is made)
     try:
         old: os.stat_result | None = target.lstat()
     except FileNotFoundError:
         old = None
-    if old is not None and not (stat.S_ISREG(old.st_mode) and old.st_nlink == 1):
+    if old is not None and not stat.S_ISREG(old.st_mode):
         with _open(target, os.O_CREAT | os.O_TRUNC, mode) as out:
             yield out
         return

@@ -507,6 +507,29 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path: Path) -
     ]
 
 
+def test_a_failed_write_through_a_symlink_or_a_hard_link_leaves_the_old_backup(
+    tmp_path: Path,
+) -> None:
+    """Through a link the old backup survives a failed export too; a hard link (a
+    snapshot sharing the file) keeps the old text even when the export succeeds."""
+    from store.files import writing_file
+
+    real, link, snapshot = tmp_path / "real.json", tmp_path / "link.json", tmp_path / "snap.json"
+    real.write_text("old backup")
+    link.symlink_to("real.json")
+    os.link(real, snapshot)
+    for path in (link, snapshot):
+        with pytest.raises(OSError), writing_file(path) as out:
+            out.write("half of a new one")
+            raise OSError("disk full")
+    assert real.read_text() == snapshot.read_text() == "old backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json", "snap.json"]
+    with writing_file(link) as out:
+        out.write("new backup")
+    assert link.is_symlink() and real.read_text() == "new backup"
+    assert snapshot.read_text() == "old backup"  # the snapshot's inode was not rewritten
+
+
 def _searches(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, tuple[str, int]]:
     listed = json.loads(run(capsys, path, "searches", "list", "--json")[1])
     return {search["name"]: (search["query"], search["total"]) for search in listed}
