@@ -128,3 +128,17 @@ async def test_j_k_scroll_help_and_its_last_line_says_they_move_in_dialogs() -> 
         await pilot.press("G")
         await pilot_wait_for(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
         assert "j k g G move in the dialogs too" in screen_text(app)
+
+
+async def test_a_keymap_that_moves_down_onto_n_leaves_a_dialog_s_own_n_alone() -> None:
+    """A [keys] table binding the list's down to n (a Colemak user's) must not take n
+    from a dialog that answers it: the question's n still says no."""
+    from tui.screens.confirm import ConfirmScreen
+
+    app = Host(ConfirmScreen("Remove it?"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_keymap({"down": "n", "next_unread": "j"})
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot_wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.result is False

@@ -30,7 +30,8 @@ class Dialog(ModalScreen[ResultT]):
             if k.action == "quit"  # (the palette lists the reader's actions over the list only)
         ),
         *(
-            Binding(k.keys, f"move_in_list('{k.action}')", k.description, show=False, id=k.action)
+            # No id: the [keys] keymap must not move these onto a dialog's own letters.
+            Binding(k.keys, f"move_in_list('{k.action}')", k.description, show=False)
             for k in keys.KEYS
             if k.action in keys.DIALOG_MOVES
         ),
