@@ -191,11 +191,13 @@ def list_folders(db: Database) -> list[tuple[str, int, int]]:
 
 
 def set_settings(db: Database, feed_id: int, settings: FeedSettings) -> None:
-    """Store a feed's own settings (None: as the config says); bad values are ValueError."""
-    get_feed(db, feed_id)
+    """Store a feed's own settings (None: as the config says); a bad new value is a
+    FeedError (one stored before the ranges were checked stays until it is changed)."""
+    before = get_feed(db, feed_id).settings
     for name in RANGES:
         value = getattr(settings, name)
-        problem = None if value is None else setting_error(name, value)
+        changed = value is not None and value != getattr(before, name)
+        problem = setting_error(name, value) if changed else None
         if problem:
             raise FeedError(problem)
     full_text = None if settings.full_text is None else int(settings.full_text)

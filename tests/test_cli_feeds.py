@@ -159,6 +159,22 @@ def test_feeds_set_refuses_silly_values_as_bad_usage(
     assert set(feed["settings"].values()) == {None}  # nothing stored
 
 
+def test_a_setting_stored_before_its_range_was_checked_does_not_block_another(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    """A feed whose refresh interval was set to a million minutes by an older aanews can
+    still have its full text turned on: only the setting changed is checked."""
+    feed_id = run(capsys, path, "feeds", "add", "https://a.test/rss")[1].strip()
+    db = open_db(path)
+    with db.atomic():
+        db.execute("UPDATE feeds SET refresh_minutes = 1000000 WHERE id = ?", [int(feed_id)])
+    db.close()
+    status, out, err = run(capsys, path, "feeds", "set", feed_id, "--full-text", "on")
+    assert (status, err) == (0, "") and "full text on" in out
+    status, _, err = run(capsys, path, "feeds", "set", feed_id, "--refresh-minutes", "2e6")
+    assert status == 2 and "--refresh-minutes: must be from 1" in err  # a new one is checked
+
+
 def test_feeds_set_and_remove_count_in_words(
     capsys: pytest.CaptureFixture[str], path: Path
 ) -> None:
