@@ -151,7 +151,12 @@ def test_a_mistyped_db_is_said_in_one_line_and_nothing_is_made(
     status, out, err = run(capsys, "--db", typo, *argv)
     assert (status, out) == (1, "")
     assert err.startswith(f"aanews: no database at {typo}") and err.count("\n") == 1
-    assert "`aanews feeds add URL` or `aanews import FILE` makes one" in err
+    makes = (
+        "`aanews account add` makes one"
+        if argv in (["sync"], ["account", "list"])
+        else "`aanews feeds add URL` or `aanews import FILE` makes one"
+    )
+    assert f"({makes})" in err  # what would make one, for this command
     assert list(tmp_path.iterdir()) == []  # no database, no folder, no backup
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -115,19 +116,32 @@ def test_a_password_is_never_taken_from_the_command_line(
     assert "give --password-file FILE or set $AANEWS_PASSWORD" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("why", ["no password", "server down"])
 def test_a_failed_sync_names_its_account_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer,
+    why: str,
 ) -> None:
-    """The line `aanews sync` prints for an account whose password is not found: the
-    error names the account itself, so the line does not name it a second time."""
-    monkeypatch.delenv("AANEWS_TEST_PW", raising=False)
+    """The line `aanews sync` prints for a failed account: the error names the account
+    itself ("alice@URL: $X is not set", "alice at URL: ... HTTP 503"), so the line does
+    not name it a second time."""
+    url = httpserver.url_for("/api/greader.php")
+    httpserver.expect_request("/api/greader.php/accounts/ClientLogin").respond_with_data(
+        "down", status=503
+    )
+    monkeypatch.setenv("AANEWS_TEST_PW", "pw")
+    if why == "no password":
+        monkeypatch.delenv("AANEWS_TEST_PW")
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[[accounts]]\ntype = "greader"\nurl = "{API}"\nuser = "alice"\n'
+        f'[[accounts]]\ntype = "greader"\nurl = "{url}"\nuser = "alice"\n'
         'password_env = "AANEWS_TEST_PW"\n'
     )
     path = tmp_path / "a.db"
+    monkeypatch.setattr("store.sync.client._backoff", lambda attempt: 0.0)
     assert main(["--db", str(path), "--config", str(config), "sync"]) == 1
     err = capsys.readouterr().err
-    assert "$AANEWS_TEST_PW is not set" in err
-    assert err.count("alice@") == 1, err  # the account named once
+    assert ("is not set" if why == "no password" else "HTTP 503") in err
+    assert err.count("alice") == 1, err  # the account named once

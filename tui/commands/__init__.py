@@ -49,19 +49,20 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Database:
     return open_db(args.db)
 
 
-def need_database(args: argparse.Namespace, nothing: str = "") -> None:
+MAKES_ONE = "`aanews feeds add URL` or `aanews import FILE` makes one"
+
+
+def need_database(args: argparse.Namespace, nothing: str = "", makes: str = MAKES_ONE) -> None:
     """Refuse, in one line, a command that reads or changes what the database holds
     when there is no file: a mistyped --db must not leave an empty database behind.
 
-    ``nothing`` says what the command then lacks ("no feeds to fetch").
+    ``nothing`` says what the command then lacks ("no feeds to fetch"), ``makes`` what
+    would make one.
     """
     path = database_path(args)
     if str(args.db) != ":memory:" and not path.exists():
         lacking = f": {nothing}" if nothing else ""
-        raise CommandError(
-            f"no database at {path}{lacking} (`aanews feeds add URL` or `aanews import FILE` "
-            "makes one)"
-        )
+        raise CommandError(f"no database at {path}{lacking} ({makes})")
 
 
 def print_json(value: Any) -> None:

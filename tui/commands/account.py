@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from tui.config import Config
 
 
+ACCOUNT_MAKES_ONE = "`aanews account add` makes one"
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``account`` and ``sync``."""
     account = subparsers.add_parser("account", help="sync accounts (FreshRSS, Miniflux, ...)")
@@ -155,7 +158,9 @@ def _password(args: argparse.Namespace) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     config = _config(args)
-    db = open_store(args, create=bool(config.accounts))  # the config's are added to it
+    if not config.accounts:
+        need_database(args, makes=ACCOUNT_MAKES_ONE)
+    db = open_store(args, create=True)  # the config's are added to it
     _add_from_config(args, db, config)
     accounts = list_accounts(db)
     if getattr(args, "json", False):
@@ -233,7 +238,7 @@ def sync_all(
     summary lines printed unless ``quiet``. ``aanews fetch`` calls this too."""
     config = _config(args)
     if not config.accounts:
-        need_database(args, "no account to sync")
+        need_database(args, "no account to sync", ACCOUNT_MAKES_ONE)
     db = open_store(args, create=True)  # a config's account brings the feeds
     try:
         _add_from_config(args, db, config)
@@ -262,8 +267,12 @@ def sync_all(
 def _summary(report: SyncReport) -> str:
     """One line: 'account 1 alice@…: 12 new, 3 updated, 1 change sent'."""
     line = f"account {report.account_id} {report.name}: "
-    if report.error:  # (an error may name the account itself: said once)
-        return line + report.error.removeprefix(f"{report.name}: ")
+    if report.error:  # (an error names the account itself, as "alice@URL" or "alice at URL")
+        user, _, url = report.name.rpartition("@")
+        for named in (f"{report.name}: ", f"{user} at {url}: "):
+            if report.error.startswith(named):
+                return line + report.error.removeprefix(named)
+        return line + report.error
     line += f"{len(report.new_ids):,} new, {len(report.updated_ids):,} updated, "
     line += f"{counted(report.pushed, 'change')} sent"
     if report.skipped:
