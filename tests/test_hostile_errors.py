@@ -62,8 +62,6 @@ def test_a_rule_sqlite_cannot_run_is_refused_when_the_config_is_read(tmp_path: P
         (["fetch", "--recheck-after", "inf", "--full-text"], "--recheck-after"),
         (["fetch", "--recheck-after", "nan", "--full-text"], "--recheck-after"),
         (["fetch", "--recheck-after", "1e9", "--full-text"], "from 0 to 5,256,000 minutes"),
-        # Alone it would change nothing: said, not ignored.
-        (["fetch", "--recheck-after", "5"], "--recheck-after goes with --full-text"),
         (["prune", "--max-age-days", "nan"], "--max-age-days: must be from 0.001 to 36,600"),
         (["prune", "--max-age-days", "inf"], "--max-age-days: must be from 0.001"),
         (["fetch", "--timeout", "nan"], "--timeout"),
@@ -81,6 +79,18 @@ def test_numbers_out_of_range_get_one_line(
     _out, err = capsys.readouterr()
     assert status == 2
     assert words in err and "Traceback" not in err and "e+" not in err
+
+
+def test_recheck_after_alone_is_taken_for_the_feeds_whose_full_text_is_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --full-text it still tunes the pages of feeds that read theirs (a cron
+    line `fetch --recheck-after 60` keeps working)."""
+    db = tmp_path / "a.db"
+    assert main(["--db", str(db), "feeds", "add", "https://a.test/rss"]) == 0
+    assert main(["--db", str(db), "feeds", "pause", "1"]) == 0  # nothing to reach
+    assert main(["--db", str(db), "fetch", "--recheck-after", "60"]) == 0
+    assert "recheck" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -104,10 +104,8 @@ def _check_numbers(args: argparse.Namespace) -> None:
         raise CommandError("--deadline must be more than 0 seconds, at most a day", status=2)
     if not 1 <= args.concurrency <= _MOST_CONCURRENCY:
         raise CommandError(f"--concurrency must be from 1 to {_MOST_CONCURRENCY}", status=2)
-    if args.recheck_after is None:
+    if args.recheck_after is None:  # (alone it tunes the pages of feeds whose full text is on)
         args.recheck_after = 0.0
-    elif not args.full_text:  # it says which pages --full-text reads again: alone, none
-        raise CommandError("--recheck-after goes with --full-text: add --full-text", status=2)
     recheck = args.recheck_after
     if not (math.isfinite(recheck) and 0 <= recheck <= _MOST_RECHECK_MINUTES):
         most = counted(_MOST_RECHECK_MINUTES, "minute")
