@@ -549,6 +549,7 @@ def test_a_restored_saved_search_names_its_feed_by_the_id_it_has_now(
     run(capsys, source, "feeds", "remove", str(gone.id))  # ids 2 and 3 are left
     run(capsys, source, "searches", "save", "World", f"feed:{world.id} OR feed:{kept.id}")
     run(capsys, source, "searches", "save", "Gone", f'feed:{gone.id} OR "feed:{world.id}"')
+    run(capsys, source, "searches", "save", "Titled", f'feed:" {world.id}"')  # a title, not N
     expected = _searches(capsys, source)
     assert expected["World"][1] == 4
     dump = tmp_path / "b.json"
@@ -559,6 +560,7 @@ def test_a_restored_saved_search_names_its_feed_by_the_id_it_has_now(
     assert _searches(capsys, fresh) == {
         "World": ("feed:2 OR feed:1", 4),  # the same feeds, by their numbers here
         "Gone": ('feed:0 OR "feed:3"', 0),  # a feed the backup lacks names none; a phrase stays
+        "Titled": ('feed:" 3"', 0),  # a feed named by its title: as the parser reads it
     }
 
     busy = tmp_path / "busy.db"  # a database with feeds of its own: 2 and 3 are others

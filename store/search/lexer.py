@@ -126,7 +126,7 @@ def feed_numbers(text: str) -> list[tuple[int, int, int]]:
     return [
         (token.at, token.at + len(token.value), int(token.value))
         for token in lex(text)
-        if token.key == "feed" and token.value.strip().isdigit()
+        if token.key == "feed" and token.value.isdigit()  # as the parser: " 12" is a title
     ]
 
 
