@@ -258,9 +258,8 @@ def _open_reader(args: argparse.Namespace) -> int:
 
 def _demo_copy() -> Path:
     """A fresh demo database (the reader's and a subcommand's), old copies cleared."""
-    from store.demo.database import demo_copy, remove_stale_demos
+    from store.demo.database import demo_copy
 
-    remove_stale_demos()
     return demo_copy()
 
 

@@ -57,8 +57,10 @@ def demo_copy() -> Path:
     """Build a fresh demo database in a new temporary directory and return its path.
 
     The copy is kept after the reader closes, so what you did in the demo can be
-    looked at (``aanews --db PATH``); ``remove_stale_demos`` clears old ones.
+    looked at (``aanews --db PATH``); copies over a day old are cleared first
+    (``remove_stale_demos``).
     """
+    remove_stale_demos()
     folder = Path(tempfile.mkdtemp(prefix="aanews-demo-"))
     try:
         return build_demo(folder / "demo.db")

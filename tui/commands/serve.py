@@ -42,9 +42,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise CommandError("--port must be from 0 (any free port) to 65535", status=2)
     demo = bool(getattr(args, "demo", False))
     if demo:
-        from store.demo.database import demo_copy, remove_stale_demos
+        from store.demo.database import demo_copy
 
-        remove_stale_demos()
         path = demo_copy()
     else:
         path = database_path(args).resolve()
